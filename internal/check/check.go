@@ -1,0 +1,173 @@
+package check
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/pod-security-admission/api"
+
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// Controls are the frameworks a check serves.
+type Controls struct {
+	// ASB are Azure Security Benchmark v3 control ids (e.g. PV-4, IM-8).
+	ASB []string `json:"asb,omitempty"`
+	// CIS are CIS AKS Benchmark v1.8.0 recommendation numbers.
+	CIS []string `json:"cis,omitempty"`
+	// PSS names the Pod Security Standards level and check, e.g.
+	// "baseline/privileged", for checks that implement one.
+	PSS string `json:"pss,omitempty"`
+	// Practice is the AKS security practice the check belongs to: build,
+	// registry, cluster-api-access, identity-rbac, node-upgrades, network,
+	// data-protection, monitoring-logging, threat-protection, container.
+	Practice string `json:"practice"`
+}
+
+// Meta describes a check for people and for the engine.
+type Meta struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title"`
+	Severity finding.Severity `json:"severity"`
+	// Area groups checks for filtering: pod-security, host, images,
+	// secrets, identity, exposure, resources, namespaces, ...
+	Area string `json:"area"`
+	// Description says what is checked and why it matters.
+	Description string `json:"description"`
+	// Remediation says how to fix it, ideally with the YAML to write.
+	Remediation string   `json:"remediation"`
+	Controls    Controls `json:"controls"`
+	// Kinds are the object kinds the check looks at.
+	Kinds []string `json:"kinds"`
+}
+
+// Settings are the run's inputs that checks may read. They come from flags
+// and the policy file, never from the environment.
+type Settings struct {
+	// PSS is the Pod Security Standards level and version to evaluate.
+	PSS api.LevelVersion
+	// AllowedRegistries are registry host (and optional path) prefixes
+	// images may come from; empty means the check has nothing to enforce.
+	AllowedRegistries []string
+}
+
+// Context is what an evaluation may read besides the object itself.
+type Context struct {
+	Inventory *inventory.Inventory
+	Settings  *Settings
+}
+
+// EvalFunc inspects one object and reports what is wrong with it. It must
+// not do I/O or keep state: the engine calls it from many goroutines.
+type EvalFunc func(ctx *Context, obj *inventory.Object, r *Report)
+
+// Check is a declared, runnable check.
+type Check struct {
+	Meta
+	Eval EvalFunc
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]*Check{}
+	idRE     = regexp.MustCompile(`^(K8S|AKS|ACR|IMG|DET)-[0-9A-Z]{3,4}$`)
+	areaRE   = regexp.MustCompile(`^[a-z][a-z-]*$`)
+)
+
+// Register adds a check to the catalog. It panics on a malformed
+// declaration: that is a programming error caught by any test run.
+func Register(c *Check) {
+	if err := validate(c); err != nil {
+		panic(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[c.ID]; dup {
+		panic(fmt.Sprintf("check %s registered twice", c.ID))
+	}
+	registry[c.ID] = c
+}
+
+func validate(c *Check) error {
+	switch {
+	case !idRE.MatchString(c.ID):
+		return fmt.Errorf("check id %q does not match %s", c.ID, idRE)
+	case c.Title == "" || c.Description == "" || c.Remediation == "":
+		return fmt.Errorf("check %s: title, description and remediation are required", c.ID)
+	case !areaRE.MatchString(c.Area):
+		return fmt.Errorf("check %s: bad area %q", c.ID, c.Area)
+	case c.Controls.Practice == "":
+		return fmt.Errorf("check %s: practice is required", c.ID)
+	case len(c.Kinds) == 0:
+		return fmt.Errorf("check %s: kinds are required", c.ID)
+	case c.Eval == nil:
+		return fmt.Errorf("check %s: no Eval", c.ID)
+	}
+	return nil
+}
+
+// All returns every registered check sorted by id.
+func All() []*Check {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]*Check, 0, len(registry))
+	for _, c := range registry {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Lookup finds a check by id, case-insensitively.
+func Lookup(id string) (*Check, bool) {
+	mu.RLock()
+	defer mu.RUnlock()
+	c, ok := registry[strings.ToUpper(id)]
+	return c, ok
+}
+
+// AppliesTo reports whether the check looks at objects of kind.
+func (c *Check) AppliesTo(kind string) bool {
+	return slices.Contains(c.Kinds, kind) || slices.Contains(c.Kinds, "*")
+}
+
+// Report collects the findings of one check on one object.
+type Report struct {
+	check    *Check
+	obj      *inventory.Object
+	findings []finding.Finding
+}
+
+// NewReport starts a report; the engine calls it, and so do check tests.
+func NewReport(c *Check, obj *inventory.Object) *Report { return &Report{check: c, obj: obj} }
+
+// Findings returns what was reported.
+func (r *Report) Findings() []finding.Finding { return r.findings }
+
+// Fail reports that the field at path is wrong. The message must say what
+// is wrong and name the offending value; evidence repeats the value for
+// machine readers and must already be masked if it is secret.
+func (r *Report) Fail(path *field.Path, evidence, format string, args ...any) {
+	p := ""
+	if path != nil {
+		p = path.String()
+	}
+	subj := r.obj.Subject()
+	r.findings = append(r.findings, finding.Finding{
+		CheckID:     r.check.ID,
+		Title:       r.check.Title,
+		Severity:    r.check.Severity,
+		Subject:     subj,
+		Location:    r.obj.Locate(p),
+		Field:       p,
+		Message:     fmt.Sprintf(format, args...),
+		Evidence:    evidence,
+		Fingerprint: finding.Fingerprint(r.check.ID, subj, p),
+	})
+}

@@ -1,0 +1,8 @@
+// Package checks links every check package into the binary. Import it for
+// its side effect: each check registers itself in package check.
+package checks
+
+import (
+	_ "github.com/bulwark-sec/bulwark/internal/checks/pss"
+	_ "github.com/bulwark-sec/bulwark/internal/checks/workload"
+)

@@ -1,0 +1,135 @@
+// Package engine runs checks over an inventory, concurrently, and returns
+// their findings in a deterministic order. It decides nothing: the decide
+// step applies the user's policy to what the engine found.
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// CheckError records a check that crashed on an object. Such an object is
+// "not assessed" by that check: it is reported, never counted as a pass.
+type CheckError struct {
+	CheckID string           `json:"checkID"`
+	Subject finding.Subject  `json:"subject"`
+	Loc     finding.Location `json:"location"`
+	Err     string           `json:"error"`
+}
+
+func (e CheckError) Error() string {
+	return fmt.Sprintf("%s: check %s on %s: %s", e.Loc, e.CheckID, e.Subject, e.Err)
+}
+
+// Result is what one evaluation produced.
+type Result struct {
+	Findings []finding.Finding
+	Errors   []CheckError
+	// Evaluations counts (check, object) pairs evaluated.
+	Evaluations int
+}
+
+// Options tune the evaluation.
+type Options struct {
+	// Workers bounds the goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// chunk is how many objects a worker takes at a time: large enough to make
+// the atomic counter cheap, small enough to balance uneven objects.
+const chunk = 32
+
+// Run evaluates checks against every object they apply to.
+func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settings, opt Options) Result {
+	byKind := map[string][]*check.Check{}
+	for _, o := range inv.Objects {
+		if _, done := byKind[o.Kind]; done {
+			continue
+		}
+		var cs []*check.Check
+		for _, c := range checks {
+			if c.AppliesTo(o.Kind) {
+				cs = append(cs, c)
+			}
+		}
+		byKind[o.Kind] = cs
+	}
+
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx := &check.Context{Inventory: inv, Settings: settings}
+	results := make([]Result, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			res := &results[w]
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(inv.Objects) {
+					return
+				}
+				for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
+					for _, c := range byKind[o.Kind] {
+						evalOne(ctx, c, o, res)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	var out Result
+	for _, r := range results {
+		out.Findings = append(out.Findings, r.Findings...)
+		out.Errors = append(out.Errors, r.Errors...)
+		out.Evaluations += r.Evaluations
+	}
+	Sort(out.Findings)
+	slices.SortFunc(out.Errors, func(a, b CheckError) int {
+		return cmp.Or(compareLoc(a.Loc, b.Loc), cmp.Compare(a.CheckID, b.CheckID))
+	})
+	return out
+}
+
+func evalOne(ctx *check.Context, c *check.Check, o *inventory.Object, res *Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			res.Errors = append(res.Errors, CheckError{CheckID: c.ID, Subject: o.Subject(), Loc: o.Loc,
+				Err: fmt.Sprintf("internal error (please report): %v\n%s", p, debug.Stack())})
+		}
+	}()
+	r := check.NewReport(c, o)
+	c.Eval(ctx, o, r)
+	res.Findings = append(res.Findings, r.Findings()...)
+	res.Evaluations++
+}
+
+// Sort orders findings by place, then check, then field: the order a
+// reader walks a file in, and stable across runs.
+func Sort(fs []finding.Finding) {
+	slices.SortFunc(fs, func(a, b finding.Finding) int {
+		return cmp.Or(
+			compareLoc(a.Location, b.Location),
+			cmp.Compare(a.CheckID, b.CheckID),
+			cmp.Compare(a.Subject.Key(), b.Subject.Key()),
+			cmp.Compare(a.Field, b.Field),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+func compareLoc(a, b finding.Location) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+}

@@ -1,0 +1,57 @@
+package inventory
+
+import (
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Inventory is everything one run looks at. It is built once by the sources
+// and then only read, so checks may share it across goroutines.
+type Inventory struct {
+	Objects []*Object
+
+	byKind map[string][]*Object
+	sas    map[nsName]*corev1.ServiceAccount
+}
+
+type nsName struct{ ns, name string }
+
+// New indexes objects for the lookups checks make.
+func New(objs []*Object) *Inventory {
+	inv := &Inventory{Objects: objs, byKind: map[string][]*Object{}, sas: map[nsName]*corev1.ServiceAccount{}}
+	for _, o := range objs {
+		inv.byKind[o.Kind] = append(inv.byKind[o.Kind], o)
+		if sa, ok := o.Typed.(*corev1.ServiceAccount); ok {
+			inv.sas[nsName{sa.Namespace, sa.Name}] = sa
+		}
+	}
+	return inv
+}
+
+// OfKind returns the objects of one kind in source order.
+func (inv *Inventory) OfKind(kind string) []*Object { return inv.byKind[kind] }
+
+// ServiceAccount looks a ServiceAccount up by namespace and name. Manifests
+// often leave the namespace out; an empty namespace matches an account that
+// also has none.
+func (inv *Inventory) ServiceAccount(namespace, name string) (*corev1.ServiceAccount, bool) {
+	sa, ok := inv.sas[nsName{namespace, name}]
+	return sa, ok
+}
+
+// Kinds lists the kinds present with their counts, sorted by kind.
+func (inv *Inventory) Kinds() []KindCount {
+	out := make([]KindCount, 0, len(inv.byKind))
+	for k, v := range inv.byKind {
+		out = append(out, KindCount{Kind: k, Count: len(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// KindCount is one row of Kinds.
+type KindCount struct {
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+}

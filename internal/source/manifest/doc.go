@@ -1,0 +1,7 @@
+// Package manifest reads Kubernetes manifests (YAML or JSON, one or many
+// documents per file, kind: List) from files, directories and standard
+// input into an inventory. Every object keeps its file, line and column.
+//
+// Input is untrusted: file size, nesting depth and alias expansion are
+// bounded so that a YAML bomb or a huge file yields an error, not an OOM.
+package manifest

@@ -1,0 +1,240 @@
+package manifest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// Options control which files are read and how much of them.
+type Options struct {
+	// Exclude holds glob patterns (with ** for any depth) matched against
+	// each file's path as found and against its base name.
+	Exclude []string
+	// MaxFileSize is the largest file read, in bytes.
+	MaxFileSize int64
+	Limits      Limits
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+}
+
+// DefaultMaxFileSize is far larger than any real manifest file.
+const DefaultMaxFileSize = 64 << 20
+
+// Result is everything found under the given paths.
+type Result struct {
+	Objects   []*inventory.Object
+	Files     int
+	Documents int
+	Skipped   []Skipped
+	Errors    []*Error
+}
+
+// Load reads paths (files, directories searched recursively for .yaml,
+// .yml and .json, or "-" for standard input). Problems with single files
+// are collected in Result.Errors so that the other files are still
+// scanned; only a bad exclude pattern is returned as an error.
+func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	if opt.Limits == (Limits{}) {
+		opt.Limits = DefaultLimits
+	}
+	for _, pat := range opt.Exclude {
+		if !doublestar.ValidatePattern(filepath.ToSlash(pat)) {
+			return nil, fmt.Errorf("--exclude %q: bad glob pattern", pat)
+		}
+	}
+	res := &Result{}
+	files := collect(paths, opt, res)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	parsed := make([]Parsed, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), max(len(files), 1))
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				parsed[i] = readAndParse(files[i], opt)
+			}
+		})
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	for _, p := range parsed {
+		res.Objects = append(res.Objects, p.Objects...)
+		res.Documents += p.Documents
+		res.Skipped = append(res.Skipped, p.Skipped...)
+		res.Errors = append(res.Errors, p.Errors...)
+	}
+	res.Files = len(files)
+	return res, nil
+}
+
+func collect(paths []string, opt Options, res *Result) []string {
+	var files []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		if root == "-" {
+			add(root)
+			continue
+		}
+		info, err := os.Stat(root)
+		if err != nil {
+			res.Errors = append(res.Errors, &Error{File: root, Msg: describeFSError(err)})
+			continue
+		}
+		if !info.IsDir() {
+			// A file named on the command line is read whatever its
+			// extension: the user asked for it.
+			if !excluded(root, opt.Exclude) {
+				add(root)
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res.Errors = append(res.Errors, &Error{File: p, Msg: describeFSError(err)})
+				return nil
+			}
+			if excluded(p, opt.Exclude) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir // .git, .github and friends hold no manifests to deploy
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".yaml", ".yml", ".json":
+				if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
+					add(p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			res.Errors = append(res.Errors, &Error{File: root, Msg: describeFSError(err)})
+		}
+	}
+	return files
+}
+
+func excluded(p string, patterns []string) bool {
+	slash := filepath.ToSlash(filepath.Clean(p))
+	base := filepath.Base(p)
+	for _, pat := range patterns {
+		pat = filepath.ToSlash(pat)
+		if ok, _ := doublestar.Match(pat, slash); ok {
+			return true
+		}
+		if ok, _ := doublestar.Match(pat, base); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func readAndParse(name string, opt Options) Parsed {
+	data, err := readLimited(name, opt)
+	if err != nil {
+		return Parsed{Errors: []*Error{{File: displayName(name), Msg: err.Error()}}}
+	}
+	return Parse(displayName(name), data, opt.Limits)
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "<stdin>"
+	}
+	return name
+}
+
+func readLimited(name string, opt Options) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		if opt.Stdin == nil {
+			return nil, fmt.Errorf("no standard input")
+		}
+		r = opt.Stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s", describeFSError(err))
+		}
+		defer f.Close()
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > opt.MaxFileSize {
+			return nil, fmt.Errorf("file is %s, larger than the %s limit (--max-file-size)", humanBytes(info.Size()), humanBytes(opt.MaxFileSize))
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, opt.MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read: %v", err)
+	}
+	if int64(len(data)) > opt.MaxFileSize {
+		return nil, fmt.Errorf("input is larger than the %s limit (--max-file-size)", humanBytes(opt.MaxFileSize))
+	}
+	return data, nil
+}
+
+func describeFSError(err error) string {
+	switch {
+	case os.IsNotExist(err):
+		return "no such file or directory"
+	case os.IsPermission(err):
+		return "permission denied"
+	}
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,219 @@
+package manifest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	kjson "sigs.k8s.io/json"
+
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// Error is an input problem at a place in a file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Skipped is a document that is not a Kubernetes object.
+type Skipped struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// Parsed is what one file holds.
+type Parsed struct {
+	Objects   []*inventory.Object
+	Documents int
+	Skipped   []Skipped
+	Errors    []*Error
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads every document of one file. A syntax error stops the file
+// (the rest cannot be framed reliably) but keeps the documents before it;
+// a document that parses but does not decode is reported and skipped.
+func Parse(file string, data []byte, lim Limits) Parsed {
+	var p Parsed
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			p.Errors = append(p.Errors, syntaxError(file, data, err))
+			break
+		}
+		p.Documents++
+		p.document(file, &doc, lim)
+	}
+	return p
+}
+
+func syntaxError(file string, data []byte, err error) *Error {
+	e := &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	if m := yamlLineErr.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = m[2]
+	}
+	if bytes.Contains(data, []byte("{{")) {
+		e.Msg += " (this looks like a Helm or Go template: render it first, e.g. `helm template . | bulwark scan manifests -`)"
+	}
+	return e
+}
+
+func (p *Parsed) document(file string, doc *yaml.Node, lim Limits) {
+	if len(doc.Content) == 0 {
+		return // an empty document, e.g. a trailing "---"
+	}
+	root := doc.Content[0]
+	for root.Kind == yaml.AliasNode && root.Alias != nil {
+		root = root.Alias
+	}
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		return // a document holding only comments
+	}
+	if root.Kind != yaml.MappingNode {
+		p.Skipped = append(p.Skipped, Skipped{file, root.Line, "not a mapping"})
+		return
+	}
+	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
+	if apiVersion == "" || kind == "" {
+		p.Skipped = append(p.Skipped, Skipped{file, root.Line, "no apiVersion and kind"})
+		return
+	}
+	if strings.HasSuffix(kind, "List") && apiVersion == "v1" {
+		items := mappingValue(root, "items")
+		if items == nil || items.Kind != yaml.SequenceNode {
+			if items != nil && !(items.Kind == yaml.ScalarNode && items.ShortTag() == "!!null") {
+				p.Errors = append(p.Errors, &Error{file, root.Line, kind + ": items is not a list"})
+			}
+			return
+		}
+		for _, item := range items.Content {
+			p.object(file, item, lim)
+		}
+		return
+	}
+	p.object(file, root, lim)
+}
+
+func (p *Parsed) object(file string, n *yaml.Node, lim Limits) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.MappingNode {
+		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "list item is not a mapping"})
+		return
+	}
+	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
+	if apiVersion == "" || kind == "" {
+		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "no apiVersion and kind"})
+		return
+	}
+	c := converter{limits: lim}
+	if err := c.value(n, 0); err != nil {
+		var ne *nodeError
+		if errors.As(err, &ne) {
+			p.Errors = append(p.Errors, &Error{file, ne.line, ne.msg})
+		} else {
+			p.Errors = append(p.Errors, &Error{file, n.Line, err.Error()})
+		}
+		return
+	}
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		p.Errors = append(p.Errors, &Error{file, n.Line, fmt.Sprintf("%s: bad apiVersion %q: %v", kind, apiVersion, err)})
+		return
+	}
+	typed, meta := typedKind(gv.Group, kind)
+	target := typed
+	if typed == nil {
+		pm := &metav1.PartialObjectMetadata{}
+		target, meta = pm, &pm.ObjectMeta
+	}
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(c.buf, target); err != nil {
+		p.Errors = append(p.Errors, &Error{file, n.Line, fmt.Sprintf("%s %q: %s", kind, scalarPath(n, "metadata", "name"), decodeMessage(err))})
+		return
+	}
+	tm := metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
+	loc := finding.Location{File: file, Line: n.Line, Column: n.Column}
+	obj := inventory.NewObject(tm, meta, typed, loc, n)
+	applyDefaults(obj)
+	p.Objects = append(p.Objects, obj)
+}
+
+// decodeMessage strips Go type names, which mean nothing to a YAML author,
+// down to the field and the mismatch.
+func decodeMessage(err error) string {
+	var te *jsonTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %s: cannot use a %s here (want %s)", te.Field, te.Value, te.Type)
+	}
+	return "cannot decode: " + err.Error()
+}
+
+func scalarField(m *yaml.Node, key string) string {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}
+
+func scalarPath(m *yaml.Node, keys ...string) string {
+	for i, k := range keys {
+		v := mappingValue(m, k)
+		if v == nil {
+			return ""
+		}
+		if i == len(keys)-1 {
+			if v.Kind == yaml.ScalarNode {
+				return v.Value
+			}
+			return ""
+		}
+		m = v
+	}
+	return ""
+}
+
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	for m.Kind == yaml.AliasNode && m.Alias != nil {
+		m = m.Alias
+	}
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			v := m.Content[i+1]
+			for v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			return v
+		}
+	}
+	return nil
+}
