@@ -133,3 +133,11 @@ func Sort(fs []finding.Finding) {
 func compareLoc(a, b finding.Location) int {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 }
+
+// CheckErrors returns the errors, never nil, for stable JSON.
+func (r Result) CheckErrors() []CheckError {
+	if r.Errors == nil {
+		return []CheckError{}
+	}
+	return r.Errors
+}

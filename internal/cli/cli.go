@@ -1,0 +1,101 @@
+// Package cli is Bulwark's command line: flags, help and exit codes. Each
+// command parses its input, calls one package that does the work and
+// renders the result; nothing here evaluates anything.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/version"
+)
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+// usageError marks bad flags or arguments: exit code 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: report.ExitError, err: fmt.Errorf(format, args...)}
+}
+
+// streams are the process's standard streams, injected for tests.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{in: stdin, out: stdout, err: stderr}
+	root := newRoot(s)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return report.ExitPass
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.code == report.ExitError {
+			fmt.Fprintln(stderr, "bulwark:", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag, wrong argument count.
+	fmt.Fprintln(stderr, "bulwark:", err)
+	fmt.Fprintln(stderr, "Run 'bulwark --help' for usage.")
+	return report.ExitError
+}
+
+func newRoot(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "bulwark",
+		Short: "Security checks for Kubernetes on Azure (AKS), from CI to the running cluster",
+		Long: `Bulwark finds security problems in Kubernetes workloads and AKS clusters: what is
+wrong, where (file:line of the offending field), why it matters, how to fix it, and
+which control it serves (Azure Security Benchmark, CIS AKS, Pod Security Standards).
+
+It runs offline: no network access, no telemetry.
+
+Exit codes: 0 the gate passed, 1 findings at or above --fail-on, 2 usage or input error.`,
+		Version:       version.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newScan(s), newChecks(s), newVersion(s))
+	return root
+}
+
+func newVersion(s *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(s.out, "bulwark", version.Version)
+			return nil
+		},
+	}
+}
+
+// isTerminal reports whether w is a terminal that wants colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,30 @@
+// Package render presents a report: a table for people, JSON for programs,
+// SARIF for code scanning, JUnit for CI test tabs. Renderers only format;
+// every verdict is already in the report.
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+// Options tune presentation.
+type Options struct {
+	// Color enables ANSI colours (only on a terminal).
+	Color bool
+}
+
+// Formats lists the output formats.
+var Formats = []string{"table", "json", "sarif", "junit"}
+
+// Write renders rep in format to w.
+func Write(w io.Writer, format string, rep *report.Report, opt Options) error {
+	switch format {
+	case "json":
+		return JSON(w, rep)
+	}
+	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}

@@ -1,0 +1,113 @@
+// Package report is the data a run presents: decided findings, the checks
+// that ran, what was read and what could not be. Renderers turn it into
+// table, JSON, SARIF or JUnit output and never re-evaluate anything.
+package report
+
+import (
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/decide"
+	"github.com/bulwark-sec/bulwark/internal/engine"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// SchemaVersion names the JSON layout; it changes only with incompatible
+// changes, which docs/json-report.md lists.
+const SchemaVersion = "bulwark.dev/report/v1"
+
+// Exit codes of a run.
+const (
+	ExitPass  = 0
+	ExitFail  = 1
+	ExitError = 2
+)
+
+// Report is the outcome of one run.
+type Report struct {
+	SchemaVersion string           `json:"schemaVersion"`
+	Tool          Tool             `json:"tool"`
+	Command       string           `json:"command"`
+	Targets       []string         `json:"targets"`
+	Settings      Settings         `json:"settings"`
+	Summary       Summary          `json:"summary"`
+	Findings      []decide.Decided `json:"findings"`
+	// Checks are the checks that ran, sorted by id.
+	Checks      []check.Meta        `json:"checks"`
+	Inventory   Inventory           `json:"inventory"`
+	Errors      []InputError        `json:"errors"`
+	CheckErrors []engine.CheckError `json:"checkErrors"`
+}
+
+// Tool identifies the producer.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	URI     string `json:"informationUri"`
+}
+
+// Settings echo the inputs that shaped the verdict.
+type Settings struct {
+	PSSLevel   string `json:"pssLevel"`
+	PSSVersion string `json:"pssVersion"`
+	FailOn     string `json:"failOn"`
+	Policy     string `json:"policy,omitempty"`
+}
+
+// Summary counts findings and gives the verdict.
+type Summary struct {
+	Findings   int            `json:"findings"`
+	BySeverity map[string]int `json:"bySeverity"`
+	Blocking   int            `json:"blocking"`
+	// Result is "pass", "fail" or "error" (input could not all be read, so
+	// the verdict is incomplete).
+	Result   string `json:"result"`
+	ExitCode int    `json:"exitCode"`
+}
+
+// Inventory says what was read.
+type Inventory struct {
+	Files     int                   `json:"files"`
+	Documents int                   `json:"documents"`
+	Objects   int                   `json:"objects"`
+	Kinds     []inventory.KindCount `json:"kinds"`
+	// Skipped are documents that are not Kubernetes objects.
+	Skipped []Skipped `json:"skipped"`
+}
+
+// Skipped is a document that was read but is not a Kubernetes object.
+type Skipped struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// InputError is input that could not be read or decoded.
+type InputError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// Summarize fills Summary from the findings and errors.
+func (r *Report) Summarize() {
+	s := Summary{BySeverity: map[string]int{}}
+	for _, n := range finding.SeverityNames() {
+		s.BySeverity[n] = 0
+	}
+	for _, f := range r.Findings {
+		s.Findings++
+		s.BySeverity[f.Severity.String()]++
+		if f.Blocking {
+			s.Blocking++
+		}
+	}
+	switch {
+	case len(r.Errors) > 0 || len(r.CheckErrors) > 0:
+		s.Result, s.ExitCode = "error", ExitError
+	case s.Blocking > 0:
+		s.Result, s.ExitCode = "fail", ExitFail
+	default:
+		s.Result, s.ExitCode = "pass", ExitPass
+	}
+	r.Summary = s
+}
