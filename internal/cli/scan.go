@@ -202,4 +202,3 @@ func loadPolicy(name string, explicit bool) (*policy.Policy, error) {
 	}
 	return policy.Load(name)
 }
-

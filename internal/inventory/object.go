@@ -71,9 +71,7 @@ func (o *Object) Locate(path string) finding.Location {
 // child finds seg in n and returns its value node with the position an
 // editor should jump to: the key of a mapping entry, the item of a list.
 func child(n *yaml.Node, seg pathSegment) (*yaml.Node, int, int) {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
+	n = deref(n)
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 1 {
@@ -95,4 +93,13 @@ func child(n *yaml.Node, seg pathSegment) (*yaml.Node, int, int) {
 		}
 	}
 	return nil, 0, 0
+}
+
+// deref follows alias nodes. The hop limit guards against alias cycles,
+// which a hostile document can build and go-yaml does not reject.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
+		n = n.Alias
+	}
+	return n
 }

@@ -47,6 +47,17 @@ type Parsed struct {
 	Errors    []*Error
 }
 
+// parserProblems are go-yaml's parser error messages (parserc.go), whose
+// line is the start of the collection being parsed.
+var parserProblems = map[string]bool{
+	"did not find expected node content":  true,
+	"did not find expected '-' indicator": true,
+	"did not find expected key":           true,
+	"did not find expected ',' or ']'":    true,
+	"did not find expected ',' or '}'":    true,
+	"found undefined tag handle":          true,
+}
+
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse reads every document of one file. A syntax error stops the file
@@ -76,6 +87,12 @@ func syntaxError(file string, data []byte, err error) *Error {
 	if m := yamlLineErr.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = m[2]
+		// go-yaml prints the 0-based line of the enclosing collection for
+		// parser (not scanner) errors; make it 1-based and say what it is.
+		if parserProblems[e.Msg] {
+			e.Line++
+			e.Msg += " in the collection that starts here"
+		}
 	}
 	if bytes.Contains(data, []byte("{{")) {
 		e.Msg += " (this looks like a Helm or Go template: render it first, e.g. `helm template . | bulwark scan manifests -`)"
@@ -88,9 +105,7 @@ func (p *Parsed) document(file string, doc *yaml.Node, lim Limits) {
 		return // an empty document, e.g. a trailing "---"
 	}
 	root := doc.Content[0]
-	for root.Kind == yaml.AliasNode && root.Alias != nil {
-		root = root.Alias
-	}
+	root = deref(root)
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		return // a document holding only comments
 	}
@@ -120,9 +135,7 @@ func (p *Parsed) document(file string, doc *yaml.Node, lim Limits) {
 }
 
 func (p *Parsed) object(file string, n *yaml.Node, lim Limits) {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
+	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "list item is not a mapping"})
 		return
@@ -200,18 +213,14 @@ func scalarPath(m *yaml.Node, keys ...string) string {
 }
 
 func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	for m.Kind == yaml.AliasNode && m.Alias != nil {
-		m = m.Alias
-	}
+	m = deref(m)
 	if m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			v := m.Content[i+1]
-			for v.Kind == yaml.AliasNode && v.Alias != nil {
-				v = v.Alias
-			}
+			v = deref(v)
 			return v
 		}
 	}

@@ -130,13 +130,7 @@ func (c *converter) entries(n *yaml.Node, depth int) (keys []string, vals []*yam
 	// Keys written in the mapping win over merged ones; earlier merge
 	// sources win over later ones, as the YAML merge spec says.
 	for _, m := range merged {
-		c.nodes++
-		if c.nodes > c.limits.MaxNodes {
-			return nil, nil, &nodeError{m.Line, errTooBig.Error()}
-		}
-		for m.Kind == yaml.AliasNode && m.Alias != nil {
-			m = m.Alias
-		}
+		m = deref(m)
 		var sources []*yaml.Node
 		switch m.Kind {
 		case yaml.MappingNode:
@@ -147,9 +141,13 @@ func (c *converter) entries(n *yaml.Node, depth int) (keys []string, vals []*yam
 			return nil, nil, &nodeError{m.Line, "merge key (<<) needs a mapping or a list of mappings"}
 		}
 		for _, src := range sources {
-			for src.Kind == yaml.AliasNode && src.Alias != nil {
-				src = src.Alias
+			// Every merged source costs its size: merges of merges of
+			// aliases are the other way to build a bomb.
+			c.nodes += 1 + len(src.Content)
+			if c.nodes > c.limits.MaxNodes {
+				return nil, nil, &nodeError{src.Line, errTooBig.Error()}
 			}
+			src = deref(src)
 			if src.Kind != yaml.MappingNode {
 				return nil, nil, &nodeError{src.Line, "merge key (<<) needs a mapping or a list of mappings"}
 			}
@@ -174,9 +172,7 @@ func (c *converter) entries(n *yaml.Node, depth int) (keys []string, vals []*yam
 }
 
 func keyString(k *yaml.Node) (string, error) {
-	for k.Kind == yaml.AliasNode && k.Alias != nil {
-		k = k.Alias
-	}
+	k = deref(k)
 	if k.Kind != yaml.ScalarNode {
 		return "", &nodeError{k.Line, "mapping key is not a scalar"}
 	}
@@ -251,4 +247,13 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// deref follows alias nodes. The hop limit guards against alias cycles,
+// which a hostile document can build and go-yaml does not reject.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
+		n = n.Alias
+	}
+	return n
 }
