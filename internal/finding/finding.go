@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity orders findings for the gate. The zero value is SeverityInfo so
@@ -126,17 +127,13 @@ func Fingerprint(checkID string, subject Subject, field string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// Mask hides a secret value while keeping enough shape for a reviewer to
-// recognise which value is meant: the length class and at most the first
-// two characters of values long enough that two characters do not give the
-// secret away.
+// Mask hides a secret value. Nothing of the value is kept, not even a
+// prefix: findings end up in CI logs and SARIF uploads, and a few
+// characters of a short password are a real leak. The length helps a
+// reviewer tell two values apart.
 func Mask(v string) string {
-	r := []rune(v)
-	switch {
-	case len(r) == 0:
+	if v == "" {
 		return ""
-	case len(r) < 12:
-		return "****"
 	}
-	return string(r[:2]) + "****" + fmt.Sprintf(" (%d chars)", len(r))
+	return fmt.Sprintf("<redacted, %d chars>", utf8.RuneCountInString(v))
 }

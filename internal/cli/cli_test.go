@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files (review the diff before committing)")
+
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"clean app passes", []string{"scan", "manifests", "testdata/clean"}, 0, ""},
+		{"findings at high fail", []string{"scan", "manifests", "testdata/bad"}, 1, ""},
+		{"fail-on critical still fails on privileged", []string{"scan", "manifests", "testdata/bad", "--fail-on", "critical"}, 1, ""},
+		{"fail-on none passes", []string{"scan", "manifests", "testdata/bad", "--fail-on", "none"}, 0, ""},
+		{"skipping the blocking checks passes", []string{"scan", "manifests", "testdata/bad", "--skip-checks", "K8S-001,k8s-070"}, 0, ""},
+		{"malformed input is an input error", []string{"scan", "manifests", "testdata/malformed", "-f", "json"}, 2, "broken.yaml:5: "},
+		{"missing path", []string{"scan", "manifests", "testdata/nope"}, 2, ""},
+		{"unknown check id", []string{"scan", "manifests", "testdata/bad", "--checks", "K8S-999"}, 2, `unknown check id "K8S-999"`},
+		{"unknown format", []string{"scan", "manifests", "testdata/bad", "-f", "xml"}, 2, `--format "xml"`},
+		{"bad fail-on", []string{"scan", "manifests", "testdata/bad", "--fail-on", "severe"}, 2, "--fail-on"},
+		{"bad pss level", []string{"scan", "manifests", "testdata/bad", "--pss-level", "strict"}, 2, "--pss-level"},
+		{"missing explicit policy", []string{"scan", "manifests", "testdata/bad", "--policy", "testdata/none.yaml"}, 2, "policy"},
+		{"no args", []string{"scan", "manifests"}, 2, "requires at least 1 arg"},
+		{"unknown command", []string{"scna"}, 2, "unknown command"},
+		{"explain unknown", []string{"checks", "explain", "NOPE-1"}, 2, "unknown check id"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestMalformedStillScansOtherFiles(t *testing.T) {
+	code, out, _ := run(t, "", "scan", "manifests", "testdata/malformed", "-f", "json")
+	if code != report.ExitError {
+		t.Fatalf("exit %d", code)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Result != "error" || len(rep.Errors) != 1 || rep.Errors[0].Line != 5 {
+		t.Errorf("summary %+v errors %+v", rep.Summary, rep.Errors)
+	}
+	var fromOther bool
+	for _, f := range rep.Findings {
+		if f.CheckID == "K8S-001" && strings.HasSuffix(f.Location.File, "also-bad.yaml") {
+			fromOther = true
+		}
+	}
+	if !fromOther {
+		t.Error("the good file next to the broken one was not scanned")
+	}
+}
+
+func TestStdinAndOutputFile(t *testing.T) {
+	data, err := os.ReadFile("testdata/bad/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	code, stdout, _ := run(t, string(data), "scan", "manifests", "-", "-f", "sarif", "-o", out)
+	if code != 1 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(b) || !bytes.Contains(b, []byte(`"K8S-001"`)) {
+		t.Errorf("SARIF file lacks the stdin finding: %.300s", b)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	const secret = "hunter2-is-not-a-good-password"
+	for _, format := range []string{"table", "json", "sarif", "junit"} {
+		_, out, errOut := run(t, "", "scan", "manifests", "testdata/bad", "-f", format)
+		if strings.Contains(out+errOut, secret) || strings.Contains(out, "hu****") {
+			t.Errorf("%s output contains the secret value", format)
+		}
+		if !strings.Contains(out, "K8S-070") {
+			t.Errorf("%s output lacks the K8S-070 finding", format)
+		}
+	}
+}
+
+func TestPolicyFileAllowedRegistries(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "bulwark.yaml")
+	if err := os.WriteFile(pol, []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nfailOn: critical\nimages:\n  allowedRegistries: [contoso.azurecr.io]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := run(t, "", "scan", "manifests", "testdata/bad", "--policy", pol, "-f", "json", "--checks", "K8S-043")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Settings.FailOn != "critical" || len(rep.Findings) != 1 || rep.Findings[0].CheckID != "K8S-043" {
+		t.Errorf("policy not applied: settings %+v findings %+v", rep.Settings, rep.Findings)
+	}
+	// A flag given explicitly wins over the policy.
+	_, out, _ = run(t, "", "scan", "manifests", "testdata/bad", "--policy", pol, "-f", "json", "--fail-on", "low", "--checks", "K8S-043")
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Settings.FailOn != "low" {
+		t.Errorf("--fail-on did not win over the policy: %+v %v", rep.Settings, err)
+	}
+}
+
+func TestChecksListFilters(t *testing.T) {
+	_, all, _ := run(t, "", "checks", "list", "-f", "json")
+	_, high, _ := run(t, "", "checks", "list", "-f", "json", "--severity", "high")
+	_, cis, _ := run(t, "", "checks", "list", "-f", "json", "--control", "4.2.1")
+	var a, h, c []map[string]any
+	for _, x := range []struct {
+		s string
+		v *[]map[string]any
+	}{{all, &a}, {high, &h}, {cis, &c}} {
+		if err := json.Unmarshal([]byte(x.s), x.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(a) < 40 || len(h) == 0 || len(h) >= len(a) {
+		t.Errorf("all %d, high+ %d", len(a), len(h))
+	}
+	for _, m := range h {
+		if s := m["severity"]; s != "high" && s != "critical" {
+			t.Errorf("--severity high listed %v", m["id"])
+		}
+	}
+	ids := map[string]bool{}
+	for _, m := range c {
+		ids[m["id"].(string)] = true
+	}
+	if !ids["K8S-001"] || !ids["K8S-027"] {
+		t.Errorf("--control 4.2.1 gave %v", ids)
+	}
+	if code, _, _ := run(t, "", "checks", "list", "--area", "nonsense"); code != 2 {
+		t.Errorf("unknown area exit %d", code)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, tt := range []struct {
+		golden string
+		args   []string
+	}{
+		{"clean.table", []string{"scan", "manifests", "testdata/clean"}},
+		{"bad.table", []string{"scan", "manifests", "testdata/bad"}},
+		{"bad.json", []string{"scan", "manifests", "testdata/bad", "-f", "json"}},
+		{"malformed.table", []string{"scan", "manifests", "testdata/malformed", "--checks", "K8S-001"}},
+		{"explain.txt", []string{"checks", "explain", "k8s-001"}},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			_, out, _ := run(t, "", tt.args...)
+			path := filepath.Join("testdata", "golden", tt.golden)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/cli -update and review the diff)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s (run with -update and review the diff):\n%s", path, out)
+			}
+		})
+	}
+}
+
+// TestCatalogDocCurrent keeps docs/checks.md equal to the catalog the
+// engine runs. Regenerate with:
+//
+//	go run ./cmd/bulwark checks list --format markdown > docs/checks.md
+func TestCatalogDocCurrent(t *testing.T) {
+	_, out, _ := run(t, "", "checks", "list", "--format", "markdown")
+	want, err := os.ReadFile("../../docs/checks.md")
+	if err != nil || string(want) != out {
+		t.Errorf("docs/checks.md is out of date (err %v); regenerate it with: go run ./cmd/bulwark checks list --format markdown > docs/checks.md", err)
+	}
+}
