@@ -1,0 +1,6 @@
+package workload
+
+import "testing"
+
+// The cases are shared with K8S-050 (k8s050_cpu_requests_missing_test.go).
+func TestMemoryRequestsMissing(t *testing.T) { testResourceMissing(t, "K8S-052") }

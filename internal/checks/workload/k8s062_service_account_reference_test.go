@@ -1,0 +1,50 @@
+package workload
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
+)
+
+func TestServiceAccountReference(t *testing.T) {
+	const saShop = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: worker, namespace: shop}\n"
+	const saAPI = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: shop}\n"
+	const saOther = "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: worker, namespace: other}\n"
+	tests := []struct {
+		name, podSpec, docs string
+		want                []string
+	}{
+		{"deprecated field alone", "      serviceAccount: api\n", "", []string{"spec.template.spec.serviceAccount"}},
+		{"deprecated field contradicts", "      serviceAccountName: api\n      serviceAccount: legacy\n", "", []string{"spec.template.spec.serviceAccount"}},
+		{"both equal (API read-back)", "      serviceAccountName: api\n      serviceAccount: api\n", "", []string{}},
+		{"missing SA, namespace has others", "      serviceAccountName: api\n", saShop, []string{"spec.template.spec.serviceAccountName"}},
+		{"missing SA via deprecated field", "      serviceAccount: api\n", saShop, []string{"spec.template.spec.serviceAccount", "spec.template.spec.serviceAccount"}},
+		{"SA present", "      serviceAccountName: api\n", saShop + saAPI, []string{}},
+		{"no SAs of this namespace", "      serviceAccountName: api\n", saOther, []string{}},
+		{"default always exists", "      serviceAccountName: default\n", saShop, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := checktest.Run(t, "K8S-062", saDeployment(tt.podSpec, tt.docs), nil)
+			if got := checktest.Fields(fs); !slices.Equal(got, tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServiceAccountReferenceMessage(t *testing.T) {
+	doc := saDeployment("      serviceAccountName: api\n", "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: worker, namespace: shop}\n")
+	fs := checktest.Run(t, "K8S-062", doc, nil)
+	if len(fs) != 1 {
+		t.Fatalf("want 1 finding, got %v", fs)
+	}
+	if fs[0].Evidence != "api" || !strings.Contains(fs[0].Message, "worker") || !strings.Contains(fs[0].Message, "shop") {
+		t.Errorf("finding = %q / %q", fs[0].Evidence, fs[0].Message)
+	}
+	if got := fs[0].Location.String(); got != "test.yaml:8:7" {
+		t.Errorf("location = %s, want test.yaml:8:7", got)
+	}
+}

@@ -1,0 +1,253 @@
+package workload
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// K8S-070 reads env[*].name and env[*].value of every container (init,
+// regular and ephemeral). A literal value fails when it looks like a
+// credential whatever its name (see credentialValue), or when the name says
+// it holds one (see credentialName) and the value is not a reference or
+// template marker (see notALiteralSecret). Values read through valueFrom
+// are K8S-071's business. Evidence and messages only carry the masked value.
+//
+// The name and value rules below are shared with K8S-072 (ConfigMaps).
+//
+// Decision on placeholders: a value is skipped only when it cannot be the
+// credential the container starts with: empty or null-like, already masked
+// (****, xxxx), a $(VAR) / ${VAR} / {{ }} / <...> template marker, a
+// boolean or number, or a file path or URL without credentials. Word
+// defaults such as "changeme", "admin" or "password" are reported: the
+// container runs with them, and a well-known default is the first thing an
+// attacker tries.
+
+func init() {
+	check.Register(&check.Check{
+		Meta: check.Meta{
+			ID: "K8S-070", Title: "Credential in a literal environment variable", Severity: finding.SeverityHigh, Area: "secrets",
+			Description: "A password, key, token or connection string written as env[].value is stored in the manifest, in Git history, in every rendered Helm release and in the Deployment object that anyone with get on deployments (a much wider group than get on secrets) can read. " +
+				"It also shows in `kubectl describe`, in crash dumps and in /proc/<pid>/environ. Azure examples seen in practice: storage account keys and SAS tokens, Service Bus connection strings, Entra client secrets in AZURE_CLIENT_SECRET.",
+			Remediation: "Remove the literal and rotate the credential: it is compromised once committed. Prefer no secret at all (Microsoft Entra Workload ID instead of client secrets or account keys). " +
+				"Otherwise keep it in Azure Key Vault and mount it with the Secrets Store CSI driver, or at least reference a Kubernetes Secret:\n\n" +
+				"    env:\n    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db-credentials\n          key: password",
+			Controls: check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
+			Kinds:    inventory.WorkloadKinds,
+		},
+		Eval: evalSecretLiteralEnv,
+	})
+}
+
+func evalSecretLiteralEnv(_ *check.Context, obj *inventory.Object, r *check.Report) {
+	ps, ok := obj.PodSpec()
+	if !ok {
+		return
+	}
+	for _, c := range ps.Containers() {
+		for i, e := range c.Env {
+			if e.Value == "" || e.ValueFrom != nil {
+				continue
+			}
+			p := c.Path.Child("env").Index(i).Child("value")
+			masked := finding.Mask(e.Value)
+			if kind, _, ok := credentialValue(e.Value); ok {
+				r.Fail(p, masked, "%s env var %q holds what looks like %s as a literal value (%s)", containerRef(c), e.Name, kind, masked)
+				continue
+			}
+			if credentialName(e.Name) && !notALiteralSecret(e.Value) {
+				r.Fail(p, masked, "%s env var %q is named like a credential and set to a literal value (%s)", containerRef(c), e.Name, masked)
+			}
+		}
+	}
+}
+
+// Name rules. A name is split into lower-case words at separators, camel
+// case and letter/digit boundaries (clientSecret, CLIENT_SECRET and
+// client-secret all give client, secret). It is a credential name when its
+// last credential word is followed only by harmless qualifiers: DB_PASSWORD
+// and PASSWORD_B64 are credentials, PASSWORD_FILE, TOKEN_URL and
+// SECRET_NAME name something else.
+
+// credentialWordSuffixes end a single word that names a credential (so
+// that run-together names such as clientsecret or apikey match too).
+var credentialWordSuffixes = []string{
+	"password", "passwords", "passwd", "passphrase", "secret", "secrets", "token",
+	"credential", "credentials", "creds", "apikey", "accesskey", "privatekey", "secretkey",
+	"accountkey", "storagekey", "masterkey", "sharedaccesskey", "subscriptionkey", "signingkey",
+	"encryptionkey", "connectionstring", "connectionstrings", "connstr", "connstring", "sastoken",
+}
+
+// credentialWords are whole words that name a credential.
+var credentialWords = map[string]bool{"pwd": true, "pass": true, "sas": true, "pat": true, "htpasswd": true}
+
+// keyQualifiers make a following "key" a credential: API_KEY, ACCESS_KEY,
+// PRIVATE_KEY... but not CACHE_KEY or PARTITION_KEY.
+var keyQualifiers = map[string]bool{
+	"api": true, "access": true, "private": true, "secret": true, "signing": true, "encryption": true,
+	"master": true, "account": true, "storage": true, "subscription": true, "admin": true, "primary": true,
+	"secondary": true, "function": true, "functions": true, "license": true, "app": true, "auth": true,
+	"client": true, "sas": true, "hmac": true, "webhook": true, "service": true, "cosmos": true, "search": true,
+}
+
+// trailingQualifiers may follow the credential word without changing what
+// the name holds.
+var trailingQualifiers = map[string]bool{
+	"value": true, "val": true, "b": true, "base": true, "hash": true, "hashed": true, "enc": true,
+	"encrypted": true, "encoded": true, "plain": true, "plaintext": true, "raw": true, "str": true, "string": true,
+	"data": true, "pem": true, "der": true, "hex": true, "sha": true, "md": true, "prod": true, "production": true,
+	"dev": true, "staging": true, "test": true, "primary": true, "secondary": true, "old": true, "new": true,
+	"current": true, "next": true, "prev": true, "previous": true, "backup": true, "default": true, "override": true,
+}
+
+// credentialName reports whether an env var or ConfigMap key name says it
+// holds a credential.
+func credentialName(name string) bool {
+	toks := nameWords(name)
+	end := -1
+	for j := len(toks) - 1; j >= 0 && end < 0; j-- {
+		if credentialWordEndsAt(toks, j) {
+			end = j
+		}
+	}
+	if end < 0 {
+		return false
+	}
+	for _, t := range toks[end+1:] {
+		if !trailingQualifiers[t] && !isDigitWord(t) {
+			return false
+		}
+	}
+	return true
+}
+
+func credentialWordEndsAt(toks []string, j int) bool {
+	t := toks[j]
+	if credentialWords[t] {
+		return true
+	}
+	for _, s := range credentialWordSuffixes {
+		if strings.HasSuffix(t, s) {
+			return true
+		}
+	}
+	switch {
+	case t == "key" || t == "keys":
+		// AZURE_*_KEY, or a qualified key (API_KEY, ACCOUNT_KEY...).
+		return toks[0] == "azure" && j > 0 || j > 0 && keyQualifiers[toks[j-1]]
+	case t == "string" || t == "strings" || t == "str":
+		return j > 0 && (toks[j-1] == "connection" || toks[j-1] == "conn")
+	case t == "url" || t == "uri":
+		return j > 0 && toks[j-1] == "sas"
+	}
+	return false
+}
+
+// nameWords splits a name into lower-case words.
+func nameWords(s string) []string {
+	var out []string
+	rs := []rune(s)
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for i, r := range rs {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush()
+			continue
+		}
+		if len(cur) > 0 {
+			prev := rs[i-1]
+			switch {
+			case unicode.IsUpper(r) && unicode.IsLower(prev),
+				unicode.IsUpper(r) && unicode.IsUpper(prev) && i+1 < len(rs) && unicode.IsLower(rs[i+1]),
+				unicode.IsDigit(r) != unicode.IsDigit(prev):
+				flush()
+			}
+		}
+		cur = append(cur, unicode.ToLower(r))
+	}
+	flush()
+	return out
+}
+
+func isDigitWord(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Value rules.
+
+var (
+	// templateRefRE matches Kubernetes $(VAR) expansion and ${VAR}, {{ }}
+	// or <...> template markers: the real value is filled in elsewhere.
+	templateRefRE = regexp.MustCompile(`\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[^}]*\}|\{\{.*?\}\}|^<[^<>]*>$`)
+	// maskedRE matches values already masked or null-like.
+	maskedRE      = regexp.MustCompile(`(?i)^(\*+|x{3,}|\.{3,}|-+|n/?a|none|null|nil|undefined|redacted|\[redacted\])$`)
+	boolValueRE   = regexp.MustCompile(`(?i)^(true|false|yes|no|on|off|enabled|disabled)$`)
+	numberValueRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	// filePathValueRE matches absolute file paths, e.g. /var/run/secrets/token.
+	filePathValueRE = regexp.MustCompile(`^(/[A-Za-z0-9._@-]+)+/?$|^[A-Za-z]:\\`)
+	// plainURLRE matches URLs with no user:password part.
+	plainURLRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^\s@]*$`)
+)
+
+// notALiteralSecret reports whether a value under a credential-like name
+// is something other than the credential itself: empty, a reference, a
+// template marker, already masked, a boolean or number, a path or a URL
+// without credentials.
+func notALiteralSecret(v string) bool {
+	v = strings.TrimSpace(v)
+	return v == "" || templateRefRE.MatchString(v) || maskedRE.MatchString(v) || boolValueRE.MatchString(v) ||
+		numberValueRE.MatchString(v) || filePathValueRE.MatchString(v) || plainURLRE.MatchString(v)
+}
+
+// credentialPattern recognises a credential by its shape. group is the
+// submatch holding the secret part (0 for the whole match).
+type credentialPattern struct {
+	kind  string
+	re    *regexp.Regexp
+	group int
+}
+
+var credentialPatterns = []credentialPattern{
+	{"a PEM private key", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)`), 0},
+	{"an Azure Storage account key", regexp.MustCompile(`(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1},
+	{"an Azure shared access key", regexp.MustCompile(`(?i)\bSharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1},
+	{"an Azure SAS token", regexp.MustCompile(`(?i)(?:^|[?&;\s])sig=([A-Za-z0-9%+/_-]{16,}={0,2})`), 1},
+	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`), 0},
+	{"a Microsoft Entra client secret", regexp.MustCompile(`(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[^A-Za-z0-9_~.-])`), 1},
+	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b`), 0},
+	{"an AWS access key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), 0},
+	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`), 0},
+	{"a connection string with a password", regexp.MustCompile(`(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)`), 1},
+	{"a URL with an embedded password", regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@`), 1},
+}
+
+// credentialValue reports whether v contains something shaped like a
+// credential, naming what it looks like and returning the secret part.
+// Parts that are references or template markers ("Password=$(DB_PW)") do
+// not count.
+func credentialValue(v string) (kind, secret string, ok bool) {
+	for _, p := range credentialPatterns {
+		for _, m := range p.re.FindAllStringSubmatch(v, -1) {
+			s := strings.TrimSpace(m[p.group])
+			if p.group != 0 && notALiteralSecret(s) {
+				continue
+			}
+			return p.kind, s, true
+		}
+	}
+	return "", "", false
+}

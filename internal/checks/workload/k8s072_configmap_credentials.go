@@ -1,0 +1,118 @@
+package workload
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// K8S-072 reads data and binaryData of ConfigMaps. A key fails when its
+// value contains something shaped like a credential, when the key is named
+// like a credential (the K8S-070 rules) and holds a literal, or when a
+// multi-line value (a config file: .properties, .env, YAML, JSON, INI)
+// has a line assigning a literal to a credential-named setting, e.g.
+// spring.datasource.password=... or "Password": "...". One finding per
+// key; evidence and messages carry only the masked secret.
+
+func init() {
+	check.Register(&check.Check{
+		Meta: check.Meta{
+			ID: "K8S-072", Title: "Credentials in a ConfigMap", Severity: finding.SeverityHigh, Area: "secrets",
+			Description: "ConfigMaps are not meant for secrets: RBAC roles grant read on them freely (the built-in view role can read every ConfigMap in a namespace, not Secrets), they are not encrypted with the cluster's KMS key, and tools print them in full. " +
+				"A password, storage account key, SAS token or private key in a ConfigMap is readable by everyone who can debug the application, and committed to Git with the manifest.",
+			Remediation: "Move the value out of the ConfigMap and rotate it. Keep the credential in Azure Key Vault and mount it with the Secrets Store CSI driver (or use Workload ID so that no credential is needed); " +
+				"reference it from the configuration file instead of embedding it:\n\n" +
+				"    apiVersion: secrets-store.csi.x-k8s.io/v1\n    kind: SecretProviderClass\n    metadata:\n      name: app-secrets\n    spec:\n      provider: azure\n" +
+				"      parameters:\n        clientID: <workload identity client id>\n        keyvaultName: my-kv\n        tenantId: <tenant id>\n" +
+				"        objects: |\n          array:\n            - |\n              objectName: db-password\n              objectType: secret",
+			Controls: check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
+			Kinds:    []string{"ConfigMap"},
+		},
+		Eval: evalConfigMapCredentials,
+	})
+}
+
+func evalConfigMapCredentials(_ *check.Context, obj *inventory.Object, r *check.Report) {
+	cm, ok := obj.Typed.(*corev1.ConfigMap)
+	if !ok {
+		return
+	}
+	for _, k := range sortedDataKeys(cm.Data) {
+		v := cm.Data[k]
+		p := field.NewPath("data").Key(k)
+		multiLine := strings.Contains(strings.TrimSpace(v), "\n")
+		if kind, secret, ok := credentialValue(v); ok {
+			ev := finding.Mask(strings.TrimSpace(v))
+			if multiLine {
+				ev = finding.Mask(secret)
+			}
+			r.Fail(p, ev, "ConfigMap key %q holds what looks like %s (%s)", k, kind, ev)
+			continue
+		}
+		if !multiLine && credentialName(k) && !notALiteralSecret(v) {
+			ev := finding.Mask(strings.TrimSpace(v))
+			r.Fail(p, ev, "ConfigMap key %q is named like a credential and holds a literal value (%s)", k, ev)
+			continue
+		}
+		if multiLine {
+			if setting, secret, ok := embeddedCredential(v); ok {
+				ev := finding.Mask(secret)
+				r.Fail(p, ev, "ConfigMap key %q sets %q to a literal credential (%s)", k, setting, ev)
+			}
+		}
+	}
+	for _, k := range sortedDataKeys(cm.BinaryData) {
+		b := cm.BinaryData[k]
+		if len(b) == 0 {
+			continue
+		}
+		p := field.NewPath("binaryData").Key(k)
+		if credentialName(k) {
+			ev := finding.Mask(string(b))
+			r.Fail(p, ev, "ConfigMap binaryData key %q is named like a credential and holds %d bytes", k, len(b))
+			continue
+		}
+		if utf8.Valid(b) {
+			if kind, secret, ok := credentialValue(string(b)); ok {
+				ev := finding.Mask(secret)
+				r.Fail(p, ev, "ConfigMap binaryData key %q holds what looks like %s (%s)", k, kind, ev)
+			}
+		}
+	}
+}
+
+// settingLineRE matches one "name = value" or "name: value" line of a
+// config file, quoted or not (.properties, .env, INI, YAML, JSON). The
+// value stops at quotes, spaces and separators.
+var settingLineRE = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*["']?([^"'\s,#;]*)`)
+
+// embeddedCredential finds the first setting in a config file whose name
+// is a credential name and whose value is a literal.
+func embeddedCredential(content string) (setting, secret string, ok bool) {
+	for _, m := range settingLineRE.FindAllStringSubmatch(content, -1) {
+		// Values opening a structure ({, [, YAML block scalars, anchors,
+		// aliases and tags) are not the setting's value.
+		if m[2] == "" || strings.ContainsAny(m[2][:1], "{[|>&*!") || !credentialName(m[1]) || notALiteralSecret(m[2]) {
+			continue
+		}
+		return m[1], m[2], true
+	}
+	return "", "", false
+}
+
+func sortedDataKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

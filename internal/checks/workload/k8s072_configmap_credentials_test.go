@@ -1,0 +1,101 @@
+package workload
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+)
+
+func TestConfigMapCredentials(t *testing.T) {
+	tests := []struct {
+		name, key, value string
+		// secret must not appear in the finding; masked is the part whose
+		// mask is the evidence (the whole value for single-line values).
+		secret, masked string
+		want           bool
+	}{
+		{"password key", "DB_PASSWORD", "hunter2hunter2", "hunter2hunter2", "hunter2hunter2", true},
+		{"storage connection string", "storage", fakeStorageConn, fakeAccountKey, fakeStorageConn, true},
+		{"SAS URL", "backup-target", fakeSASURL, fakeSASSig, fakeSASURL, true},
+		{"properties file", "application.properties", "server.port=8080\nspring.datasource.username=app\nspring.datasource.password=Sup3rS3cret\n", "Sup3rS3cret", "Sup3rS3cret", true},
+		{"yaml file", "config.yaml", "auth:\n  tokenUrl: https://login.microsoftonline.com/t/oauth2/v2.0/token\n  clientSecret: abcdefghijklmnopqrstuv\n", "abcdefghijklmnopqrstuv", "abcdefghijklmnopqrstuv", true},
+		{"json file", "appsettings.json", "{\n  \"Logging\": {\"LogLevel\": \"Info\"},\n  \"Db\": {\n    \"Password\": \"pa55w0rd-json\"\n  }\n}\n", "pa55w0rd-json", "pa55w0rd-json", true},
+		{"env file", ".env", "LOG_LEVEL=debug\nAPI_KEY=k-9f8e7d6c5b4a\n", "k-9f8e7d6c5b4a", "k-9f8e7d6c5b4a", true},
+		{"PEM key file", "tls.key", "# server key\n" + fakePEM, "MIIEowIBAAKCAQEAbulwarktest", strings.TrimSpace(fakePEM), true},
+		{"plain setting", "log-level", "debug", "", "", false},
+		{"password key empty", "DB_PASSWORD", "", "", "", false},
+		{"password key reference", "DB_PASSWORD", "${DB_PASSWORD}", "", "", false},
+		{"json file with references", "appsettings.json", "{\n  \"Db\": {\n    \"Password\": \"${DB_PASSWORD}\",\n    \"PasswordFile\": \"/run/secrets/db\"\n  }\n}\n", "", "", false},
+		{"yaml nested block", "config.yaml", "password:\n  file: /run/secrets/pw\nsecret: {}\n", "", "", false},
+		{"public certificate", "ca.crt", "-----BEGIN CERTIFICATE-----\nMIIBbulwark\n-----END CERTIFICATE-----\n", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: prod}
+data:
+  other: "1"
+  ` + strconv.Quote(tt.key) + `: ` + strconv.Quote(tt.value) + "\n"
+			fs := checktest.Run(t, "K8S-072", doc, nil)
+			want := []string{}
+			if tt.want {
+				want = []string{"data[" + tt.key + "]"}
+			}
+			if got := checktest.Fields(fs); !slices.Equal(got, want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+			if !tt.want {
+				return
+			}
+			f := fs[0]
+			for _, s := range []string{tt.value, tt.secret} {
+				if strings.Contains(f.Message, s) || strings.Contains(f.Evidence, s) {
+					t.Errorf("finding leaks the secret: message %q, evidence %q", f.Message, f.Evidence)
+				}
+			}
+			if want := finding.Mask(tt.masked); f.Evidence != want {
+				t.Errorf("evidence = %q, want %q", f.Evidence, want)
+			}
+			if !strings.Contains(f.Message, strconv.Quote(tt.key)) {
+				t.Errorf("message does not name the key: %q", f.Message)
+			}
+			if got := f.Location.String(); got != "test.yaml:6:3" {
+				t.Errorf("location = %s, want test.yaml:6:3", got)
+			}
+		})
+	}
+}
+
+func TestConfigMapCredentialsBinaryData(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	doc := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: bin}
+binaryData:
+  logo.png: ` + b64([]byte{0x89, 'P', 'N', 'G', 0, 1, 2, 3}) + `
+  keystore.password: ` + b64([]byte("KeyStorePw-123")) + `
+  key.pem: ` + b64([]byte(fakePEM)) + `
+`
+	fs := checktest.Run(t, "K8S-072", doc, nil)
+	want := []string{"binaryData[keystore.password]", "binaryData[key.pem]"}
+	if got := checktest.Fields(fs); !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for _, f := range fs {
+		if strings.Contains(f.Message+f.Evidence, "KeyStorePw-123") || strings.Contains(f.Message+f.Evidence, "MIIEow") {
+			t.Errorf("finding leaks the secret: %q / %q", f.Message, f.Evidence)
+		}
+	}
+	if fs[0].Evidence != finding.Mask("KeyStorePw-123") {
+		t.Errorf("evidence = %q", fs[0].Evidence)
+	}
+	if fs[0].Location.Line != 6 {
+		t.Errorf("location = %s, want line 6", fs[0].Location)
+	}
+}
