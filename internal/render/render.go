@@ -23,8 +23,14 @@ var Formats = []string{"table", "json", "sarif", "junit"}
 // Write renders rep in format to w.
 func Write(w io.Writer, format string, rep *report.Report, opt Options) error {
 	switch format {
+	case "table":
+		return Table(w, rep, opt)
 	case "json":
 		return JSON(w, rep)
+	case "sarif":
+		return SARIF(w, rep)
+	case "junit":
+		return JUnit(w, rep)
 	}
 	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }

@@ -1,0 +1,69 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+func TestJSONRoundTrip(t *testing.T) {
+	rep := sampleReport()
+	var buf bytes.Buffer
+	if err := JSON(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	var back report.Report
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if back.SchemaVersion != report.SchemaVersion || len(back.Findings) != 3 || len(back.Checks) != 2 || len(back.Errors) != 1 {
+		t.Errorf("round trip lost data: %+v", back)
+	}
+	if back.Summary.Result != "error" || back.Summary.Blocking != 2 {
+		t.Errorf("summary = %+v", back.Summary)
+	}
+}
+
+func TestWriteFormats(t *testing.T) {
+	for _, f := range Formats {
+		var buf bytes.Buffer
+		if err := Write(&buf, f, sampleReport(), Options{}); err != nil {
+			t.Errorf("Write(%s): %v", f, err)
+		}
+		if buf.Len() == 0 {
+			t.Errorf("Write(%s) wrote nothing", f)
+		}
+	}
+	if err := Write(&bytes.Buffer{}, "yaml", sampleReport(), Options{}); err == nil || !strings.Contains(err.Error(), "unknown output format") {
+		t.Errorf("Write(yaml) = %v", err)
+	}
+}
+
+func FuzzJSON(f *testing.F) {
+	f.Add("container \"web\" is privileged", "deploy/app.yaml", "spec.containers[0].securityContext.privileged", "true", "Privileged container", 12)
+	f.Add("\x00\xff</script>&", "\u2028", "", "", "", -1)
+	f.Fuzz(func(t *testing.T, message, file, field, evidence, title string, line int) {
+		rep := fuzzReport(message, file, field, evidence, title, line)
+		var buf bytes.Buffer
+		if err := JSON(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(buf.Bytes()) {
+			t.Fatalf("invalid JSON: %q", buf.String())
+		}
+		var back report.Report
+		if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if len(back.Findings) != len(rep.Findings) {
+			t.Fatalf("%d findings, want %d", len(back.Findings), len(rep.Findings))
+		}
+		if utf8.ValidString(message) && back.Findings[0].Message != message {
+			t.Fatalf("message %q came back as %q", message, back.Findings[0].Message)
+		}
+	})
+}

@@ -1,0 +1,317 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/decide"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+// ANSI styles used when Options.Color is set.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiBold    = "\x1b[1m"
+	ansiDim     = "\x1b[2m"
+	ansiRed     = "\x1b[31m"
+	ansiBoldRed = "\x1b[1;31m"
+	ansiGreen   = "\x1b[1;32m"
+	ansiYellow  = "\x1b[33m"
+	ansiCyan    = "\x1b[36m"
+	ansiMagenta = "\x1b[1;35m"
+)
+
+// Markers in front of each finding: blocking findings fail the run, the
+// others are reported only. The colour variants are for terminals, which
+// render UTF-8; plain output stays ASCII.
+const (
+	markBlocking      = "X"
+	markReported      = "-"
+	markBlockingColor = "✗"
+	markReportedColor = "!"
+)
+
+// Table writes the report for people at a terminal: findings grouped by file
+// and object, then input and check errors, then a summary and the verdict.
+// Output is deterministic for a given report.
+func Table(w io.Writer, rep *report.Report, opt Options) error {
+	bw := bufio.NewWriter(w)
+	t := &tableWriter{w: bw, color: opt.Color, checks: indexChecks(rep)}
+	t.findings(rep)
+	t.errors(rep)
+	t.summary(rep)
+	return bw.Flush()
+}
+
+type tableWriter struct {
+	w      *bufio.Writer
+	color  bool
+	checks *checkIndex
+}
+
+func (t *tableWriter) style(code, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *tableWriter) line(format string, args ...any) {
+	fmt.Fprintf(t.w, format, args...)
+	t.w.WriteByte('\n')
+}
+
+func severityStyle(s finding.Severity) string {
+	switch s {
+	case finding.SeverityCritical:
+		return ansiBoldRed
+	case finding.SeverityHigh:
+		return ansiRed
+	case finding.SeverityMedium:
+		return ansiYellow
+	case finding.SeverityLow:
+		return ansiCyan
+	}
+	return ansiDim
+}
+
+func position(l finding.Location) string {
+	switch {
+	case l.Line <= 0:
+		return "-"
+	case l.Column <= 0:
+		return strconv.Itoa(l.Line)
+	}
+	return strconv.Itoa(l.Line) + ":" + strconv.Itoa(l.Column)
+}
+
+func objectLabel(s finding.Subject) string {
+	kind := s.Kind
+	if kind == "" {
+		kind = "(unknown kind)"
+	}
+	name := s.Name
+	if s.Namespace != "" {
+		name = s.Namespace + "/" + name
+	}
+	if name == "" {
+		return oneLine(kind)
+	}
+	return oneLine(kind + " " + name)
+}
+
+func (t *tableWriter) findings(rep *report.Report) {
+	fs := sortedFindings(rep.Findings)
+	if len(fs) == 0 {
+		return
+	}
+	// Column widths over the whole report, so columns line up across files.
+	idW, posW := 0, 0
+	for _, f := range fs {
+		idW = max(idW, len(oneLine(f.CheckID)))
+		posW = max(posW, len(position(f.Location)))
+	}
+	// Group by file (in sorted order), then by object in order of its first
+	// finding in that file.
+	for start := 0; start < len(fs); {
+		end := start
+		for end < len(fs) && fs[end].Location.File == fs[start].Location.File {
+			end++
+		}
+		file := fs[start].Location.File
+		if file == "" {
+			file = "(no file)"
+		}
+		t.line("%s", t.style(ansiBold, oneLine(file)))
+		group := fs[start:end]
+		var order []finding.Subject
+		bySubj := map[finding.Subject][]int{}
+		for i, f := range group {
+			if _, ok := bySubj[f.Subject]; !ok {
+				order = append(order, f.Subject)
+			}
+			bySubj[f.Subject] = append(bySubj[f.Subject], i)
+		}
+		for _, s := range order {
+			t.line("  %s", t.style(ansiBold, objectLabel(s)))
+			for _, i := range bySubj[s] {
+				t.finding(group[i], idW, posW)
+			}
+		}
+		t.line("")
+		start = end
+	}
+}
+
+func (t *tableWriter) finding(f decide.Decided, idW, posW int) {
+	mark := markReported
+	if t.color {
+		mark = t.style(ansiYellow, markReportedColor)
+	}
+	if f.Blocking {
+		mark = markBlocking
+		if t.color {
+			mark = t.style(ansiBoldRed, markBlockingColor)
+		}
+	}
+	sev := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
+	if t.color {
+		sev = t.style(severityStyle(f.Severity), sev)
+	}
+	id := oneLine(f.CheckID)
+	pos := position(f.Location)
+	msg := oneLine(f.Message)
+	if msg == "" {
+		msg = oneLine(f.Title)
+	}
+	t.line("    %s %s  %-*s  %-*s  %s", mark, sev, idW, id, posW, pos, msg)
+	const indent = "        "
+	if f.Field != "" {
+		t.line("%s%s %s", indent, t.style(ansiDim, "field:"), oneLine(f.Field))
+	}
+	if m, ok := t.checks.get(f.CheckID); ok && m.Remediation != "" {
+		t.line("%s%s   %s", indent, t.style(ansiDim, "fix:"), oneLine(firstSentence(m.Remediation)))
+	}
+}
+
+func (t *tableWriter) errors(rep *report.Report) {
+	if n := len(rep.Errors); n > 0 {
+		t.line("%s", t.style(ansiBoldRed, fmt.Sprintf("Input errors (%d):", n)))
+		for _, e := range rep.Errors {
+			loc := finding.Location{File: e.File, Line: e.Line}.String()
+			if loc == "" {
+				loc = "(no file)"
+			}
+			t.line("  %s: %s", oneLine(loc), oneLine(e.Message))
+		}
+		t.line("")
+	}
+	if n := len(rep.CheckErrors); n > 0 {
+		t.line("%s", t.style(ansiBoldRed, fmt.Sprintf("Check errors (%d):", n)))
+		for _, e := range rep.CheckErrors {
+			loc := e.Loc.String()
+			if loc == "" {
+				loc = "(no file)"
+			}
+			// The first line only: a crash carries its stack trace, which
+			// the JSON report keeps in full.
+			msg, _, _ := strings.Cut(e.Err, "\n")
+			t.line("  %s: check %s on %s: %s", oneLine(loc), oneLine(e.CheckID), oneLine(e.Subject.String()), oneLine(msg))
+		}
+		t.line("")
+	}
+}
+
+func (t *tableWriter) summary(rep *report.Report) {
+	inv := rep.Inventory
+	if len(rep.Findings) == 0 {
+		if inv.Objects == 0 && len(rep.Errors) == 0 {
+			t.line("No findings: the input contained no Kubernetes objects.")
+		} else {
+			t.line("%s", t.style(ansiGreen, "No findings."))
+		}
+		t.line("")
+	}
+
+	scanned := fmt.Sprintf("Scanned: %d %s, %d %s, %d Kubernetes %s",
+		inv.Files, plural(inv.Files, "file", "files"),
+		inv.Documents, plural(inv.Documents, "document", "documents"),
+		inv.Objects, plural(inv.Objects, "object", "objects"))
+	if n := len(inv.Skipped); n > 0 {
+		scanned += fmt.Sprintf(" (%d non-Kubernetes %s skipped)", n, plural(n, "document", "documents"))
+	}
+	t.line("%s", scanned)
+
+	// Counts come from the findings themselves so that the block is right
+	// even for a report whose Summary was not filled in.
+	bySev := map[finding.Severity]int{}
+	blocking := 0
+	for _, f := range rep.Findings {
+		bySev[f.Severity]++
+		if f.Blocking {
+			blocking++
+		}
+	}
+	var parts []string
+	for _, s := range severitiesDesc() {
+		parts = append(parts, fmt.Sprintf("%d %s", bySev[s], s))
+	}
+	t.line("Findings: %d (%s)", len(rep.Findings), strings.Join(parts, ", "))
+	failOn := rep.Settings.FailOn
+	gate := ""
+	if failOn != "" {
+		gate = " (fail-on " + oneLine(failOn) + ")"
+	}
+	t.line("Blocking: %d%s", blocking, gate)
+	if blocking > 0 || len(rep.Findings) > 0 {
+		b, r := markBlocking, markReported
+		if t.color {
+			b, r = markBlockingColor, markReportedColor
+		}
+		t.line("%s", t.style(ansiDim, fmt.Sprintf("(%s blocks the run, %s is reported only)", b, r)))
+	}
+	t.line("")
+	t.line("%s", t.verdict(rep, blocking))
+}
+
+func (t *tableWriter) verdict(rep *report.Report, blocking int) string {
+	threshold := "the fail-on severity"
+	switch rep.Settings.FailOn {
+	case "":
+	case "none":
+		threshold = ""
+	default:
+		threshold = oneLine(rep.Settings.FailOn)
+	}
+	result := rep.Summary.Result
+	if result == "" {
+		// A report that was never summarized: say what it shows rather than
+		// decide anything.
+		switch {
+		case len(rep.Errors) > 0 || len(rep.CheckErrors) > 0:
+			result = "error"
+		case blocking > 0:
+			result = "fail"
+		default:
+			result = "pass"
+		}
+	}
+	switch result {
+	case "error":
+		var why []string
+		if n := len(rep.Errors); n > 0 {
+			why = append(why, fmt.Sprintf("%d %s could not be read", n, plural(n, "input", "inputs")))
+		}
+		if n := len(rep.CheckErrors); n > 0 {
+			why = append(why, fmt.Sprintf("%d %s failed", n, plural(n, "check evaluation", "check evaluations")))
+		}
+		if len(why) == 0 {
+			why = append(why, "the scan did not complete")
+		}
+		msg := "ERROR: " + strings.Join(why, " and ") + "; the verdict is incomplete"
+		if blocking > 0 {
+			msg += fmt.Sprintf(" (%d blocking %s so far)", blocking, plural(blocking, "finding", "findings"))
+		}
+		return t.style(ansiMagenta, msg)
+	case "fail":
+		msg := fmt.Sprintf("FAIL: %d %s", blocking, plural(blocking, "finding", "findings"))
+		if threshold != "" {
+			msg += " at or above " + threshold
+		} else {
+			msg += " block the run"
+		}
+		return t.style(ansiBoldRed, msg)
+	}
+	msg := "PASS: no findings at or above " + threshold
+	if threshold == "" {
+		msg = "PASS: no finding blocks the run (fail-on none)"
+	}
+	if below := len(rep.Findings) - blocking; below > 0 && threshold != "" {
+		msg += fmt.Sprintf(" (%d below)", below)
+	}
+	return t.style(ansiGreen, msg)
+}
