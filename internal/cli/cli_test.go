@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/testutil/sariftool"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files (review the diff before committing)")
@@ -209,4 +210,33 @@ func TestCatalogDocCurrent(t *testing.T) {
 	if err != nil || string(want) != out {
 		t.Errorf("docs/checks.md is out of date (err %v); regenerate it with: go run ./cmd/bulwark checks list --format markdown > docs/checks.md", err)
 	}
+}
+
+// TestExamples is the acceptance check on the bundled example: the
+// insecure app has findings that fail the gate, the hardened twin has none
+// at high or above, and the example's SARIF passes Microsoft's validator.
+func TestExamples(t *testing.T) {
+	code, out, stderr := run(t, "", "scan", "manifests", "../../examples/insecure", "-f", "json")
+	if code != report.ExitFail {
+		t.Fatalf("insecure example: exit %d, want 1 (stderr %q)", code, stderr)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]bool{}
+	for _, f := range rep.Findings {
+		checks[f.CheckID] = true
+	}
+	if len(checks) < 30 || len(rep.Errors) > 0 {
+		t.Errorf("insecure example triggers only %d checks (errors %v)", len(checks), rep.Errors)
+	}
+
+	code, out, stderr = run(t, "", "scan", "manifests", "../../examples/hardened", "-f", "json")
+	if code != report.ExitPass {
+		t.Errorf("hardened example: exit %d, want 0 (stderr %q):\n%s", code, stderr, out)
+	}
+
+	_, sarif, _ := run(t, "", "scan", "manifests", "../../examples/insecure", "-f", "sarif")
+	sariftool.Validate(t, "insecure-example", []byte(sarif))
 }

@@ -115,6 +115,11 @@ func firstSentence(s string) string {
 		}
 		return s[:i+1]
 	}
+	// A remediation whose first line introduces a YAML example ends in a
+	// colon; on its own line in a table it reads better as a sentence.
+	if strings.HasSuffix(s, ":") {
+		s = strings.TrimSuffix(s, ":") + "."
+	}
 	return s
 }
 

@@ -170,7 +170,7 @@ func TestFirstSentence(t *testing.T) {
 		"Set x (e.g. 1) on the pod. Also y.":      "Set x (e.g. 1) on the pod.",
 		"Use type RuntimeDefault or Localhost.":   "Use type RuntimeDefault or Localhost.",
 		"Remove seLinuxOptions.user and .role; x": "Remove seLinuxOptions.user and .role; x",
-		"Set this:\n  a: b\n":                     "Set this:",
+		"Set this:\n  a: b\n":                     "Set this.",
 		"  ":                                      "",
 	} {
 		if got := firstSentence(in); got != want {

@@ -87,11 +87,9 @@ func syntaxError(file string, data []byte, err error) *Error {
 	if m := yamlLineErr.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Msg = m[2]
-		// go-yaml prints the 0-based line of the enclosing collection for
-		// parser (not scanner) errors; make it 1-based and say what it is.
+		// go-yaml prints parser (not scanner) errors with a 0-based line.
 		if parserProblems[e.Msg] {
 			e.Line++
-			e.Msg += " in the collection that starts here"
 		}
 	}
 	if bytes.Contains(data, []byte("{{")) {
