@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/source/manifest"
+)
+
+func testChecks() []*check.Check {
+	meta := func(id string) check.Meta {
+		return check.Meta{ID: id, Title: id, Severity: finding.SeverityHigh, Area: "test", Description: "d", Remediation: "r",
+			Controls: check.Controls{Practice: "container"}, Kinds: []string{"ConfigMap"}}
+	}
+	return []*check.Check{
+		{Meta: meta("K8S-T01"), Eval: func(_ *check.Context, o *inventory.Object, r *check.Report) {
+			r.Fail(nil, "", "seen %s", o.Meta.Name)
+		}},
+		{Meta: meta("K8S-T02"), Eval: func(_ *check.Context, o *inventory.Object, r *check.Report) {
+			if o.Meta.Name == "cm-7" {
+				panic("boom")
+			}
+		}},
+	}
+}
+
+func TestRunIsCompleteDeterministicAndSurvivesPanics(t *testing.T) {
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-%d}\n", i)
+	}
+	b.WriteString("---\napiVersion: v1\nkind: Secret\nmetadata: {name: other-kind}\n")
+	p := manifest.Parse("cms.yaml", []byte(b.String()), manifest.DefaultLimits)
+	inv := inventory.New(p.Objects)
+
+	first := Run(inv, testChecks(), &check.Settings{}, Options{Workers: 1})
+	for _, workers := range []int{2, 7} {
+		got := Run(inv, testChecks(), &check.Settings{}, Options{Workers: workers})
+		if fmt.Sprint(got.Findings) != fmt.Sprint(first.Findings) {
+			t.Errorf("%d workers changed the findings or their order", workers)
+		}
+	}
+	if len(first.Findings) != 100 {
+		t.Errorf("findings = %d, want one per ConfigMap (100)", len(first.Findings))
+	}
+	for i := 1; i < len(first.Findings); i++ {
+		if first.Findings[i-1].Location.Line > first.Findings[i].Location.Line {
+			t.Fatalf("findings not in file order at %d", i)
+		}
+	}
+	// A crashing check is reported, never counted as a pass.
+	if len(first.Errors) != 1 || first.Errors[0].CheckID != "K8S-T02" || first.Errors[0].Subject.Name != "cm-7" || !strings.Contains(first.Errors[0].Err, "boom") {
+		t.Errorf("errors = %+v", first.Errors)
+	}
+	// Checks only see the kinds they declare: 100 × T01 + 99 × T02.
+	if first.Evaluations != 199 {
+		t.Errorf("evaluations = %d, want 199", first.Evaluations)
+	}
+}
