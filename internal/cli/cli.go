@@ -22,7 +22,12 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
 
 // usageError marks bad flags or arguments: exit code 2.
 func usageError(format string, args ...any) error {
@@ -75,7 +80,7 @@ Exit codes: 0 the gate passed, 1 findings at or above --fail-on, 2 usage or inpu
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newScan(s), newChecks(s), newVersion(s))
+	root.AddCommand(newScan(s), newChecks(s), newBaseline(s), newPolicy(s), newVersion(s))
 	return root
 }
 

@@ -171,10 +171,11 @@ func TestGolden(t *testing.T) {
 		golden string
 		args   []string
 	}{
-		{"clean.table", []string{"scan", "manifests", "testdata/clean"}},
-		{"bad.table", []string{"scan", "manifests", "testdata/bad"}},
-		{"bad.json", []string{"scan", "manifests", "testdata/bad", "-f", "json"}},
-		{"malformed.table", []string{"scan", "manifests", "testdata/malformed", "--checks", "K8S-001"}},
+		{"clean.table", []string{"scan", "manifests", "testdata/clean", "--as-of", "2026-11-26"}},
+		{"bad.table", []string{"scan", "manifests", "testdata/bad", "--as-of", "2026-11-26"}},
+		{"bad.json", []string{"scan", "manifests", "testdata/bad", "-f", "json", "--as-of", "2026-11-26"}},
+		{"malformed.table", []string{"scan", "manifests", "testdata/malformed", "--checks", "K8S-001", "--as-of", "2026-11-26"}},
+		{"policy.table", []string{"scan", "manifests", "testdata/bad", "--policy", "testdata/policy/bulwark.yaml", "--baseline", "testdata/policy/baseline.json", "--as-of", "2026-11-26"}},
 		{"explain.txt", []string{"checks", "explain", "k8s-001"}},
 	} {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -239,4 +240,141 @@ func TestExamples(t *testing.T) {
 
 	_, sarif, _ := run(t, "", "scan", "manifests", "../../examples/insecure", "-f", "sarif")
 	sariftool.Validate(t, "insecure-example", []byte(sarif))
+}
+
+// TestGracePeriodsDriveTheGate is the policy issue's acceptance check: with a
+// policy granting 14 days to high (and critical) findings, a scan of the
+// insecure example passes on the day its baseline is taken, shows the due
+// dates, and fails from the due date on. The clock is --as-of.
+func TestGracePeriodsDriveTheGate(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "bulwark.yaml")
+	base := filepath.Join(dir, "bulwark-baseline.json")
+	if err := os.WriteFile(pol, []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nfailOn: high\ngracePeriods:\n  critical: 14d\n  high: 14d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const example = "../../examples/insecure"
+	if code, out, errOut := run(t, "", "baseline", "update", example, "--policy", pol, "--as-of", "2026-11-26"); code != 0 || !strings.Contains(out, "bulwark-baseline.json: ") {
+		t.Fatalf("baseline update: exit %d, %q %q", code, out, errOut)
+	}
+	for _, tt := range []struct {
+		day  string
+		code int
+		want string
+	}{
+		{"2026-11-26", 0, "status: due 2026-12-10 (first seen 2026-11-26)"},
+		{"2026-12-09", 0, "status: due 2026-12-10"},
+		{"2026-12-10", 1, "status: fail (first seen 2026-11-26, grace ended 2026-12-10)"},
+		{"2026-12-11", 1, "FAIL: "},
+	} {
+		code, out, errOut := run(t, "", "scan", "manifests", example, "--policy", pol, "--as-of", tt.day)
+		if code != tt.code || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: exit %d (want %d), output lacks %q; stderr %q", tt.day, code, tt.code, tt.want, errOut)
+		}
+	}
+	// The baseline beside the policy was found without --baseline, and a
+	// second update keeps first-seen dates.
+	if code, _, _ := run(t, "", "baseline", "update", example, "--policy", pol, "--as-of", "2026-12-20"); code != 0 {
+		t.Fatal("second baseline update failed")
+	}
+	b, err := os.ReadFile(base)
+	if err != nil || !bytes.Contains(b, []byte(`"firstSeen": "2026-11-26"`)) || bytes.Contains(b, []byte(`"firstSeen": "2026-12-20"`)) || !bytes.Contains(b, []byte(`"lastSeen": "2026-12-20"`)) {
+		t.Errorf("first seen moved or last seen not updated (err %v)", err)
+	}
+}
+
+func TestExpiredExceptionNoLongerSuppresses(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "bulwark.yaml")
+	if err := os.WriteFile(pol, []byte(`apiVersion: bulwark.dev/v1alpha1
+kind: Policy
+exceptions:
+- checks: [K8S-001, K8S-070]
+  resources: {namespace: shop, name: web}
+  reason: migration in progress
+  owner: web-team
+  expires: 2026-12-01
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "", "scan", "manifests", "testdata/bad", "--policy", pol, "--as-of", "2026-12-01")
+	if code != 0 || !strings.Contains(out, "excepted until 2026-12-01") {
+		t.Errorf("on its last day: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "scan", "manifests", "testdata/bad", "--policy", pol, "--as-of", "2026-12-02", "-f", "json")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || rep.Summary.ByStatus["excepted"] != 0 || rep.Exceptions[0].State != "expired" {
+		t.Errorf("after expiry: exit %d, by status %v, exceptions %+v", code, rep.Summary.ByStatus, rep.Exceptions)
+	}
+	said := strings.Join(rep.Warnings, "\n")
+	if !strings.Contains(said, "bulwark.yaml:4: exception (owner web-team) expired on 2026-12-01; the 2 findings it covered count again") {
+		t.Errorf("the run does not say the exception expired: %q", said)
+	}
+	_, out, _ = run(t, "", "scan", "manifests", "testdata/bad", "--policy", pol, "--as-of", "2026-11-30", "-f", "sarif")
+	if !strings.Contains(out, `"suppressions"`) || !strings.Contains(out, `"justification": "migration in progress (until 2026-12-01, owner web-team,`) {
+		t.Errorf("SARIF lacks the suppression:\n%.2000s", out)
+	}
+}
+
+func TestPolicyTypoExitsTwoWithLine(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "bulwark.yaml")
+	if err := os.WriteFile(pol, []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nseverityOverrides:\n  K8S-0290: low\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := pol + `:4: severityOverrides: unknown check id "K8S-0290"`
+	for _, args := range [][]string{
+		{"scan", "manifests", "testdata/bad", "--policy", pol},
+		{"policy", "check", pol},
+	} {
+		code, _, errOut := run(t, "", args...)
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", args, code, errOut, want)
+		}
+	}
+}
+
+func TestPolicyInitAndCheck(t *testing.T) {
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "bulwark.yaml")
+	if code, out, _ := run(t, "", "policy", "init", "-o", pol); code != 0 || !strings.Contains(out, "wrote ") {
+		t.Fatalf("init: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "", "policy", "init", "-o", pol); code != 2 || !strings.Contains(errOut, "exists") {
+		t.Errorf("init over an existing file: %d %q", code, errOut)
+	}
+	if code, out, _ := run(t, "", "policy", "check", pol); code != 0 || !strings.Contains(out, "valid") {
+		t.Errorf("check of the starter: %d %q", code, out)
+	}
+	if code, out, _ := run(t, "", "policy", "init", "-o", "-"); code != 0 || !strings.Contains(out, "kind: Policy") {
+		t.Errorf("init to stdout: %d", code)
+	}
+}
+
+func TestNewOnly(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "b.json")
+	if code, _, _ := run(t, "", "scan", "manifests", "testdata/bad", "--new-only", "--baseline", base); code != 2 {
+		t.Errorf("--new-only without a baseline: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "", "baseline", "update", "testdata/bad", "--baseline", base, "--checks", "K8S-001"); code != 0 {
+		t.Fatal("baseline update failed")
+	}
+	// K8S-001 is in the baseline, K8S-070 is new: only the new one blocks.
+	code, out, _ := run(t, "", "scan", "manifests", "testdata/bad", "--baseline", base, "--new-only", "-f", "json")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || rep.Summary.Blocking != 1 || rep.Summary.ByStatus["baselined"] != 1 {
+		t.Errorf("exit %d summary %+v", code, rep.Summary)
+	}
+	for _, f := range rep.Findings {
+		if f.Blocking && (f.CheckID != "K8S-070" || !f.New) {
+			t.Errorf("unexpected blocking finding %+v", f)
+		}
+	}
 }

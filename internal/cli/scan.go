@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/pss"
 	"github.com/bulwark-sec/bulwark/internal/decide"
@@ -86,17 +88,113 @@ func writeFileAtomic(name string, data []byte) error {
 	return nil
 }
 
+// scanFlags are the inputs of a manifest scan, shared by `scan manifests`
+// and `baseline update` so that both see exactly the same findings.
+type scanFlags struct {
+	failOn       string
+	pssLevel     string
+	pssVersion   string
+	excludes     []string
+	policyFile   string
+	baselineFile string
+	newOnly      bool
+	asOf         string
+	onlyChecks   []string
+	skipChecks   []string
+	maxFileSize  int64
+}
+
+func (f *scanFlags) add(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" or none (default: the policy's failOn, else high)")
+	fs.StringVar(&f.pssLevel, "pss-level", "restricted", "Pod Security Standards level: privileged, baseline or restricted")
+	fs.StringVar(&f.pssVersion, "pss-version", "latest", `Pod Security Standards version, e.g. v1.30 or "latest"`)
+	fs.StringArrayVar(&f.excludes, "exclude", nil, "skip files and directories matching this glob (** matches any depth); repeatable")
+	fs.StringVar(&f.policyFile, "policy", "", "policy file (default: bulwark.yaml in the working directory or a parent, up to the repository root)")
+	fs.StringVar(&f.baselineFile, "baseline", "", "baseline file (default: "+baseline.FileName+" beside the policy file, or in the working directory)")
+	fs.BoolVar(&f.newOnly, "new-only", false, "fail only on findings absent from the baseline")
+	fs.StringVar(&f.asOf, "as-of", "", "judge grace periods and exception expiry as of this date, YYYY-MM-DD (default: today)")
+	fs.StringSliceVar(&f.onlyChecks, "checks", nil, "run only these check ids (comma-separated)")
+	fs.StringSliceVar(&f.skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", manifest.DefaultMaxFileSize, "largest input file read, in bytes")
+}
+
+// options turns the flags, the policy and the baseline into scan options.
+// Errors are usage or input errors (exit 2).
+//
+// It also returns the baseline path in effect (--baseline, or the default
+// beside the policy), which `baseline update` writes even when it does not
+// exist yet.
+func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (scan.Options, string, error) {
+	var opt scan.Options
+	lv, err := pss.LevelVersion(f.pssLevel, f.pssVersion)
+	if err != nil {
+		return opt, "", usageError("--pss-level/--pss-version: %v", err)
+	}
+	pol, err := findPolicy(f.policyFile)
+	if err != nil {
+		return opt, "", &exitError{code: report.ExitError, err: err}
+	}
+	failOn := f.failOn
+	if pol != nil && pol.FailOn.Value != "" && !cmd.Flags().Changed("fail-on") {
+		failOn = pol.FailOn.Value
+	}
+	gate, err := decide.ParseFailOn(failOn)
+	if err != nil {
+		return opt, "", usageError("--fail-on: %v", err)
+	}
+	checks, err := scan.SelectChecks(f.onlyChecks, f.skipChecks)
+	if err != nil {
+		return opt, "", usageError("%v", err)
+	}
+	if f.maxFileSize <= 0 {
+		return opt, "", usageError("--max-file-size must be positive")
+	}
+	now := time.Now()
+	if f.asOf != "" {
+		if now, err = time.Parse(policy.DateLayout, f.asOf); err != nil {
+			return opt, "", usageError("--as-of %q: want a YYYY-MM-DD date", f.asOf)
+		}
+	}
+	bfile := f.baselineFile
+	if bfile == "" {
+		bfile = baseline.FileName
+		if pol != nil && !strings.HasPrefix(pol.Source, "configmap/") {
+			bfile = filepath.Join(filepath.Dir(pol.Source), baseline.FileName)
+		}
+	}
+	var base *baseline.Baseline
+	switch _, statErr := os.Stat(bfile); {
+	case statErr == nil:
+		if base, err = baseline.Load(bfile); err != nil {
+			return opt, "", &exitError{code: report.ExitError, err: err}
+		}
+	case f.baselineFile != "" && !needBaseline:
+		return opt, "", &exitError{code: report.ExitError, err: fmt.Errorf("--baseline %s: %w", bfile, statErr)}
+	case f.newOnly:
+		return opt, "", usageError("--new-only needs a baseline: none at %s (create one with `bulwark baseline update`)", bfile)
+	}
+	opt = scan.Options{
+		Manifest:     manifest.Options{Exclude: f.excludes, MaxFileSize: f.maxFileSize, Stdin: s.in},
+		Settings:     check.Settings{PSS: lv},
+		Gate:         gate,
+		Checks:       checks,
+		Policy:       pol,
+		Baseline:     base,
+		BaselineFile: bfile,
+		NewOnly:      f.newOnly,
+		Now:          now,
+	}
+	if base == nil {
+		opt.BaselineFile = ""
+	}
+	return opt, bfile, nil
+}
+
 func newScanManifests(s *streams) *cobra.Command {
 	var (
-		out         outputFlags
-		failOn      string
-		pssLevel    string
-		pssVersion  string
-		excludes    []string
-		policyFile  string
-		onlyChecks  []string
-		skipChecks  []string
-		maxFileSize int64
+		out   outputFlags
+		flags scanFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -108,52 +206,29 @@ and counted. Rendered Helm or Kustomize output can be piped in:
 
   helm template ./chart | bulwark scan manifests -
 
-The gate fails (exit 1) when a finding's severity is at or above --fail-on. A file
-that cannot be read or parsed is reported as file:line: problem, the other files are
-still scanned, and the run exits 2 because its verdict is incomplete.
+The gate fails (exit 1) when a finding is at or above --fail-on, not waived by an
+exception, and past its due date (first seen + the policy's grace period for its
+severity; first seen comes from the baseline file). A file that cannot be read or
+parsed is reported as file:line: problem, the other files are still scanned, and the
+run exits 2 because its verdict is incomplete.
 
-A policy file (bulwark.yaml in the working directory, or --policy) may set failOn
-and images.allowedRegistries; flags given explicitly win over it.`,
+The policy file (bulwark.yaml, see docs/policy.md) sets the threshold, severity
+overrides, checks, grace periods, exceptions and allowed registries; flags given
+explicitly win over it.`,
 		Example: `  bulwark scan manifests ./deploy
   bulwark scan manifests examples/insecure --format sarif --output bulwark.sarif
   bulwark scan manifests . --exclude '**/charts/**' --fail-on critical
+  bulwark scan manifests ./deploy --new-only          # fail only on findings not in the baseline
+  bulwark scan manifests ./deploy --as-of 2027-01-15  # what fails on that day?
   kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.validate(); err != nil {
 				return err
 			}
-			lv, err := pss.LevelVersion(pssLevel, pssVersion)
+			opt, _, err := flags.options(cmd, s, false)
 			if err != nil {
-				return usageError("--pss-level/--pss-version: %v", err)
-			}
-			pol, err := loadPolicy(policyFile, cmd.Flags().Changed("policy"))
-			if err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			if pol != nil && pol.FailOn != "" && !cmd.Flags().Changed("fail-on") {
-				failOn = pol.FailOn
-			}
-			gate, err := decide.ParseFailOn(failOn)
-			if err != nil {
-				return usageError("--fail-on: %v", err)
-			}
-			checks, err := scan.SelectChecks(onlyChecks, skipChecks)
-			if err != nil {
-				return usageError("%v", err)
-			}
-			if maxFileSize <= 0 {
-				return usageError("--max-file-size must be positive")
-			}
-			opt := scan.Options{
-				Manifest: manifest.Options{Exclude: excludes, MaxFileSize: maxFileSize, Stdin: s.in},
-				Settings: check.Settings{PSS: lv},
-				Gate:     gate,
-				Checks:   checks,
-			}
-			if pol != nil {
-				opt.PolicyFile = pol.Source
-				opt.Settings.AllowedRegistries = pol.Images.AllowedRegistries
+				return err
 			}
 			rep, err := scan.Manifests(context.Background(), args, opt)
 			if err != nil {
@@ -162,8 +237,8 @@ and images.allowedRegistries; flags given explicitly win over it.`,
 			if err := out.write(s, rep); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
-			// Input errors also go to stderr so that they are seen when the
-			// report itself goes to a file or another program.
+			// Input errors and warnings also go to stderr so that they are
+			// seen when the report itself goes to a file or a program.
 			if out.format != "table" || out.output != "" {
 				for _, e := range rep.Errors {
 					if e.Line > 0 {
@@ -171,6 +246,9 @@ and images.allowedRegistries; flags given explicitly win over it.`,
 					} else {
 						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
 					}
+				}
+				for _, w := range rep.Warnings {
+					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
 				}
 			}
 			if rep.Summary.ExitCode != report.ExitPass {
@@ -180,23 +258,15 @@ and images.allowedRegistries; flags given explicitly win over it.`,
 		},
 	}
 	out.add(cmd)
-	f := cmd.Flags()
-	f.StringVar(&failOn, "fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" or none")
-	f.StringVar(&pssLevel, "pss-level", "restricted", "Pod Security Standards level: privileged, baseline or restricted")
-	f.StringVar(&pssVersion, "pss-version", "latest", `Pod Security Standards version, e.g. v1.30 or "latest"`)
-	f.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching this glob (** matches any depth); repeatable")
-	f.StringVar(&policyFile, "policy", policy.FileName, "policy file (used only if present unless given explicitly)")
-	f.StringSliceVar(&onlyChecks, "checks", nil, "run only these check ids (comma-separated)")
-	f.StringSliceVar(&skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
-	f.Int64Var(&maxFileSize, "max-file-size", manifest.DefaultMaxFileSize, "largest input file read, in bytes")
+	flags.add(cmd)
 	return cmd
 }
 
-// loadPolicy reads the policy file. The default name is optional; a file
-// named explicitly must exist.
-func loadPolicy(name string, explicit bool) (*policy.Policy, error) {
-	if !explicit {
-		if _, err := os.Stat(name); errors.Is(err, os.ErrNotExist) {
+// findPolicy loads the policy named by --policy, or the one found in the
+// working directory or its parents up to the repository root.
+func findPolicy(name string) (*policy.Policy, error) {
+	if name == "" {
+		if name = policy.Find("."); name == "" {
 			return nil, nil
 		}
 	}

@@ -1,34 +1,25 @@
-// Package decide applies the user's policy to what the checks found: which
-// findings block the run and therefore the exit code. The same step serves
-// the CLI gate and, later, admission and the in-cluster operator.
+// Package decide applies the user's policy to what the checks found:
+// severity overrides, exceptions (with owner, reason and a mandatory
+// expiry), grace periods counted from the first time a finding was seen,
+// --new-only against a baseline, and the gate threshold. The same step
+// serves the CLI gate and, later, admission and the in-cluster operator.
 package decide
 
 import (
+	"fmt"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/policy"
 )
 
-// Gate is the policy this package applies.
+// Gate is the severity threshold.
 type Gate struct {
 	// FailOn is the lowest severity that fails the run.
 	FailOn finding.Severity
 	// Never, when set, makes no finding block (--fail-on none).
 	Never bool
-}
-
-// Decided is a finding with the policy's verdict on it.
-type Decided struct {
-	finding.Finding
-	// Blocking is true when this finding alone fails the run.
-	Blocking bool `json:"blocking"`
-}
-
-// Apply decides every finding. The input order is kept.
-func Apply(fs []finding.Finding, g Gate) []Decided {
-	out := make([]Decided, len(fs))
-	for i, f := range fs {
-		out[i] = Decided{Finding: f, Blocking: !g.Never && f.Severity >= g.FailOn}
-	}
-	return out
 }
 
 // ParseFailOn reads a --fail-on value: a severity or "none".
@@ -48,4 +39,230 @@ func (g Gate) String() string {
 		return "none"
 	}
 	return g.FailOn.String()
+}
+
+// Status is the policy's verdict on one finding.
+type Status string
+
+const (
+	// StatusFail: at or above the gate, past its due date: blocks the run.
+	StatusFail Status = "fail"
+	// StatusDue: at or above the gate but within its grace period.
+	StatusDue Status = "due"
+	// StatusExcepted: waived by an exception that has not expired.
+	StatusExcepted Status = "excepted"
+	// StatusWarn: below the gate threshold; reported only.
+	StatusWarn Status = "warn"
+	// StatusBaselined: already in the baseline while --new-only is set.
+	StatusBaselined Status = "baselined"
+)
+
+// Statuses lists every status, in the order summaries print them.
+var Statuses = []Status{StatusFail, StatusDue, StatusExcepted, StatusBaselined, StatusWarn}
+
+// Decided is a finding with the policy's verdict on it.
+type Decided struct {
+	finding.Finding
+	Status Status `json:"status"`
+	// Blocking is true when this finding alone fails the run.
+	Blocking bool `json:"blocking"`
+	// New is true when a baseline was read and the finding is not in it.
+	New bool `json:"new,omitempty"`
+	// FirstSeen is from the baseline, or the run's date for new findings.
+	FirstSeen string `json:"firstSeen,omitempty"`
+	// Due is the date from which the finding fails, when a grace period
+	// applies.
+	Due string `json:"due,omitempty"`
+	// Exception is the exception that waives (or, expired, no longer
+	// waives) the finding.
+	Exception *Waiver `json:"exception,omitempty"`
+	// DefaultSeverity is the check's own severity when the policy
+	// overrode it.
+	DefaultSeverity string `json:"defaultSeverity,omitempty"`
+}
+
+// StatusText is the status as printed: fail, due 2026-12-10, excepted
+// until 2027-01-31, warn or baselined, with "new" appended for findings
+// absent from the baseline.
+func (d *Decided) StatusText() string {
+	s := string(d.Status)
+	switch d.Status {
+	case StatusDue:
+		s += " " + d.Due
+	case StatusExcepted:
+		s += " until " + d.Exception.Expires
+	}
+	if d.New {
+		s += ", new"
+	}
+	return s
+}
+
+// Waiver describes the exception applied to a finding.
+type Waiver struct {
+	// Source is where it is written: bulwark.yaml:12, or
+	// annotation bulwark.dev/except on the object.
+	Source  string `json:"source"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner,omitempty"`
+	Expires string `json:"expires"`
+	// Expired is true when the exception matched but no longer applies.
+	Expired bool `json:"expired,omitempty"`
+	// InSource is true for per-object annotations.
+	InSource bool `json:"inSource,omitempty"`
+}
+
+// ExceptionState is what happened to one policy exception in a run.
+type ExceptionState struct {
+	Source  string   `json:"source"`
+	Checks  []string `json:"checks"`
+	Owner   string   `json:"owner"`
+	Reason  string   `json:"reason"`
+	Expires string   `json:"expires"`
+	// State is active (waived findings), expired (past its date: its
+	// findings count again) or unused (matched nothing).
+	State   string `json:"state"`
+	Matched int    `json:"matched"`
+}
+
+// Decider holds everything a decision depends on. Now is injected so that
+// tests, and users asking "what fails next week" (--as-of), pin the date.
+type Decider struct {
+	Gate     Gate
+	Policy   *policy.Policy
+	Baseline *baseline.Baseline
+	NewOnly  bool
+	Now      time.Time
+	// Objects gives the labels and annotations of a finding's subject,
+	// for exception selectors and annotations; nil means none.
+	Objects func(finding.Subject) policy.Object
+}
+
+// Outcome is the decision on a whole run.
+type Outcome struct {
+	Findings   []Decided
+	Exceptions []ExceptionState
+	Warnings   []string
+}
+
+// Apply decides every finding, keeping their order.
+func (d *Decider) Apply(fs []finding.Finding) Outcome {
+	today := day(d.Now)
+	var out Outcome
+	out.Findings = make([]Decided, len(fs))
+	var excs []policy.Exception
+	if d.Policy != nil {
+		excs = d.Policy.Exceptions
+	}
+	matched := make([]int, len(excs))
+	annWarned := map[string]bool{}
+
+	for i, f := range fs {
+		dd := Decided{Finding: f}
+		if sev := d.Policy.Severity(f.CheckID, f.Severity); sev != f.Severity {
+			dd.DefaultSeverity = f.Severity.String()
+			dd.Severity = sev
+		}
+		var obj policy.Object
+		if d.Objects != nil {
+			obj = d.Objects(f.Subject)
+		}
+
+		// Exceptions: the first live one wins; an expired one that covers
+		// the finding is recorded so the run can say it no longer applies.
+		for j := range excs {
+			e := &excs[j]
+			if !e.Covers(&dd.Finding, obj) {
+				continue
+			}
+			matched[j]++
+			w := &Waiver{Source: e.Where(d.Policy.Source), Reason: e.Reason, Owner: e.Owner, Expires: e.Expires.String()}
+			if today.After(e.Expires.Time) {
+				w.Expired = true
+				if dd.Exception == nil {
+					dd.Exception = w
+				}
+				continue
+			}
+			dd.Exception = w
+			break
+		}
+		if (dd.Exception == nil || dd.Exception.Expired) && obj.Annotations[AnnotationKey] != "" {
+			if w, warn := d.annotation(dd.Finding, obj.Annotations[AnnotationKey], today); w != nil {
+				dd.Exception = w
+			} else if warn != "" && !annWarned[f.Subject.String()+warn] {
+				annWarned[f.Subject.String()+warn] = true
+				out.Warnings = append(out.Warnings, fmt.Sprintf("%s: %s", f.Location, warn))
+			}
+		}
+
+		// First seen: from the baseline, or today for a finding it lacks.
+		first := today
+		if d.Baseline != nil {
+			if t, ok := d.Baseline.FirstSeen(f.Fingerprint); ok {
+				first = t
+			} else {
+				dd.New = true
+			}
+		}
+		dd.FirstSeen = first.Format(policy.DateLayout)
+
+		switch {
+		case dd.Exception != nil && !dd.Exception.Expired:
+			dd.Status = StatusExcepted
+		case d.Gate.Never || dd.Severity < d.Gate.FailOn:
+			dd.Status = StatusWarn
+		case d.NewOnly && d.Baseline != nil && !dd.New:
+			dd.Status = StatusBaselined
+		default:
+			dd.Status = StatusFail
+			if days, ok := d.Policy.Grace(dd.Severity); ok {
+				due := first.AddDate(0, 0, days)
+				dd.Due = due.Format(policy.DateLayout)
+				// The finding fails from its due date on: "critical: 0d"
+				// fails the day it is first seen.
+				if today.Before(due) {
+					dd.Status = StatusDue
+				}
+			}
+		}
+		dd.Blocking = dd.Status == StatusFail
+		out.Findings[i] = dd
+	}
+
+	for j := range excs {
+		e := &excs[j]
+		st := ExceptionState{Source: e.Where(d.Policy.Source), Owner: e.Owner, Reason: e.Reason, Expires: e.Expires.String(), Matched: matched[j]}
+		for _, c := range e.Checks {
+			st.Checks = append(st.Checks, c.ID)
+		}
+		switch {
+		case today.After(e.Expires.Time):
+			st.State = "expired"
+			covered := fmt.Sprintf("the %d findings it covered count again", matched[j])
+			switch matched[j] {
+			case 0:
+				covered = "it matched no finding; remove it"
+			case 1:
+				covered = "the finding it covered counts again"
+			}
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: exception (owner %s) expired on %s; %s", st.Source, e.Owner, st.Expires, covered))
+		case matched[j] == 0:
+			st.State = "unused"
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: exception (owner %s) matched no finding; remove it or fix its selector", st.Source, e.Owner))
+		default:
+			st.State = "active"
+		}
+		out.Exceptions = append(out.Exceptions, st)
+	}
+	if d.Policy.HasGrace() && d.Baseline == nil {
+		out.Warnings = append(out.Warnings, "grace periods count from today because no baseline was read: every run restarts the clock until one is committed (bulwark baseline update)")
+	}
+	return out
+}
+
+// day truncates t to its UTC calendar day.
+func day(t time.Time) time.Time {
+	y, m, dd := t.UTC().Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
 }

@@ -1,5 +1,7 @@
-// Package policy reads bulwark.yaml, the user's policy as code. It is
-// decoded strictly: an unknown field or a bad value is an error with its
+// Package policy reads bulwark.yaml, the user's policy as code: the gate
+// threshold, severity overrides, which checks run, grace periods,
+// exceptions and the settings checks read. It is decoded strictly: an
+// unknown field, an unknown check id or a bad date is an error naming its
 // line, never a setting silently ignored.
 package policy
 
@@ -9,35 +11,92 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/bulwark-sec/bulwark/internal/decide"
 )
 
 // APIVersion and Kind identify a policy document.
 const (
 	APIVersion = "bulwark.dev/v1alpha1"
 	Kind       = "Policy"
-	// FileName is looked for in the working directory when --policy is
-	// not given.
+	// FileName is looked for in the working directory and its parents up
+	// to the repository root when --policy is not given.
 	FileName = "bulwark.yaml"
+	// ConfigMapKey is the data key holding the policy in a ConfigMap.
+	ConfigMapKey = "bulwark.yaml"
+	// maxSize bounds a policy file; real ones are a few kilobytes.
+	maxSize = 1 << 20
 )
 
-// Policy is the decoded bulwark.yaml.
+// Policy is the decoded bulwark.yaml. See docs/policy.md for every field.
 type Policy struct {
 	APIVersion string `yaml:"apiVersion"`
 	Kind       string `yaml:"kind"`
 	// FailOn is the lowest severity that fails the gate: info, low,
 	// medium, high, critical or none.
-	FailOn string `yaml:"failOn"`
-	Images Images `yaml:"images"`
+	FailOn Severity `yaml:"failOn"`
+	// SeverityOverrides changes the severity of checks, by id.
+	SeverityOverrides Overrides `yaml:"severityOverrides"`
+	Checks            Checks    `yaml:"checks"`
+	// GracePeriods give findings time, by severity, before they fail
+	// the gate: due date = first seen + grace.
+	GracePeriods GracePeriods `yaml:"gracePeriods"`
+	Exceptions   []Exception  `yaml:"exceptions"`
+	// AnnotationExceptions allows per-object bulwark.dev/except
+	// annotations. Off by default: whoever can edit a manifest could
+	// otherwise waive its findings.
+	AnnotationExceptions bool            `yaml:"annotationExceptions"`
+	Images               Images          `yaml:"images"`
+	Vulnerabilities      Vulnerabilities `yaml:"vulnerabilities"`
 
-	// Source is the file the policy came from.
+	// Source is where the policy came from (a file, or configmap/ns/name).
 	Source string `yaml:"-"`
+	// Warnings are things worth saying that do not make the policy invalid.
+	Warnings []string `yaml:"-"`
+}
+
+// Checks selects which checks run. Entries are check ids (K8S-001) or
+// area names (secrets). Include empty means every check.
+type Checks struct {
+	Include []CheckOrArea `yaml:"include"`
+	Exclude []CheckOrArea `yaml:"exclude"`
+}
+
+// GracePeriods are per severity; unset means no grace (fail at once).
+type GracePeriods struct {
+	Critical *Duration `yaml:"critical"`
+	High     *Duration `yaml:"high"`
+	Medium   *Duration `yaml:"medium"`
+	Low      *Duration `yaml:"low"`
+	Info     *Duration `yaml:"info"`
+}
+
+// Exception waives findings of some checks on some resources until a date.
+type Exception struct {
+	Checks    []CheckRef `yaml:"checks"`
+	Resources Selector   `yaml:"resources"`
+	Reason    string     `yaml:"reason"`
+	Owner     string     `yaml:"owner"`
+	Expires   Date       `yaml:"expires"`
+
+	// Line is where the exception starts in the policy file.
+	Line int `yaml:"-"`
+}
+
+// Selector picks resources. Every field set must match; globs use * and ?.
+type Selector struct {
+	Kind      string            `yaml:"kind"`
+	Namespace string            `yaml:"namespace"`
+	Name      string            `yaml:"name"`
+	Labels    map[string]string `yaml:"labels"`
+	// ARMID matches Azure resource ids (AKS and ACR checks).
+	ARMID string `yaml:"armId"`
+	// Image matches image references (image checks).
+	Image string `yaml:"image"`
 }
 
 // Images holds image rules.
@@ -45,9 +104,43 @@ type Images struct {
 	// AllowedRegistries are registry hosts, optionally with a path prefix
 	// (myacr.azurecr.io, mcr.microsoft.com/oss), that images may come from.
 	AllowedRegistries []string `yaml:"allowedRegistries"`
+	// TrustPolicy is reserved for signature verification (Notation trust
+	// policy file or inline document).
+	TrustPolicy yaml.Node `yaml:"trustPolicy"`
 }
 
-var registryRE = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]+)?(/[a-z0-9._/-]+)?$`)
+// Vulnerabilities is reserved for image vulnerability gating.
+type Vulnerabilities struct {
+	FailOn        Severity `yaml:"failOn"`
+	IgnoreUnfixed bool     `yaml:"ignoreUnfixed"`
+	// MaxDatabaseAge warns when vulnerability data is older than this.
+	MaxDatabaseAge *Duration `yaml:"maxDatabaseAge"`
+}
+
+// Error is a policy problem at a line.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Errors is every problem found in one policy.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
 
 // Load reads and validates a policy file.
 func Load(path string) (*Policy, error) {
@@ -56,40 +149,81 @@ func Load(path string) (*Policy, error) {
 		return nil, fmt.Errorf("policy: %w", err)
 	}
 	defer f.Close()
-	// A policy is a few kilobytes; anything near this size is a mistake.
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: %w", path, err)
 	}
-	if len(data) > 1<<20 {
+	if len(data) > maxSize {
 		return nil, fmt.Errorf("policy %s: larger than 1 MiB", path)
 	}
 	return Parse(path, data)
 }
 
-var lineRE = regexp.MustCompile(`line (\d+): (.*)`)
+// Find looks for bulwark.yaml in dir and its parents, stopping at the
+// repository root (a directory holding .git). It returns "" if none.
+func Find(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // Parse decodes and validates a policy document.
 func Parse(name string, data []byte) (*Policy, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, located(name, err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, &Error{File: name, Msg: "empty policy"}
+	}
+	if len(bytes.TrimSpace(data)) > 0 && countDocuments(data) > 1 {
+		return nil, &Error{File: name, Msg: "a policy file holds one document"}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var p Policy
 	if err := dec.Decode(&p); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty policy", name)
-		}
-		return nil, fmt.Errorf("%s", located(name, err))
+		return nil, located(name, err)
 	}
 	p.Source = name
-	if err := p.validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	exceptionLines(&root, &p)
+	if errs := p.validate(name, &root); len(errs) > 0 {
+		return nil, errs
 	}
 	return &p, nil
 }
 
-// located rewrites yaml's "yaml: line N: msg" (or a list of them) as
-// "file:N: msg" lines.
-func located(name string, err error) string {
+func countDocuments(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	n := 0
+	for {
+		var v yaml.Node
+		if err := dec.Decode(&v); err != nil {
+			return n
+		}
+		n++
+	}
+}
+
+// located rewrites go-yaml's "yaml: line N: msg" errors as "file:N: msg".
+func located(name string, err error) error {
 	var te *yaml.TypeError
 	var msgs []string
 	if errors.As(err, &te) {
@@ -97,34 +231,32 @@ func located(name string, err error) string {
 	} else {
 		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
-	out := make([]string, len(msgs))
-	for i, m := range msgs {
+	var errs Errors
+	for _, m := range msgs {
+		e := &Error{File: name, Msg: m}
 		if sm := lineRE.FindStringSubmatch(m); sm != nil {
-			n, _ := strconv.Atoi(sm[1])
-			out[i] = fmt.Sprintf("%s:%d: %s", name, n, sm[2])
-		} else {
-			out[i] = name + ": " + m
+			e.Line, _ = strconv.Atoi(sm[1])
+			e.Msg = sm[2]
 		}
+		errs = append(errs, e)
 	}
-	return strings.Join(out, "\n")
+	return errs
 }
 
-func (p *Policy) validate() error {
-	if p.APIVersion != APIVersion {
-		return fmt.Errorf("apiVersion must be %s, got %q", APIVersion, p.APIVersion)
+// exceptionLines records where each exception starts, for messages about
+// expired and unused exceptions.
+func exceptionLines(root *yaml.Node, p *Policy) {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
 	}
-	if p.Kind != Kind {
-		return fmt.Errorf("kind must be %s, got %q", Kind, p.Kind)
-	}
-	if p.FailOn != "" {
-		if _, err := decide.ParseFailOn(p.FailOn); err != nil {
-			return fmt.Errorf("failOn: %w", err)
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "exceptions" && doc.Content[i+1].Kind == yaml.SequenceNode {
+			for j, item := range doc.Content[i+1].Content {
+				if j < len(p.Exceptions) {
+					p.Exceptions[j].Line = item.Line
+				}
+			}
 		}
 	}
-	for i, r := range p.Images.AllowedRegistries {
-		if !registryRE.MatchString(r) {
-			return fmt.Errorf("images.allowedRegistries[%d]: %q is not a registry host with an optional path (e.g. myacr.azurecr.io or mcr.microsoft.com/oss)", i, r)
-		}
-	}
-	return nil
 }

@@ -1,34 +1,86 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/bulwark-sec/bulwark/internal/checks" // the catalog ids are validated against
+	"github.com/bulwark-sec/bulwark/internal/finding"
 )
 
-func TestParse(t *testing.T) {
-	p, err := Parse("bulwark.yaml", []byte(`apiVersion: bulwark.dev/v1alpha1
+const full = `apiVersion: bulwark.dev/v1alpha1
 kind: Policy
 failOn: medium
+severityOverrides:
+  K8S-029: high
+  k8s-040: low
+checks:
+  include: [pod-security, images, K8S-070]
+  exclude: [K8S-042]
+gracePeriods:
+  critical: 0d
+  high: 2w
+  medium: 30d
+exceptions:
+- checks: [K8S-001]
+  resources: {kind: DaemonSet, namespace: logging, name: "agent-*", labels: {team: obs}}
+  reason: needs host access until the migration
+  owner: obs@contoso.com
+  expires: 2027-01-31
+annotationExceptions: true
 images:
   allowedRegistries: [myacr.azurecr.io, mcr.microsoft.com/oss, "localhost:5000"]
-`))
+`
+
+func TestParseFull(t *testing.T) {
+	p, err := Parse("bulwark.yaml", []byte(full))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.FailOn != "medium" || len(p.Images.AllowedRegistries) != 3 {
+	if p.FailOn.Value != "medium" || len(p.Images.AllowedRegistries) != 3 || !p.AnnotationExceptions {
 		t.Errorf("decoded %+v", p)
+	}
+	if got := p.Severity("K8S-029", finding.SeverityLow); got != finding.SeverityHigh {
+		t.Errorf("override K8S-029 = %v", got)
+	}
+	if got := p.Severity("K8S-040", finding.SeverityMedium); got != finding.SeverityLow {
+		t.Errorf("case-insensitive override K8S-040 = %v", got)
+	}
+	if d, ok := p.Grace(finding.SeverityHigh); !ok || d != 14 {
+		t.Errorf("high grace = %d, %v", d, ok)
+	}
+	if _, ok := p.Grace(finding.SeverityLow); ok {
+		t.Error("low has no grace period but got one")
+	}
+	if e := p.Exceptions[0]; e.Line != 15 || e.Expires.String() != "2027-01-31" || e.Where(p.Source) != "bulwark.yaml:15" {
+		t.Errorf("exception %+v at %s", e, e.Where(p.Source))
+	}
+	if len(p.Warnings) != 0 {
+		t.Errorf("warnings %v", p.Warnings)
 	}
 }
 
 func TestParseErrors(t *testing.T) {
+	head := "apiVersion: bulwark.dev/v1alpha1\nkind: Policy\n"
 	for _, tt := range []struct{ name, doc, want string }{
-		{"unknown field", "apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nfailon: high\n", "bulwark.yaml:3: field failon not found"},
-		{"bad severity", "apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nfailOn: severe\n", `failOn: unknown severity "severe"`},
-		{"wrong kind", "apiVersion: bulwark.dev/v1alpha1\nkind: Polcy\n", "kind must be Policy"},
+		{"unknown field", head + "failon: high\n", "bulwark.yaml:3: field failon not found"},
+		{"bad severity", head + "failOn: severe\n", `bulwark.yaml:3: failOn: unknown severity "severe"`},
+		{"typo in override id", head + "severityOverrides:\n  K8S-0001: low\n", `bulwark.yaml:4: severityOverrides: unknown check id "K8S-0001"`},
+		{"typo in exception id", head + "exceptions:\n- checks: [K8S-001, K8S-9999]\n  reason: r\n  owner: o\n  expires: 2027-01-01\n", `bulwark.yaml:4: exceptions[0].checks: unknown check id "K8S-9999"`},
+		{"unknown area", head + "checks:\n  exclude: [resource]\n", `bulwark.yaml:4: checks.exclude: "resource" is neither a check id nor an area`},
+		{"bad date", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n  expires: 2027-02-30\n", `bulwark.yaml:7: "2027-02-30" is not a date`},
+		{"missing expiry", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n", "bulwark.yaml:4: exceptions[0]: expires is required"},
+		{"missing owner and reason", head + "exceptions:\n- checks: [K8S-001]\n  expires: 2027-01-01\n", "owner is required"},
+		{"bad duration", head + "gracePeriods:\n  high: 14 days\n", `bulwark.yaml:4: "14 days" is not a duration`},
+		{"duplicate override", head + "severityOverrides:\n  K8S-001: low\n  k8s-001: high\n", "already set on line 4"},
+		{"wrong kind", "apiVersion: bulwark.dev/v1alpha1\nkind: Polcy\n", "bulwark.yaml:2: kind must be Policy"},
 		{"wrong version", "apiVersion: v1\nkind: Policy\n", "apiVersion must be bulwark.dev/v1alpha1"},
-		{"bad registry", "apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nimages:\n  allowedRegistries: [\"https://x.io\"]\n", "allowedRegistries[0]"},
+		{"bad registry", head + "images:\n  allowedRegistries: [\"https://x.io\"]\n", "allowedRegistries[0]"},
 		{"syntax", "apiVersion: [\n", "bulwark.yaml:"},
 		{"empty", "", "empty policy"},
+		{"two documents", head + "---\n" + head, "one document"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("bulwark.yaml", []byte(tt.doc))
@@ -36,5 +88,50 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestReservedSettingsWarn(t *testing.T) {
+	p, err := Parse("p.yaml", []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nvulnerabilities:\n  ignoreUnfixed: true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "p.yaml:3: vulnerabilities is not used") {
+		t.Errorf("warnings %v", p.Warnings)
+	}
+}
+
+func TestStarterIsValid(t *testing.T) {
+	p, err := Parse("starter.yaml", []byte(Starter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FailOn.Value != "high" || !p.HasGrace() {
+		t.Errorf("starter decoded as %+v", p)
+	}
+}
+
+func TestFindStopsAtRepositoryRoot(t *testing.T) {
+	root := t.TempDir()
+	repo := filepath.Join(root, "repo")
+	deep := filepath.Join(repo, "a", "b")
+	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A policy above the repository must not be picked up.
+	if err := os.WriteFile(filepath.Join(root, FileName), []byte(Starter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := Find(deep); got != "" {
+		t.Errorf("Find went past the repository root: %s", got)
+	}
+	if err := os.WriteFile(filepath.Join(repo, FileName), []byte(Starter), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := Find(deep); got != filepath.Join(repo, FileName) {
+		t.Errorf("Find = %q", got)
 	}
 }

@@ -184,6 +184,9 @@ func findingCase(f decide.Decided, remediation string) junitTestcase {
 	if f.Blocking {
 		verdict = "blocking: fails the run"
 	}
+	if f.Status != "" {
+		verdict += "; status " + f.StatusText()
+	}
 	var body strings.Builder
 	fmt.Fprintf(&body, "%s %s (%s, %s)\n", f.CheckID, f.Title, f.Severity, verdict)
 	fmt.Fprintf(&body, "Location: %s\n", loc)

@@ -329,6 +329,32 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 		Add("subject", f.Subject).
 		Add("severity", f.Severity.String()).
 		Add("blocking", f.Blocking)
+	if f.Status != "" {
+		props.Add("status", string(f.Status))
+	}
+	if f.Due != "" {
+		props.Add("due", f.Due)
+	}
+	if f.FirstSeen != "" {
+		props.Add("firstSeen", f.FirstSeen)
+	}
+	if f.New {
+		props.Add("new", true)
+	}
+	// An exception is a reviewed, time-boxed suppression: code scanning
+	// shows the alert as dismissed with the justification.
+	if f.Status == decide.StatusExcepted && f.Exception != nil {
+		kind := "external"
+		if f.Exception.InSource {
+			kind = "inSource"
+		}
+		just := f.Exception.Reason + " (until " + f.Exception.Expires
+		if f.Exception.Owner != "" {
+			just += ", owner " + f.Exception.Owner
+		}
+		just += ", " + f.Exception.Source + ")"
+		res.AddSuppression(sarif.NewSuppression().WithKind(kind).WithStatus("accepted").WithJustification(just))
+	}
 	if f.Field != "" {
 		props.Add("field", f.Field)
 	}

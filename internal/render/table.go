@@ -43,6 +43,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 	t := &tableWriter{w: bw, color: opt.Color, checks: indexChecks(rep)}
 	t.findings(rep)
 	t.errors(rep)
+	t.warnings(rep)
 	t.summary(rep)
 	return bw.Flush()
 }
@@ -173,8 +174,47 @@ func (t *tableWriter) finding(f decide.Decided, idW, posW int) {
 	if f.Field != "" {
 		t.line("%s%s %s", indent, t.style(ansiDim, "field:"), oneLine(f.Field))
 	}
+	if st := statusLine(f); st != "" {
+		t.line("%s%s %s", indent, t.style(ansiDim, "status:"), oneLine(st))
+	}
 	if m, ok := t.checks.get(f.CheckID); ok && m.Remediation != "" {
 		t.line("%s%s   %s", indent, t.style(ansiDim, "fix:"), oneLine(firstSentence(m.Remediation)))
+	}
+}
+
+// statusLine explains the policy's verdict on a finding.
+func statusLine(f decide.Decided) string {
+	if f.Status == "" {
+		return ""
+	}
+	s := f.StatusText()
+	switch {
+	case f.Status == decide.StatusExcepted && f.Exception != nil:
+		s += " by " + f.Exception.Source
+		if f.Exception.Owner != "" {
+			s += " (owner " + f.Exception.Owner + ")"
+		}
+		s += ": " + f.Exception.Reason
+	case f.Exception != nil && f.Exception.Expired:
+		s += "; exception " + f.Exception.Source + " expired on " + f.Exception.Expires
+	case f.Status == decide.StatusDue:
+		s += " (first seen " + f.FirstSeen + ")"
+	case f.Status == decide.StatusFail && f.Due != "":
+		s += " (first seen " + f.FirstSeen + ", grace ended " + f.Due + ")"
+	}
+	if f.DefaultSeverity != "" {
+		s += "; severity set by policy (default " + f.DefaultSeverity + ")"
+	}
+	return s
+}
+
+func (t *tableWriter) warnings(rep *report.Report) {
+	if n := len(rep.Warnings); n > 0 {
+		t.line("%s", t.style(ansiYellow, fmt.Sprintf("Warnings (%d):", n)))
+		for _, w := range rep.Warnings {
+			t.line("  %s", oneLine(w))
+		}
+		t.line("")
 	}
 }
 
@@ -241,6 +281,25 @@ func (t *tableWriter) summary(rep *report.Report) {
 		parts = append(parts, fmt.Sprintf("%d %s", bySev[s], s))
 	}
 	t.line("Findings: %d (%s)", len(rep.Findings), strings.Join(parts, ", "))
+	byStatus := map[decide.Status]int{}
+	news := 0
+	for _, f := range rep.Findings {
+		byStatus[f.Status]++
+		if f.New {
+			news++
+		}
+	}
+	if len(rep.Findings) > 0 && byStatus[""] == 0 {
+		var sp []string
+		for _, st := range decide.Statuses {
+			sp = append(sp, fmt.Sprintf("%d %s", byStatus[st], st))
+		}
+		line := "Status:   " + strings.Join(sp, ", ")
+		if rep.Settings.Baseline != "" {
+			line += fmt.Sprintf("; %d new since the baseline", news)
+		}
+		t.line("%s", line)
+	}
 	failOn := rep.Settings.FailOn
 	gate := ""
 	if failOn != "" {
@@ -311,7 +370,7 @@ func (t *tableWriter) verdict(rep *report.Report, blocking int) string {
 		msg = "PASS: no finding blocks the run (fail-on none)"
 	}
 	if below := len(rep.Findings) - blocking; below > 0 && threshold != "" {
-		msg += fmt.Sprintf(" (%d below)", below)
+		msg = fmt.Sprintf("PASS: no finding blocks the run (%d reported, none past due at or above %s)", below, threshold)
 	}
 	return t.style(ansiGreen, msg)
 }

@@ -27,15 +27,18 @@ const sampleTable = `charts/my app/pod.yaml
   Pod tools/debug
     X CRITICAL  K8S-001  -     container "dbg" is privileged
         field: spec.containers[0].securityContext.privileged
+        status: fail
         fix:   Remove securityContext.privileged or set it to false.
 
 deploy/app.yaml
   Deployment default/web
     - MEDIUM    K8S-016  5:3   runAsNonRoot is not set
         field: spec.template.spec.securityContext.runAsNonRoot
+        status: warn
         fix:   Set spec.securityContext.runAsNonRoot: true (e.g. in the pod template).
     X CRITICAL  K8S-001  12:9  container "web" is privileged
         field: spec.template.spec.containers[0].securityContext.privileged
+        status: fail
         fix:   Remove securityContext.privileged or set it to false.
 
 Input errors (1):
@@ -43,6 +46,7 @@ Input errors (1):
 
 Scanned: 3 files, 4 documents, 2 Kubernetes objects (1 non-Kubernetes document skipped)
 Findings: 3 (2 critical, 0 high, 1 medium, 0 low, 0 info)
+Status:   2 fail, 0 due, 0 excepted, 0 baselined, 1 warn
 Blocking: 2 (fail-on high)
 (X blocks the run, - is reported only)
 
@@ -94,10 +98,10 @@ func TestTableVerdicts(t *testing.T) {
 		{"fail", noErrors(nil), []string{"FAIL: 2 findings at or above high\n"}},
 		{"pass with findings below the gate", noErrors(func(r *report.Report) {
 			r.Findings = r.Findings[:1] // the medium one
-		}), []string{"PASS: no findings at or above high (1 below)\n", "Blocking: 0 (fail-on high)\n"}},
+		}), []string{"PASS: no finding blocks the run (1 reported, none past due at or above high)\n", "Blocking: 0 (fail-on high)\n"}},
 		{"fail-on none", noErrors(func(r *report.Report) {
 			r.Settings.FailOn = "none"
-			r.Findings = decide.Apply(func() []finding.Finding {
+			r.Findings = decideAll(func() []finding.Finding {
 				var fs []finding.Finding
 				for _, f := range r.Findings {
 					fs = append(fs, f.Finding)

@@ -32,7 +32,13 @@ type Report struct {
 	Summary       Summary          `json:"summary"`
 	Findings      []decide.Decided `json:"findings"`
 	// Checks are the checks that ran, sorted by id.
-	Checks      []check.Meta        `json:"checks"`
+	Checks []check.Meta `json:"checks"`
+	// Exceptions says what each policy exception did in this run.
+	Exceptions []decide.ExceptionState `json:"exceptions"`
+	// Warnings are things the user should know that do not change the
+	// verdict: expired or unused exceptions, ignored annotations, reserved
+	// policy settings, grace periods without a baseline.
+	Warnings    []string            `json:"warnings"`
 	Inventory   Inventory           `json:"inventory"`
 	Errors      []InputError        `json:"errors"`
 	CheckErrors []engine.CheckError `json:"checkErrors"`
@@ -51,6 +57,10 @@ type Settings struct {
 	PSSVersion string `json:"pssVersion"`
 	FailOn     string `json:"failOn"`
 	Policy     string `json:"policy,omitempty"`
+	Baseline   string `json:"baseline,omitempty"`
+	NewOnly    bool   `json:"newOnly,omitempty"`
+	// AsOf is the date grace periods and expiries were judged on.
+	AsOf string `json:"asOf"`
 }
 
 // Summary counts findings and gives the verdict.
@@ -58,6 +68,11 @@ type Summary struct {
 	Findings   int            `json:"findings"`
 	BySeverity map[string]int `json:"bySeverity"`
 	Blocking   int            `json:"blocking"`
+	// ByStatus counts findings per status: fail, due, excepted,
+	// baselined, warn.
+	ByStatus map[string]int `json:"byStatus"`
+	// New counts findings absent from the baseline (0 without one).
+	New int `json:"new"`
 	// Result is "pass", "fail" or "error" (input could not all be read, so
 	// the verdict is incomplete).
 	Result   string `json:"result"`
@@ -90,15 +105,22 @@ type InputError struct {
 
 // Summarize fills Summary from the findings and errors.
 func (r *Report) Summarize() {
-	s := Summary{BySeverity: map[string]int{}}
+	s := Summary{BySeverity: map[string]int{}, ByStatus: map[string]int{}}
 	for _, n := range finding.SeverityNames() {
 		s.BySeverity[n] = 0
+	}
+	for _, st := range decide.Statuses {
+		s.ByStatus[string(st)] = 0
 	}
 	for _, f := range r.Findings {
 		s.Findings++
 		s.BySeverity[f.Severity.String()]++
+		s.ByStatus[string(f.Status)]++
 		if f.Blocking {
 			s.Blocking++
+		}
+		if f.New {
+			s.New++
 		}
 	}
 	switch {

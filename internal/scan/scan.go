@@ -6,11 +6,16 @@ package scan
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/engine"
+	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 	"github.com/bulwark-sec/bulwark/internal/version"
@@ -20,10 +25,16 @@ import (
 
 // Options configure a manifest scan.
 type Options struct {
-	Manifest   manifest.Options
-	Settings   check.Settings
-	Gate       decide.Gate
-	PolicyFile string
+	Manifest manifest.Options
+	Settings check.Settings
+	Gate     decide.Gate
+	// Policy, Baseline, NewOnly and Now feed the decide step; Policy and
+	// Baseline may be nil.
+	Policy       *policy.Policy
+	Baseline     *baseline.Baseline
+	BaselineFile string
+	NewOnly      bool
+	Now          time.Time
 	// Checks restricts the run to these checks; nil means all.
 	Checks []*check.Check
 	// Workers bounds evaluation concurrency; 0 means GOMAXPROCS.
@@ -40,8 +51,17 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	if checks == nil {
 		checks = check.All()
 	}
+	checks = slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool { return !opt.Policy.Selects(c) })
+	if opt.Policy != nil {
+		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
+	}
 	inv := inventory.New(loaded.Objects)
 	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	decider := &decide.Decider{Gate: opt.Gate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: objectLookup(inv)}
+	outcome := decider.Apply(res.Findings)
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -52,9 +72,13 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 			PSSLevel:   string(opt.Settings.PSS.Level),
 			PSSVersion: opt.Settings.PSS.Version.String(),
 			FailOn:     opt.Gate.String(),
-			Policy:     opt.PolicyFile,
+			Baseline:   opt.BaselineFile,
+			NewOnly:    opt.NewOnly,
+			AsOf:       opt.Now.UTC().Format(policy.DateLayout),
 		},
-		Findings:    decide.Apply(res.Findings, opt.Gate),
+		Findings:    outcome.Findings,
+		Exceptions:  nonNil(outcome.Exceptions),
+		Warnings:    nonNil(outcome.Warnings),
 		CheckErrors: res.CheckErrors(),
 		Inventory: report.Inventory{
 			Files:     loaded.Files,
@@ -65,8 +89,14 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 		},
 		Errors: make([]report.InputError, 0, len(loaded.Errors)),
 	}
+	if opt.Policy != nil {
+		rep.Settings.Policy = opt.Policy.Source
+		rep.Warnings = append(slices.Clone(opt.Policy.Warnings), rep.Warnings...)
+	}
 	for _, c := range checks {
-		rep.Checks = append(rep.Checks, c.Meta)
+		m := c.Meta
+		m.Severity = opt.Policy.Severity(m.ID, m.Severity)
+		rep.Checks = append(rep.Checks, m)
 	}
 	for _, s := range loaded.Skipped {
 		rep.Inventory.Skipped = append(rep.Inventory.Skipped, report.Skipped(s))
@@ -79,6 +109,29 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	rep.Summarize()
 	return rep, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// objectLookup gives the decide step the labels and annotations of a
+// finding's object.
+func objectLookup(inv *inventory.Inventory) func(finding.Subject) policy.Object {
+	bySubject := make(map[string]*inventory.Object, len(inv.Objects))
+	for _, o := range inv.Objects {
+		bySubject[o.Subject().Key()] = o
+	}
+	return func(s finding.Subject) policy.Object {
+		o, ok := bySubject[s.Key()]
+		if !ok {
+			return policy.Object{}
+		}
+		return policy.Object{Labels: o.Meta.Labels, Annotations: o.Meta.Annotations}
+	}
 }
 
 // SelectChecks resolves ids given on the command line. An unknown id is an

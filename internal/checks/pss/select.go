@@ -24,7 +24,15 @@ func newestVersion(checks []policy.Check) api.Version {
 }
 
 // Active returns the check functions that apply at lv, keyed by PSS check
-// id, following the upstream evaluator's selection rules exactly.
+// id, following the upstream evaluator's version selection exactly.
+//
+// One deliberate difference: at the restricted level the upstream evaluator
+// skips the baseline checks that restricted checks override (hostPath
+// volumes, baseline capabilities, seccomp Unconfined, procMount), because
+// each restricted check is a superset of the one it overrides. Bulwark keeps
+// them: the verdict is the same (whenever the baseline check fails, so does
+// its stricter twin), but a hostPath volume must stay a high finding at the
+// stricter level instead of becoming only a low "volume type" one.
 func Active(lv api.LevelVersion) map[policy.CheckID]policy.CheckPodFn {
 	if lv.Version.Latest() || maxVersion.Older(lv.Version) {
 		lv.Version = maxVersion
@@ -37,7 +45,6 @@ func Active(lv api.LevelVersion) map[policy.CheckID]policy.CheckPodFn {
 		activeCache.Store(lv, m)
 		return m
 	}
-	overridden := map[policy.CheckID]bool{}
 	for _, c := range upstream {
 		if c.Level == api.LevelRestricted && lv.Level != api.LevelRestricted {
 			continue
@@ -47,12 +54,6 @@ func Active(lv api.LevelVersion) map[policy.CheckID]policy.CheckPodFn {
 			continue
 		}
 		m[c.ID] = vc.CheckPod
-		for _, o := range vc.OverrideCheckIDs {
-			overridden[o] = true
-		}
-	}
-	for id := range overridden {
-		delete(m, id)
 	}
 	activeCache.Store(lv, m)
 	return m

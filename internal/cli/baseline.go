@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/baseline"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
+)
+
+func newBaseline(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "baseline",
+		Short: "Record when findings were first seen (for grace periods and --new-only)",
+	}
+	cmd.AddCommand(newBaselineUpdate(s))
+	return cmd
+}
+
+func newBaselineUpdate(s *streams) *cobra.Command {
+	var flags scanFlags
+	cmd := &cobra.Command{
+		Use:   "update PATH...",
+		Short: "Scan and write the baseline file",
+		Long: `Scan the manifests exactly as 'bulwark scan manifests' would and write the baseline:
+one entry per finding (fingerprint, check, object, field, first seen, last seen).
+First-seen dates never move forward; findings that are gone leave the file. The file
+is sorted and stable, meant to be committed so that grace periods count from the day a
+finding first appeared.
+
+The baseline is written to --baseline, or to bulwark-baseline.json beside the policy
+file (or in the working directory). It is written whole or not at all. Input errors
+(exit 2) leave the existing baseline untouched: a partial scan would drop findings.`,
+		Example: `  bulwark baseline update ./deploy
+  bulwark baseline update ./deploy --baseline ci/bulwark-baseline.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt, path, err := flags.options(cmd, s, true)
+			if err != nil {
+				return err
+			}
+			rep, err := scan.Manifests(context.Background(), args, opt)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			if len(rep.Errors) > 0 || len(rep.CheckErrors) > 0 {
+				for _, e := range rep.Errors {
+					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+				}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", path)}
+			}
+			fs := make([]finding.Finding, len(rep.Findings))
+			for i := range rep.Findings {
+				fs[i] = rep.Findings[i].Finding
+			}
+			nb := baseline.Update(opt.Baseline, fs, opt.Now)
+			var buf bytes.Buffer
+			if err := nb.Encode(&buf); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+				return &exitError{code: report.ExitError, err: err}
+			}
+			kept, added := 0, 0
+			for _, e := range nb.Findings {
+				if _, ok := opt.Baseline.Lookup(e.Fingerprint); ok {
+					kept++
+				} else {
+					added++
+				}
+			}
+			removed := 0
+			if opt.Baseline != nil {
+				removed = len(opt.Baseline.Findings) - kept
+			}
+			fmt.Fprintf(s.out, "%s: %d findings (%d new, %d kept, %d fixed and removed)\n", path, len(nb.Findings), added, kept, removed)
+			return nil
+		},
+	}
+	flags.add(cmd)
+	return cmd
+}

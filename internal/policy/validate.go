@@ -1,0 +1,131 @@
+package policy
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+)
+
+var registryRE = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:[0-9]+)?(/[a-z0-9._/-]+)?$`)
+
+func (p *Policy) validate(name string, root *yaml.Node) Errors {
+	var errs Errors
+	bad := func(line int, format string, args ...any) {
+		errs = append(errs, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	if p.APIVersion != APIVersion {
+		bad(topLine(root, "apiVersion"), "apiVersion must be %s, got %q", APIVersion, p.APIVersion)
+	}
+	if p.Kind != Kind {
+		bad(topLine(root, "kind"), "kind must be %s, got %q", Kind, p.Kind)
+	}
+	if p.FailOn.Value != "" && p.FailOn.Value != "none" {
+		if _, err := finding.ParseSeverity(p.FailOn.Value); err != nil {
+			bad(p.FailOn.Line, "failOn: %v (or none)", err)
+		}
+	}
+	seen := map[string]int{}
+	for _, o := range p.SeverityOverrides {
+		checkID(o.Check, "severityOverrides", bad)
+		if _, err := finding.ParseSeverity(o.Severity.Value); err != nil {
+			bad(o.Severity.Line, "severityOverrides.%s: %v", o.Check.ID, err)
+		}
+		if l, dup := seen[strings.ToUpper(o.Check.ID)]; dup {
+			bad(o.Check.Line, "severityOverrides: %s is already set on line %d", o.Check.ID, l)
+		}
+		seen[strings.ToUpper(o.Check.ID)] = o.Check.Line
+	}
+	areas := knownAreas()
+	for _, list := range []struct {
+		field string
+		refs  []CheckOrArea
+	}{{"checks.include", p.Checks.Include}, {"checks.exclude", p.Checks.Exclude}} {
+		for _, r := range list.refs {
+			if _, ok := check.Lookup(r.ID); ok || slices.Contains(areas, r.ID) {
+				continue
+			}
+			bad(r.Line, "%s: %q is neither a check id nor an area (areas: %s; see `bulwark checks list`)", list.field, r.ID, strings.Join(areas, ", "))
+		}
+	}
+	for i, e := range p.Exceptions {
+		field := fmt.Sprintf("exceptions[%d]", i)
+		if len(e.Checks) == 0 {
+			bad(e.Line, "%s: checks is required (the check ids it waives)", field)
+		}
+		for _, c := range e.Checks {
+			checkID(c, field+".checks", bad)
+		}
+		if strings.TrimSpace(e.Reason) == "" {
+			bad(e.Line, "%s: reason is required", field)
+		}
+		if strings.TrimSpace(e.Owner) == "" {
+			bad(e.Line, "%s: owner is required (who answers for it)", field)
+		}
+		if e.Expires.IsZero() {
+			bad(e.Line, "%s: expires is required (YYYY-MM-DD): no exception lasts forever", field)
+		}
+		s := e.Resources
+		for _, g := range []struct{ name, pat string }{{"kind", s.Kind}, {"namespace", s.Namespace}, {"name", s.Name}, {"armId", s.ARMID}, {"image", s.Image}} {
+			if _, err := path.Match(g.pat, ""); err != nil {
+				bad(e.Line, "%s.resources.%s: bad glob %q", field, g.name, g.pat)
+			}
+		}
+	}
+	for i, r := range p.Images.AllowedRegistries {
+		if !registryRE.MatchString(r) {
+			bad(topLine(root, "images"), "images.allowedRegistries[%d]: %q is not a registry host with an optional path (e.g. myacr.azurecr.io or mcr.microsoft.com/oss)", i, r)
+		}
+	}
+	if p.Vulnerabilities.FailOn.Value != "" {
+		if _, err := finding.ParseSeverity(p.Vulnerabilities.FailOn.Value); err != nil {
+			bad(p.Vulnerabilities.FailOn.Line, "vulnerabilities.failOn: %v", err)
+		}
+	}
+	// Reserved settings are accepted so that one policy file can serve
+	// newer versions, but setting one must not look like it took effect.
+	if p.Images.TrustPolicy.Kind != 0 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: images.trustPolicy is not used by this version of bulwark (image signature checks are not part of it)", name, p.Images.TrustPolicy.Line))
+	}
+	if p.Vulnerabilities != (Vulnerabilities{}) {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: vulnerabilities is not used by this version of bulwark (image scanning is not part of it)", name, topLine(root, "vulnerabilities")))
+	}
+	return errs
+}
+
+func checkID(c CheckRef, field string, bad func(int, string, ...any)) {
+	if _, ok := check.Lookup(c.ID); !ok {
+		bad(c.Line, "%s: unknown check id %q (see `bulwark checks list`)", field, c.ID)
+	}
+}
+
+func knownAreas() []string {
+	var out []string
+	for _, c := range check.All() {
+		if !slices.Contains(out, c.Area) {
+			out = append(out, c.Area)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// topLine is the line of a top-level key, for errors about its value.
+func topLine(root *yaml.Node, key string) int {
+	doc := root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == key {
+			return doc.Content[i].Line
+		}
+	}
+	return 0
+}
