@@ -12,10 +12,14 @@ import (
 
 // K8S-070 reads env[*].name and env[*].value of every container (init,
 // regular and ephemeral). A literal value fails when it looks like a
-// credential whatever its name (see credentialValue), or when the name says
-// it holds one (see credentialName) and the value is not a reference or
-// template marker (see notALiteralSecret). Values read through valueFrom
-// are K8S-071's business. Evidence and messages only carry the masked value.
+// credential whatever its name (see credentialValue), when the name says it
+// holds a secret (see classifyName) and the value is not a reference or
+// template marker (see notALiteralSecret), or when the name only says it
+// holds a connection string, DSN or URL and the value itself carries a
+// credential (see connectionCredential): a passwordless connection string
+// (Managed Identity, Workload ID) is not a secret. Values read through
+// valueFrom are K8S-071's business. Evidence and messages only carry the
+// masked value.
 //
 // The name and value rules below are shared with K8S-072 (ConfigMaps).
 //
@@ -59,8 +63,15 @@ func evalSecretLiteralEnv(_ *check.Context, obj *inventory.Object, r *check.Repo
 				r.Fail(p, masked, "%s env var %q holds what looks like %s as a literal value (%s)", containerRef(c), e.Name, kind, masked)
 				continue
 			}
-			if credentialName(e.Name) && !notALiteralSecret(e.Value) {
-				r.Fail(p, masked, "%s env var %q is named like a credential and set to a literal value (%s)", containerRef(c), e.Name, masked)
+			switch classifyName(e.Name) {
+			case secretName:
+				if !notALiteralSecret(e.Value) {
+					r.Fail(p, masked, "%s env var %q is named like a credential and set to a literal value (%s)", containerRef(c), e.Name, masked)
+				}
+			case connectionName:
+				if kind, _, ok := connectionCredential(e.Value); ok {
+					r.Fail(p, masked, "%s env var %q holds %s as a literal value (%s)", containerRef(c), e.Name, kind, masked)
+				}
 			}
 		}
 	}
@@ -68,30 +79,60 @@ func evalSecretLiteralEnv(_ *check.Context, obj *inventory.Object, r *check.Repo
 
 // Name rules. A name is split into lower-case words at separators, camel
 // case and letter/digit boundaries (clientSecret, CLIENT_SECRET and
-// client-secret all give client, secret). It is a credential name when its
+// client-secret all give client, secret). It names a credential when its
 // last credential word is followed only by harmless qualifiers: DB_PASSWORD
 // and PASSWORD_B64 are credentials, PASSWORD_FILE, TOKEN_URL and
 // SECRET_NAME name something else.
+//
+// Credential words come in two classes. Secret words (password, secret,
+// token, api key, access key...) say the value is a secret: any literal is
+// reported. Connection words (connection string, conn str, dsn, url, uri)
+// only say the value tells how to reach a service: it is reported only
+// when the value itself carries a credential, so that
+// BlobEndpoint=https://acct.blob.core.windows.net/ (Managed Identity) or a
+// plain https URL passes.
 
-// credentialWordSuffixes end a single word that names a credential (so
-// that run-together names such as clientsecret or apikey match too).
+// nameClass is what a name says about its value.
+type nameClass int
+
+const (
+	notCredentialName nameClass = iota
+	// connectionName: a connection string, DSN or URL, which may or may
+	// not embed a credential.
+	connectionName
+	// secretName: a secret itself.
+	secretName
+)
+
+// credentialWordSuffixes end a single word that names a secret (so that
+// run-together names such as clientsecret or apikey match too).
 var credentialWordSuffixes = []string{
 	"password", "passwords", "passwd", "passphrase", "secret", "secrets", "token",
 	"credential", "credentials", "creds", "apikey", "accesskey", "privatekey", "secretkey",
 	"accountkey", "storagekey", "masterkey", "sharedaccesskey", "subscriptionkey", "signingkey",
-	"encryptionkey", "connectionstring", "connectionstrings", "connstr", "connstring", "sastoken",
+	"encryptionkey", "sharedkey", "workspacekey", "sastoken",
 }
 
-// credentialWords are whole words that name a credential.
+// connectionWordSuffixes end a single word that names a connection string.
+var connectionWordSuffixes = []string{"connectionstring", "connectionstrings", "connstr", "connstring"}
+
+// credentialWords are whole words that name a secret.
 var credentialWords = map[string]bool{"pwd": true, "pass": true, "sas": true, "pat": true, "htpasswd": true}
 
+// connectionWords are whole words that name a connection string, DSN or
+// URL.
+var connectionWords = map[string]bool{"dsn": true, "url": true, "uri": true}
+
 // keyQualifiers make a following "key" a credential: API_KEY, ACCESS_KEY,
-// PRIVATE_KEY... but not CACHE_KEY or PARTITION_KEY.
+// PRIVATE_KEY, SHARED_KEY, WORKSPACE_KEY (Log Analytics), PRIMARY_KEY
+// (Azure's primary/secondary key pairs)... but not CACHE_KEY or
+// PARTITION_KEY.
 var keyQualifiers = map[string]bool{
 	"api": true, "access": true, "private": true, "secret": true, "signing": true, "encryption": true,
 	"master": true, "account": true, "storage": true, "subscription": true, "admin": true, "primary": true,
 	"secondary": true, "function": true, "functions": true, "license": true, "app": true, "auth": true,
 	"client": true, "sas": true, "hmac": true, "webhook": true, "service": true, "cosmos": true, "search": true,
+	"shared": true, "workspace": true,
 }
 
 // trailingQualifiers may follow the credential word without changing what
@@ -105,46 +146,63 @@ var trailingQualifiers = map[string]bool{
 }
 
 // credentialName reports whether an env var or ConfigMap key name says it
-// holds a credential.
-func credentialName(name string) bool {
+// holds a secret, so that any literal value is one.
+func credentialName(name string) bool { return classifyName(name) == secretName }
+
+// classifyName reports what an env var or ConfigMap key name says about
+// its value. The last credential word decides.
+func classifyName(name string) nameClass {
 	toks := nameWords(name)
-	end := -1
-	for j := len(toks) - 1; j >= 0 && end < 0; j-- {
-		if credentialWordEndsAt(toks, j) {
-			end = j
+	for j := len(toks) - 1; j >= 0; j-- {
+		class := credentialWordEndsAt(toks, j)
+		if class == notCredentialName {
+			continue
 		}
-	}
-	if end < 0 {
-		return false
-	}
-	for _, t := range toks[end+1:] {
-		if !trailingQualifiers[t] && !isDigitWord(t) {
-			return false
+		for _, t := range toks[j+1:] {
+			if !trailingQualifiers[t] && !isDigitWord(t) {
+				return notCredentialName
+			}
 		}
+		return class
 	}
-	return true
+	return notCredentialName
 }
 
-func credentialWordEndsAt(toks []string, j int) bool {
+func credentialWordEndsAt(toks []string, j int) nameClass {
 	t := toks[j]
 	if credentialWords[t] {
-		return true
+		return secretName
 	}
 	for _, s := range credentialWordSuffixes {
 		if strings.HasSuffix(t, s) {
-			return true
+			return secretName
+		}
+	}
+	for _, s := range connectionWordSuffixes {
+		if strings.HasSuffix(t, s) {
+			return connectionName
 		}
 	}
 	switch {
 	case t == "key" || t == "keys":
 		// AZURE_*_KEY, or a qualified key (API_KEY, ACCOUNT_KEY...).
-		return toks[0] == "azure" && j > 0 || j > 0 && keyQualifiers[toks[j-1]]
+		if toks[0] == "azure" && j > 0 || j > 0 && keyQualifiers[toks[j-1]] {
+			return secretName
+		}
 	case t == "string" || t == "strings" || t == "str":
-		return j > 0 && (toks[j-1] == "connection" || toks[j-1] == "conn")
+		if j > 0 && (toks[j-1] == "connection" || toks[j-1] == "conn") {
+			return connectionName
+		}
 	case t == "url" || t == "uri":
-		return j > 0 && toks[j-1] == "sas"
+		// A SAS URL is a secret; any other URL may hold one.
+		if j > 0 && toks[j-1] == "sas" {
+			return secretName
+		}
+		return connectionName
+	case connectionWords[t]:
+		return connectionName
 	}
-	return false
+	return notCredentialName
 }
 
 // nameWords splits a name into lower-case words.
@@ -248,6 +306,51 @@ func credentialValue(v string) (kind, secret string, ok bool) {
 			}
 			return p.kind, s, true
 		}
+	}
+	return "", "", false
+}
+
+var (
+	// connectionPairRE matches one key=value pair of a connection string,
+	// DSN or URL query: ADO.NET and Azure (;), StackExchange.Redis (,),
+	// query strings (? and &) and libpq keyword/value (spaces). The value
+	// may be quoted.
+	connectionPairRE = regexp.MustCompile(`(?:^|[;,&?\s])\s*([A-Za-z][A-Za-z0-9_.-]*)\s*=\s*("[^"]*"|'[^']*'|[^;,&\s"']*)`)
+	// connectionURLPasswordRE matches a URL or DSN with a password and an
+	// optional user: redis://:pw@host, user:pw@tcp(host)/db.
+	connectionURLPasswordRE = regexp.MustCompile(`^(?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/\s:@]*:([^/\s@]+)@\S`)
+)
+
+// connectionSecretKeys are connection-string keys that hold a credential
+// though the name rules do not say so.
+var connectionSecretKeys = map[string]bool{"sig": true, "sharedaccesssignature": true}
+
+// connectionCredential reports whether a connection string, DSN or URL
+// carries a credential: anything credentialValue recognises, a key=value
+// pair whose key names a secret (AccountKey=, SharedAccessKey=,
+// SharedAccessSignature=, sig=, Password=, pwd=, password= in a Redis
+// string...) with a literal value, or a password before @. It is more
+// lenient with short values than credentialValue, which applies to every
+// value whatever its name.
+func connectionCredential(v string) (kind, secret string, ok bool) {
+	if kind, secret, ok := credentialValue(v); ok {
+		return kind, secret, true
+	}
+	// Template markers may hold spaces or separators ({{ .Values.pw }}):
+	// reduce them to a single reference first.
+	v = templateRefRE.ReplaceAllLiteralString(strings.TrimSpace(v), "$(REF)")
+	for _, m := range connectionPairRE.FindAllStringSubmatch(v, -1) {
+		key, val := m[1], strings.Trim(m[2], `"'`)
+		if !connectionSecretKeys[strings.ToLower(key)] && !credentialName(key) {
+			continue
+		}
+		if val = strings.TrimSpace(val); notALiteralSecret(val) {
+			continue
+		}
+		return "a connection string with a literal " + key, val, true
+	}
+	if m := connectionURLPasswordRE.FindStringSubmatch(v); m != nil && !notALiteralSecret(m[1]) {
+		return "a connection string with an embedded password", m[1], true
 	}
 	return "", "", false
 }

@@ -23,29 +23,88 @@ const (
 )
 
 func TestCredentialName(t *testing.T) {
-	yes := []string{
+	secret := []string{
 		"PASSWORD", "DB_PASSWORD", "db-password", "dbPassword", "POSTGRES_PASSWD", "DB_PASS", "MYSQL_ROOT_PWD",
 		"CLIENT_SECRET", "clientSecret", "AZURE_CLIENT_SECRET", "client_secret_value", "JWT_SECRET", "SECRET_KEY_BASE",
 		"GITHUB_TOKEN", "accessToken", "SAS_TOKEN", "STORAGE_SAS", "BLOB_SAS_URL", "API_KEY", "apiKey", "APIKey", "X-API-KEY",
 		"OPENAI_API_KEY", "ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "PRIVATE_KEY", "AZURE_STORAGE_KEY", "AZURE_OPENAI_KEY",
-		"AZURE_STORAGE_ACCOUNT_KEY", "STORAGE_ACCOUNT_KEY2", "CONNECTION_STRING", "ConnectionString", "SERVICEBUS_CONNECTION_STRING",
-		"ConnectionStrings__Default", "DB_PASSWORD_B64", "PASSWORD_HASH", "DB_PASSWORD_PROD", "ADMIN_CREDENTIALS", "GITHUB_PAT",
-		"spring.datasource.password", "htpasswd",
+		"AZURE_STORAGE_ACCOUNT_KEY", "STORAGE_ACCOUNT_KEY2", "DB_PASSWORD_B64", "PASSWORD_HASH", "DB_PASSWORD_PROD",
+		"ADMIN_CREDENTIALS", "GITHUB_PAT", "spring.datasource.password", "htpasswd",
+		// Log Analytics and Azure primary/secondary keys.
+		"LOG_ANALYTICS_SHARED_KEY", "WORKSPACE_KEY", "WORKSPACE_SHARED_KEY", "LOG_ANALYTICS_WORKSPACE_KEY", "workspaceKey",
+		"sharedKey", "SHAREDKEY", "PRIMARY_KEY", "SECONDARY_KEY", "primarySharedKey", "COSMOS_PRIMARY_MASTER_KEY",
+		"MASTER_KEY", "SIGNING_KEY", "JWT_SIGNING_KEY", "ENCRYPTION_KEY", "DATA_ENCRYPTION_KEY_OLD", "SHARED_KEY_SECONDARY",
+	}
+	connection := []string{
+		"CONNECTION_STRING", "ConnectionString", "SERVICEBUS_CONNECTION_STRING", "ConnectionStrings__Default",
+		"AZURE_STORAGE_CONNECTION_STRING", "REDIS_CONN_STR", "DB_CONNSTRING", "SQL_DSN", "dsn", "DATABASE_URL", "MONGODB_URI",
+		"REDIS_URL_PROD", "TOKEN_URL", "KEYVAULT_URI",
 	}
 	no := []string{
-		"PASSWORD_FILE", "DB_PASSWORD_PATH", "SECRET_NAME", "SECRET_PROVIDER_CLASS", "TOKEN_URL", "TOKEN_ENDPOINT", "TOKEN_AUDIENCE",
-		"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_KEYVAULT_NAME", "AZURE_KEY_VAULT_URL",
+		"PASSWORD_FILE", "DB_PASSWORD_PATH", "SECRET_NAME", "SECRET_PROVIDER_CLASS", "TOKEN_ENDPOINT", "TOKEN_AUDIENCE",
+		"AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_KEYVAULT_NAME",
 		"PASSWORD_MIN_LENGTH", "REQUIRE_PASSWORD_CHANGE", "MAX_TOKENS", "CACHE_KEY", "PARTITION_KEY", "KEY", "LOG_LEVEL",
 		"BYPASS", "PATH", "PASS_THROUGH", "TOKENIZER", "API_KEY_HEADER", "SECRETS_DIR", "",
+		// Qualifiers that only name a secret when the key word comes last.
+		"KEY_VAULT_NAME", "KEYVAULT_NAME", "PRIMARY_REGION", "SECONDARY_REGION", "SIGNING_ALGORITHM", "ENCRYPTION_ALGORITHM",
+		"WORKSPACE_ID", "LOG_ANALYTICS_WORKSPACE_ID", "WORKSPACE_NAME", "SHARED_KEY_NAME", "MASTER_KEY_VERSION",
+		"ENCRYPTION_KEY_ID", "PRIMARY_KEY_COLUMN", "SHARED_ACCESS_KEY_NAME", "SHARED_DRIVE", "MASTER_NODE",
 	}
-	for _, n := range yes {
-		if !credentialName(n) {
-			t.Errorf("credentialName(%q) = false, want true (words %v)", n, nameWords(n))
+	for _, tt := range []struct {
+		names []string
+		want  nameClass
+	}{{secret, secretName}, {connection, connectionName}, {no, notCredentialName}} {
+		for _, n := range tt.names {
+			if got := classifyName(n); got != tt.want {
+				t.Errorf("classifyName(%q) = %d, want %d (words %v)", n, got, tt.want, nameWords(n))
+			}
+			if got := credentialName(n); got != (tt.want == secretName) {
+				t.Errorf("credentialName(%q) = %v (words %v)", n, got, nameWords(n))
+			}
 		}
 	}
-	for _, n := range no {
-		if credentialName(n) {
-			t.Errorf("credentialName(%q) = true, want false (words %v)", n, nameWords(n))
+}
+
+func TestConnectionCredential(t *testing.T) {
+	yes := []struct{ value, secret string }{
+		{fakeStorageConn, fakeAccountKey},
+		{"DefaultEndpointsProtocol=https;AccountName=dev;AccountKey=devkey1;EndpointSuffix=core.windows.net", "devkey1"},
+		{"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=shortkey", "shortkey"},
+		{"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x&sig=abc&se=1", "SharedAccessSignature"},
+		{"BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022&sig=abc", "sv=2022"},
+		{"https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=abc123", "abc123"},
+		{"Server=tcp:x.database.windows.net,1433;Database=db;User ID=app;Password=pw1;", "pw1"},
+		{"Driver={ODBC Driver 18};Server=x;UID=app;PWD=pw2", "pw2"},
+		{"contoso.redis.cache.windows.net:6380,password=redispw,ssl=True,abortConnect=False", "redispw"},
+		{"host=db port=5432 user=app password='pg pass' dbname=app", "pg pass"},
+		{"jdbc:mysql://db:3306/app?user=app&password=jdbcpw", "jdbcpw"},
+		{"redis://:redispw2@cache:6379/0", "redispw2"},
+		{"app:mysqlpw@tcp(db:3306)/app", "mysqlpw"},
+		{"postgres://app:hunter2pass@db:5432/app", "hunter2pass"},
+		{"AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=cosmoskey;", "cosmoskey"},
+	}
+	no := []string{
+		"", "BlobEndpoint=https://contosodemo.blob.core.windows.net/",
+		"contoso.redis.cache.windows.net:6380,ssl=True,abortConnect=False",
+		"Server=tcp:x.database.windows.net,1433;Database=db;Authentication=Active Directory Default;Encrypt=True",
+		"Server=tcp:x.database.windows.net;Authentication=Active Directory Managed Identity;User Id=11111111-2222-3333-4444-555555555555",
+		"Endpoint=sb://ns.servicebus.windows.net/;EntityPath=orders",
+		"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey",
+		"InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+		"AccountEndpoint=https://x.documents.azure.com:443/;", "https://x.vault.azure.net/", "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+		"https://user@example.com/repo.git", "Server=x;User ID=app;Password=;", "Server=x;Password=$(SQL_PASSWORD)",
+		"Server=x;Password={{ .Values.db.password }};", "redis://:${REDIS_PASSWORD}@cache:6379", "UseDevelopmentStorage=true",
+		"host=db user=app password=**** dbname=app", "opaque-value-without-structure",
+	}
+	for _, tt := range yes {
+		kind, secret, ok := connectionCredential(tt.value)
+		if !ok || secret != tt.secret {
+			t.Errorf("connectionCredential(%q) = %q, %q, %v; want secret %q", tt.value, kind, secret, ok, tt.secret)
+		}
+	}
+	for _, v := range no {
+		if kind, secret, ok := connectionCredential(v); ok {
+			t.Errorf("connectionCredential(%q) = %q, %q, true; want false", v, kind, secret)
 		}
 	}
 }
@@ -84,6 +143,26 @@ func TestSecretLiteralEnv(t *testing.T) {
 		{"token endpoint", "TOKEN_URL", "https://login.microsoftonline.com/tenant/oauth2/v2.0/token", "", false},
 		{"client id", "AZURE_CLIENT_ID", "11111111-2222-3333-4444-555555555555", "", false},
 		{"ordinary", "LOG_LEVEL", "debug", "", false},
+		{"Log Analytics shared key", "LOG_ANALYTICS_SHARED_KEY", "bG9nYW5hbHl0aWNzLWtleQ==", "", true},
+		{"workspace key", "WORKSPACE_KEY", "d29ya3NwYWNlLWtleQ==", "", true},
+		{"workspace shared key", "WORKSPACE_SHARED_KEY", "d29ya3NwYWNlLXNoYXJlZA==", "", true},
+		{"primary key", "PRIMARY_KEY", "cHJpbWFyeS1rZXk=", "", true},
+		{"secondary key", "SECONDARY_KEY", "c2Vjb25kYXJ5LWtleQ==", "", true},
+		{"key vault name", "KEY_VAULT_NAME", "contoso-kv", "", false},
+		{"key vault uri", "KEYVAULT_URI", "https://contoso-kv.vault.azure.net/", "", false},
+		{"primary region", "PRIMARY_REGION", "westeurope", "", false},
+		{"signing algorithm", "SIGNING_ALGORITHM", "RS256", "", false},
+		{"workspace id", "LOG_ANALYTICS_WORKSPACE_ID", "11111111-2222-3333-4444-555555555555", "", false},
+		{"managed identity blob connection string", "STORAGE_CONNECTION_STRING", "BlobEndpoint=https://contosodemo.blob.core.windows.net/", "", false},
+		{"managed identity redis connection string", "REDIS_CONNECTION_STRING", "contoso.redis.cache.windows.net:6380,ssl=True,abortConnect=False", "", false},
+		{"managed identity SQL connection string", "SQL_CONNECTION_STRING", "Server=tcp:x.database.windows.net;Database=db;Authentication=Active Directory Default", "", false},
+		{"plain database URL", "DATABASE_URL", "postgres://db:5432/app?sslmode=require", "", false},
+		{"DSN without password", "SENTRY_DSN", "https://0123456789abcdef@o0.ingest.sentry.io/0", "", false},
+		{"connection string with account key", "STORAGE_CONNECTION_STRING", fakeStorageConn, fakeAccountKey, true},
+		{"connection string with short account key", "STORAGE_CONNECTION_STRING", "AccountName=dev;AccountKey=devkey1", "devkey1", true},
+		{"redis connection string with password", "REDIS_CONNECTION_STRING", "contoso.redis.cache.windows.net:6380,password=redispw,ssl=True", "redispw", true},
+		{"DSN with password", "MYSQL_DSN", "app:mysqlpw@tcp(db:3306)/app", "mysqlpw", true},
+		{"secret name keeps any literal", "SERVICEBUS_SECRET", "Endpoint=sb://ns.servicebus.windows.net/", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

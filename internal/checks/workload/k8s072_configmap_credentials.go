@@ -16,11 +16,15 @@ import (
 
 // K8S-072 reads data and binaryData of ConfigMaps. A key fails when its
 // value contains something shaped like a credential, when the key is named
-// like a credential (the K8S-070 rules) and holds a literal, or when a
-// multi-line value (a config file: .properties, .env, YAML, JSON, INI)
-// has a line assigning a literal to a credential-named setting, e.g.
-// spring.datasource.password=... or "Password": "...". One finding per
-// key; evidence and messages carry only the masked secret.
+// like a secret (the K8S-070 rules) and holds a literal, when the key is
+// named like a connection string, DSN or URL and the value carries a
+// credential (connectionCredential: a passwordless, Managed Identity
+// connection string passes), or when a multi-line value (a config file:
+// .properties, .env, YAML, JSON, INI) has a line assigning a literal to a
+// secret-named setting, e.g. spring.datasource.password=... or
+// "Password": "...", or a credential-carrying connection string to a
+// connection-named one. One finding per key; evidence and messages carry
+// only the masked secret.
 
 func init() {
 	check.Register(&check.Check{
@@ -57,16 +61,31 @@ func evalConfigMapCredentials(_ *check.Context, obj *inventory.Object, r *check.
 			r.Fail(p, ev, "ConfigMap key %q holds what looks like %s (%s)", k, kind, ev)
 			continue
 		}
-		if !multiLine && credentialName(k) && !notALiteralSecret(v) {
+		class := classifyName(k)
+		if !multiLine {
 			ev := finding.Mask(strings.TrimSpace(v))
-			r.Fail(p, ev, "ConfigMap key %q is named like a credential and holds a literal value (%s)", k, ev)
+			switch class {
+			case secretName:
+				if !notALiteralSecret(v) {
+					r.Fail(p, ev, "ConfigMap key %q is named like a credential and holds a literal value (%s)", k, ev)
+				}
+			case connectionName:
+				if kind, _, ok := connectionCredential(v); ok {
+					r.Fail(p, ev, "ConfigMap key %q holds what looks like %s (%s)", k, kind, ev)
+				}
+			}
 			continue
 		}
-		if multiLine {
-			if setting, secret, ok := embeddedCredential(v); ok {
+		if class == connectionName {
+			if kind, secret, ok := connectionCredential(v); ok {
 				ev := finding.Mask(secret)
-				r.Fail(p, ev, "ConfigMap key %q sets %q to a literal credential (%s)", k, setting, ev)
+				r.Fail(p, ev, "ConfigMap key %q holds what looks like %s (%s)", k, kind, ev)
+				continue
 			}
+		}
+		if setting, secret, ok := embeddedCredential(v); ok {
+			ev := finding.Mask(secret)
+			r.Fail(p, ev, "ConfigMap key %q sets %q to a literal credential (%s)", k, setting, ev)
 		}
 	}
 	for _, k := range sortedDataKeys(cm.BinaryData) {
@@ -75,13 +94,18 @@ func evalConfigMapCredentials(_ *check.Context, obj *inventory.Object, r *check.
 			continue
 		}
 		p := field.NewPath("binaryData").Key(k)
-		if credentialName(k) {
+		class := classifyName(k)
+		if class == secretName {
 			ev := finding.Mask(string(b))
 			r.Fail(p, ev, "ConfigMap binaryData key %q is named like a credential and holds %d bytes", k, len(b))
 			continue
 		}
+		valueCredential := credentialValue
+		if class == connectionName {
+			valueCredential = connectionCredential
+		}
 		if utf8.Valid(b) {
-			if kind, secret, ok := credentialValue(string(b)); ok {
+			if kind, secret, ok := valueCredential(string(b)); ok {
 				ev := finding.Mask(secret)
 				r.Fail(p, ev, "ConfigMap binaryData key %q holds what looks like %s (%s)", k, kind, ev)
 			}
@@ -90,22 +114,49 @@ func evalConfigMapCredentials(_ *check.Context, obj *inventory.Object, r *check.
 }
 
 // settingLineRE matches one "name = value" or "name: value" line of a
-// config file, quoted or not (.properties, .env, INI, YAML, JSON). The
-// value stops at quotes, spaces and separators.
-var settingLineRE = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*["']?([^"'\s,#;]*)`)
+// config file, quoted or not (.properties, .env, INI, YAML, JSON); the
+// second group is the rest of the line. settingValueRE takes the value
+// from it: it stops at quotes, spaces and separators.
+var (
+	settingLineRE  = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*(.*)$`)
+	settingValueRE = regexp.MustCompile(`^["']?([^"'\s,#;]*)`)
+)
 
 // embeddedCredential finds the first setting in a config file whose name
-// is a credential name and whose value is a literal.
+// is a secret name and whose value is a literal, or whose name is a
+// connection-string name and whose value (the rest of the line) carries a
+// credential.
 func embeddedCredential(content string) (setting, secret string, ok bool) {
 	for _, m := range settingLineRE.FindAllStringSubmatch(content, -1) {
+		name, rest := m[1], strings.TrimSpace(m[2])
+		val := settingValueRE.FindStringSubmatch(rest)[1]
 		// Values opening a structure ({, [, YAML block scalars, anchors,
 		// aliases and tags) are not the setting's value.
-		if m[2] == "" || strings.ContainsAny(m[2][:1], "{[|>&*!") || !credentialName(m[1]) || notALiteralSecret(m[2]) {
+		if val == "" || strings.ContainsAny(val[:1], "{[|>&*!") {
 			continue
 		}
-		return m[1], m[2], true
+		switch classifyName(name) {
+		case secretName:
+			if !notALiteralSecret(val) {
+				return name, val, true
+			}
+		case connectionName:
+			if _, s, ok := connectionCredential(unquoteSetting(rest)); ok {
+				return name, s, true
+			}
+		}
 	}
 	return "", "", false
+}
+
+// unquoteSetting strips a trailing comma (JSON) and the quotes around a
+// setting's value.
+func unquoteSetting(v string) string {
+	v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), ","))
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		v = v[1 : len(v)-1]
+	}
+	return v
 }
 
 func sortedDataKeys[V any](m map[string]V) []string {

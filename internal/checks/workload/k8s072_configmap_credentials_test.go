@@ -33,6 +33,18 @@ func TestConfigMapCredentials(t *testing.T) {
 		{"json file with references", "appsettings.json", "{\n  \"Db\": {\n    \"Password\": \"${DB_PASSWORD}\",\n    \"PasswordFile\": \"/run/secrets/db\"\n  }\n}\n", "", "", false},
 		{"yaml nested block", "config.yaml", "password:\n  file: /run/secrets/pw\nsecret: {}\n", "", "", false},
 		{"public certificate", "ca.crt", "-----BEGIN CERTIFICATE-----\nMIIBbulwark\n-----END CERTIFICATE-----\n", "", "", false},
+		// Connection strings: reported only when the value carries a credential.
+		{"managed identity blob connection string", "STORAGE_CONNECTION_STRING", "BlobEndpoint=https://contosodemo.blob.core.windows.net/", "", "", false},
+		{"managed identity redis connection string", "RedisConnectionString", "contoso.redis.cache.windows.net:6380,ssl=True,abortConnect=False", "", "", false},
+		{"managed identity service bus connection string", "ConnectionStrings__ServiceBus", "Endpoint=sb://contoso.servicebus.windows.net/;Authentication=Managed Identity", "", "", false},
+		{"plain URL", "DATABASE_URL", "postgres://db.internal:5432/app", "", "", false},
+		{"connection string with account key", "STORAGE_CONNECTION_STRING", fakeStorageConn, fakeAccountKey, fakeStorageConn, true},
+		{"connection string with short account key", "STORAGE_CONNECTION_STRING", "AccountName=dev;AccountKey=devkey123", "devkey123", "AccountName=dev;AccountKey=devkey123", true},
+		{"redis connection string with password", "REDIS_CONNECTION_STRING", "contoso.redis.cache.windows.net:6380,password=r3disPw,ssl=True", "r3disPw", "contoso.redis.cache.windows.net:6380,password=r3disPw,ssl=True", true},
+		{"Log Analytics shared key", "LOG_ANALYTICS_SHARED_KEY", "bG9nYW5hbHl0aWNzLWtleQ==", "bG9nYW5hbHl0aWNzLWtleQ==", "bG9nYW5hbHl0aWNzLWtleQ==", true},
+		{"appsettings with passwordless connection string", "appsettings.json", "{\n  \"ConnectionStrings\": {\n    \"Storage\": \"BlobEndpoint=https://contosodemo.blob.core.windows.net/\"\n  },\n  \"StorageConnectionString\": \"BlobEndpoint=https://contosodemo.blob.core.windows.net/\",\n  \"RedisConnectionString\": \"contoso.redis.cache.windows.net:6380,ssl=True\"\n}\n", "", "", false},
+		{"appsettings with redis password", "appsettings.json", "{\n  \"RedisConnectionString\": \"contoso.redis.cache.windows.net:6380,password=r3disPw,ssl=True\",\n  \"Other\": 1\n}\n", "r3disPw", "r3disPw", true},
+		{"yaml with short account key", "config.yaml", "storage:\n  connectionString: AccountName=dev;AccountKey=devkey123\n", "devkey123", "devkey123", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,5 +109,22 @@ binaryData:
 	}
 	if fs[0].Location.Line != 6 {
 		t.Errorf("location = %s, want line 6", fs[0].Location)
+	}
+}
+
+func TestConfigMapCredentialsConnectionStringMessage(t *testing.T) {
+	doc := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data:
+  STORAGE_CONNECTION_STRING: "AccountName=dev;AccountKey=devkey123"
+  BLOB_CONNECTION_STRING: "BlobEndpoint=https://contosodemo.blob.core.windows.net/"
+`
+	fs := checktest.Run(t, "K8S-072", doc, nil)
+	if got, want := checktest.Fields(fs), []string{"data[STORAGE_CONNECTION_STRING]"}; !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if msg := fs[0].Message; !strings.Contains(msg, "AccountKey") || strings.Contains(msg, "devkey123") {
+		t.Errorf("message = %q, want the credential named and not shown", msg)
 	}
 }

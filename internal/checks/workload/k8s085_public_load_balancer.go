@@ -22,9 +22,13 @@ import (
 // Azure cloud provider (cloud-provider-azure, IsInternal and
 // IsAllowFromInternet): "true" in any case makes the load balancer
 // internal; otherwise it gets a public IP, and the NSG admits the Internet
-// unless a service tag other than Internet, or a source range that is not
-// 0.0.0.0/0 or ::/0 (or cannot be parsed), restricts it. A public load
-// balancer restricted to named source ranges passes.
+// unless a service tag other than Internet, or source ranges, restrict it.
+// A source range open to the Internet fails at that entry: 0.0.0.0/0 and
+// ::/0, but also any IPv4 range shorter than /8 or IPv6 range shorter than
+// /16 (see openRange), so that splits such as 0.0.0.0/1 + 128.0.0.0/1 do
+// not pass for a restriction. Ranges that cannot be parsed restrict (the
+// cloud provider then denies). A public load balancer restricted to
+// narrower source ranges passes.
 
 const (
 	annotationAzureInternalLB    = "service.beta.kubernetes.io/azure-load-balancer-internal"
@@ -82,8 +86,13 @@ func evalPublicLoadBalancer(_ *check.Context, obj *inventory.Object, r *check.Re
 	restricted := false
 	for _, s := range sources {
 		for i, cidr := range s.ranges {
-			if allowsAll(cidr) {
-				r.Fail(s.path(i), cidr, "public LoadBalancer Service admits every source address (%s in %s)", cidr, s.name)
+			if p, ok := openRange(cidr); ok {
+				if p.Bits() == 0 {
+					r.Fail(s.path(i), cidr, "public LoadBalancer Service admits every source address (%s in %s)", cidr, s.name)
+				} else {
+					r.Fail(s.path(i), cidr, "public LoadBalancer Service admits too broad a source range: %s in %s covers %s, which is open to the Internet (use ranges of at least /%d for IPv4, /%d for IPv6)",
+						cidr, s.name, rangeSize(p), minIPv4SourceBits, minIPv6SourceBits)
+				}
 				return
 			}
 			restricted = true
@@ -100,11 +109,43 @@ func evalPublicLoadBalancer(_ *check.Context, obj *inventory.Object, r *check.Re
 		"Service of type LoadBalancer gets a public IP open to the Internet: %s, and no source ranges restrict it", reason)
 }
 
-// allowsAll reports whether a source range admits every address. Ranges
-// that do not parse restrict (the cloud provider then denies).
-func allowsAll(cidr string) bool {
+// Source ranges with fewer prefix bits than these are open to the
+// Internet: an IPv4 range shorter than /8 spans several /8 blocks (at least
+// 33 million addresses, and a handful of them cover the whole address
+// space), an IPv6 range shorter than /16 at least 2^113 addresses, a large
+// share of the global unicast block 2000::/3.
+const (
+	minIPv4SourceBits = 8
+	minIPv6SourceBits = 16
+)
+
+// openRange reports whether a source range is open to the Internet: it
+// admits every address (/0) or is too broad to be a restriction. IPv4 in
+// IPv6 (::ffff:0:0/96) counts as IPv4. Ranges that do not parse restrict
+// (the cloud provider then denies). It returns the parsed prefix, masked
+// and unmapped.
+func openRange(cidr string) (netip.Prefix, bool) {
 	p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
-	return err == nil && p.Bits() == 0
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+	}
+	p = p.Masked()
+	if p.Addr().Is4() {
+		return p, p.Bits() < minIPv4SourceBits
+	}
+	return p, p.Bits() < minIPv6SourceBits
+}
+
+// rangeSize describes how many addresses a prefix covers, e.g.
+// "2147483648 addresses (1/2 of the IPv4 address space)".
+func rangeSize(p netip.Prefix) string {
+	if p.Addr().Is4() {
+		return fmt.Sprintf("%d addresses (1/%d of the IPv4 address space)", uint64(1)<<(32-p.Bits()), uint64(1)<<p.Bits())
+	}
+	return fmt.Sprintf("2^%d addresses (1/%d of the IPv6 address space)", 128-p.Bits(), uint64(1)<<p.Bits())
 }
 
 func splitAnnotationList(v string) []string {
