@@ -61,10 +61,16 @@ type Location struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`
+	// Resource names objects that did not come from a file: the API path
+	// of a live Kubernetes object (/api/v1/namespaces/shop/pods/web) or an
+	// Azure resource id.
+	Resource string `json:"resource,omitempty"`
 }
 
 func (l Location) String() string {
 	switch {
+	case l.File == "" && l.Resource != "":
+		return l.Resource
 	case l.File == "":
 		return ""
 	case l.Line == 0:

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"sort"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -13,6 +14,23 @@ type Inventory struct {
 
 	byKind map[string][]*Object
 	sas    map[nsName]*corev1.ServiceAccount
+
+	derived sync.Map // key -> *derivedValue
+}
+
+type derivedValue struct {
+	once sync.Once
+	v    any
+}
+
+// Derived returns build(inv), computed once per inventory and key and then
+// shared. Checks that reason across objects (RBAC, network policies) use it
+// to build their model once instead of once per object. build must be pure.
+func (inv *Inventory) Derived(key any, build func(*Inventory) any) any {
+	dv, _ := inv.derived.LoadOrStore(key, &derivedValue{})
+	d := dv.(*derivedValue)
+	d.once.Do(func() { d.v = build(inv) })
+	return d.v
 }
 
 type nsName struct{ ns, name string }

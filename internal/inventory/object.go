@@ -21,7 +21,14 @@ type Object struct {
 	// node is the parsed YAML of the object, kept so that field paths can be
 	// turned into lines only when a finding needs one.
 	node *yaml.Node
+	// locator, when set, replaces the YAML walk: sources whose documents do
+	// not have the shape of the field paths (flattened `az` output,
+	// Terraform plans, live objects) translate paths themselves.
+	locator func(path string) finding.Location
 }
+
+// SetLocator makes Locate use fn. Sources call it while building objects.
+func (o *Object) SetLocator(fn func(path string) finding.Location) { o.locator = fn }
 
 // NewObject ties a decoded object to the YAML it came from. node may be nil
 // for objects that did not come from a file.
@@ -52,6 +59,9 @@ func (o *Object) GroupVersionKind() schema.GroupVersionKind {
 // setting) it returns the position of the nearest ancestor that exists,
 // which is where the user has to add it.
 func (o *Object) Locate(path string) finding.Location {
+	if o.locator != nil {
+		return o.locator(path)
+	}
 	loc := o.Loc
 	if o.node == nil || path == "" {
 		return loc

@@ -117,4 +117,3 @@ func (e *Exception) Where(source string) string {
 	}
 	return source + ":" + strconv.Itoa(e.Line)
 }
-
