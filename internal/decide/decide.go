@@ -155,6 +155,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		excs = d.Policy.Exceptions
 	}
 	matched := make([]int, len(excs))
+	dates := dateCache{}
 	annWarned := map[string]bool{}
 
 	for i, f := range fs {
@@ -205,7 +206,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 				dd.New = true
 			}
 		}
-		dd.FirstSeen = first.Format(policy.DateLayout)
+		dd.FirstSeen = dates.format(first)
 
 		switch {
 		case dd.Exception != nil && !dd.Exception.Expired:
@@ -218,7 +219,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 			dd.Status = StatusFail
 			if days, ok := d.Policy.Grace(dd.Severity); ok {
 				due := first.AddDate(0, 0, days)
-				dd.Due = due.Format(policy.DateLayout)
+				dd.Due = dates.format(due)
 				// The finding fails from its due date on: "critical: 0d"
 				// fails the day it is first seen.
 				if today.Before(due) {
@@ -259,6 +260,19 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		out.Warnings = append(out.Warnings, "grace periods count from today because no baseline was read: every run restarts the clock until one is committed (bulwark baseline update)")
 	}
 	return out
+}
+
+// dateCache formats each day once: a large run would otherwise allocate
+// the same few date strings for every finding.
+type dateCache map[time.Time]string
+
+func (c dateCache) format(t time.Time) string {
+	s, ok := c[t]
+	if !ok {
+		s = t.Format(policy.DateLayout)
+		c[t] = s
+	}
+	return s
 }
 
 // day truncates t to its UTC calendar day.

@@ -73,3 +73,12 @@ type KindCount struct {
 	Kind  string `json:"kind"`
 	Count int    `json:"count"`
 }
+
+// ReleasePositions drops the YAML layouts kept for Locate. Findings carry
+// their locations once the checks have run, so a scan calls this before
+// deciding and rendering, when memory is at its peak otherwise.
+func (inv *Inventory) ReleasePositions() {
+	for _, o := range inv.Objects {
+		o.pos = nil
+	}
+}

@@ -18,9 +18,9 @@ type Object struct {
 	Typed any
 	// Loc is where the object starts (its first key).
 	Loc finding.Location
-	// node is the parsed YAML of the object, kept so that field paths can be
-	// turned into lines only when a finding needs one.
-	node *yaml.Node
+	// pos is the layout of the object's YAML, kept so that field paths can
+	// be turned into lines when a finding needs one.
+	pos *positions
 	// locator, when set, replaces the YAML walk: sources whose documents do
 	// not have the shape of the field paths (flattened `az` output,
 	// Terraform plans, live objects) translate paths themselves.
@@ -36,7 +36,7 @@ func NewObject(tm metav1.TypeMeta, meta *metav1.ObjectMeta, typed any, loc findi
 	if meta == nil {
 		meta = &metav1.ObjectMeta{}
 	}
-	return &Object{TypeMeta: tm, Meta: meta, Typed: typed, Loc: loc, node: node}
+	return &Object{TypeMeta: tm, Meta: meta, Typed: typed, Loc: loc, pos: indexPositions(node)}
 }
 
 // Subject names the object in findings.
@@ -63,53 +63,11 @@ func (o *Object) Locate(path string) finding.Location {
 		return o.locator(path)
 	}
 	loc := o.Loc
-	if o.node == nil || path == "" {
+	if o.pos == nil || path == "" {
 		return loc
 	}
-	n := o.node
-	for _, seg := range splitPath(path) {
-		next, line, col := child(n, seg)
-		if next == nil {
-			break
-		}
-		n = next
+	if line, col, ok := o.pos.locate(path); ok {
 		loc.Line, loc.Column = line, col
 	}
 	return loc
-}
-
-// child finds seg in n and returns its value node with the position an
-// editor should jump to: the key of a mapping entry, the item of a list.
-func child(n *yaml.Node, seg pathSegment) (*yaml.Node, int, int) {
-	n = deref(n)
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 1 {
-			return child(n.Content[0], seg)
-		}
-	case yaml.MappingNode:
-		if seg.isIndex {
-			return nil, 0, 0
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; k.Value == seg.key {
-				return n.Content[i+1], k.Line, k.Column
-			}
-		}
-	case yaml.SequenceNode:
-		if seg.isIndex && seg.index >= 0 && seg.index < len(n.Content) {
-			item := n.Content[seg.index]
-			return item, item.Line, item.Column
-		}
-	}
-	return nil, 0, 0
-}
-
-// deref follows alias nodes. The hop limit guards against alias cycles,
-// which a hostile document can build and go-yaml does not reject.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 64; i++ {
-		n = n.Alias
-	}
-	return n
 }

@@ -67,3 +67,24 @@ func FuzzJSON(f *testing.F) {
 		}
 	})
 }
+
+// The streaming encoder must write exactly what encoding/json would for
+// the whole report, so that consumers see one stable layout.
+func TestJSONStreamingMatchesEncoder(t *testing.T) {
+	for name, rep := range map[string]*report.Report{"sample": sampleReport(), "empty": emptyReport(), "edge": edgeReport()} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := JSON(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: streaming output differs:\n--- got\n%s\n--- want\n%s", name, got.String(), want.String())
+		}
+	}
+}

@@ -57,6 +57,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	inv := inventory.New(loaded.Objects)
 	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
+	inv.ReleasePositions()
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}

@@ -85,6 +85,9 @@ func (c *converter) value(n *yaml.Node, depth int) error {
 }
 
 func (c *converter) mapping(n *yaml.Node, depth int) error {
+	if simple, err := c.simpleMapping(n, depth); simple || err != nil {
+		return err
+	}
 	keys, vals, err := c.entries(n, depth)
 	if err != nil {
 		return err
@@ -102,6 +105,41 @@ func (c *converter) mapping(n *yaml.Node, depth int) error {
 	}
 	c.buf = append(c.buf, '}')
 	return nil
+}
+
+// simpleMapping writes the common mapping, small and without merge keys,
+// straight from the node with no intermediate slices or maps: the loader
+// spends most of its allocations here otherwise. It reports false, having
+// written nothing, for mappings that need entries.
+func (c *converter) simpleMapping(n *yaml.Node, depth int) (bool, error) {
+	const maxSimple = 32
+	if len(n.Content) > 2*maxSimple {
+		return false, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
+			return false, nil
+		}
+		for j := 0; j < i; j += 2 {
+			if n.Content[j].Value == k.Value {
+				return true, &nodeError{k.Line, fmt.Sprintf("duplicate key %q", k.Value)}
+			}
+		}
+	}
+	c.buf = append(c.buf, '{')
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if i > 0 {
+			c.buf = append(c.buf, ',')
+		}
+		c.buf = appendJSONString(c.buf, n.Content[i].Value)
+		c.buf = append(c.buf, ':')
+		if err := c.value(n.Content[i+1], depth+1); err != nil {
+			return true, err
+		}
+	}
+	c.buf = append(c.buf, '}')
+	return true, nil
 }
 
 // entries resolves merge keys (<<) and rejects duplicate keys: two
