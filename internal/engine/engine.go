@@ -125,11 +125,10 @@ func evalOne(ctx *check.Context, c *check.Check, o *inventory.Object, res *Resul
 // Sort orders findings by place, then check, then field: the order a
 // reader walks a file in, and stable across runs.
 func Sort(fs []finding.Finding) {
-	copy(fs, Sorted(fs))
+	Sorted(fs)
 }
 
-// Sorted returns the findings in Sort's order in a new slice, leaving fs
-// to the garbage collector when the caller drops it.
+// Sorted sorts fs in place and returns it.
 func Sorted(fs []finding.Finding) []finding.Finding {
 	// Sort indices, not the findings themselves: a finding is a few hundred
 	// bytes and a large scan has a hundred thousand of them. Early returns,
@@ -154,11 +153,27 @@ func Sorted(fs []finding.Finding) []finding.Finding {
 		}
 		return cmp.Compare(a.Message, b.Message)
 	})
-	sorted := make([]finding.Finding, len(fs))
-	for i, j := range idx {
-		sorted[i] = fs[j]
+	// Apply the permutation in place, cycle by cycle: a sorted copy would
+	// hold a second set of findings at the scan's memory peak.
+	done := make([]bool, len(fs))
+	for i := range fs {
+		if done[i] {
+			continue
+		}
+		tmp := fs[i]
+		j := i
+		for {
+			done[j] = true
+			k := int(idx[j])
+			if k == i {
+				fs[j] = tmp
+				break
+			}
+			fs[j] = fs[k]
+			j = k
+		}
 	}
-	return sorted
+	return fs
 }
 
 func compareLoc(a, b finding.Location) int {

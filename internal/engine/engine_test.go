@@ -61,3 +61,28 @@ func TestRunIsCompleteDeterministicAndSurvivesPanics(t *testing.T) {
 		t.Errorf("evaluations = %d, want 199", first.Evaluations)
 	}
 }
+
+func TestSortMatchesSortedOrder(t *testing.T) {
+	var fs []finding.Finding
+	for i := range 500 {
+		fs = append(fs, finding.Finding{CheckID: fmt.Sprintf("K8S-%03d", (i*7)%13), Location: finding.Location{File: fmt.Sprintf("f%d.yaml", (i*31)%5), Line: (i * 17) % 23}})
+	}
+	Sort(fs)
+	for i := 1; i < len(fs); i++ {
+		a, b := fs[i-1], fs[i]
+		if a.Location.File > b.Location.File || a.Location.File == b.Location.File && (a.Location.Line > b.Location.Line || a.Location.Line == b.Location.Line && a.CheckID > b.CheckID) {
+			t.Fatalf("out of order at %d: %+v then %+v", i, a, b)
+		}
+	}
+	seen := map[string]int{}
+	for _, f := range fs {
+		seen[f.CheckID+f.Location.String()]++
+	}
+	total := 0
+	for _, n := range seen {
+		total += n
+	}
+	if total != 500 {
+		t.Errorf("sort lost or duplicated findings: %d", total)
+	}
+}
