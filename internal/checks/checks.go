@@ -3,6 +3,8 @@
 package checks
 
 import (
+	_ "github.com/bulwark-sec/bulwark/internal/checks/network"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/pss"
+	_ "github.com/bulwark-sec/bulwark/internal/checks/rbac"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/workload"
 )
