@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(hack/install-tools.sh)"
+eval "$(hack/testenv.sh)"
 export BULWARK_REQUIRE_TOOLS=1
 
 echo "== gofmt"

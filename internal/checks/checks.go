@@ -3,6 +3,7 @@
 package checks
 
 import (
+	_ "github.com/bulwark-sec/bulwark/internal/checks/cluster"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/network"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/pss"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/rbac"

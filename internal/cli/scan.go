@@ -30,7 +30,7 @@ func newScan(s *streams) *cobra.Command {
 		Use:   "scan",
 		Short: "Scan manifests for security problems",
 	}
-	cmd.AddCommand(newScanManifests(s))
+	cmd.AddCommand(newScanManifests(s), newScanCluster(s))
 	return cmd
 }
 

@@ -2,8 +2,10 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,6 +45,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 	t := &tableWriter{w: bw, color: opt.Color, checks: indexChecks(rep)}
 	t.findings(rep)
 	t.errors(rep)
+	t.coverage(rep)
 	t.warnings(rep)
 	t.summary(rep)
 	return bw.Flush()
@@ -117,14 +120,21 @@ func (t *tableWriter) findings(rep *report.Report) {
 		posW = max(posW, len(position(f.Location)))
 	}
 	// Group by file (in sorted order), then by object in order of its first
-	// finding in that file.
+	// finding in that file. Objects read from a cluster have no file: they
+	// are grouped by namespace instead.
+	groupLiveByNamespace(fs)
 	for start := 0; start < len(fs); {
 		end := start
-		for end < len(fs) && fs[end].Location.File == fs[start].Location.File {
+		for end < len(fs) && groupOf(fs[end]) == groupOf(fs[start]) {
 			end++
 		}
 		file := fs[start].Location.File
-		if file == "" {
+		switch {
+		case isLive(fs[start]) && liveNamespace(fs[start]) == "":
+			file = "cluster-scoped objects"
+		case isLive(fs[start]):
+			file = "namespace " + liveNamespace(fs[start])
+		case file == "":
 			file = "(no file)"
 		}
 		t.line("%s", t.style(ansiBold, oneLine(file)))
@@ -146,6 +156,46 @@ func (t *tableWriter) findings(rep *report.Report) {
 		t.line("")
 		start = end
 	}
+}
+
+// isLive reports whether a finding is about an object read from a cluster
+// (located by API path, not by file).
+func isLive(f decide.Decided) bool { return f.Location.File == "" && f.Location.Resource != "" }
+
+// liveNamespace is the namespace a live finding is listed under: a
+// Namespace's own findings go with the objects in it.
+func liveNamespace(f decide.Decided) string {
+	if f.Subject.Kind == "Namespace" && f.Subject.Namespace == "" {
+		return f.Subject.Name
+	}
+	return f.Subject.Namespace
+}
+
+// groupOf is the heading a finding is listed under.
+func groupOf(f decide.Decided) string {
+	if isLive(f) {
+		return "\x00" + liveNamespace(f)
+	}
+	return f.Location.File
+}
+
+// groupLiveByNamespace orders the live findings (which sort first, having
+// no file) by namespace, cluster-scoped ones first, keeping their order
+// within a namespace.
+func groupLiveByNamespace(fs []decide.Decided) {
+	n := 0
+	for n < len(fs) && fs[n].Location.File == "" {
+		n++
+	}
+	slices.SortStableFunc(fs[:n], func(a, b decide.Decided) int {
+		if la, lb := isLive(a), isLive(b); la != lb {
+			if la {
+				return -1 // live first, then any without a file or path
+			}
+			return 1
+		}
+		return cmp.Compare(liveNamespace(a), liveNamespace(b))
+	})
 }
 
 func (t *tableWriter) finding(f decide.Decided, idW, posW int) {
@@ -222,7 +272,7 @@ func (t *tableWriter) errors(rep *report.Report) {
 	if n := len(rep.Errors); n > 0 {
 		t.line("%s", t.style(ansiBoldRed, fmt.Sprintf("Input errors (%d):", n)))
 		for _, e := range rep.Errors {
-			loc := finding.Location{File: e.File, Line: e.Line}.String()
+			loc := finding.Location{File: e.File, Line: e.Line, Resource: e.Resource}.String()
 			if loc == "" {
 				loc = "(no file)"
 			}
@@ -246,6 +296,74 @@ func (t *tableWriter) errors(rep *report.Report) {
 	}
 }
 
+// coverage says, for a live scan, what was read and what could not be
+// assessed: a check that could not look is listed, never counted as a pass.
+func (t *tableWriter) coverage(rep *report.Report) {
+	if len(rep.Coverage) == 0 {
+		return
+	}
+	var read, empty []string
+	var notRead, notApplicable, notServed []report.Coverage
+	for _, c := range rep.Coverage {
+		switch c.Status {
+		case report.CoverageNotRead:
+			notRead = append(notRead, c)
+			continue
+		case report.CoverageNotServed:
+			notServed = append(notServed, c)
+			continue
+		case report.CoverageNotApplicable:
+			notApplicable = append(notApplicable, c)
+			continue
+		}
+		if len(c.NotAssessed) > 0 {
+			notApplicable = append(notApplicable, c)
+		}
+		switch {
+		case c.Collected == 0:
+			empty = append(empty, oneLine(c.Kind))
+		case c.Assessed < c.Collected:
+			read = append(read, fmt.Sprintf("%s %d (%d judged through their controller)", oneLine(c.Kind), c.Collected, c.Collected-c.Assessed))
+		default:
+			read = append(read, fmt.Sprintf("%s %d", oneLine(c.Kind), c.Collected))
+		}
+	}
+	t.line("%s", t.style(ansiBold, "Coverage:"))
+	if len(read) > 0 {
+		t.line("  Read: %s", strings.Join(read, ", "))
+	}
+	if len(empty) > 0 {
+		t.line("  None found: %s", strings.Join(empty, ", "))
+	}
+	if len(notRead) > 0 {
+		t.line("  %s", t.style(ansiBoldRed, fmt.Sprintf("Not read (%d):", len(notRead))))
+		for _, c := range notRead {
+			t.line("    %s %s: %s", oneLine(c.Kind), oneLine(c.Resource), oneLine(c.Reason))
+			if len(c.NotAssessed) > 0 {
+				t.line("      not assessed by %s", strings.Join(c.NotAssessed, ", "))
+			}
+		}
+	}
+	if len(notApplicable) > 0 {
+		t.line("  Not assessed on a live cluster:")
+		for _, c := range notApplicable {
+			kind := oneLine(c.Kind)
+			if kind == "*" {
+				kind = "all kinds"
+			}
+			t.line("    %s: %s (%s)", kind, strings.Join(c.NotAssessed, ", "), oneLine(c.Reason))
+		}
+	}
+	if len(notServed) > 0 {
+		var ks []string
+		for _, c := range notServed {
+			ks = append(ks, oneLine(c.Kind))
+		}
+		t.line("  Not served by the API server (nothing to assess): %s", strings.Join(ks, ", "))
+	}
+	t.line("")
+}
+
 func (t *tableWriter) summary(rep *report.Report) {
 	inv := rep.Inventory
 	if len(rep.Findings) == 0 {
@@ -261,6 +379,20 @@ func (t *tableWriter) summary(rep *report.Report) {
 		inv.Files, plural(inv.Files, "file", "files"),
 		inv.Documents, plural(inv.Documents, "document", "documents"),
 		inv.Objects, plural(inv.Objects, "object", "objects"))
+	if len(rep.Coverage) > 0 {
+		read, assessed := 0, 0
+		for _, c := range rep.Coverage {
+			read += c.Collected
+			assessed += c.Assessed
+		}
+		scanned = fmt.Sprintf("Scanned: %d Kubernetes %s read from the cluster", read, plural(read, "object", "objects"))
+		if len(rep.Targets) == 1 {
+			scanned += " at " + oneLine(rep.Targets[0])
+		}
+		if assessed < read {
+			scanned += fmt.Sprintf(", %d assessed (the rest through their controller)", assessed)
+		}
+	}
 	if n := len(inv.Skipped); n > 0 {
 		scanned += fmt.Sprintf(" (%d non-Kubernetes %s skipped)", n, plural(n, "document", "documents"))
 	}

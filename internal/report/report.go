@@ -38,8 +38,12 @@ type Report struct {
 	// Warnings are things the user should know that do not change the
 	// verdict: expired or unused exceptions, ignored annotations, reserved
 	// policy settings, grace periods without a baseline.
-	Warnings    []string            `json:"warnings"`
-	Inventory   Inventory           `json:"inventory"`
+	Warnings  []string  `json:"warnings"`
+	Inventory Inventory `json:"inventory"`
+	// Coverage says, for a live source, what could be read of each kind
+	// and which checks could not assess it. Empty for files, where every
+	// object read is assessed and unreadable input is in Errors.
+	Coverage    []Coverage          `json:"coverage"`
 	Errors      []InputError        `json:"errors"`
 	CheckErrors []engine.CheckError `json:"checkErrors"`
 }
@@ -96,11 +100,53 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// Coverage statuses.
+const (
+	// CoverageRead: every object of the kind was read (in the selected
+	// namespaces).
+	CoverageRead = "read"
+	// CoverageNotServed: the API server does not serve the kind, so there
+	// is nothing of it to assess.
+	CoverageNotServed = "not-served"
+	// CoverageNotRead: the kind could not be read, or not in every
+	// selected namespace (Reason says why); the checks listed did not
+	// assess it. A run with such a kind ends in "error": its verdict is
+	// incomplete.
+	CoverageNotRead = "not-read"
+	// CoverageNotApplicable: the source cannot give the checks listed what
+	// they judge (Reason says why), so they did not run on this kind ("*"
+	// for every kind).
+	CoverageNotApplicable = "not-applicable"
+)
+
+// Coverage is one kind of a live scan: how many objects were read and
+// assessed, and which checks could not assess it and why. A check that
+// could not look at something is listed here, never counted as a pass.
+type Coverage struct {
+	Kind string `json:"kind"`
+	// Resource is the API path listed, e.g. /apis/apps/v1/deployments.
+	Resource string `json:"resource,omitempty"`
+	Status   string `json:"status"`
+	// Collected counts the objects read.
+	Collected int `json:"collected"`
+	// Assessed counts the objects handed to the checks: those read less
+	// those evaluated through their controller's pod template (Pods of a
+	// ReplicaSet, ReplicaSets of a Deployment, Jobs of a CronJob).
+	Assessed int    `json:"assessed"`
+	Reason   string `json:"reason,omitempty"`
+	// NotAssessed are the ids of the checks that did not assess objects of
+	// this kind because of Reason.
+	NotAssessed []string `json:"notAssessed"`
+}
+
 // InputError is input that could not be read or decoded.
 type InputError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	// Resource is the API path of what a live source could not read
+	// (File is then empty).
+	Resource string `json:"resource,omitempty"`
+	Message  string `json:"message"`
 }
 
 // Summarize fills Summary from the findings and errors.

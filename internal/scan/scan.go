@@ -47,28 +47,59 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	if err != nil {
 		return nil, err
 	}
+	// Take what the report needs from the loader first, so that nothing
+	// but the inventory holds the objects while they are evaluated.
+	files, documents := loaded.Files, loaded.Documents
+	skipped := make([]report.Skipped, 0, len(loaded.Skipped))
+	for _, s := range loaded.Skipped {
+		skipped = append(skipped, report.Skipped(s))
+	}
+	inputErrors := make([]report.InputError, 0, len(loaded.Errors))
+	for _, e := range loaded.Errors {
+		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	rep := evaluate(inventory.New(loaded.Objects), selectedChecks(opt), opt, "scan manifests", paths)
+	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
+	rep.Errors = inputErrors
+	rep.Summarize()
+	return rep, nil
+}
+
+// selectedChecks are the checks a run evaluates: opt.Checks (all when nil)
+// less those the policy disables.
+func selectedChecks(opt Options) []*check.Check {
 	checks := opt.Checks
 	if checks == nil {
 		checks = check.All()
 	}
-	checks = slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool { return !opt.Policy.Selects(c) })
+	return slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool { return !opt.Policy.Selects(c) })
+}
+
+// evaluate runs checks over inv and applies the policy: the part of a run
+// every source shares. The caller adds what it read (inventory counts,
+// input errors, coverage) and calls Summarize.
+func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, command string, targets []string) *report.Report {
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	inv := inventory.New(loaded.Objects)
 	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
 	inv.ReleasePositions()
+	lookup := objectLookup(inv)
+	objects, kinds := len(inv.Objects), inv.Kinds()
+	// inv is not used past this point: the objects can be freed while the
+	// findings are decided, which needs only their labels and annotations.
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	decider := &decide.Decider{Gate: opt.Gate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: objectLookup(inv)}
+	decider := &decide.Decider{Gate: opt.Gate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: lookup}
 	outcome := decider.Apply(res.Findings)
+	res.Findings = nil
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "bulwark", Version: version.Version, URI: version.URI},
-		Command:       "scan manifests",
-		Targets:       paths,
+		Command:       command,
+		Targets:       targets,
 		Settings: report.Settings{
 			PSSLevel:   string(opt.Settings.PSS.Level),
 			PSSVersion: opt.Settings.PSS.Version.String(),
@@ -82,13 +113,12 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 		Warnings:    nonNil(outcome.Warnings),
 		CheckErrors: res.CheckErrors(),
 		Inventory: report.Inventory{
-			Files:     loaded.Files,
-			Documents: loaded.Documents,
-			Objects:   len(loaded.Objects),
-			Kinds:     inv.Kinds(),
-			Skipped:   make([]report.Skipped, 0, len(loaded.Skipped)),
+			Objects: objects,
+			Kinds:   kinds,
+			Skipped: []report.Skipped{},
 		},
-		Errors: make([]report.InputError, 0, len(loaded.Errors)),
+		Errors:   []report.InputError{},
+		Coverage: []report.Coverage{},
 	}
 	if opt.Policy != nil {
 		rep.Settings.Policy = opt.Policy.Source
@@ -99,17 +129,10 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 		m.Severity = opt.Policy.Severity(m.ID, m.Severity)
 		rep.Checks = append(rep.Checks, m)
 	}
-	for _, s := range loaded.Skipped {
-		rep.Inventory.Skipped = append(rep.Inventory.Skipped, report.Skipped(s))
-	}
-	for _, e := range loaded.Errors {
-		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
-	}
 	if rep.Findings == nil {
 		rep.Findings = []decide.Decided{}
 	}
-	rep.Summarize()
-	return rep, nil
+	return rep
 }
 
 func nonNil[T any](s []T) []T {
@@ -120,19 +143,13 @@ func nonNil[T any](s []T) []T {
 }
 
 // objectLookup gives the decide step the labels and annotations of a
-// finding's object.
+// finding's object. It keeps only those maps, not the objects.
 func objectLookup(inv *inventory.Inventory) func(finding.Subject) policy.Object {
-	bySubject := make(map[string]*inventory.Object, len(inv.Objects))
+	bySubject := make(map[string]policy.Object, len(inv.Objects))
 	for _, o := range inv.Objects {
-		bySubject[o.Subject().Key()] = o
+		bySubject[o.Subject().Key()] = policy.Object{Labels: o.Meta.Labels, Annotations: o.Meta.Annotations}
 	}
-	return func(s finding.Subject) policy.Object {
-		o, ok := bySubject[s.Key()]
-		if !ok {
-			return policy.Object{}
-		}
-		return policy.Object{Labels: o.Meta.Labels, Annotations: o.Meta.Annotations}
-	}
+	return func(s finding.Subject) policy.Object { return bySubject[s.Key()] }
 }
 
 // SelectChecks resolves ids given on the command line. An unknown id is an

@@ -1,0 +1,160 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/source/cluster"
+)
+
+// ClusterOptions configure a live-cluster scan.
+type ClusterOptions struct {
+	Options
+	// Config is the API server and credentials (cluster.Config reads them
+	// from a kubeconfig).
+	Config *rest.Config
+	// Source selects namespaces and tunes the listing.
+	Source cluster.Options
+}
+
+// Cluster scans a running cluster: it reads it (cluster.Collect), then
+// evaluates and decides exactly as for manifests (Collected).
+func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	opt.Source.Now = opt.Now
+	res, err := cluster.Collect(ctx, opt.Config, opt.Source)
+	if err != nil {
+		return nil, err
+	}
+	return Collected(res, opt.Options), nil
+}
+
+// fileOnly are checks about how objects are written in files, which a live
+// cluster cannot show. They do not run on one; the coverage says so.
+var fileOnly = map[string]struct{ kind, reason string }{
+	"K8S-074": {"Secret", "Secret data is never read from a cluster (metadata only); the check is about values committed to manifests"},
+	"K8S-133": {"*", "the API server serves every object at the version requested, so removed API versions only show in manifests"},
+}
+
+// reads are the kinds a check reads besides the ones it evaluates (its
+// Kinds). A check whose read kind could not be listed does not run at all:
+// the missing objects would look absent (a ServiceAccount that "does not
+// exist", a namespace without LimitRange defaults, a binding to a role
+// that is not there, no pods running) and turn into false findings or
+// false passes.
+//
+// Checks declare only the kinds they evaluate, so this table, kept by
+// hand, is the rest: per check, and for the checks built on the shared RBAC
+// and network policy models (internal/analysis), per area. It must grow
+// with every check that reads other objects through the inventory.
+var reads = map[string][]string{
+	"K8S-036": {"Pod"},
+	"K8S-050": {"LimitRange"}, "K8S-051": {"LimitRange"}, "K8S-052": {"LimitRange"}, "K8S-053": {"LimitRange"}, "K8S-054": {"LimitRange"},
+	"K8S-060": {"ServiceAccount"}, "K8S-062": {"ServiceAccount"}, "K8S-064": {"ServiceAccount"},
+	"K8S-063": rbacModelKinds, // workload identity through the RBAC model
+}
+
+var (
+	rbacModelKinds   = append([]string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Secret"}, inventory.WorkloadKinds...)
+	netpolModelKinds = append([]string{"Namespace", "NetworkPolicy"}, inventory.WorkloadKinds...)
+)
+
+func readsOf(c *check.Check) []string {
+	r := reads[c.ID]
+	switch c.Area {
+	case "rbac":
+		r = append(slices.Clone(r), rbacModelKinds...)
+	case "network":
+		r = append(slices.Clone(r), netpolModelKinds...)
+	}
+	return r
+}
+
+// Collected evaluates what cluster.Collect read and decides on it.
+// Cluster is Collect followed by Collected; benchmarks time them apart.
+//
+// A kind that could not be read makes the run's result "error" (exit 2)
+// when a selected check needed it: those checks are listed in the report's
+// coverage as not assessed, never counted as passed.
+func Collected(res *cluster.Result, opt Options) *report.Report {
+	selected := selectedChecks(opt)
+	var run []*check.Check
+	for _, c := range selected {
+		_, notApplicable := fileOnly[c.ID]
+		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
+			return k.Err != nil && slices.Contains(readsOf(c), k.Kind.Kind)
+		})
+		if !notApplicable && !unreadable {
+			run = append(run, c)
+		}
+	}
+	coverage, inputErrors, warnings := coverageOf(res, selected)
+	targets := []string{res.Server}
+
+	// The inventory is the last use of res: the objects can be freed once
+	// the checks have run (see evaluate).
+	rep := evaluate(inventory.New(res.Objects), run, opt, "scan cluster", targets)
+	rep.Coverage = coverage
+	rep.Errors = append(rep.Errors, inputErrors...)
+	rep.Warnings = append(rep.Warnings, warnings...)
+	rep.Summarize()
+	return rep
+}
+
+// coverageOf says, per kind, what was read and which selected checks could
+// not assess it. A kind that could not be read is an input error when a
+// selected check needed it, else a warning.
+func coverageOf(res *cluster.Result, selected []*check.Check) (rows []report.Coverage, errs []report.InputError, warnings []string) {
+	rows = []report.Coverage{}
+	for _, k := range res.Kinds {
+		row := report.Coverage{
+			Kind:        k.Kind.Kind,
+			Resource:    k.Path("", ""),
+			Status:      report.CoverageRead,
+			Collected:   k.Collected,
+			Assessed:    k.Collected - k.Controlled,
+			NotAssessed: []string{},
+		}
+		switch {
+		case k.Err != nil:
+			row.Status, row.Reason = report.CoverageNotRead, k.Err.Error()
+			for _, c := range selected {
+				if _, ok := fileOnly[c.ID]; !ok && (c.AppliesTo(k.Kind.Kind) || slices.Contains(readsOf(c), k.Kind.Kind)) {
+					row.NotAssessed = append(row.NotAssessed, c.ID)
+				}
+			}
+			if len(row.NotAssessed) > 0 {
+				errs = append(errs, report.InputError{Resource: row.Resource,
+					Message: fmt.Sprintf("%s; not assessed by %s", k.Err, strings.Join(row.NotAssessed, ", "))})
+			} else {
+				warnings = append(warnings, fmt.Sprintf("%s: %s (no selected check needs %s objects)", row.Resource, k.Err, k.Kind.Kind))
+			}
+		case k.NotServed:
+			row.Status, row.Reason = report.CoverageNotServed, "the API server does not serve "+k.GroupResource()
+		default:
+			for _, c := range selected {
+				if f, ok := fileOnly[c.ID]; ok && f.kind == k.Kind.Kind {
+					row.NotAssessed = append(row.NotAssessed, c.ID)
+					row.Reason = f.reason
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	for _, c := range selected {
+		if f, ok := fileOnly[c.ID]; ok && f.kind == "*" {
+			rows = append(rows, report.Coverage{Kind: "*", Status: report.CoverageNotApplicable, Reason: f.reason, NotAssessed: []string{c.ID}})
+		}
+	}
+	return rows, errs, warnings
+}
