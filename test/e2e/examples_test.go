@@ -40,9 +40,6 @@ var knownDifferences = []struct {
 	{"K8S-062", "spec.template.spec.serviceAccountName", onlyInCluster, "(the same finding, on the field the API server filled in)"},
 	{"K8S-082", "metadata.namespace", onlyInFiles,
 		"the files do not define the namespace, so the check reports it on the workloads in it; the cluster has the Namespace object, which carries the finding"},
-	{"K8S-089", "spec.ports[*].nodePort", onlyInCluster,
-		"the API server allocates node ports to LoadBalancer Services, so a live object cannot show whether the manifest pinned them; " +
-			"K8S-089 means to report pinned ones only (proposed fix: skip LoadBalancer node ports when the inventory is live)"},
 }
 
 func knownDifference(k key, s side) (string, bool) {

@@ -56,6 +56,12 @@ func evalNodePortService(_ *check.Context, obj *inventory.Object, r *check.Repor
 	if typ == "" {
 		typ = corev1.ServiceTypeClusterIP
 	}
+	// A live LoadBalancer Service always shows node ports: the API server
+	// allocates them unless allocateLoadBalancerNodePorts is false. Only a
+	// manifest can tell that the author pinned one.
+	if obj.Loc.File == "" && obj.Loc.Resource != "" && typ == corev1.ServiceTypeLoadBalancer {
+		return
+	}
 	for i, p := range svc.Spec.Ports {
 		if p.NodePort == 0 {
 			continue
