@@ -73,7 +73,8 @@ func newRoot(s *streams) *cobra.Command {
 wrong, where (file:line of the offending field), why it matters, how to fix it, and
 which control it serves (Azure Security Benchmark, CIS AKS, Pod Security Standards).
 
-It runs offline: no network access, no telemetry.
+It runs offline by default: it talks only to the cluster or Azure subscription you name,
+and nothing phones home (no telemetry, no update checks, no downloads).
 
 Exit codes: 0 the gate passed, 1 findings at or above --fail-on, 2 usage or input error.`,
 		Version:       version.Version,
