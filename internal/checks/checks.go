@@ -3,6 +3,8 @@
 package checks
 
 import (
+	_ "github.com/bulwark-sec/bulwark/internal/checks/acr"
+	_ "github.com/bulwark-sec/bulwark/internal/checks/aks"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/cluster"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/network"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/pss"

@@ -28,9 +28,9 @@ import (
 func newScan(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan",
-		Short: "Scan manifests for security problems",
+		Short: "Scan manifests, a live cluster or an AKS cluster's Azure configuration",
 	}
-	cmd.AddCommand(newScanManifests(s), newScanCluster(s))
+	cmd.AddCommand(newScanManifests(s), newScanCluster(s), newScanAKS(s))
 	return cmd
 }
 

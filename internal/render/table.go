@@ -368,17 +368,17 @@ func (t *tableWriter) summary(rep *report.Report) {
 	inv := rep.Inventory
 	if len(rep.Findings) == 0 {
 		if inv.Objects == 0 && len(rep.Errors) == 0 {
-			t.line("No findings: the input contained no Kubernetes objects.")
+			t.line("No findings: the input contained no %s.", objectNoun(rep, 2))
 		} else {
 			t.line("%s", t.style(ansiGreen, "No findings."))
 		}
 		t.line("")
 	}
 
-	scanned := fmt.Sprintf("Scanned: %d %s, %d %s, %d Kubernetes %s",
+	scanned := fmt.Sprintf("Scanned: %d %s, %d %s, %d %s",
 		inv.Files, plural(inv.Files, "file", "files"),
 		inv.Documents, plural(inv.Documents, "document", "documents"),
-		inv.Objects, plural(inv.Objects, "object", "objects"))
+		inv.Objects, objectNoun(rep, inv.Objects))
 	if len(rep.Coverage) > 0 {
 		read, assessed := 0, 0
 		for _, c := range rep.Coverage {
@@ -505,4 +505,13 @@ func (t *tableWriter) verdict(rep *report.Report, blocking int) string {
 		msg = fmt.Sprintf("PASS: no finding blocks the run (%d reported, none past due at or above %s)", below, threshold)
 	}
 	return t.style(ansiGreen, msg)
+}
+
+// objectNoun names what a run read: Azure resources for `scan aks`,
+// Kubernetes objects otherwise.
+func objectNoun(rep *report.Report, n int) string {
+	if rep.Command == "scan aks" {
+		return plural(n, "Azure resource", "Azure resources")
+	}
+	return plural(n, "Kubernetes object", "Kubernetes objects")
 }

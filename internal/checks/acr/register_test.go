@@ -1,0 +1,30 @@
+package acr
+
+import (
+	"testing"
+
+	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/checks/aks/akstest"
+)
+
+// Every registry check declares its reads and says nothing about a
+// registry whose every field is unknown.
+func TestReadsDeclaredAndGapsRespected(t *testing.T) {
+	objs := akstest.Load(t, akstest.Registry(`{}`))
+	g := objs[0].Typed.(*model.Registry)
+	for _, p := range []string{"properties", "sku", model.GapDiagnostics, model.GapTokens, model.GapWebhooks, model.GapCacheRules, model.GapRoleAssignments} {
+		g.Gaps.Add(p, "test")
+	}
+	for _, ch := range check.All() {
+		if ch.Area != "acr" {
+			continue
+		}
+		if len(model.Reads(ch.ID)) == 0 {
+			t.Errorf("%s declares no reads", ch.ID)
+		}
+		if fs := akstest.RunObjects(t, ch.ID, objs); len(fs) > 0 {
+			t.Errorf("%s judged a registry it cannot see: %v", ch.ID, fs)
+		}
+	}
+}

@@ -1,0 +1,7 @@
+package aks
+
+import "k8s.io/apimachinery/pkg/util/validation/field"
+
+// top is the path of a resource-level field (identity, sku), outside
+// properties.
+func top(name string, more ...string) *field.Path { return field.NewPath(name, more...) }

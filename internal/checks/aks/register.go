@@ -1,0 +1,42 @@
+package aks
+
+import (
+	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// def is an Azure-side cluster check: its metadata, what it reads and its
+// evaluation over one cluster.
+type def struct {
+	check.Meta
+	// Reads are the ARM paths the check reads (see model.DeclareReads).
+	Reads []string
+	// Eval judges the cluster; pools are the node pools whose fields the
+	// check reads are all known.
+	Eval func(c *model.Cluster, pools []*model.Pool, r *check.Report)
+}
+
+// register declares the check in the catalog with area "aks". The
+// evaluation skips what falls in a gap of the input: the whole cluster
+// when a cluster field is unknown, a pool when one of its fields is; the
+// scan reports those as not assessed.
+func register(d def) {
+	d.Area = "aks"
+	d.Kinds = []string{model.KindCluster}
+	model.DeclareReads(d.ID, d.Reads...)
+	reads, eval := d.Reads, d.Eval
+	check.Register(&check.Check{Meta: d.Meta, Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
+		c, ok := obj.Typed.(*model.Cluster)
+		if !ok || model.ClusterBlocked(c.Gaps, reads) {
+			return
+		}
+		pools := make([]*model.Pool, 0, len(c.Pools))
+		for _, p := range c.Pools {
+			if p.Profile != nil && !model.PoolBlocked(c.Gaps, reads, p) {
+				pools = append(pools, p)
+			}
+		}
+		eval(c, pools, r)
+	}})
+}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
+)
+
+func newScanAKS(s *streams) *cobra.Command {
+	var (
+		out        outputFlags
+		flags      scanFlags
+		live       azure.LiveOptions
+		parameters []string
+	)
+	cmd := &cobra.Command{
+		Use:   "aks [PATH...]",
+		Short: "Scan the Azure side of AKS clusters and registries, from files or live",
+		Long: `Scan AKS managed clusters and Azure Container Registries: API server access, Entra ID
+and RBAC, local accounts, workload identity, network policy, encryption (KMS, host,
+disks), versions and upgrades, every node pool, diagnostic logs, Defender and the
+Azure Policy add-on.
+
+Files and directories (searched recursively for .json) are read whatever their format,
+detected from their content:
+
+  az aks show / az acr show / az ... list output  (and ARM GET JSON, Resource Graph rows)
+  ARM deployment templates, Bicep compiled with 'az bicep build'
+  Terraform plans: terraform show -json plan.out (azurerm v3 and v4)
+
+Related documents complete a cluster when given beside it: az monitor
+diagnostic-settings list, az aks nodepool list, az aks maintenanceconfiguration list,
+az role assignment list. Template parameters take their defaults, or the values in
+--parameters files; what cannot be known before deployment is reported as not
+assessed, never as passed.
+
+Live: --subscription (with --resource-group and --name to narrow it) reads clusters
+through the Azure SDK with DefaultAzureCredential (az login, environment, workload or
+managed identity), with their diagnostic settings, maintenance configurations and the
+Kubernetes versions their region offers.
+
+Kubernetes versions are judged on the date of --as-of (default today) with the
+calendar built into bulwark; the report warns when that calendar is more than 90
+days old. Findings are subject to the policy file like any scan: exceptions select
+clusters and registries with resources.armId (a glob on the ARM id, or the name
+when the input has no id) and resources.labels (Azure tags).`,
+		Example: `  az aks show -g rg-prod -n aks-prod -o json > aks.json && bulwark scan aks aks.json
+  bulwark scan aks infra/main.json --parameters infra/main.parameters.json
+  terraform show -json tfplan > plan.json && bulwark scan aks plan.json --format sarif -o aks.sarif
+  bulwark scan aks --subscription 00000000-0000-0000-0000-000000000000 --resource-group rg-prod
+  bulwark checks list --area aks`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := out.validate(); err != nil {
+				return err
+			}
+			switch {
+			case live.Subscription != "" && len(args) > 0:
+				return usageError("give files or --subscription, not both")
+			case live.Subscription == "" && len(args) == 0:
+				return usageError("give files or directories to scan, or --subscription to scan live")
+			case live.Subscription == "" && (live.ResourceGroup != "" || live.Name != ""):
+				return usageError("--resource-group and --name need --subscription")
+			case live.Name != "" && live.ResourceGroup == "":
+				return usageError("--name needs --resource-group")
+			case live.Subscription != "" && len(parameters) > 0:
+				return usageError("--parameters applies to templates, not to live scans")
+			}
+			opt, _, err := flags.options(cmd, s, false)
+			if err != nil {
+				return err
+			}
+			aopt := scan.AKSOptions{
+				Options: opt,
+				Paths:   args,
+				Source: azure.Options{
+					MaxFileSize: flags.maxFileSize,
+					Stdin:       s.in,
+					Parameters:  parameters,
+					Exclude:     flags.excludes,
+				},
+			}
+			if live.Subscription != "" {
+				cred, err := azidentity.NewDefaultAzureCredential(nil)
+				if err != nil {
+					return &exitError{code: report.ExitError, err: fmt.Errorf("azure credentials: %w", err)}
+				}
+				live.Credential = cred
+				aopt.Live = &live
+			}
+			rep, err := scan.AKS(context.Background(), aopt)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			if err := out.write(s, rep); err != nil {
+				return &exitError{code: report.ExitError, err: err}
+			}
+			if out.format != "table" || out.output != "" {
+				for _, e := range rep.Errors {
+					switch {
+					case e.File == "":
+						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
+					case e.Line > 0:
+						fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+					default:
+						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
+					}
+				}
+				for _, w := range rep.Warnings {
+					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
+				}
+			}
+			if rep.Summary.ExitCode != report.ExitPass {
+				return &exitError{code: rep.Summary.ExitCode, err: errors.New(rep.Summary.Result)}
+			}
+			return nil
+		},
+	}
+	out.add(cmd)
+	flags.add(cmd)
+	// Pod Security Standards do not apply to the Azure side.
+	_ = cmd.Flags().MarkHidden("pss-level")
+	_ = cmd.Flags().MarkHidden("pss-version")
+	f := cmd.Flags()
+	f.StringVar(&live.Subscription, "subscription", "", "scan live: the subscription id")
+	f.StringVar(&live.ResourceGroup, "resource-group", "", "scan live: only this resource group")
+	f.StringVar(&live.Name, "name", "", "scan live: only this cluster (needs --resource-group)")
+	f.StringArrayVar(&parameters, "parameters", nil, "ARM deployment parameters file for templates (repeatable; later files win)")
+	return cmd
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
+)
+
+const aksExamples = "../../examples/aks"
+
+func TestScanAKS(t *testing.T) {
+	code, out, _ := run(t, "", "scan", "aks", filepath.Join(aksExamples, "default", "aks.json"), "--as-of", "2026-11-26")
+	if code != report.ExitFail {
+		t.Errorf("exit %d, want %d", code, report.ExitFail)
+	}
+	for _, want := range []string{"ManagedCluster /subscriptions/", "AKS-501", "field: properties.currentKubernetesVersion", "not assessed: diagnosticSettings"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = run(t, "", "scan", "aks", filepath.Join(aksExamples, "bicep"), "--as-of", "2026-11-26")
+	if code != report.ExitPass || !strings.Contains(out, "No findings.") {
+		t.Errorf("hardened Bicep: exit %d\n%s", code, out)
+	}
+}
+
+func TestScanAKSStdinAndJSON(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(aksExamples, "terraform", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, string(doc), "scan", "aks", "-", "-f", "json", "--as-of", "2026-11-26", "--fail-on", "critical")
+	if code != report.ExitPass {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Command != "scan aks" || rep.Summary.Findings == 0 {
+		t.Errorf("report: %s, %d findings", rep.Command, rep.Summary.Findings)
+	}
+	for _, f := range rep.Findings {
+		if f.Location.File != "<stdin>" {
+			t.Errorf("stdin finding located in %q", f.Location.File)
+			break
+		}
+	}
+}
+
+func TestScanAKSParameters(t *testing.T) {
+	dir := t.TempDir()
+	params := filepath.Join(dir, "p.json")
+	if err := os.WriteFile(params, []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0",
+		"parameters": {"adminGroupObjectId": {"value": "9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(aksExamples, "arm", "aks-payments.json")
+	_, without, _ := run(t, "", "scan", "aks", tmpl, "--as-of", "2026-11-26")
+	_, with, _ := run(t, "", "scan", "aks", tmpl, "--parameters", params, "--as-of", "2026-11-26")
+	if !strings.Contains(without, "AKS-206 not assessed") || strings.Contains(with, "AKS-206 not assessed") {
+		t.Errorf("--parameters did not supply the value:\nwithout:\n%s\nwith:\n%s", without, with)
+	}
+}
+
+func TestScanAKSUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"scan", "aks"},
+		{"scan", "aks", "x.json", "--subscription", "00000000-0000-0000-0000-000000000000"},
+		{"scan", "aks", "--resource-group", "rg"},
+		{"scan", "aks", "--subscription", "s", "--name", "aks"},
+		{"scan", "aks", "--subscription", "s", "--parameters", "p.json"},
+	} {
+		if code, _, errs := run(t, "", args...); code != report.ExitError || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if code, out, _ := run(t, "", "scan", "aks", "does-not-exist.json"); code != report.ExitError || !strings.Contains(out, "does-not-exist.json") {
+		t.Errorf("missing file: exit %d\n%s", code, out)
+	}
+}
+
+func TestChecksListAKS(t *testing.T) {
+	_, out, _ := run(t, "", "checks", "list", "--area", "aks")
+	for _, want := range []string{"AKS-101", "ASB NS-2; CIS 5.4.1", "AKS-601", "CIS 2.1.1", "AKS-513"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("checks list --area aks lacks %q", want)
+		}
+	}
+	_, out, _ = run(t, "", "checks", "list", "--area", "acr", "-f", "json")
+	var metas []struct {
+		ID   string `json:"id"`
+		Area string `json:"area"`
+	}
+	if err := json.Unmarshal([]byte(out), &metas); err != nil {
+		t.Fatal(err)
+	}
+	if len(metas) < 19 || !strings.HasPrefix(metas[0].ID, "ACR-") {
+		t.Errorf("acr checks: %+v", metas)
+	}
+}

@@ -1,0 +1,171 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
+)
+
+// AKSOptions configure a scan of the Azure side of AKS clusters and their
+// registries.
+type AKSOptions struct {
+	Options
+	// Paths are the files and directories to read (az output, ARM GET
+	// JSON, ARM templates, Terraform plans). Ignored when Live is set.
+	Paths  []string
+	Source azure.Options
+	// Live, when set, reads from Azure instead of files.
+	Live *azure.LiveOptions
+	// Calendar is the AKS version calendar; nil means the embedded one.
+	Calendar *aks.Calendar
+}
+
+// versionChecks judge versions with the calendar; its age matters to them.
+var versionChecks = []string{"AKS-501", "AKS-502", "AKS-506", "AKS-507", "AKS-513"}
+
+// AKS scans AKS clusters and container registries from files or live.
+func AKS(ctx context.Context, opt AKSOptions) (*report.Report, error) {
+	var (
+		res *azure.Result
+		err error
+	)
+	if opt.Live != nil {
+		res, err = azure.Live(ctx, *opt.Live)
+	} else {
+		res, err = azure.Load(ctx, opt.Paths, opt.Source)
+	}
+	if err != nil {
+		return nil, err
+	}
+	targets := opt.Paths
+	if opt.Live != nil {
+		targets = []string{opt.Live.Target()}
+	}
+	return AKSCollected(res, targets, opt), nil
+}
+
+// AKSCollected evaluates what the Azure source read and decides on it:
+// the same checks, policy, exceptions and grace periods as any scan. What
+// the input could not provide (a gap: a template expression unknown before
+// deployment, diagnostic settings az aks show does not include, a preview
+// field) leaves the checks reading it not assessed; the report's warnings
+// list them, object by object.
+func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) *report.Report {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	cal := opt.Calendar
+	if cal == nil {
+		cal = aks.EmbeddedCalendar()
+	}
+	base := aks.DefaultEnv(opt.Now)
+	base.Calendar = cal
+	envs := map[string]*aks.Env{}
+	for _, o := range res.Objects {
+		c, ok := o.Typed.(*aks.Cluster)
+		if !ok {
+			continue
+		}
+		// Live scans know what each region offers.
+		loc := strings.ToLower(aks.Str(c.Model.Location))
+		if offered, ok := res.Offered[loc]; ok {
+			if envs[loc] == nil {
+				e := *base
+				e.Offered = offered
+				envs[loc] = &e
+			}
+			c.Env = envs[loc]
+			continue
+		}
+		c.Env = base
+	}
+
+	// Only the checks written for Azure resources: the report's check list
+	// (and SARIF's rules) should not claim the Kubernetes checks ran.
+	selected := slices.DeleteFunc(selectedChecks(opt.Options), func(c *check.Check) bool {
+		return !slices.Contains(c.Kinds, aks.KindCluster) && !slices.Contains(c.Kinds, aks.KindRegistry)
+	})
+	inv := inventory.New(res.Objects)
+	rep := evaluate(inv, selected, opt.Options, "scan aks", targets)
+	rep.Inventory.Files = res.Files
+	rep.Inventory.Documents = res.Documents
+	for _, s := range res.Skipped {
+		rep.Inventory.Skipped = append(rep.Inventory.Skipped, report.Skipped{File: s.File, Line: s.Line, Reason: s.Reason})
+	}
+	for _, e := range res.Errors {
+		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Resource: e.Resource, Message: e.Msg})
+	}
+	rep.Warnings = append(rep.Warnings, res.Warnings...)
+	if len(inv.OfKind(aks.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(versionChecks, c.ID) }) {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the AKS version calendar is dated %s, more than %d days before %s: version checks may miss newer releases, ends of support and retirements; use a newer bulwark or scan live",
+			cal.Date.Format(time.DateOnly), int(aks.StaleAfter.Hours()/24), opt.Now.Format(time.DateOnly)))
+	}
+	rep.Warnings = append(rep.Warnings, notAssessed(inv, selected)...)
+	rep.Summarize()
+	return rep
+}
+
+// notAssessed lists, per object and reason, the selected checks that gaps
+// in the input kept from judging the object, and the fields concerned.
+func notAssessed(inv *inventory.Inventory, selected []*check.Check) []string {
+	var out []string
+	for _, o := range inv.Objects {
+		var gaps aks.Gaps
+		var pools []*aks.Pool
+		var name string
+		switch t := o.Typed.(type) {
+		case *aks.Cluster:
+			gaps, pools, name = t.Gaps, t.Pools, t.Name
+		case *aks.Registry:
+			gaps, name = t.Gaps, t.Name
+		default:
+			continue
+		}
+		if len(gaps) == 0 {
+			continue
+		}
+		type group struct{ paths, checks []string }
+		byReason := map[string]*group{}
+		var reasons []string
+		for _, c := range selected {
+			if !c.AppliesTo(o.Kind) {
+				continue
+			}
+			for _, g := range aks.ObjectGaps(gaps, aks.Reads(c.ID), pools) {
+				gr := byReason[g.Reason]
+				if gr == nil {
+					gr = &group{}
+					byReason[g.Reason] = gr
+					reasons = append(reasons, g.Reason)
+				}
+				if !slices.Contains(gr.paths, g.Path) {
+					gr.paths = append(gr.paths, g.Path)
+				}
+				if !slices.Contains(gr.checks, c.ID) {
+					gr.checks = append(gr.checks, c.ID)
+				}
+			}
+		}
+		slices.SortFunc(reasons, func(a, b string) int {
+			return strings.Compare(slices.Min(byReason[a].paths), slices.Min(byReason[b].paths))
+		})
+		where := ""
+		if l := o.Loc.String(); l != "" && l != o.Meta.Name {
+			where = " (" + l + ")"
+		}
+		for _, r := range reasons {
+			gr := byReason[r]
+			slices.Sort(gr.paths)
+			out = append(out, fmt.Sprintf("%s %s%s: %s not assessed: %s: %s", o.Kind, name, where, strings.Join(gr.checks, ", "), strings.Join(gr.paths, ", "), r))
+		}
+	}
+	return out
+}

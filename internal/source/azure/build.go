@@ -1,0 +1,576 @@
+package azure
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// builder collects resources from every input and links them: agent
+// pools, maintenance configurations and diagnostic settings to their
+// cluster; tokens, webhooks, cache rules, diagnostic settings, private
+// endpoints and role assignments to their registry; role assignments of a
+// kubelet identity to its cluster.
+type builder struct {
+	all []*res
+	// gaps are recorded against resources by reference, for what a
+	// template could not expand (a copy loop of agent pools).
+	gaps []pendingGap
+}
+
+type pendingGap struct{ ref, group, path, reason string }
+
+func newBuilder() *builder { return &builder{} }
+
+// gap records a gap on the cluster or registry ref refers to.
+func (b *builder) gap(ref, group, path, reason string) {
+	b.gaps = append(b.gaps, pendingGap{ref, group, path, reason})
+}
+
+func (b *builder) add(r *res) { b.all = append(b.all, r) }
+
+// refKey is the provider-relative part of a resource reference, lower
+// case: microsoft.containerservice/managedclusters/aks-prod. Template
+// pseudo ids and real ids of the same resource share it.
+func refKey(ref string) string {
+	low := strings.ToLower(strings.TrimSuffix(ref, "/"))
+	if i := strings.LastIndex(low, "/providers/"); i >= 0 {
+		low = low[i+len("/providers/"):]
+	}
+	return strings.TrimPrefix(low, "/")
+}
+
+// index finds resources by full id or by provider-relative key.
+type index struct {
+	byID  map[string]*res
+	byKey map[string][]*res
+}
+
+func newIndex() *index { return &index{byID: map[string]*res{}, byKey: map[string][]*res{}} }
+
+func (ix *index) put(r *res, typ string) {
+	if r.id != "" {
+		ix.byID[strings.ToLower(r.id)] = r
+	}
+	key := strings.ToLower(typ + "/" + r.name)
+	if r.id != "" {
+		key = refKey(r.id)
+	}
+	ix.byKey[key] = append(ix.byKey[key], r)
+	// Terraform references name resources without their count or
+	// for_each key.
+	if strings.HasPrefix(r.id, "tf:") {
+		if base := indexSuffix.ReplaceAllString(key, ""); base != key {
+			ix.byKey[base] = append(ix.byKey[base], r)
+		}
+	}
+}
+
+// find resolves a reference; within a template or plan, a resource of the
+// same group wins over one of the same name elsewhere.
+func (ix *index) find(ref, group string) *res {
+	if ref == "" {
+		return nil
+	}
+	if r, ok := ix.byID[strings.ToLower(ref)]; ok {
+		return r
+	}
+	cands := ix.byKey[refKey(ref)]
+	for _, c := range cands {
+		if group != "" && c.group == group {
+			return c
+		}
+	}
+	if len(cands) > 0 {
+		return cands[0]
+	}
+	return nil
+}
+
+// clusterAcc and registryAcc gather what is linked to one resource.
+type clusterAcc struct {
+	r           *res
+	pools       []*res
+	maint       []*res
+	diags       []*res
+	kubeletRole []*res
+}
+
+type registryAcc struct {
+	r                             *res
+	tokens, webhooks, cache, repl []*res
+	diags, roles                  []*res
+	endpoints                     int
+}
+
+func (b *builder) build(out *Result) {
+	clusters := newIndex()
+	registries := newIndex()
+	var caccs []*clusterAcc
+	var raccs []*registryAcc
+	cmap := map[*res]*clusterAcc{}
+	rmap := map[*res]*registryAcc{}
+	for _, r := range b.all {
+		switch r.kind {
+		case kCluster:
+			clusters.put(r, "microsoft.containerservice/managedclusters")
+			a := &clusterAcc{r: r}
+			caccs = append(caccs, a)
+			cmap[r] = a
+		case kRegistry:
+			registries.put(r, "microsoft.containerregistry/registries")
+			a := &registryAcc{r: r}
+			raccs = append(raccs, a)
+			rmap[r] = a
+		}
+	}
+	clusterOf := func(ref, group string) *clusterAcc {
+		if c := clusters.find(ref, group); c != nil {
+			return cmap[c]
+		}
+		return nil
+	}
+	registryOf := func(ref, group string) *registryAcc {
+		if c := registries.find(ref, group); c != nil {
+			return rmap[c]
+		}
+		return nil
+	}
+	for _, r := range b.all {
+		switch r.kind {
+		case kPool:
+			c := clusterOf(r.parent, r.group)
+			if c == nil {
+				if r.origin == originIaC {
+					// A plan or template that adds pools to a cluster
+					// it does not define: check the pools on a stand-in.
+					stub := &res{kind: kCluster, name: strings.TrimPrefix(r.parent, "tf:"), value: map[string]any{"properties": map[string]any{}},
+						gaps: aks.Gaps{}, loc: newLocator(r.loc.file, r.loc.root), origin: originIaC, group: r.group, label: r.label, partial: true}
+					stub.loc.resource = r.loc.resource
+					if strings.HasPrefix(strings.ToLower(r.parent), "/subscriptions/") {
+						stub.id = r.parent
+					}
+					clusters.put(stub, "microsoft.containerservice/managedclusters")
+					c = &clusterAcc{r: stub}
+					caccs = append(caccs, c)
+					cmap[stub] = c
+				} else {
+					out.Warnings = append(out.Warnings, fmt.Sprintf("%s: agent pool %q belongs to cluster %s, which is not among the inputs; scan it with its cluster", r.label, r.name, r.parent))
+					continue
+				}
+			}
+			c.pools = append(c.pools, r)
+		case kMaintenance:
+			if c := clusterOf(r.parent, r.group); c != nil {
+				c.maint = append(c.maint, r)
+			}
+		case kDiagnostic:
+			for _, t := range r.targets {
+				if c := clusterOf(t, r.group); c != nil {
+					c.diags = append(c.diags, r)
+				} else if g := registryOf(t, r.group); g != nil {
+					g.diags = append(g.diags, r)
+				}
+			}
+		case kToken, kWebhook, kCacheRule, kReplication:
+			g := registryOf(r.parent, r.group)
+			if g == nil {
+				continue
+			}
+			switch r.kind {
+			case kToken:
+				g.tokens = append(g.tokens, r)
+			case kWebhook:
+				g.webhooks = append(g.webhooks, r)
+			case kCacheRule:
+				g.cache = append(g.cache, r)
+			default:
+				g.repl = append(g.repl, r)
+			}
+		case kPrivateEndpoint:
+			for i, t := range r.targets {
+				if g := registryOf(t, r.group); g != nil && r.approved[i] {
+					g.endpoints++
+				}
+			}
+		case kRoleAssignment:
+			for _, t := range r.targets {
+				if g := registryOf(t, r.group); g != nil {
+					g.roles = append(g.roles, r)
+				}
+			}
+			switch {
+			case r.kubeletOf != "":
+				if c := clusterOf(r.kubeletOf, r.group); c != nil {
+					c.kubeletRole = append(c.kubeletRole, r)
+				}
+			case r.principal != "":
+				for _, c := range caccs {
+					if kubeletObjectID(c.r.value) != "" && strings.EqualFold(kubeletObjectID(c.r.value), r.principal) {
+						c.kubeletRole = append(c.kubeletRole, r)
+					}
+				}
+			}
+		}
+	}
+	for _, g := range b.gaps {
+		if g.ref == "" {
+			for _, c := range caccs {
+				if c.r.group == g.group {
+					c.r.gaps.Add(g.path, g.reason)
+				}
+			}
+			continue
+		}
+		if c := clusters.find(g.ref, g.group); c != nil {
+			c.gaps.Add(g.path, g.reason)
+		} else if r := registries.find(g.ref, g.group); r != nil {
+			r.gaps.Add(g.path, g.reason)
+		}
+	}
+	for _, c := range caccs {
+		if o, errs := b.cluster(c); o != nil {
+			out.Objects = append(out.Objects, o)
+		} else {
+			out.Errors = append(out.Errors, errs...)
+		}
+	}
+	for _, g := range raccs {
+		if o, errs := b.registry(g); o != nil {
+			out.Objects = append(out.Objects, o)
+		} else {
+			out.Errors = append(out.Errors, errs...)
+		}
+	}
+}
+
+func kubeletObjectID(v map[string]any) string {
+	s, _ := lookupString(v, "properties", "identityProfile", "kubeletidentity", "objectId")
+	return s
+}
+
+// decodeInto turns canonical JSON into an SDK model through the SDK's own
+// UnmarshalJSON.
+func decodeInto(v any, into any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, into)
+}
+
+// realID is the resource's ARM id, or "" for template pseudo ids.
+func realID(r *res) string {
+	if strings.HasPrefix(strings.ToLower(r.id), "/subscriptions/") && !strings.Contains(r.id, "{") {
+		return r.id
+	}
+	return ""
+}
+
+// displayName is the resource's own name, or the best stand-in.
+func displayName(r *res) string {
+	if r.name != "" {
+		return lastSegment(r.name)
+	}
+	return r.label
+}
+
+func tags(v map[string]any) map[string]string {
+	t, _ := aks.Lookup(v, "tags")
+	m, _ := t.(map[string]any)
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		if s, ok := val.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
+	r := a.r
+	mc := &armcontainerservice.ManagedCluster{}
+	if err := decodeInto(r.value, mc); err != nil {
+		return nil, []*Error{{File: r.loc.file, Line: r.loc.root.line, Msg: "cluster does not decode: " + err.Error()}}
+	}
+	if mc.Properties == nil {
+		mc.Properties = &armcontainerservice.ManagedClusterProperties{}
+	}
+	c := &aks.Cluster{ID: realID(r), Name: displayName(r), Model: mc, Raw: r.value, Gaps: r.gaps}
+	if r.partial {
+		c.Gaps.Add("properties", "the cluster is not defined in this input, only node pools added to it ("+r.name+")")
+	}
+	// Inline pools.
+	for i, p := range mc.Properties.AgentPoolProfiles {
+		if p == nil {
+			continue
+		}
+		raw, _ := aks.Lookup(r.value, "properties", "agentPoolProfiles")
+		var praw map[string]any
+		if list, ok := raw.([]any); ok && i < len(list) {
+			praw, _ = list[i].(map[string]any)
+		}
+		c.Pools = append(c.Pools, &aks.Pool{Name: aks.Str(p.Name), Path: field.NewPath("properties", "agentPoolProfiles").Index(i), Profile: p, Raw: praw})
+	}
+	// Separate agentPools resources; a pool already inline (az output of
+	// both the cluster and its pools) is read once.
+	var errs []*Error
+	for _, pr := range a.pools {
+		ap := &armcontainerservice.AgentPool{}
+		if err := decodeInto(pr.value, ap); err != nil {
+			errs = append(errs, &Error{File: pr.loc.file, Line: pr.loc.root.line, Msg: "agent pool does not decode: " + err.Error()})
+			continue
+		}
+		name := lastSegment(pr.name)
+		dup := false
+		for _, existing := range c.Pools {
+			if strings.EqualFold(existing.Name, name) {
+				dup = true
+			}
+		}
+		if dup && pr.origin == originDoc {
+			continue
+		}
+		prof := &armcontainerservice.ManagedClusterAgentPoolProfile{}
+		if ap.Properties != nil {
+			if err := decodeInto(ap.Properties, prof); err != nil {
+				errs = append(errs, &Error{File: pr.loc.file, Line: pr.loc.root.line, Msg: "agent pool does not decode: " + err.Error()})
+				continue
+			}
+		}
+		prof.Name = &name
+		praw, _ := aks.Lookup(pr.value, "properties")
+		pm, _ := praw.(map[string]any)
+		path := field.NewPath(aks.PoolsSeparate).Key(name).Child("properties")
+		c.Pools = append(c.Pools, &aks.Pool{Name: name, Path: path, Profile: prof, Raw: pm})
+		r.loc.mount([]string{aks.PoolsSeparate, name}, pr.loc)
+		for p, reason := range pr.gaps {
+			c.Gaps.Add(aks.PoolsSeparate+"["+name+"]."+p, reason)
+		}
+	}
+	sort.SliceStable(c.Pools, func(i, j int) bool { return poolOrder(c.Pools[i]) < poolOrder(c.Pools[j]) })
+	// Related data.
+	if len(a.diags) > 0 || r.origin != originDoc {
+		c.Diagnostics = []*armmonitor.DiagnosticSettingsResource{}
+		for i, d := range a.diags {
+			ds := &armmonitor.DiagnosticSettingsResource{}
+			if err := decodeInto(d.value, ds); err != nil {
+				errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
+				continue
+			}
+			c.Diagnostics = append(c.Diagnostics, ds)
+			r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
+		}
+	} else {
+		c.Gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <cluster id>` output or scan live")
+	}
+	if len(a.maint) > 0 || r.origin != originDoc {
+		c.MaintenanceConfigurations = []string{}
+		for _, m := range a.maint {
+			c.MaintenanceConfigurations = append(c.MaintenanceConfigurations, lastSegment(m.name))
+		}
+	} else {
+		c.Gaps.Add(aks.GapMaintenance, "maintenance configurations are not part of this output; add `az aks maintenanceconfiguration list` output or scan live")
+	}
+	// From az output, the assignments are known when a role assignment
+	// list shows some for this kubelet identity (az role assignment list
+	// --assignee ...): one list cannot say it is complete for others.
+	if len(a.kubeletRole) > 0 || r.origin != originDoc {
+		c.KubeletRoleAssignments = []aks.RoleAssignment{}
+		for i, ra := range a.kubeletRole {
+			c.KubeletRoleAssignments = append(c.KubeletRoleAssignments, roleAssignment(ra, field.NewPath(aks.GapRoleAssignments).Index(i)))
+			r.loc.mount([]string{aks.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+		}
+	} else {
+		c.Gaps.Add(aks.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --assignee <kubelet identity object id> --all` output or scan live")
+	}
+	if !r.partial && r.origin != originIaC {
+		addPreviewGaps(c, r.origin)
+	}
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aks.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.value)}, c, r.loc.locate(""), nil)
+	o.SetLocator(r.loc.locate)
+	if r.origin == originLive {
+		o.SetLocator(liveLocate(c, r.id))
+	}
+	return o, errs
+}
+
+// poolOrder keeps inline pools first, in their order, then separate ones
+// by name (a stable sort keeps the rest).
+func poolOrder(p *aks.Pool) int {
+	if strings.HasPrefix(p.Path.String(), aks.PoolsInline) {
+		return 0
+	}
+	return 1
+}
+
+func lastSegment(name string) string {
+	return name[strings.LastIndexByte(name, '/')+1:]
+}
+
+func roleAssignment(r *res, path *field.Path) aks.RoleAssignment {
+	ra := aks.RoleAssignment{Path: path}
+	ra.PrincipalID = r.principal
+	if ra.PrincipalID == "" && r.kubeletOf != "" {
+		ra.PrincipalID = "kubelet identity of " + r.kubeletOf
+	}
+	ra.PrincipalType, _ = lookupString(r.value, "properties", "principalType")
+	if n, _ := lookupString(r.value, "properties", "roleDefinitionName"); n != "" {
+		ra.Role = n
+	} else {
+		id, _ := lookupString(r.value, "properties", "roleDefinitionId")
+		ra.Role = aks.RoleName(id)
+	}
+	if len(r.targets) > 0 {
+		ra.Scope = r.targets[0]
+	}
+	return ra
+}
+
+// Preview-only fields: present in preview API versions (az with the
+// aks-preview extension), absent from the stable API the SDK and the
+// default az use. In a resource read back from Azure their absence says
+// nothing, so the checks reading them are not assessed. A template or
+// plan that does not set them deploys the API default, which is judged.
+var previewClusterFields = []string{
+	"properties.networkProfile.podLinkLocalAccess",
+	"properties.securityProfile.imageIntegrity",
+}
+
+const previewPoolField = "securityProfile.sshAccess"
+
+// Registry fields newer than the SDK's API version (2023-07-01): az acr
+// show (a newer API) has them; ARM GET with the SDK's version does not.
+var previewRegistryFields = []string{
+	"properties.anonymousPullEnabled",
+	"properties.policies.azureADAuthenticationAsArmPolicy",
+	"properties.policies.softDeletePolicy",
+}
+
+func addPreviewGaps(c *aks.Cluster, o origin) {
+	reason := "only in preview API versions of Microsoft.ContainerService and not in this input (az with the aks-preview extension shows it)"
+	if o == originLive {
+		reason = "only in preview API versions; the live scan reads the stable API"
+	}
+	for _, f := range previewClusterFields {
+		segs := strings.Split(f, ".")
+		if _, ok := aks.Lookup(c.Raw, segs...); !ok {
+			c.Gaps.Add(f, reason)
+		}
+	}
+	for _, p := range c.Pools {
+		if _, ok := aks.Lookup(p.Raw, strings.Split(previewPoolField, ".")...); !ok {
+			c.Gaps.Add(p.Path.String()+"."+previewPoolField, reason)
+		}
+	}
+}
+
+func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
+	r := a.r
+	reg := &armcontainerregistry.Registry{}
+	if err := decodeInto(r.value, reg); err != nil {
+		return nil, []*Error{{File: r.loc.file, Line: r.loc.root.line, Msg: "registry does not decode: " + err.Error()}}
+	}
+	if reg.Properties == nil {
+		reg.Properties = &armcontainerregistry.RegistryProperties{}
+	}
+	g := &aks.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.value, Gaps: r.gaps}
+	var errs []*Error
+	known := r.origin != originDoc
+	if len(a.diags) > 0 || known {
+		g.Diagnostics = []*armmonitor.DiagnosticSettingsResource{}
+		for i, d := range a.diags {
+			ds := &armmonitor.DiagnosticSettingsResource{}
+			if err := decodeInto(d.value, ds); err != nil {
+				errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
+				continue
+			}
+			g.Diagnostics = append(g.Diagnostics, ds)
+			r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
+		}
+	} else {
+		g.Gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <registry id>` output or scan live")
+	}
+	if len(a.tokens) > 0 || known {
+		g.Tokens = []aks.Token{}
+		for _, t := range a.tokens {
+			name := lastSegment(t.name)
+			status, _ := lookupString(t.value, "properties", "status")
+			g.Tokens = append(g.Tokens, aks.Token{Name: name, Enabled: !strings.EqualFold(status, "disabled"), Path: field.NewPath("tokens").Key(name)})
+			r.loc.mount([]string{"tokens", name}, t.loc)
+		}
+	} else {
+		g.Gaps.Add(aks.GapTokens, "tokens are not part of this output; add `az acr token list` output or scan live")
+	}
+	if len(a.webhooks) > 0 || known {
+		g.Webhooks = []aks.Webhook{}
+		for _, w := range a.webhooks {
+			name := lastSegment(w.name)
+			uri, _ := lookupString(w.value, "properties", "serviceUri")
+			if uri == "" && w.origin != originIaC {
+				// ARM GET and az acr webhook list hide the URI: it may
+				// carry credentials.
+				g.Gaps.Add(aks.GapWebhooks+"["+name+"].properties.serviceUri", "the service URI is not in this output; `az acr webhook get-config` or a live scan shows it")
+			}
+			g.Webhooks = append(g.Webhooks, aks.Webhook{Name: name, ServiceURI: uri, Path: field.NewPath("webhooks").Key(name)})
+			r.loc.mount([]string{"webhooks", name}, w.loc)
+		}
+	} else {
+		g.Gaps.Add(aks.GapWebhooks, "webhooks are not part of this output; scan the template or plan that defines them, or live")
+	}
+	if len(a.cache) > 0 || known {
+		g.CacheRules = []aks.CacheRule{}
+		for _, cr := range a.cache {
+			name := lastSegment(cr.name)
+			src, _ := lookupString(cr.value, "properties", "sourceRepository")
+			g.CacheRules = append(g.CacheRules, aks.CacheRule{Name: name, Source: src, Path: field.NewPath("cacheRules").Key(name)})
+			r.loc.mount([]string{"cacheRules", name}, cr.loc)
+		}
+	} else {
+		g.Gaps.Add(aks.GapCacheRules, "cache rules are not part of this output; add `az acr cache list` output or scan live")
+	}
+	if known || len(a.roles) > 0 {
+		g.RoleAssignments = []aks.RoleAssignment{}
+		for i, ra := range a.roles {
+			g.RoleAssignments = append(g.RoleAssignments, roleAssignment(ra, field.NewPath(aks.GapRoleAssignments).Index(i)))
+			r.loc.mount([]string{aks.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+		}
+	} else {
+		g.Gaps.Add(aks.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --scope <registry id>` output or scan live")
+	}
+	// Approved private endpoint connections, from the registry itself
+	// (read-only, in az output and ARM GET) or endpoint resources beside
+	// it in a template or plan.
+	g.PrivateEndpoints = a.endpoints
+	for _, pec := range reg.Properties.PrivateEndpointConnections {
+		if pec != nil && pec.Properties != nil && pec.Properties.PrivateLinkServiceConnectionState != nil &&
+			aks.Str(pec.Properties.PrivateLinkServiceConnectionState.Status) == string(armcontainerregistry.ConnectionStatusApproved) {
+			g.PrivateEndpoints++
+		}
+	}
+	g.Replications = len(a.repl)
+	if r.origin != originIaC {
+		for _, f := range previewRegistryFields {
+			if _, ok := aks.Lookup(g.Raw, strings.Split(f, ".")...); !ok {
+				g.Gaps.Add(f, "newer than the API version this input was read with")
+			}
+		}
+	}
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aks.KindRegistry}, &metav1.ObjectMeta{Name: g.SubjectName(), Labels: tags(r.value)}, g, r.loc.locate(""), nil)
+	o.SetLocator(r.loc.locate)
+	return o, errs
+}

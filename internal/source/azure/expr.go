@@ -1,0 +1,985 @@
+package azure
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// ARM template expressions ("[concat('a', parameters('b'))]") are
+// evaluated as far as they can be before deployment. What depends on the
+// deployment itself (reference(), list*(), utcNow(), newGuid(), the real
+// subscription) becomes an unknown value carrying the reason, which ends
+// up as a gap of the resource; never as a guessed value.
+
+// unknown is a value that cannot be known before deployment, with why.
+type unknown struct{ reason string }
+
+// ref is reference(target) and properties read from it: unknown before
+// deployment, but kept so that a role assignment's principal can be
+// recognised as a cluster's kubelet identity.
+type ref struct {
+	target string
+	path   []string
+}
+
+// expr is a parsed expression.
+type expr interface{}
+
+type (
+	lit  struct{ v any }
+	call struct {
+		name string
+		args []expr
+	}
+	member struct {
+		x    expr
+		name string
+	}
+	indexExpr struct{ x, i expr }
+)
+
+// isExpression reports whether a template string is an expression; "[[" escapes a literal "[".
+func isExpression(s string) bool {
+	return len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.HasPrefix(s, "[[")
+}
+
+// literalString undoes the "[[" escape.
+func literalString(s string) string {
+	if strings.HasPrefix(s, "[[") {
+		return s[1:]
+	}
+	return s
+}
+
+type parser struct {
+	s   string
+	pos int
+}
+
+func parseExpr(src string) (expr, error) {
+	p := &parser{s: src}
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.pos != len(p.s) {
+		return nil, fmt.Errorf("unexpected %q at %d", p.s[p.pos:], p.pos)
+	}
+	return e, nil
+}
+
+func (p *parser) space() {
+	for p.pos < len(p.s) && unicode.IsSpace(rune(p.s[p.pos])) {
+		p.pos++
+	}
+}
+
+func (p *parser) peek() byte {
+	p.space()
+	if p.pos >= len(p.s) {
+		return 0
+	}
+	return p.s[p.pos]
+}
+
+func (p *parser) expr() (expr, error) {
+	var e expr
+	switch c := p.peek(); {
+	case c == '\'':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		e = lit{s}
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := p.pos
+		p.pos++
+		for p.pos < len(p.s) && (p.s[p.pos] >= '0' && p.s[p.pos] <= '9' || p.s[p.pos] == '.') {
+			p.pos++
+		}
+		f, err := strconv.ParseFloat(p.s[start:p.pos], 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q", p.s[start:p.pos])
+		}
+		e = lit{f}
+	case isIdentStart(c):
+		name := p.ident()
+		if p.peek() == '(' {
+			p.pos++
+			var args []expr
+			for p.peek() != ')' {
+				a, err := p.expr()
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, a)
+				if p.peek() == ',' {
+					p.pos++
+				} else if p.peek() != ')' {
+					return nil, fmt.Errorf("want , or ) at %d", p.pos)
+				}
+			}
+			p.pos++
+			e = call{strings.ToLower(name), args}
+		} else {
+			switch strings.ToLower(name) {
+			case "true":
+				e = lit{true}
+			case "false":
+				e = lit{false}
+			case "null":
+				e = lit{nil}
+			default:
+				return nil, fmt.Errorf("unknown word %q", name)
+			}
+		}
+	case c == 0:
+		return nil, fmt.Errorf("unexpected end")
+	default:
+		return nil, fmt.Errorf("unexpected %q at %d", c, p.pos)
+	}
+	for {
+		switch p.peek() {
+		case '.':
+			p.pos++
+			if !isIdentStart(p.peek()) {
+				return nil, fmt.Errorf("want a property name at %d", p.pos)
+			}
+			e = member{e, p.ident()}
+		case '[':
+			p.pos++
+			i, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			if p.peek() != ']' {
+				return nil, fmt.Errorf("want ] at %d", p.pos)
+			}
+			p.pos++
+			e = indexExpr{e, i}
+		default:
+			return e, nil
+		}
+	}
+}
+
+func isIdentStart(c byte) bool { return c == '_' || c == '$' || unicode.IsLetter(rune(c)) }
+
+func (p *parser) ident() string {
+	start := p.pos
+	for p.pos < len(p.s) {
+		c := p.s[p.pos]
+		if c == '_' || c == '$' || unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c)) {
+			p.pos++
+			continue
+		}
+		// namespace.function( of user-defined functions
+		if c == '.' && p.pos+1 < len(p.s) && isIdentStart(p.s[p.pos+1]) && p.pos > start {
+			rest := p.s[p.pos+1:]
+			j := 0
+			for j < len(rest) && (rest[j] == '_' || unicode.IsLetter(rune(rest[j])) || unicode.IsDigit(rune(rest[j]))) {
+				j++
+			}
+			if j < len(rest) && rest[j] == '(' && strings.IndexByte(p.s[start:p.pos], '.') < 0 && !knownFunction(p.s[start:p.pos]) {
+				p.pos += 1 + j
+				continue
+			}
+		}
+		break
+	}
+	return p.s[start:p.pos]
+}
+
+func (p *parser) str() (string, error) {
+	p.pos++ // opening quote
+	var b strings.Builder
+	for p.pos < len(p.s) {
+		c := p.s[p.pos]
+		p.pos++
+		if c == '\'' {
+			if p.pos < len(p.s) && p.s[p.pos] == '\'' {
+				b.WriteByte('\'')
+				p.pos++
+				continue
+			}
+			return b.String(), nil
+		}
+		b.WriteByte(c)
+	}
+	return "", fmt.Errorf("unterminated string")
+}
+
+// scope is what expressions see: parameters, variables, copy indexes.
+type scope struct {
+	params map[string]func() any // lower-case name → value or unknown
+	vars   map[string]func() any
+	copies map[string]int // loop name (lower case) → index; "" the innermost
+	// symbols are languageVersion 2.0 symbolic resource names → resource
+	// ids, for reference('name').
+	symbols map[string]string
+}
+
+func (sc *scope) withCopy(name string, i int) *scope {
+	n := *sc
+	n.copies = map[string]int{}
+	for k, v := range sc.copies {
+		n.copies[k] = v
+	}
+	n.copies[strings.ToLower(name)] = i
+	n.copies[""] = i
+	return &n
+}
+
+// evalString evaluates a template string: an expression or a literal.
+func (sc *scope) evalString(s string) any {
+	if !isExpression(s) {
+		return literalString(s)
+	}
+	e, err := parseExpr(s[1 : len(s)-1])
+	if err != nil {
+		return unknown{fmt.Sprintf("expression %s does not parse: %v", truncate(s, 80), err)}
+	}
+	return sc.eval(e, 0)
+}
+
+const maxEvalDepth = 64
+
+func (sc *scope) eval(e expr, depth int) any {
+	if depth > maxEvalDepth {
+		return unknown{"expression nested too deeply"}
+	}
+	switch x := e.(type) {
+	case lit:
+		return x.v
+	case member:
+		return access(sc.eval(x.x, depth+1), x.name)
+	case indexExpr:
+		i := sc.eval(x.i, depth+1)
+		if u, ok := i.(unknown); ok {
+			return u
+		}
+		switch k := i.(type) {
+		case string:
+			return access(sc.eval(x.x, depth+1), k)
+		case float64:
+			v := sc.eval(x.x, depth+1)
+			switch a := v.(type) {
+			case []any:
+				if int(k) >= 0 && int(k) < len(a) {
+					return a[int(k)]
+				}
+				return unknown{fmt.Sprintf("index %d out of range", int(k))}
+			case unknown, ref:
+				return accessRef(v, strconv.Itoa(int(k)))
+			}
+		}
+		return unknown{"cannot index this value"}
+	case call:
+		return sc.call(x, depth+1)
+	}
+	return unknown{"unsupported expression"}
+}
+
+func access(v any, name string) any {
+	switch o := v.(type) {
+	case map[string]any:
+		if val, ok := o[name]; ok {
+			return val
+		}
+		for k, val := range o {
+			if strings.EqualFold(k, name) {
+				return val
+			}
+		}
+		return unknown{fmt.Sprintf("property %q does not exist", name)}
+	case unknown, ref:
+		return accessRef(v, name)
+	}
+	return unknown{fmt.Sprintf("cannot read property %q of a %s", name, describe(v))}
+}
+
+func accessRef(v any, name string) any {
+	if r, ok := v.(ref); ok {
+		return ref{r.target, append(r.path[:len(r.path):len(r.path)], name)}
+	}
+	return v
+}
+
+// knownFunction reports whether name is a built-in template function.
+func knownFunction(name string) bool {
+	_, ok := builtins[strings.ToLower(name)]
+	return ok
+}
+
+var builtins = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`parameters variables concat format string int bool json tolower toupper trim
+		replace split length empty contains first last union createarray array createobject coalesce if equals not and or
+		greater greaterorequals less lessorequals uniquestring guid resourceid subscriptionresourceid tenantresourceid
+		extensionresourceid managementgroupresourceid subscription resourcegroup tenant deployment environment reference
+		copyindex tryget items startswith endswith indexof lastindexof substring take skip range min max add sub mul div mod
+		true false null base64 utcnow newguid list listkeys listsecrets pickzones objectkeys join shallowmerge filter map
+		reduce sort lambda lambdavariables toobject flatten`) {
+		builtins[n] = true
+	}
+}
+
+func (sc *scope) call(c call, depth int) any {
+	// Lazily evaluated functions first.
+	switch c.name {
+	case "true", "false", "null":
+		if len(c.args) == 0 {
+			return map[string]any{"true": true, "false": false, "null": nil}[c.name]
+		}
+	case "if":
+		if len(c.args) != 3 {
+			return unknown{"if() takes 3 arguments"}
+		}
+		switch cond := sc.eval(c.args[0], depth).(type) {
+		case bool:
+			if cond {
+				return sc.eval(c.args[1], depth)
+			}
+			return sc.eval(c.args[2], depth)
+		case unknown:
+			return unknown{"if() on a condition unknown before deployment: " + cond.reason}
+		}
+		return unknown{"if() condition is not a boolean"}
+	case "coalesce":
+		for _, a := range c.args {
+			v := sc.eval(a, depth)
+			if _, u := v.(unknown); u {
+				return v
+			}
+			if v != nil {
+				return v
+			}
+		}
+		return nil
+	}
+	args := make([]any, len(c.args))
+	for i, a := range c.args {
+		args[i] = sc.eval(a, depth)
+	}
+	str := func(i int) (string, bool) {
+		if i >= len(args) {
+			return "", false
+		}
+		s, ok := args[i].(string)
+		return s, ok
+	}
+	// Functions that take unknowns as they are.
+	switch c.name {
+	case "reference":
+		target, _ := str(0)
+		if id, ok := sc.symbols[strings.ToLower(target)]; ok {
+			target = id
+		}
+		return ref{target: target}
+	case "tryget":
+		if len(args) < 2 {
+			return unknown{"tryGet() needs an object and a key"}
+		}
+		v := args[0]
+		for _, k := range args[1:] {
+			if v == nil {
+				return nil
+			}
+			if m, ok := v.(map[string]any); ok {
+				ks, _ := k.(string)
+				found := false
+				for mk, mv := range m {
+					if strings.EqualFold(mk, ks) {
+						v, found = mv, true
+						break
+					}
+				}
+				if !found {
+					return nil
+				}
+				continue
+			}
+			return accessRef(v, fmt.Sprint(k))
+		}
+		return v
+	}
+	for _, a := range args {
+		switch a.(type) {
+		case unknown, ref:
+			if r, ok := a.(ref); ok {
+				return unknown{"depends on reference(" + r.target + "), known only after deployment"}
+			}
+			return a
+		}
+	}
+	switch c.name {
+	case "parameters":
+		name, _ := str(0)
+		v, ok := sc.params[strings.ToLower(name)]
+		if !ok {
+			return unknown{fmt.Sprintf("parameter %q is not declared", name)}
+		}
+		return v()
+	case "variables":
+		name, _ := str(0)
+		f, ok := sc.vars[strings.ToLower(name)]
+		if !ok {
+			return unknown{fmt.Sprintf("variable %q is not defined", name)}
+		}
+		return f()
+	case "copyindex":
+		loop, offset := "", 0.0
+		for _, a := range args {
+			switch v := a.(type) {
+			case string:
+				loop = v
+			case float64:
+				offset = v
+			}
+		}
+		i, ok := sc.copies[strings.ToLower(loop)]
+		if !ok {
+			return unknown{"copyIndex() outside a copy loop"}
+		}
+		return float64(i) + offset
+	case "concat":
+		if len(args) > 0 {
+			if _, isArr := args[0].([]any); isArr {
+				var out []any
+				for _, a := range args {
+					arr, ok := a.([]any)
+					if !ok {
+						return unknown{"concat() mixes arrays and other values"}
+					}
+					out = append(out, arr...)
+				}
+				return out
+			}
+		}
+		var b strings.Builder
+		for _, a := range args {
+			b.WriteString(toString(a))
+		}
+		return b.String()
+	case "format":
+		f, ok := str(0)
+		if !ok {
+			return unknown{"format() needs a format string"}
+		}
+		return netFormat(f, args[1:])
+	case "string":
+		if len(args) == 1 {
+			return toString(args[0])
+		}
+	case "int":
+		if len(args) == 1 {
+			switch v := args[0].(type) {
+			case float64:
+				return math.Trunc(v)
+			case string:
+				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+					return float64(n)
+				}
+			}
+		}
+	case "bool":
+		if len(args) == 1 {
+			switch v := args[0].(type) {
+			case bool:
+				return v
+			case string:
+				if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
+					return b
+				}
+			case float64:
+				return v != 0
+			}
+		}
+	case "json":
+		if s, ok := str(0); ok && len(args) == 1 {
+			var v any
+			if err := json.Unmarshal([]byte(s), &v); err == nil {
+				return v
+			}
+		}
+	case "tolower":
+		if s, ok := str(0); ok {
+			return strings.ToLower(s)
+		}
+	case "toupper":
+		if s, ok := str(0); ok {
+			return strings.ToUpper(s)
+		}
+	case "trim":
+		if s, ok := str(0); ok {
+			return strings.TrimSpace(s)
+		}
+	case "replace":
+		s, ok1 := str(0)
+		o, ok2 := str(1)
+		n, ok3 := str(2)
+		if ok1 && ok2 && ok3 {
+			return strings.ReplaceAll(s, o, n)
+		}
+	case "split":
+		s, ok1 := str(0)
+		if ok1 && len(args) == 2 {
+			var seps []string
+			switch d := args[1].(type) {
+			case string:
+				seps = []string{d}
+			case []any:
+				for _, x := range d {
+					if xs, ok := x.(string); ok {
+						seps = append(seps, xs)
+					}
+				}
+			}
+			parts := []string{s}
+			for _, sep := range seps {
+				var next []string
+				for _, p := range parts {
+					next = append(next, strings.Split(p, sep)...)
+				}
+				parts = next
+			}
+			out := make([]any, len(parts))
+			for i, p := range parts {
+				out[i] = p
+			}
+			return out
+		}
+	case "startswith", "endswith":
+		s, ok1 := str(0)
+		t, ok2 := str(1)
+		if ok1 && ok2 {
+			if c.name == "startswith" {
+				return strings.HasPrefix(strings.ToLower(s), strings.ToLower(t))
+			}
+			return strings.HasSuffix(strings.ToLower(s), strings.ToLower(t))
+		}
+	case "length":
+		if len(args) == 1 {
+			switch v := args[0].(type) {
+			case string:
+				return float64(len([]rune(v)))
+			case []any:
+				return float64(len(v))
+			case map[string]any:
+				return float64(len(v))
+			}
+		}
+	case "empty":
+		if len(args) == 1 {
+			switch v := args[0].(type) {
+			case nil:
+				return true
+			case string:
+				return v == ""
+			case []any:
+				return len(v) == 0
+			case map[string]any:
+				return len(v) == 0
+			}
+		}
+	case "contains":
+		if len(args) == 2 {
+			switch v := args[0].(type) {
+			case string:
+				if s, ok := args[1].(string); ok {
+					return strings.Contains(v, s)
+				}
+			case []any:
+				for _, x := range v {
+					if equal(x, args[1]) {
+						return true
+					}
+				}
+				return false
+			case map[string]any:
+				if s, ok := args[1].(string); ok {
+					for k := range v {
+						if strings.EqualFold(k, s) {
+							return true
+						}
+					}
+					return false
+				}
+			}
+		}
+	case "first", "last":
+		if len(args) == 1 {
+			switch v := args[0].(type) {
+			case string:
+				if v == "" {
+					return ""
+				}
+				r := []rune(v)
+				if c.name == "first" {
+					return string(r[0])
+				}
+				return string(r[len(r)-1])
+			case []any:
+				if len(v) == 0 {
+					return nil
+				}
+				if c.name == "first" {
+					return v[0]
+				}
+				return v[len(v)-1]
+			}
+		}
+	case "union", "shallowmerge":
+		if c.name == "shallowmerge" && len(args) == 1 {
+			arr, _ := args[0].([]any)
+			args = arr
+		}
+		if len(args) > 0 {
+			if _, isObj := args[0].(map[string]any); isObj {
+				out := map[string]any{}
+				for _, a := range args {
+					m, ok := a.(map[string]any)
+					if !ok {
+						return unknown{"union() mixes objects and other values"}
+					}
+					for k, v := range m {
+						out[k] = v
+					}
+				}
+				return out
+			}
+			var out []any
+			seen := map[string]bool{}
+			for _, a := range args {
+				arr, ok := a.([]any)
+				if !ok {
+					return unknown{"union() mixes arrays and other values"}
+				}
+				for _, x := range arr {
+					k := toString(x)
+					if _, isStr := x.(string); !isStr {
+						k = "\x00" + k
+					}
+					if !seen[k] {
+						seen[k] = true
+						out = append(out, x)
+					}
+				}
+			}
+			return out
+		}
+	case "createarray", "array":
+		if c.name == "array" && len(args) == 1 {
+			if a, ok := args[0].([]any); ok {
+				return a
+			}
+		}
+		out := make([]any, len(args))
+		copy(out, args)
+		return out
+	case "createobject":
+		if len(args)%2 == 0 {
+			out := map[string]any{}
+			for i := 0; i < len(args); i += 2 {
+				k, ok := args[i].(string)
+				if !ok {
+					return unknown{"createObject() key is not a string"}
+				}
+				out[k] = args[i+1]
+			}
+			return out
+		}
+	case "equals":
+		if len(args) == 2 {
+			return equal(args[0], args[1])
+		}
+	case "not":
+		if b, ok := args[0].(bool); ok && len(args) == 1 {
+			return !b
+		}
+	case "and", "or":
+		acc := c.name == "and"
+		for _, a := range args {
+			b, ok := a.(bool)
+			if !ok {
+				return unknown{c.name + "() of a value that is not a boolean"}
+			}
+			if c.name == "and" {
+				acc = acc && b
+			} else {
+				acc = acc || b
+			}
+		}
+		return acc
+	case "greater", "greaterorequals", "less", "lessorequals":
+		if len(args) == 2 {
+			a, ok1 := args[0].(float64)
+			b, ok2 := args[1].(float64)
+			if ok1 && ok2 {
+				switch c.name {
+				case "greater":
+					return a > b
+				case "greaterorequals":
+					return a >= b
+				case "less":
+					return a < b
+				default:
+					return a <= b
+				}
+			}
+		}
+	case "add", "sub", "mul", "div", "mod", "min", "max":
+		nums := make([]float64, 0, len(args))
+		for _, a := range args {
+			if arr, ok := a.([]any); ok && (c.name == "min" || c.name == "max") {
+				for _, x := range arr {
+					if f, ok := x.(float64); ok {
+						nums = append(nums, f)
+					}
+				}
+				continue
+			}
+			f, ok := a.(float64)
+			if !ok {
+				return unknown{c.name + "() of a value that is not a number"}
+			}
+			nums = append(nums, f)
+		}
+		if len(nums) == 0 {
+			break
+		}
+		r := nums[0]
+		for _, n := range nums[1:] {
+			switch c.name {
+			case "add":
+				r += n
+			case "sub":
+				r -= n
+			case "mul":
+				r *= n
+			case "div":
+				if n == 0 {
+					return unknown{"division by zero"}
+				}
+				r = math.Trunc(r / n)
+			case "mod":
+				if n == 0 {
+					return unknown{"division by zero"}
+				}
+				r = math.Mod(r, n)
+			case "min":
+				r = math.Min(r, n)
+			case "max":
+				r = math.Max(r, n)
+			}
+		}
+		return r
+	case "range":
+		if len(args) == 2 {
+			s, ok1 := args[0].(float64)
+			n, ok2 := args[1].(float64)
+			if ok1 && ok2 && n >= 0 && n <= 10000 {
+				out := make([]any, int(n))
+				for i := range out {
+					out[i] = s + float64(i)
+				}
+				return out
+			}
+		}
+	case "take", "skip":
+		if len(args) == 2 {
+			n, ok := args[1].(float64)
+			if a, isArr := args[0].([]any); isArr && ok {
+				k := max(0, min(int(n), len(a)))
+				if c.name == "take" {
+					return a[:k]
+				}
+				return a[k:]
+			}
+		}
+	case "items":
+		if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			keys := sortedKeys(m)
+			out := make([]any, len(keys))
+			for i, k := range keys {
+				out[i] = map[string]any{"key": k, "value": m[k]}
+			}
+			return out
+		}
+	case "objectkeys":
+		if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			keys := sortedKeys(m)
+			out := make([]any, len(keys))
+			for i, k := range keys {
+				out[i] = k
+			}
+			return out
+		}
+	case "join":
+		if a, ok := args[0].([]any); ok && len(args) == 2 {
+			sep, _ := args[1].(string)
+			parts := make([]string, len(a))
+			for i, x := range a {
+				parts[i] = toString(x)
+			}
+			return strings.Join(parts, sep)
+		}
+	case "uniquestring", "guid":
+		// Deterministic hashes of deployment-scoped values: a known,
+		// non-empty string that stands for the real one.
+		parts := make([]string, len(args))
+		for i, a := range args {
+			parts[i] = toString(a)
+		}
+		return "{" + c.name + "(" + strings.Join(parts, ",") + ")}"
+	case "subscription":
+		return map[string]any{"id": "/subscriptions/{subscriptionId}", "subscriptionId": "{subscriptionId}", "tenantId": "{tenantId}", "displayName": "{subscriptionName}"}
+	case "resourcegroup":
+		return map[string]any{"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}", "name": "{resourceGroupName}",
+			"location": "{resourceGroupLocation}", "type": "Microsoft.Resources/resourceGroups", "properties": map[string]any{}}
+	case "tenant":
+		return map[string]any{"tenantId": "{tenantId}", "countryCode": "{countryCode}", "displayName": "{tenantName}"}
+	case "deployment":
+		return map[string]any{"name": "{deploymentName}", "properties": map[string]any{}}
+	case "resourceid", "subscriptionresourceid", "tenantresourceid", "extensionresourceid":
+		return resourceID(c.name, args)
+	}
+	return unknown{fmt.Sprintf("%s() is not evaluated before deployment", c.name)}
+}
+
+// resourceID builds the id resourceId() and its relatives return, with
+// placeholders for the deployment's subscription and resource group.
+func resourceID(fn string, args []any) any {
+	ss := make([]string, len(args))
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			return unknown{fn + "() of a value that is not a string"}
+		}
+		ss[i] = s
+	}
+	prefix := ""
+	switch fn {
+	case "extensionresourceid":
+		if len(ss) < 3 {
+			return unknown{"extensionResourceId() needs a scope, a type and a name"}
+		}
+		prefix, ss = strings.TrimSuffix(ss[0], "/"), ss[1:]
+	case "tenantresourceid":
+	case "subscriptionresourceid":
+		prefix = "/subscriptions/{subscriptionId}"
+		if len(ss) > 0 && !strings.Contains(ss[0], "/") {
+			prefix, ss = "/subscriptions/"+ss[0], ss[1:]
+		}
+	default:
+		sub, rg := "{subscriptionId}", "{resourceGroupName}"
+		typeAt := -1
+		for i, s := range ss {
+			if strings.Contains(s, "/") && strings.Contains(s, ".") {
+				typeAt = i
+				break
+			}
+		}
+		switch typeAt {
+		case 1:
+			rg = ss[0]
+		case 2:
+			sub, rg = ss[0], ss[1]
+		}
+		if typeAt < 0 {
+			return unknown{"resourceId() without a resource type"}
+		}
+		prefix, ss = "/subscriptions/"+sub+"/resourceGroups/"+rg, ss[typeAt:]
+	}
+	if len(ss) < 2 {
+		return unknown{fn + "() needs a type and a name"}
+	}
+	typeSegs := strings.Split(ss[0], "/")
+	names := ss[1:]
+	if len(typeSegs)-1 != len(names) {
+		return unknown{fmt.Sprintf("%s(): type %s needs %d names", fn, ss[0], len(typeSegs)-1)}
+	}
+	var b strings.Builder
+	b.WriteString(prefix + "/providers/" + typeSegs[0])
+	for i, t := range typeSegs[1:] {
+		b.WriteString("/" + t + "/" + names[i])
+	}
+	return b.String()
+}
+
+// netFormat implements the .NET composite format of format(): {0}, {1}; a
+// format specifier after ':' is ignored.
+func netFormat(f string, args []any) any {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case c == '{' && i+1 < len(f) && f[i+1] == '{':
+			b.WriteByte('{')
+			i++
+		case c == '}' && i+1 < len(f) && f[i+1] == '}':
+			b.WriteByte('}')
+			i++
+		case c == '{':
+			end := strings.IndexByte(f[i:], '}')
+			if end < 0 {
+				return unknown{"format(): unclosed {"}
+			}
+			spec := f[i+1 : i+end]
+			if j := strings.IndexAny(spec, ":,"); j >= 0 {
+				spec = spec[:j]
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(spec))
+			if err != nil || n < 0 || n >= len(args) {
+				return unknown{"format(): bad placeholder {" + spec + "}"}
+			}
+			b.WriteString(toString(args[n]))
+			i += end
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// toString is string() as ARM does it: booleans as True/False, objects
+// and arrays as JSON.
+func toString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func equal(a, b any) bool {
+	ab, _ := json.Marshal(a)
+	bb, _ := json.Marshal(b)
+	return string(ab) == string(bb)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

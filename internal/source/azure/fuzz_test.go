@@ -1,0 +1,27 @@
+package azure
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary documents to the loader: whatever the input,
+// it reports errors and skips, never panics or loops.
+func FuzzLoad(f *testing.F) {
+	// Small seeds: the fuzzer mutates them far faster than whole examples.
+	f.Add(`{"type": "Microsoft.ContainerService/ManagedClusters", "name": "c", "enableRbac": true, "agentPoolProfiles": [{"name": "p", "osSku": "Ubuntu"}], "addonProfiles": {"omsagent": {"enabled": true, "config": {"useAADAuth": "true"}}}}`)
+	f.Add(`{"type": "Microsoft.ContainerRegistry/registries", "name": "r", "properties": {"adminUserEnabled": true, "privateEndpointConnections": [{"privateLinkServiceConnectionState": {"status": "Approved"}}]}}`)
+	f.Add(`{"$schema": "deploymentTemplate", "parameters": {"n": {"type": "int", "defaultValue": 2}}, "resources": [{"type": "Microsoft.ContainerService/managedClusters", "name": "[concat('a', string(parameters('n')))]", "properties": {"copy": [{"name": "agentPoolProfiles", "count": "[parameters('n')]", "input": {"name": "[format('p{0}', copyIndex('agentPoolProfiles'))]"}}]}}]}`)
+	f.Add(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "azurerm_kubernetes_cluster.x", "mode": "managed", "type": "azurerm_kubernetes_cluster", "values": {"default_node_pool": [{}]}}]}}}`)
+	f.Add(`{"$schema": "deploymentTemplate", "resources": [{"type": "[concat(", "name": "[[x"}]}`)
+	f.Add(`[{"type": "Microsoft.ContainerService/managedClusters", "properties": {"agentPoolProfiles": [null, 1]}}]`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		res, err := Load(t.Context(), []string{"-"}, Options{Stdin: strings.NewReader(doc), MaxFileSize: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Objects {
+			o.Locate("properties.agentPoolProfiles[0].enableFIPS")
+		}
+	})
+}

@@ -1,0 +1,400 @@
+package azure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+)
+
+// LiveOptions say which clusters to read from Azure and how.
+type LiveOptions struct {
+	// Subscription is required; ResourceGroup and Name narrow the scan to
+	// a resource group or one cluster.
+	Subscription, ResourceGroup, Name string
+	// Credential authenticates; the CLI uses azidentity's
+	// DefaultAzureCredential.
+	Credential azcore.TokenCredential
+	// ClientOptions are passed to every SDK client (tests set the SDK's
+	// fake server transports here).
+	ClientOptions *arm.ClientOptions
+}
+
+// Target names what a live scan reads, for the report.
+func (o LiveOptions) Target() string {
+	t := "/subscriptions/" + o.Subscription
+	if o.ResourceGroup != "" {
+		t += "/resourceGroups/" + o.ResourceGroup
+	}
+	if o.Name != "" {
+		t += "/providers/Microsoft.ContainerService/managedClusters/" + o.Name
+	}
+	return t
+}
+
+// Live reads clusters, and the container registries of the same scope,
+// from Azure through the SDK: each cluster with its diagnostic settings,
+// maintenance configurations and the Kubernetes versions its region
+// offers; each registry with its diagnostic settings, tokens, webhooks,
+// cache rules and replications.
+//
+// Registries: attaching a registry to a cluster is a role assignment of
+// the kubelet identity, which a live scan does not read (that would need
+// the authorization API); the registries of the scanned subscription or
+// resource group stand in for the attached ones.
+//
+// Failing to list clusters is an error. A related read that fails (no
+// permission on diagnostic settings, say) leaves the checks that need it
+// not assessed, with the reason, and does not stop the scan.
+func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
+	if opt.Subscription == "" {
+		return nil, errors.New("live scan: --subscription is required")
+	}
+	if opt.Credential == nil {
+		return nil, errors.New("live scan: no Azure credential")
+	}
+	cs, err := armcontainerservice.NewClientFactory(opt.Subscription, opt.Credential, opt.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	cr, err := armcontainerregistry.NewClientFactory(opt.Subscription, opt.Credential, opt.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	mon, err := armmonitor.NewDiagnosticSettingsClient(opt.Credential, opt.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	l := &live{ctx: ctx, opt: opt, clusters: cs.NewManagedClustersClient(), maint: cs.NewMaintenanceConfigurationsClient(),
+		registries: cr.NewRegistriesClient(), tokens: cr.NewTokensClient(), webhooks: cr.NewWebhooksClient(),
+		cache: cr.NewCacheRulesClient(), replications: cr.NewReplicationsClient(), diags: mon,
+		b: newBuilder(), res: &Result{Offered: map[string]map[string]aks.Offered{}}}
+	mcs, err := l.listClusters()
+	if err != nil {
+		return nil, fmt.Errorf("listing AKS clusters in %s: %w", opt.Target(), err)
+	}
+	for _, mc := range mcs {
+		l.cluster(mc)
+	}
+	regs, err := l.listRegistries()
+	if err != nil {
+		l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("listing container registries in %s: %s; registry checks did not run", scopeOf(opt), short(err)))
+	}
+	for _, r := range regs {
+		l.registry(r)
+	}
+	l.b.build(l.res)
+	return l.res, nil
+}
+
+type live struct {
+	ctx          context.Context
+	opt          LiveOptions
+	clusters     *armcontainerservice.ManagedClustersClient
+	maint        *armcontainerservice.MaintenanceConfigurationsClient
+	registries   *armcontainerregistry.RegistriesClient
+	tokens       *armcontainerregistry.TokensClient
+	webhooks     *armcontainerregistry.WebhooksClient
+	cache        *armcontainerregistry.CacheRulesClient
+	replications *armcontainerregistry.ReplicationsClient
+	diags        *armmonitor.DiagnosticSettingsClient
+	b            *builder
+	res          *Result
+}
+
+func scopeOf(o LiveOptions) string {
+	if o.ResourceGroup != "" {
+		return "/subscriptions/" + o.Subscription + "/resourceGroups/" + o.ResourceGroup
+	}
+	return "/subscriptions/" + o.Subscription
+}
+
+func (l *live) listClusters() ([]*armcontainerservice.ManagedCluster, error) {
+	if l.opt.Name != "" {
+		resp, err := l.clusters.Get(l.ctx, l.opt.ResourceGroup, l.opt.Name, nil)
+		if err != nil {
+			return nil, err
+		}
+		return []*armcontainerservice.ManagedCluster{&resp.ManagedCluster}, nil
+	}
+	var out []*armcontainerservice.ManagedCluster
+	if l.opt.ResourceGroup != "" {
+		p := l.clusters.NewListByResourceGroupPager(l.opt.ResourceGroup, nil)
+		for p.More() {
+			page, err := p.NextPage(l.ctx)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, page.Value...)
+		}
+		return out, nil
+	}
+	p := l.clusters.NewListPager(nil)
+	for p.More() {
+		page, err := p.NextPage(l.ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Value...)
+	}
+	return out, nil
+}
+
+func (l *live) listRegistries() ([]*armcontainerregistry.Registry, error) {
+	var out []*armcontainerregistry.Registry
+	if l.opt.ResourceGroup != "" {
+		p := l.registries.NewListByResourceGroupPager(l.opt.ResourceGroup, nil)
+		for p.More() {
+			page, err := p.NextPage(l.ctx)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, page.Value...)
+		}
+		return out, nil
+	}
+	p := l.registries.NewListPager(nil)
+	for p.More() {
+		page, err := p.NextPage(l.ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Value...)
+	}
+	return out, nil
+}
+
+// resourceGroupOf reads the resource group out of an ARM id.
+func resourceGroupOf(id string) string {
+	parts := strings.Split(id, "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], "resourceGroups") {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+// toMap encodes an SDK model with its own MarshalJSON: the ARM shape with
+// REST names.
+func toMap(v any) map[string]any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return map[string]any{}
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil || m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// liveLocator locates a field of a live resource: its ARM id, the agent
+// pool's own id for pool fields.
+func liveLocator(id string) *locator {
+	return &locator{resource: id, pm: posMap{}}
+}
+
+func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
+	if mc == nil || mc.ID == nil {
+		return
+	}
+	id := *mc.ID
+	rg, name := resourceGroupOf(id), aks.Str(mc.Name)
+	l.res.Documents++
+	x := &res{kind: kCluster, id: id, name: name, value: toMap(mc), gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	l.b.add(x)
+
+	var diags []*armmonitor.DiagnosticSettingsResource
+	p := l.diags.NewListPager(id, nil)
+	for p.More() {
+		page, err := p.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
+			diags = nil
+			break
+		}
+		diags = append(diags, page.Value...)
+	}
+	for _, d := range diags {
+		l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
+	}
+	mp := l.maint.NewListByManagedClusterPager(rg, name, nil)
+	for mp.More() {
+		page, err := mp.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapMaintenance, "reading maintenance configurations failed: "+short(err))
+			break
+		}
+		for _, m := range page.Value {
+			if m != nil {
+				l.b.add(&res{kind: kMaintenance, id: aks.Str(m.ID), name: aks.Str(m.Name), parent: id, value: toMap(m), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(m.ID)), origin: originLive, group: "live", label: aks.Str(m.ID)})
+			}
+		}
+	}
+	x.gaps.Add(aks.GapRoleAssignments, "live scans do not read role assignments; scan `az role assignment list --assignee <kubelet identity object id> --all` output")
+
+	loc := strings.ToLower(aks.Str(mc.Location))
+	if _, done := l.res.Offered[loc]; !done && loc != "" {
+		resp, err := l.clusters.ListKubernetesVersions(l.ctx, aks.Str(mc.Location), nil)
+		if err != nil {
+			l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("listing the Kubernetes versions offered in %s failed (%s); versions are judged with the built-in calendar", aks.Str(mc.Location), short(err)))
+			l.res.Offered[loc] = nil
+			return
+		}
+		offered := map[string]aks.Offered{}
+		for _, v := range resp.Values {
+			if v == nil || v.Version == nil {
+				continue
+			}
+			o := aks.Offered{Preview: aks.Bool(v.IsPreview)}
+			if v.Capabilities != nil {
+				for _, p := range v.Capabilities.SupportPlan {
+					if p != nil {
+						o.Plans = append(o.Plans, string(*p))
+					}
+				}
+			}
+			sort.Strings(o.Plans)
+			offered[*v.Version] = o
+		}
+		l.res.Offered[loc] = offered
+	}
+}
+
+func (l *live) registry(r *armcontainerregistry.Registry) {
+	if r == nil || r.ID == nil {
+		return
+	}
+	id := *r.ID
+	rg, name := resourceGroupOf(id), aks.Str(r.Name)
+	l.res.Documents++
+	x := &res{kind: kRegistry, id: id, name: name, value: toMap(r), gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	l.b.add(x)
+	child := func(k rkind, cid, cname string, v any) {
+		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aks.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
+	}
+	dp := l.diags.NewListPager(id, nil)
+	for dp.More() {
+		page, err := dp.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
+			break
+		}
+		for _, d := range page.Value {
+			if d != nil {
+				l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
+			}
+		}
+	}
+	tp := l.tokens.NewListPager(rg, name, nil)
+	for tp.More() {
+		page, err := tp.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapTokens, "reading tokens failed: "+short(err))
+			break
+		}
+		for _, t := range page.Value {
+			if t != nil {
+				child(kToken, aks.Str(t.ID), aks.Str(t.Name), t)
+			}
+		}
+	}
+	wp := l.webhooks.NewListPager(rg, name, nil)
+	for wp.More() {
+		page, err := wp.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapWebhooks, "reading webhooks failed: "+short(err))
+			break
+		}
+		for _, w := range page.Value {
+			if w == nil {
+				continue
+			}
+			v := toMap(w)
+			// The service URI is only in the callback configuration.
+			cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aks.Str(w.Name), nil)
+			if err != nil {
+				x.gaps.Add(aks.GapWebhooks+"["+aks.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
+			} else if cfg.ServiceURI != nil {
+				props, _ := v["properties"].(map[string]any)
+				if props == nil {
+					props = map[string]any{}
+					v["properties"] = props
+				}
+				props["serviceUri"] = *cfg.ServiceURI
+			}
+			l.b.add(&res{kind: kWebhook, id: aks.Str(w.ID), name: aks.Str(w.Name), parent: id, value: v, gaps: aks.Gaps{}, loc: liveLocator(aks.Str(w.ID)), origin: originLive, group: "live", label: aks.Str(w.ID)})
+		}
+	}
+	cp := l.cache.NewListPager(rg, name, nil)
+	for cp.More() {
+		page, err := cp.NextPage(l.ctx)
+		if err != nil {
+			x.gaps.Add(aks.GapCacheRules, "reading cache rules failed: "+short(err))
+			break
+		}
+		for _, c := range page.Value {
+			if c != nil {
+				child(kCacheRule, aks.Str(c.ID), aks.Str(c.Name), c)
+			}
+		}
+	}
+	if r.SKU != nil && r.SKU.Name != nil && *r.SKU.Name == armcontainerregistry.SKUNamePremium {
+		rp := l.replications.NewListPager(rg, name, nil)
+		for rp.More() {
+			page, err := rp.NextPage(l.ctx)
+			if err != nil {
+				l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("%s: reading replications failed: %s", id, short(err)))
+				break
+			}
+			for _, rep := range page.Value {
+				if rep != nil {
+					child(kReplication, aks.Str(rep.ID), aks.Str(rep.Name), rep)
+				}
+			}
+		}
+	}
+}
+
+// short is an SDK error's first line: the status and error code, not
+// the whole response dump.
+func short(err error) string {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		if re.ErrorCode != "" {
+			return fmt.Sprintf("%d %s", re.StatusCode, re.ErrorCode)
+		}
+		return fmt.Sprintf("HTTP %d", re.StatusCode)
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// liveLocate gives live findings the ARM id of what they are about: the
+// cluster, or the agent pool for its fields.
+func liveLocate(c *aks.Cluster, id string) func(string) finding.Location {
+	return func(p string) finding.Location {
+		for _, pool := range c.Pools {
+			prefix := pool.Path.String()
+			if p == prefix || strings.HasPrefix(p, prefix+".") {
+				return finding.Location{Resource: id + "/agentPools/" + pool.Name}
+			}
+		}
+		return finding.Location{Resource: id}
+	}
+}

@@ -1,0 +1,110 @@
+package azure
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
+)
+
+const (
+	liveSub     = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"
+	liveCluster = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerService/managedClusters/aks-billing-prod"
+	liveACR     = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerRegistry/registries/acrbillingprod"
+)
+
+func fakeSubscription(t *testing.T) *azuretest.Subscription {
+	mc := azuretest.Decode[armcontainerservice.ManagedCluster](t, "testdata/live/aks.json")
+	acr := azuretest.Decode[armcontainerregistry.Registry](t, "testdata/live/acr.json")
+	law := "/subscriptions/" + liveSub + "/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-billing"
+	window := func(name string) *armcontainerservice.MaintenanceConfiguration {
+		return &armcontainerservice.MaintenanceConfiguration{ID: to.Ptr(liveCluster + "/maintenanceConfigurations/" + name), Name: to.Ptr(name)}
+	}
+	version := func(v string, plans ...armcontainerservice.KubernetesSupportPlan) *armcontainerservice.KubernetesVersion {
+		kv := &armcontainerservice.KubernetesVersion{Version: to.Ptr(v), Capabilities: &armcontainerservice.KubernetesVersionCapabilities{}}
+		for _, p := range plans {
+			kv.Capabilities.SupportPlan = append(kv.Capabilities.SupportPlan, to.Ptr(p))
+		}
+		return kv
+	}
+	official, lts := armcontainerservice.KubernetesSupportPlanKubernetesOfficial, armcontainerservice.KubernetesSupportPlanAKSLongTermSupport
+	return &azuretest.Subscription{
+		Clusters:   []*armcontainerservice.ManagedCluster{mc},
+		Registries: []*armcontainerregistry.Registry{acr},
+		Diagnostics: map[string][]*armmonitor.DiagnosticSettingsResource{
+			strings.ToLower(liveCluster): {{
+				ID:   to.Ptr(liveCluster + "/providers/microsoft.insights/diagnosticSettings/audit"),
+				Name: to.Ptr("audit"),
+				Properties: &armmonitor.DiagnosticSettings{WorkspaceID: to.Ptr(law), Logs: []*armmonitor.LogSettings{
+					{Category: to.Ptr("kube-audit-admin"), Enabled: to.Ptr(true)},
+				}},
+			}},
+		},
+		Maintenance: map[string][]*armcontainerservice.MaintenanceConfiguration{"aks-billing-prod": {window("aksManagedAutoUpgradeSchedule")}},
+		Versions:    []*armcontainerservice.KubernetesVersion{version("1.34", official, lts), version("1.35", official, lts), version("1.36", official, lts), version("1.32", lts), version("1.33", lts)},
+		Tokens:      map[string][]*armcontainerregistry.Token{"acrbillingprod": {{ID: to.Ptr(liveACR + "/tokens/ci"), Name: to.Ptr("ci"), Properties: &armcontainerregistry.TokenProperties{Status: to.Ptr(armcontainerregistry.TokenStatusEnabled)}}}},
+		Webhooks:    map[string][]*armcontainerregistry.Webhook{"acrbillingprod": {{ID: to.Ptr(liveACR + "/webhooks/deploy"), Name: to.Ptr("deploy"), Properties: &armcontainerregistry.WebhookProperties{Status: to.Ptr(armcontainerregistry.WebhookStatusEnabled)}}}},
+		WebhookURI:  map[string]string{"deploy": "http://deploy.billing.internal/hook?token=s3cr3t"},
+	}
+}
+
+func TestLive(t *testing.T) {
+	sub := fakeSubscription(t)
+	res, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 || len(res.Warnings) > 0 {
+		t.Fatalf("errors %v warnings %v", res.Errors, res.Warnings)
+	}
+	c := clusters(res)[0]
+	if c.ID != liveCluster || len(c.Pools) != 2 || len(c.Diagnostics) != 1 || strings.Join(c.MaintenanceConfigurations, ",") != "aksManagedAutoUpgradeSchedule" {
+		t.Errorf("cluster: id %s pools %d diagnostics %d maintenance %v", c.ID, len(c.Pools), len(c.Diagnostics), c.MaintenanceConfigurations)
+	}
+	if c.Gaps[aks.GapRoleAssignments] == "" || c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
+		t.Errorf("live gaps: %v", c.Gaps)
+	}
+	offered := res.Offered["northeurope"]
+	if len(offered) != 5 || len(offered["1.33"].Plans) != 1 {
+		t.Errorf("offered versions: %+v", offered)
+	}
+	// Live findings point at the ARM id: the pool's own for pool fields.
+	o := object(t, res, aks.KindCluster)
+	if loc := o.Locate("properties.agentPoolProfiles[1].osSKU"); loc.Resource != liveCluster+"/agentPools/win19" || loc.File != "" {
+		t.Errorf("pool location: %+v", loc)
+	}
+	if loc := o.Locate("properties.disableLocalAccounts"); loc.Resource != liveCluster {
+		t.Errorf("cluster location: %+v", loc)
+	}
+	g := registries(res)[0]
+	if g.ID != liveACR || len(g.Tokens) != 1 || len(g.Webhooks) != 1 || g.Webhooks[0].ServiceURI == "" || g.Diagnostics == nil || len(g.Diagnostics) != 0 {
+		t.Errorf("registry: %+v", g)
+	}
+}
+
+func TestLiveOneClusterAndDeniedReads(t *testing.T) {
+	sub := fakeSubscription(t)
+	sub.DenyDiagnostics = true
+	res, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "aks-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := clusters(res)[0]
+	if r := c.Gaps[aks.GapDiagnostics]; !strings.Contains(r, "403") {
+		t.Errorf("a denied read is a gap with its reason: %q", r)
+	}
+	// Listing the whole subscription pages through every cluster.
+	if res, err = Live(t.Context(), LiveOptions{Subscription: liveSub, Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err != nil || len(clusters(res)) != 1 {
+		t.Errorf("subscription scan: %v, %d clusters", err, len(clusters(res)))
+	}
+	// A cluster that does not exist is an error, not an empty pass.
+	if _, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "nope", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("missing cluster: %v", err)
+	}
+}

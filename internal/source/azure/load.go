@@ -1,0 +1,374 @@
+package azure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+)
+
+// Options control what Load reads.
+type Options struct {
+	// MaxFileSize is the largest file read, in bytes.
+	MaxFileSize int64
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Parameters are ARM deployment parameter files applied to every
+	// template, later files winning (as with az deployment --parameters).
+	Parameters []string
+	// Exclude holds glob patterns (** for any depth) matched against each
+	// path found in a directory and its base name.
+	Exclude []string
+}
+
+// DefaultMaxFileSize bounds one input file; plans of large estates run to
+// tens of megabytes.
+const DefaultMaxFileSize = 256 << 20
+
+// Result is what Load found.
+type Result struct {
+	// Objects are the clusters and registries, each an inventory object
+	// whose Typed is *aks.Cluster or *aks.Registry.
+	Objects   []*inventory.Object
+	Files     int
+	Documents int
+	Skipped   []Skipped
+	Errors    []*Error
+	// Warnings are things to know about the input that do not stop it
+	// being checked (an agent pool whose cluster is not in the input).
+	Warnings []string
+	// Offered are the Kubernetes minor versions each region offers, by
+	// lower-case location; live scans only.
+	Offered map[string]map[string]aks.Offered
+}
+
+// Skipped is a document that is not an input Bulwark checks.
+type Skipped struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+// Error is input that could not be read or decoded.
+type Error struct {
+	File string
+	Line int
+	// Resource is the ARM id or API path a live read failed on.
+	Resource string
+	Msg      string
+}
+
+func (e *Error) Error() string {
+	if e.File == "" {
+		return fmt.Sprintf("%s: %s", e.Resource, e.Msg)
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Load reads files and directories (searched recursively for .json; "-"
+// is standard input) and returns the clusters and registries they hold,
+// whatever the format: `az aks show` / `az acr show` output, ARM GET
+// responses and lists of them, ARM deployment templates (Bicep compiled
+// with `az bicep build`), Terraform plan or state JSON, and the related
+// documents that complete them (diagnostic settings, agent pools,
+// maintenance configurations, role assignments).
+func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	for _, pat := range opt.Exclude {
+		if !doublestar.ValidatePattern(filepath.ToSlash(pat)) {
+			return nil, fmt.Errorf("--exclude %q: bad glob pattern", pat)
+		}
+	}
+	res := &Result{}
+	params, err := loadParameters(opt)
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder()
+	for _, f := range collect(paths, opt.Exclude, res) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res.Files++
+		data, err := readInput(f, opt)
+		name := f
+		if f == "-" {
+			name = "<stdin>"
+		}
+		if err != nil {
+			res.Errors = append(res.Errors, &Error{File: name, Msg: err.Error()})
+			continue
+		}
+		loadDocument(name, data, params, b, res)
+	}
+	b.build(res)
+	return res, nil
+}
+
+func readInput(name string, opt Options) ([]byte, error) {
+	if name == "-" {
+		if opt.Stdin == nil {
+			return nil, fmt.Errorf("no standard input")
+		}
+		return readLimited(opt.Stdin, opt.MaxFileSize)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readLimited(f, opt.MaxFileSize)
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d bytes (see --max-file-size)", limit)
+	}
+	return data, nil
+}
+
+// collect expands directories into their JSON files, sorted, skipping
+// hidden directories. Bicep sources are reported: they must be compiled.
+func collect(paths, exclude []string, res *Result) []string {
+	var out []string
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, p)
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			res.Errors = append(res.Errors, &Error{File: p, Msg: errText(err)})
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found, bicep []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				res.Errors = append(res.Errors, &Error{File: path, Msg: errText(err)})
+				return nil
+			}
+			name := d.Name()
+			if path != p && excluded(path, exclude) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && (strings.HasPrefix(name, ".") || name == "node_modules") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(name)) {
+			case ".json":
+				found = append(found, path)
+			case ".bicep":
+				bicep = append(bicep, path)
+			}
+			return nil
+		})
+		if err != nil {
+			res.Errors = append(res.Errors, &Error{File: p, Msg: errText(err)})
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+		// Bicep sources need compiling; beside compiled JSON (main.bicep
+		// and main.json, modules compiled into it) they are not news.
+		for _, b := range bicep {
+			dir := filepath.Dir(b)
+			compiled := slices.ContainsFunc(found, func(f string) bool { return filepath.Dir(f) == dir })
+			if !compiled {
+				res.Skipped = append(res.Skipped, Skipped{File: b, Reason: "Bicep source: compile it to an ARM template (az bicep build --file " + filepath.Base(b) + ") and scan the JSON"})
+			}
+		}
+	}
+	return out
+}
+
+func excluded(p string, patterns []string) bool {
+	slash, base := filepath.ToSlash(filepath.Clean(p)), filepath.Base(p)
+	for _, pat := range patterns {
+		pat = filepath.ToSlash(pat)
+		if ok, _ := doublestar.Match(pat, slash); ok {
+			return true
+		}
+		if ok, _ := doublestar.Match(pat, base); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// errText drops the path from file errors: the report names the file.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// format is what a JSON document is.
+type format int
+
+const (
+	formatUnknown format = iota
+	formatResource
+	formatTemplate
+	formatParameters
+	formatPlan
+)
+
+// detect tells the formats apart by their top-level keys.
+func detect(v any) format {
+	m, ok := v.(map[string]any)
+	if !ok {
+		if _, isList := v.([]any); isList {
+			return formatResource
+		}
+		return formatUnknown
+	}
+	schemaURL, _ := lookupString(m, "$schema")
+	switch {
+	case strings.Contains(strings.ToLower(schemaURL), "deploymentparameters"):
+		return formatParameters
+	case strings.Contains(strings.ToLower(schemaURL), "deploymenttemplate"):
+		return formatTemplate
+	case has(m, "resources") && has(m, "contentVersion"):
+		return formatTemplate
+	case has(m, "format_version") && (has(m, "planned_values") || has(m, "resource_changes") || has(m, "values")):
+		return formatPlan
+	case has(m, "type"), has(m, "value"), has(m, "data"):
+		return formatResource
+	}
+	return formatUnknown
+}
+
+func has(m map[string]any, key string) bool {
+	_, ok := aks.Lookup(m, key)
+	return ok
+}
+
+func lookupString(m map[string]any, keys ...string) (string, bool) {
+	v, ok := aks.Lookup(m, keys...)
+	s, isStr := v.(string)
+	return s, ok && isStr
+}
+
+// loadDocument parses one file and hands it to the reader of its format.
+func loadDocument(file string, data []byte, params map[string]any, b *builder, res *Result) {
+	root, err := parseJSON(data)
+	if err != nil {
+		res.Errors = append(res.Errors, fileErr(file, err))
+		return
+	}
+	pm := posMap{}
+	v, err := toValue(root, nil, pm, 0)
+	if err != nil {
+		res.Errors = append(res.Errors, fileErr(file, err))
+		return
+	}
+	d := &document{file: file, root: root, value: v, pm: pm}
+	switch detect(v) {
+	case formatResource:
+		readResources(d, b, res)
+	case formatTemplate:
+		readTemplate(d, params, b, res)
+	case formatPlan:
+		readPlan(d, b, res)
+	case formatParameters:
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "ARM deployment parameters: pass the file with --parameters"})
+	default:
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
+	}
+}
+
+// document is one parsed input file.
+type document struct {
+	file  string
+	root  *yaml.Node
+	value any
+	pm    posMap
+}
+
+// posOf returns the position of a document path.
+func (d *document) posOf(segs []string) pos {
+	if p, ok := d.pm[segKey(segs)]; ok {
+		return p
+	}
+	return pos{d.root.Line, d.root.Column}
+}
+
+func fileErr(file string, err error) *Error {
+	if le, ok := err.(*lineError); ok {
+		return &Error{File: file, Line: le.line, Msg: le.msg}
+	}
+	return &Error{File: file, Msg: err.Error()}
+}
+
+// loadParameters reads --parameters files: {"parameters": {"x": {"value": ...}}}.
+func loadParameters(opt Options) (map[string]any, error) {
+	if len(opt.Parameters) == 0 {
+		return nil, nil
+	}
+	out := map[string]any{}
+	for _, f := range opt.Parameters {
+		data, err := readInput(f, opt)
+		if err != nil {
+			return nil, fmt.Errorf("--parameters %s: %w", f, err)
+		}
+		root, err := parseJSON(data)
+		if err != nil {
+			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
+		}
+		v, err := toValue(root, nil, nil, 0)
+		if err != nil {
+			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
+		}
+		m, _ := v.(map[string]any)
+		ps, ok := aks.Lookup(m, "parameters")
+		pmap, isMap := ps.(map[string]any)
+		if !ok || !isMap {
+			return nil, fmt.Errorf("--parameters %s: no \"parameters\" object", f)
+		}
+		for name, pv := range pmap {
+			obj, _ := pv.(map[string]any)
+			val, ok := aks.Lookup(obj, "value")
+			if !ok {
+				if _, ref := aks.Lookup(obj, "reference"); ref {
+					// Key Vault references resolve at deployment.
+					out[strings.ToLower(name)] = unknown{"a Key Vault reference in " + f}
+				}
+				continue
+			}
+			out[strings.ToLower(name)] = val
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,80 @@
+package azure
+
+import (
+	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/finding"
+)
+
+// locator turns the ARM-shaped field paths that checks report
+// (properties.agentPoolProfiles[1].enableEncryptionAtHost) into positions
+// in the input the value came from. Each source fills pm with the
+// position of every ARM path it produced: flattened `az` output has no
+// "properties" level, templates take values from parameters and copy
+// loops, plans use Terraform's attribute names; the mapping is made once,
+// when the value is read.
+type locator struct {
+	file string
+	// resource is Location.Resource: the ARM id for live objects, the
+	// Terraform address for plans.
+	resource string
+	// root is where the resource starts, the fallback for paths with no
+	// recorded ancestor.
+	root pos
+	pm   posMap
+	// mounts hand paths below a prefix to another resource's locator:
+	// agentPools[np] → the separate agent pool resource.
+	mounts []mount
+	// attr, when set, names the input's own path of a field (Terraform
+	// attribute paths) for Location.Resource.
+	attr map[string]string
+}
+
+type mount struct {
+	prefix []string // lower case
+	loc    *locator
+}
+
+func newLocator(file string, root pos) *locator {
+	return &locator{file: file, root: root, pm: posMap{}}
+}
+
+// set records the position of an ARM path given as segments.
+func (l *locator) set(segs []string, p pos) {
+	if p.line > 0 {
+		l.pm[segKey(segs)] = p
+	}
+}
+
+func (l *locator) mount(prefix []string, sub *locator) {
+	low := make([]string, len(prefix))
+	for i, s := range prefix {
+		low[i] = strings.ToLower(s)
+	}
+	l.mounts = append(l.mounts, mount{low, sub})
+}
+
+// locate returns the position of the deepest recorded ancestor of path.
+func (l *locator) locate(path string) finding.Location {
+	segs := splitFieldPath(path)
+	for _, m := range l.mounts {
+		if len(segs) >= len(m.prefix) && segKey(segs[:len(m.prefix)]) == strings.Join(m.prefix, "\x1f") {
+			return m.loc.locate(dotted(segs[len(m.prefix):]))
+		}
+	}
+	loc := finding.Location{File: l.file, Resource: l.resource, Line: l.root.line, Column: l.root.col}
+	for i := len(segs); i > 0; i-- {
+		k := segKey(segs[:i])
+		if p, ok := l.pm[k]; ok {
+			loc.Line, loc.Column = p.line, p.col
+			if a, ok := l.attr[k]; ok && l.resource != "" {
+				loc.Resource = l.resource + "." + a
+			}
+			break
+		}
+	}
+	if l.file == "" {
+		loc.Line, loc.Column = 0, 0
+	}
+	return loc
+}

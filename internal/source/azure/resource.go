@@ -1,0 +1,343 @@
+package azure
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+)
+
+// rkind is the kind of an Azure resource Bulwark reads.
+type rkind int
+
+const (
+	kCluster rkind = iota
+	kPool
+	kMaintenance
+	kDiagnostic
+	kRegistry
+	kToken
+	kWebhook
+	kCacheRule
+	kReplication
+	kRoleAssignment
+	kPrivateEndpoint
+)
+
+var kindByType = map[string]rkind{
+	"microsoft.containerservice/managedclusters":                           kCluster,
+	"microsoft.containerservice/managedclusters/agentpools":                kPool,
+	"microsoft.containerservice/managedclusters/maintenanceconfigurations": kMaintenance,
+	"microsoft.insights/diagnosticsettings":                                kDiagnostic,
+	"microsoft.containerregistry/registries":                               kRegistry,
+	"microsoft.containerregistry/registries/tokens":                        kToken,
+	"microsoft.containerregistry/registries/webhooks":                      kWebhook,
+	"microsoft.containerregistry/registries/cacherules":                    kCacheRule,
+	"microsoft.containerregistry/registries/replications":                  kReplication,
+	"microsoft.authorization/roleassignments":                              kRoleAssignment,
+	"microsoft.network/privateendpoints":                                   kPrivateEndpoint,
+}
+
+// kindOf maps an ARM resource type to a kind. Old templates nest
+// diagnostic settings as <type>/providers/diagnosticSettings.
+func kindOf(typ string) (rkind, bool) {
+	t := strings.ToLower(typ)
+	if k, ok := kindByType[t]; ok {
+		return k, true
+	}
+	if strings.HasSuffix(t, "/providers/diagnosticsettings") {
+		return kDiagnostic, true
+	}
+	return 0, false
+}
+
+// origin says where a resource came from, which decides what the absence
+// of related data means.
+type origin int
+
+const (
+	// originDoc: a resource document (az output, ARM GET). Related data
+	// (diagnostic settings, tokens, ...) is unknown unless given.
+	originDoc origin = iota
+	// originIaC: a template or plan. What the deployment does not
+	// declare will not exist, as far as this deployment goes.
+	originIaC
+	// originLive: read from Azure; related data was read too.
+	originLive
+)
+
+// res is one Azure resource in ARM shape, before linking.
+type res struct {
+	kind rkind
+	// id is the full ARM id when known; for templates a pseudo id
+	// with placeholders for the deployment scope.
+	id   string
+	name string
+	// parent refers to the parent resource of a child (an id or a
+	// provider-relative type/name path).
+	parent string
+	// targets: a diagnostic setting's resource, a role assignment's
+	// scope, a private endpoint's linked resources.
+	targets []string
+	value   map[string]any
+	gaps    aks.Gaps
+	loc     *locator
+	origin  origin
+	// group ties resources of one template or plan together.
+	group string
+	// label names the resource in messages (file and name, or address).
+	label string
+	// Role assignments: principal id, or the cluster whose kubelet
+	// identity the principal is (an expression in templates and plans).
+	principal, kubeletOf string
+	// partial marks a cluster stand-in for node pools whose cluster is
+	// not in the plan.
+	partial bool
+	// connections are a private endpoint's approved flags, one per
+	// target.
+	approved []bool
+}
+
+// envelope are the resource-level keys of ARM resources; `az` output puts
+// everything else, which ARM nests under "properties", at the top level.
+var envelope = map[string]bool{
+	"id": true, "name": true, "type": true, "location": true, "tags": true, "sku": true,
+	"identity": true, "extendedlocation": true, "etag": true, "systemdata": true, "kind": true,
+	"zones": true, "plan": true, "managedby": true, "resourcegroup": true, "properties": true,
+	"apiversion": true, "scope": true, "dependson": true, "condition": true, "copy": true, "comments": true,
+}
+
+// readResources reads a resource document: one resource, a list of them
+// (az ... list), an ARM list response ({"value": [...]}) or Azure Resource
+// Graph output ({"data": [...]}).
+func readResources(d *document, b *builder, r *Result) {
+	items := func(list []any, prefix ...string) {
+		for i, item := range list {
+			readResource(d, item, append(prefix[:len(prefix):len(prefix)], "#"+strconv.Itoa(i)), b, r)
+		}
+	}
+	switch v := d.value.(type) {
+	case []any:
+		items(v)
+		if len(v) == 0 {
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line, Reason: "empty list"})
+		}
+	case map[string]any:
+		if _, typed := v["type"]; !typed {
+			for _, key := range []string{"value", "data"} {
+				if list, ok := v[key].([]any); ok {
+					items(list, key)
+					return
+				}
+			}
+		}
+		readResource(d, v, nil, b, r)
+	}
+}
+
+func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
+	at := d.posOf(prefix)
+	m, ok := v.(map[string]any)
+	if !ok {
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: at.line, Reason: "not an Azure resource: not an object"})
+		return
+	}
+	typ, _ := lookupString(m, "type")
+	k, ok := kindOf(typ)
+	if !ok {
+		reason := "not an Azure resource: no \"type\""
+		if typ != "" {
+			reason = "resource type " + typ + " is not checked"
+		}
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: at.line, Reason: reason})
+		return
+	}
+	r.Documents++
+	_, nested := m["properties"].(map[string]any)
+	if !nested {
+		for key, val := range m {
+			if strings.EqualFold(key, "properties") {
+				_, nested = val.(map[string]any)
+			}
+		}
+	}
+	loc := newLocator(d.file, at)
+	arm := map[string]any{}
+	props := map[string]any{}
+	node := nodeAt(d.root, prefix)
+	for i := 0; node != nil && i+1 < len(node.Content); i += 2 {
+		key, val := node.Content[i].Value, node.Content[i+1]
+		segs := []string{key}
+		if !nested && !envelope[strings.ToLower(key)] {
+			segs = []string{"properties", key}
+		}
+		loc.set(segs, pos{node.Content[i].Line, node.Content[i].Column})
+		recordPositions(val, segs, loc, 0)
+	}
+	for key, val := range m {
+		if !nested && !envelope[strings.ToLower(key)] {
+			props[key] = val
+			continue
+		}
+		arm[key] = val
+	}
+	if !nested && len(props) > 0 {
+		arm["properties"] = props
+	}
+	id, _ := lookupString(m, "id")
+	name, _ := lookupString(m, "name")
+	x := &res{kind: k, id: id, name: name, gaps: aks.Gaps{}, loc: loc, origin: originDoc, label: d.file}
+	var issues []issue
+	switch k {
+	case kCluster:
+		x.value = canon(arm, clusterSchema(), &issues)
+	case kPool:
+		x.value = canon(arm, agentPoolSchema(), &issues)
+		x.parent = parentID(id, "agentPools")
+	case kRegistry:
+		x.value = canon(arm, registrySchema(), &issues)
+	case kDiagnostic:
+		x.value = canon(arm, diagnosticSchema(), &issues)
+		x.targets = []string{diagnosticTarget(id)}
+	case kMaintenance:
+		x.value = arm
+		x.parent = parentID(id, "maintenanceConfigurations")
+	case kToken, kWebhook, kCacheRule, kReplication:
+		x.value = arm
+		x.parent = parentID(id, lastTypeSegment(typ))
+	case kRoleAssignment:
+		x.value = arm
+		scope, _ := lookupString(arm, "properties", "scope")
+		if scope == "" { // az output keeps it at the top, beside id
+			scope, _ = lookupString(arm, "scope")
+		}
+		x.principal, _ = lookupString(arm, "properties", "principalId")
+		x.targets = []string{scope}
+	case kPrivateEndpoint:
+		x.value = arm
+		x.targets, x.approved = privateLinkTargets(arm)
+	}
+	for _, is := range issues {
+		p := loc.locate(dotted(is.path))
+		r.Errors = append(r.Errors, &Error{File: d.file, Line: p.Line, Msg: is.msg})
+	}
+	if x.parent == "" && (k == kPool || k == kMaintenance || k == kToken || k == kWebhook || k == kCacheRule || k == kReplication) {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: %s %q has no parent in its id; not checked", d.file, at.line, typ, name))
+		return
+	}
+	b.add(x)
+}
+
+// canon canonicalizes a resource; a resource that is not an object at
+// all cannot get here.
+func canon(arm map[string]any, s *schema, issues *[]issue) map[string]any {
+	v, _ := canonicalize(arm, s, nil, issues)
+	m, _ := v.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
+// nodeAt follows document path segments from root.
+func nodeAt(root *yaml.Node, segs []string) *yaml.Node {
+	n := root
+	for _, s := range segs {
+		switch {
+		case n.Kind == yaml.SequenceNode && strings.HasPrefix(s, "#"):
+			i, err := strconv.Atoi(s[1:])
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		case n.Kind == yaml.MappingNode:
+			var next *yaml.Node
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == s {
+					next = n.Content[j+1]
+					break
+				}
+			}
+			if next == nil {
+				return nil
+			}
+			n = next
+		default:
+			return nil
+		}
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return n
+}
+
+// recordPositions records where every field below n starts, under segs.
+func recordPositions(n *yaml.Node, segs []string, l *locator, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := append(segs[:len(segs):len(segs)], n.Content[i].Value)
+			l.set(p, pos{n.Content[i].Line, n.Content[i].Column})
+			recordPositions(n.Content[i+1], p, l, depth+1)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := append(segs[:len(segs):len(segs)], "#"+strconv.Itoa(i))
+			l.set(p, pos{item.Line, item.Column})
+			recordPositions(item, p, l, depth+1)
+		}
+	}
+}
+
+// parentID cuts "/<childType>/<name>" off a child resource id.
+func parentID(id, childType string) string {
+	low := strings.ToLower(id)
+	i := strings.LastIndex(low, "/"+strings.ToLower(childType)+"/")
+	if i <= 0 {
+		return ""
+	}
+	return id[:i]
+}
+
+// diagnosticTarget cuts the diagnostic setting's own part off its id.
+func diagnosticTarget(id string) string {
+	low := strings.ToLower(id)
+	if i := strings.LastIndex(low, "/providers/microsoft.insights/diagnosticsettings/"); i > 0 {
+		return id[:i]
+	}
+	return ""
+}
+
+func lastTypeSegment(typ string) string {
+	return typ[strings.LastIndexByte(typ, '/')+1:]
+}
+
+// privateLinkTargets lists the resources a private endpoint connects to,
+// with whether each connection is approved (auto-approved connections
+// have no state in the request body).
+func privateLinkTargets(arm map[string]any) ([]string, []bool) {
+	var ids []string
+	var ok []bool
+	for _, key := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
+		list, _ := aks.Lookup(arm, "properties", key)
+		items, _ := list.([]any)
+		for _, it := range items {
+			obj, _ := it.(map[string]any)
+			id, _ := lookupString(obj, "properties", "privateLinkServiceId")
+			if id == "" {
+				continue
+			}
+			status, _ := lookupString(obj, "properties", "privateLinkServiceConnectionState", "status")
+			ids = append(ids, id)
+			ok = append(ok, key == "privateLinkServiceConnections" && (status == "" || strings.EqualFold(status, "Approved")))
+		}
+	}
+	return ids, ok
+}

@@ -1,0 +1,151 @@
+package azure
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+)
+
+// ARM property names are case-insensitive, and inputs spell them
+// differently: `az` output uses the Python SDK's attribute names in camel
+// case (enableRbac, authorizedIpRanges, osSku), ARM GET and templates the
+// REST names (enableRBAC, authorizedIPRanges, osSKU), hand-written
+// templates anything ARM accepts. The Go SDK's decoders match names
+// exactly. A schema, derived once from the SDK's own models by encoding a
+// fully populated value, gives the REST spelling of every property so
+// that any input can be brought to it before decoding.
+
+// schema is the shape of one JSON value of an SDK model.
+type schema struct {
+	kind schemaKind
+	// fields, for objects: lower-case name → REST name and shape.
+	fields map[string]schemaField
+	// elem is the shape of array items and of map values.
+	elem *schema
+}
+
+type schemaField struct {
+	name string
+	s    *schema
+}
+
+type schemaKind int
+
+const (
+	kindAny schemaKind = iota // unknown to the SDK: kept as is
+	kindObject
+	kindMap // free keys, values of one shape
+	kindArray
+	kindString
+	kindBool
+	kindNumber
+)
+
+// mapSentinel is the key used for maps while deriving the schema.
+const mapSentinel = "\x00map"
+
+var (
+	clusterSchema    = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerservice.ManagedCluster]()) })
+	agentPoolSchema  = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerservice.AgentPool]()) })
+	registrySchema   = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerregistry.Registry]()) })
+	diagnosticSchema = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armmonitor.DiagnosticSettingsResource]()) })
+)
+
+func deriveSchema(t reflect.Type) *schema {
+	v := populate(t, map[reflect.Type]bool{})
+	b, err := json.Marshal(v.Interface())
+	if err != nil {
+		panic("azure: deriving schema of " + t.String() + ": " + err.Error())
+	}
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		panic(err)
+	}
+	return fromJSON(doc)
+}
+
+// populate builds a value of type t with every field set, so that the
+// SDK's MarshalJSON writes every property name.
+func populate(t reflect.Type, onStack map[reflect.Type]bool) reflect.Value {
+	switch t.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(t.Elem())
+		if t.Elem().Kind() == reflect.Struct && onStack[t.Elem()] {
+			return reflect.Zero(t)
+		}
+		p.Elem().Set(populate(t.Elem(), onStack))
+		return p
+	case reflect.Struct:
+		v := reflect.New(t).Elem()
+		if t == reflect.TypeFor[time.Time]() {
+			return v
+		}
+		onStack[t] = true
+		defer delete(onStack, t)
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() {
+				v.Field(i).Set(populate(f.Type, onStack))
+			}
+		}
+		return v
+	case reflect.Slice:
+		s := reflect.MakeSlice(t, 1, 1)
+		s.Index(0).Set(populate(t.Elem(), onStack))
+		return s
+	case reflect.Map:
+		m := reflect.MakeMap(t)
+		m.SetMapIndex(reflect.ValueOf(mapSentinel).Convert(t.Key()), populate(t.Elem(), onStack))
+		return m
+	case reflect.Interface:
+		return reflect.Zero(t)
+	}
+	return reflect.New(t).Elem()
+}
+
+func fromJSON(v any) *schema {
+	switch x := v.(type) {
+	case map[string]any:
+		if inner, ok := x[mapSentinel]; ok && len(x) == 1 {
+			return &schema{kind: kindMap, elem: fromJSON(inner)}
+		}
+		s := &schema{kind: kindObject, fields: make(map[string]schemaField, len(x))}
+		for k, fv := range x {
+			s.fields[strings.ToLower(k)] = schemaField{name: k, s: fromJSON(fv)}
+		}
+		return s
+	case []any:
+		if len(x) == 0 {
+			return &schema{kind: kindArray, elem: &schema{}}
+		}
+		return &schema{kind: kindArray, elem: fromJSON(x[0])}
+	case string:
+		return &schema{kind: kindString}
+	case bool:
+		return &schema{kind: kindBool}
+	case float64:
+		return &schema{kind: kindNumber}
+	}
+	return &schema{}
+}
+
+// field returns the REST name and shape of key in an object schema.
+func (s *schema) field(key string) (string, *schema, bool) {
+	if s == nil || s.kind != kindObject {
+		return key, nil, false
+	}
+	f, ok := s.fields[strings.ToLower(key)]
+	if !ok {
+		return key, nil, false
+	}
+	return f.name, f.s, true
+}
+
+func (k schemaKind) String() string {
+	return [...]string{"any value", "object", "object", "array", "string", "boolean", "number"}[k]
+}

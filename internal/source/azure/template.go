@@ -1,0 +1,550 @@
+package azure
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/aks"
+)
+
+// ARM deployment templates, Bicep compiled to ARM JSON included
+// (languageVersion 2.0 symbolic resources, nested deployments for
+// modules, property and resource copy loops). Every
+// Microsoft.ContainerService/managedClusters and agentPools resource, the
+// registries and the resources that complete them (diagnostic settings,
+// maintenance configurations, role assignments, private endpoints,
+// registry tokens, webhooks and cache rules) are evaluated with their
+// parameters' default values (or --parameters), variables and copy
+// indexes; expressions that depend on the deployment become gaps of the
+// fields they feed.
+
+// maxNesting bounds nested deployments.
+const maxNesting = 8
+
+type tmpl struct {
+	d     *document
+	b     *builder
+	r     *Result
+	group string
+}
+
+func readTemplate(d *document, params map[string]any, b *builder, r *Result) {
+	root := d.root
+	if root.Kind != yaml.MappingNode {
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: root.Line, Reason: "ARM template is not an object"})
+		return
+	}
+	t := &tmpl{d: d, b: b, r: r, group: d.file}
+	supplied := map[string]func() any{}
+	for k, v := range params {
+		v := v
+		supplied[k] = func() any { return v }
+	}
+	before := len(b.all)
+	t.deployment(root, nil, supplied, 0)
+	if len(b.all) == before {
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: root.Line, Reason: "ARM template without AKS clusters, node pools or container registries"})
+	}
+}
+
+// child returns the value node of key in a mapping, matching case-insensitively.
+func child(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if strings.EqualFold(n.Content[i].Value, key) {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// deployment evaluates one template: the root, or the inline template of
+// a nested deployment. outer is the enclosing scope for templates whose
+// expressions are evaluated in the outer scope; supplied are parameter
+// values passed in.
+func (t *tmpl) deployment(n *yaml.Node, outer *scope, supplied map[string]func() any, depth int) {
+	if depth > maxNesting {
+		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: nested deployments deeper than %d are not followed", t.d.file, n.Line, maxNesting))
+		return
+	}
+	sc := outer
+	if sc == nil {
+		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}}
+		t.parameters(child(n, "parameters"), sc, supplied)
+		t.variables(child(n, "variables"), sc)
+	}
+	res := child(n, "resources")
+	if res == nil {
+		return
+	}
+	switch res.Kind {
+	case yaml.SequenceNode:
+		for _, rn := range res.Content {
+			t.resource(rn, sc, nil, depth)
+		}
+	case yaml.MappingNode: // languageVersion 2.0: symbolic names
+		for i := 0; i+1 < len(res.Content); i += 2 {
+			if id := t.symbolID(res.Content[i+1], sc); id != "" {
+				sc.symbols[strings.ToLower(res.Content[i].Value)] = id
+			}
+		}
+		for i := 0; i+1 < len(res.Content); i += 2 {
+			t.resource(res.Content[i+1], sc, nil, depth)
+		}
+	}
+}
+
+// once memoizes a lazily evaluated value and breaks cycles.
+func once(f func() any, what string) func() any {
+	var (
+		done, busy bool
+		v          any
+	)
+	return func() any {
+		if done {
+			return v
+		}
+		if busy {
+			return unknown{what + " refers to itself"}
+		}
+		busy = true
+		v = f()
+		busy, done = false, true
+		return v
+	}
+}
+
+func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() any) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		name := n.Content[i].Value
+		key := strings.ToLower(name)
+		if v, ok := supplied[key]; ok {
+			sc.params[key] = v
+			continue
+		}
+		def := child(n.Content[i+1], "defaultValue")
+		if def == nil {
+			sc.params[key] = func() any {
+				return unknown{fmt.Sprintf("parameter %q has no default value; pass it with --parameters", name)}
+			}
+			continue
+		}
+		sc.params[key] = once(func() any { return t.eval(def, sc, nil, nil) }, "parameter "+name)
+	}
+}
+
+func (t *tmpl) variables(n *yaml.Node, sc *scope) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		name, val := n.Content[i].Value, n.Content[i+1]
+		if strings.EqualFold(name, "copy") && val.Kind == yaml.SequenceNode {
+			for _, spec := range val.Content {
+				spec := spec
+				vname := scalarValue(child(spec, "name"))
+				sc.vars[strings.ToLower(vname)] = once(func() any { return t.copyLoop(spec, sc, nil, nil) }, "variable "+vname)
+			}
+			continue
+		}
+		sc.vars[strings.ToLower(name)] = once(func() any { return t.eval(val, sc, nil, nil) }, "variable "+name)
+	}
+}
+
+func scalarValue(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// eval evaluates a template value, recording the position of every field
+// under path in l (when l is not nil).
+func (t *tmpl) eval(n *yaml.Node, sc *scope, path []string, l *locator) any {
+	return t.evalDepth(n, sc, path, l, 0)
+}
+
+func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, path []string, l *locator, depth int) any {
+	if n == nil {
+		return nil
+	}
+	if depth > maxDepth {
+		return unknown{"template nested too deeply"}
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "copy" && v.Kind == yaml.SequenceNode && isPropertyCopy(v) {
+				for _, spec := range v.Content {
+					name := scalarValue(child(spec, "name"))
+					p := append(path[:len(path):len(path)], name)
+					if l != nil {
+						l.set(p, pos{spec.Line, spec.Column})
+					}
+					m[name] = t.copyLoop(spec, sc, p, l)
+				}
+				continue
+			}
+			p := append(path[:len(path):len(path)], k.Value)
+			if l != nil {
+				l.set(p, pos{k.Line, k.Column})
+			}
+			m[k.Value] = t.evalDepth(v, sc, p, l, depth+1)
+		}
+		return m
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, item := range n.Content {
+			p := append(path[:len(path):len(path)], "#"+strconv.Itoa(i))
+			if l != nil {
+				l.set(p, pos{item.Line, item.Column})
+			}
+			out[i] = t.evalDepth(item, sc, p, l, depth+1)
+		}
+		return out
+	case yaml.ScalarNode:
+		v, err := scalar(n)
+		if err != nil {
+			return unknown{err.Error()}
+		}
+		if s, ok := v.(string); ok {
+			return sc.evalString(s)
+		}
+		return v
+	}
+	return nil
+}
+
+// isPropertyCopy tells a property copy loop ([{name, count, input}]) from
+// a property that happens to be called copy.
+func isPropertyCopy(n *yaml.Node) bool {
+	for _, spec := range n.Content {
+		if child(spec, "name") == nil || child(spec, "input") == nil {
+			return false
+		}
+	}
+	return len(n.Content) > 0
+}
+
+// copyLoop evaluates {name, count, input} into an array.
+func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, path []string, l *locator) any {
+	name := scalarValue(child(spec, "name"))
+	cn := child(spec, "count")
+	in := child(spec, "input")
+	if cn == nil || in == nil {
+		return unknown{"copy loop " + name + " without count or input"}
+	}
+	count, ok := t.eval(cn, sc, nil, nil).(float64)
+	if !ok || count < 0 || count > 800 {
+		if u, isU := t.eval(cn, sc, nil, nil).(unknown); isU {
+			return unknown{"copy loop " + name + ": count unknown before deployment (" + u.reason + ")"}
+		}
+		return unknown{"copy loop " + name + ": count is not a number from 0 to 800"}
+	}
+	out := make([]any, int(count))
+	for i := range out {
+		p := append(path[:len(path):len(path)], "#"+strconv.Itoa(i))
+		if l != nil {
+			l.set(p, pos{in.Line, in.Column})
+		}
+		out[i] = t.eval(in, sc.withCopy(name, i), p, l)
+	}
+	return out
+}
+
+// parentInfo is the enclosing resource of a nested child resource.
+type parentInfo struct{ typ, name string }
+
+// symbolID is the pseudo id of a languageVersion 2.0 resource, for
+// reference('symbolicName').
+func (t *tmpl) symbolID(n *yaml.Node, sc *scope) string {
+	typ, _ := t.eval(child(n, "type"), sc, nil, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, nil, nil).(string)
+	if typ == "" || name == "" {
+		return ""
+	}
+	return pseudoID(typ, name)
+}
+
+// pseudoID is resourceId(type, name segments...) in the deployment's
+// (placeholder) resource group.
+func pseudoID(typ, name string) string {
+	args := []any{typ}
+	for _, s := range strings.Split(name, "/") {
+		args = append(args, s)
+	}
+	if id, ok := resourceID("resourceid", args).(string); ok {
+		return id
+	}
+	return typ + "/" + name
+}
+
+func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	if cn := child(n, "copy"); cn != nil && cn.Kind == yaml.MappingNode {
+		name := scalarValue(child(cn, "name"))
+		count, ok := t.eval(child(cn, "count"), sc, nil, nil).(float64)
+		if !ok || count < 0 || count > 800 {
+			t.unexpandedCopy(n, sc, parent, name)
+			return
+		}
+		for i := range int(count) {
+			t.resourceOnce(n, sc.withCopy(name, i), parent, depth)
+		}
+		return
+	}
+	t.resourceOnce(n, sc, parent, depth)
+}
+
+// unexpandedCopy records that a resource loop could not be expanded: for
+// agent pools, a gap on every pool read of the cluster.
+func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop string) {
+	typ, name := t.typeAndName(n, sc.withCopy(loop, 0), parent)
+	reason := fmt.Sprintf("copy loop %s at %s:%d: count unknown before deployment", loop, t.d.file, n.Line)
+	if k, ok := kindOf(typ); ok && k == kPool {
+		// The pools' cluster: from their name, else from dependsOn, else
+		// every cluster of the template.
+		ref := ""
+		if name != "" {
+			ref = typeName(parentType(typ), parentName(name))
+		} else if deps := child(n, "dependsOn"); deps != nil && deps.Kind == yaml.SequenceNode {
+			for _, dn := range deps.Content {
+				if d, ok := t.eval(dn, sc, nil, nil).(string); ok && strings.Contains(strings.ToLower(d), "microsoft.containerservice/managedclusters/") {
+					ref = d
+				}
+			}
+		}
+		t.b.gap(ref, t.group, aks.PoolsSeparate, reason)
+		return
+	}
+	if _, ok := kindOf(typ); ok {
+		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: %s resources from %s not checked", t.d.file, n.Line, typ, reason))
+	}
+}
+
+func parentType(typ string) string { return typ[:strings.LastIndexByte(typ, '/')] }
+
+func parentName(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		return name[:i]
+	}
+	return ""
+}
+
+func typeName(typ, name string) string { return typ + "/" + name }
+
+// typeAndName returns a resource's full type and name, qualified by its
+// parent's for nested child resources.
+func (t *tmpl) typeAndName(n *yaml.Node, sc *scope, parent *parentInfo) (string, string) {
+	typ, _ := t.eval(child(n, "type"), sc, nil, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, nil, nil).(string)
+	if parent != nil && typ != "" && !strings.Contains(typ, ".") {
+		typ = parent.typ + "/" + typ
+		if name != "" && strings.Count(name, "/") < strings.Count(typ, "/")-1 {
+			name = parent.name + "/" + name
+		}
+	}
+	return typ, name
+}
+
+func (t *tmpl) resourceOnce(n *yaml.Node, sc *scope, parent *parentInfo, depth int) {
+	if c := child(n, "condition"); c != nil {
+		switch v := t.eval(c, sc, nil, nil).(type) {
+		case bool:
+			if !v {
+				return
+			}
+		case unknown:
+			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: resource deployed only under a condition unknown before deployment (%s); checked as if deployed", t.d.file, n.Line, v.reason))
+		}
+	}
+	if e, ok := t.eval(child(n, "existing"), sc, nil, nil).(bool); ok && e {
+		return // a reference to a resource deployed elsewhere
+	}
+	typ, name := t.typeAndName(n, sc, parent)
+	if typ == "" {
+		return
+	}
+	if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
+		t.nested(n, sc, depth)
+		return
+	}
+	k, ok := kindOf(typ)
+	if ok {
+		t.add(n, sc, k, typ, name)
+	}
+	// Nested child resources: "resources" inside a resource.
+	if rs := child(n, "resources"); rs != nil && rs.Kind == yaml.SequenceNode {
+		for _, cn := range rs.Content {
+			t.resource(cn, sc, &parentInfo{typ: typ, name: name}, depth)
+		}
+	}
+}
+
+// nested follows an inline nested deployment (a Bicep module).
+func (t *tmpl) nested(n *yaml.Node, sc *scope, depth int) {
+	props := child(n, "properties")
+	inner := child(props, "template")
+	if inner == nil {
+		if child(props, "templateLink") != nil {
+			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: linked template (templateLink) not followed; scan it on its own", t.d.file, n.Line))
+		}
+		return
+	}
+	innerScope := strings.EqualFold(scalarValue(child(child(props, "expressionEvaluationOptions"), "scope")), "inner")
+	if !innerScope {
+		t.deployment(inner, sc, nil, depth+1)
+		return
+	}
+	supplied := map[string]func() any{}
+	if ps := child(props, "parameters"); ps != nil && ps.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ps.Content); i += 2 {
+			name, pv := ps.Content[i].Value, ps.Content[i+1]
+			if v := child(pv, "value"); v != nil {
+				supplied[strings.ToLower(name)] = once(func() any { return t.eval(v, sc, nil, nil) }, "parameter "+name)
+			} else {
+				supplied[strings.ToLower(name)] = func() any { return unknown{"parameter " + name + " is a Key Vault reference"} }
+			}
+		}
+	}
+	t.deployment(inner, nil, supplied, depth+1)
+}
+
+// resourceFields are the resource members that become part of the
+// resource's ARM JSON; the rest (dependsOn, copy, condition, ...) are
+// deployment instructions.
+var resourceFields = map[string]bool{
+	"location": true, "tags": true, "sku": true, "identity": true, "properties": true, "kind": true,
+	"zones": true, "extendedlocation": true, "plan": true, "scope": true,
+}
+
+func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
+	t.r.Documents++
+	l := newLocator(t.d.file, pos{n.Line, n.Column})
+	arm := map[string]any{"type": typ, "name": name}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i].Value
+		if !resourceFields[strings.ToLower(key)] {
+			if strings.EqualFold(key, "name") || strings.EqualFold(key, "type") {
+				l.set([]string{key}, pos{n.Content[i].Line, n.Content[i].Column})
+			}
+			continue
+		}
+		l.set([]string{key}, pos{n.Content[i].Line, n.Content[i].Column})
+		arm[key] = t.eval(n.Content[i+1], sc, []string{key}, l)
+	}
+	gaps := aks.Gaps{}
+	x := &res{kind: k, name: name, id: pseudoID(typ, name), gaps: gaps, loc: l, origin: originIaC, group: t.group, label: t.d.file}
+	if name == "" {
+		x.name = fmt.Sprintf("%s:%d", t.d.file, n.Line)
+		x.id = ""
+	}
+	// What reference() feeds is read before the unknowns are dropped.
+	switch k {
+	case kRoleAssignment:
+		if r, ok := deepGet(arm, "properties", "principalId").(ref); ok && isKubeletPath(r.path) {
+			x.kubeletOf = r.target
+		}
+	}
+	clean := scrub(arm, nil, gaps).(map[string]any)
+	var issues []issue
+	switch k {
+	case kCluster:
+		x.value = canon(clean, clusterSchema(), &issues)
+	case kPool:
+		x.value = canon(clean, agentPoolSchema(), &issues)
+		x.parent = typeName(parentType(typ), parentName(name))
+	case kRegistry:
+		x.value = canon(clean, registrySchema(), &issues)
+	case kDiagnostic:
+		x.value = canon(clean, diagnosticSchema(), &issues)
+		scopeRef, _ := clean["scope"].(string)
+		if strings.HasSuffix(strings.ToLower(typ), "/providers/diagnosticsettings") {
+			// <type>/providers/diagnosticSettings named <resource>/Microsoft.Insights/<setting>
+			target := strings.TrimSuffix(typ, typ[strings.LastIndex(strings.ToLower(typ), "/providers/diagnosticsettings"):])
+			scopeRef = target + "/" + strings.SplitN(name, "/", 2)[0]
+		}
+		x.targets = []string{scopeRef}
+	case kMaintenance, kToken, kWebhook, kCacheRule, kReplication:
+		x.value = clean
+		x.parent = typeName(parentType(typ), parentName(name))
+	case kRoleAssignment:
+		x.value = clean
+		scopeRef, _ := clean["scope"].(string)
+		x.targets = []string{scopeRef}
+		x.principal, _ = lookupString(clean, "properties", "principalId")
+	case kPrivateEndpoint:
+		x.value = clean
+		x.targets, x.approved = privateLinkTargets(clean)
+	}
+	for _, is := range issues {
+		p := l.locate(dotted(is.path))
+		t.r.Errors = append(t.r.Errors, &Error{File: t.d.file, Line: p.Line, Msg: is.msg})
+	}
+	t.b.add(x)
+}
+
+func isKubeletPath(path []string) bool {
+	p := strings.ToLower(strings.Join(path, "."))
+	return strings.HasSuffix(p, "identityprofile.kubeletidentity.objectid")
+}
+
+func deepGet(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = nil
+		for mk, mv := range m {
+			if strings.EqualFold(mk, k) {
+				v = mv
+			}
+		}
+	}
+	return v
+}
+
+// scrub drops what is unknown before deployment from a value, recording
+// each as a gap at its path.
+func scrub(v any, path []string, gaps aks.Gaps) any {
+	switch x := v.(type) {
+	case unknown:
+		gaps.Add(dotted(path), "depends on the deployment: "+x.reason)
+		return nil
+	case ref:
+		gaps.Add(dotted(path), "read from reference("+x.target+") at deployment")
+		return nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			p := append(path[:len(path):len(path)], k)
+			switch val.(type) {
+			case unknown, ref:
+				scrub(val, p, gaps)
+				continue
+			}
+			out[k] = scrub(val, p, gaps)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = scrub(val, append(path[:len(path):len(path)], "#"+strconv.Itoa(i)), gaps)
+		}
+		return out
+	}
+	return v
+}
