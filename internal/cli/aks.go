@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/spf13/cobra"
@@ -98,6 +98,11 @@ when the input has no id) and resources.labels (Azure tags).`,
 			if err != nil {
 				return usageError("%v", err)
 			}
+			// Files that hold no cluster and no registry are a wrong path or a
+			// format we do not read: never a pass.
+			if aopt.Live == nil && rep.Inventory.Objects == 0 && len(rep.Errors) == 0 {
+				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", strings.Join(args, ", "))}
+			}
 			if err := out.write(s, rep); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
@@ -117,7 +122,7 @@ when the input has no id) and resources.labels (Azure tags).`,
 				}
 			}
 			if rep.Summary.ExitCode != report.ExitPass {
-				return &exitError{code: rep.Summary.ExitCode, err: errors.New(rep.Summary.Result)}
+				return &exitError{code: rep.Summary.ExitCode} // the report says why
 			}
 			return nil
 		},

@@ -103,3 +103,16 @@ func TestChecksListAKS(t *testing.T) {
 		t.Errorf("acr checks: %+v", metas)
 	}
 }
+
+// A file that holds no cluster and no registry is an input error, never a
+// pass with nothing checked.
+func TestScanAKSUnrecognisedInputIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "values.json")
+	if err := os.WriteFile(path, []byte(`{"replicaCount": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "", "scan", "aks", path)
+	if code != 2 || out != "" || !strings.Contains(errOut, "no AKS cluster or container registry found in "+path) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
