@@ -2,11 +2,14 @@ package azure
 
 import (
 	"context"
+
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -128,49 +131,41 @@ func (l *live) listClusters() ([]*armcontainerservice.ManagedCluster, error) {
 		}
 		return []*armcontainerservice.ManagedCluster{&resp.ManagedCluster}, nil
 	}
-	var out []*armcontainerservice.ManagedCluster
 	if l.opt.ResourceGroup != "" {
-		p := l.clusters.NewListByResourceGroupPager(l.opt.ResourceGroup, nil)
-		for p.More() {
-			page, err := p.NextPage(l.ctx)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, page.Value...)
-		}
-		return out, nil
+		return drain(l.ctx, l.clusters.NewListByResourceGroupPager(l.opt.ResourceGroup, nil),
+			func(p armcontainerservice.ManagedClustersClientListByResourceGroupResponse) []*armcontainerservice.ManagedCluster {
+				return p.Value
+			})
 	}
-	p := l.clusters.NewListPager(nil)
-	for p.More() {
-		page, err := p.NextPage(l.ctx)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Value...)
-	}
-	return out, nil
+	return drain(l.ctx, l.clusters.NewListPager(nil),
+		func(p armcontainerservice.ManagedClustersClientListResponse) []*armcontainerservice.ManagedCluster {
+			return p.Value
+		})
 }
 
 func (l *live) listRegistries() ([]*armcontainerregistry.Registry, error) {
-	var out []*armcontainerregistry.Registry
 	if l.opt.ResourceGroup != "" {
-		p := l.registries.NewListByResourceGroupPager(l.opt.ResourceGroup, nil)
-		for p.More() {
-			page, err := p.NextPage(l.ctx)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, page.Value...)
-		}
-		return out, nil
+		return drain(l.ctx, l.registries.NewListByResourceGroupPager(l.opt.ResourceGroup, nil),
+			func(p armcontainerregistry.RegistriesClientListByResourceGroupResponse) []*armcontainerregistry.Registry {
+				return p.Value
+			})
 	}
-	p := l.registries.NewListPager(nil)
+	return drain(l.ctx, l.registries.NewListPager(nil),
+		func(p armcontainerregistry.RegistriesClientListResponse) []*armcontainerregistry.Registry {
+			return p.Value
+		})
+}
+
+// drain reads every page of a pager. A listing is all or nothing: a failed
+// page makes the whole read a gap, so a check never judges half a list.
+func drain[P, T any](ctx context.Context, p *runtime.Pager[P], items func(P) []T) ([]T, error) {
+	var out []T
 	for p.More() {
-		page, err := p.NextPage(l.ctx)
+		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, page.Value...)
+		out = append(out, items(page)...)
 	}
 	return out, nil
 }
@@ -216,31 +211,17 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 	x := &res{kind: kCluster, id: id, name: name, value: toMap(mc), gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
 	l.b.add(x)
 
-	var diags []*armmonitor.DiagnosticSettingsResource
-	p := l.diags.NewListPager(id, nil)
-	for p.More() {
-		page, err := p.NextPage(l.ctx)
-		if err != nil {
-			x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
-			diags = nil
-			break
-		}
-		diags = append(diags, page.Value...)
+	l.diagnostics(x)
+	maint, err := drain(l.ctx, l.maint.NewListByManagedClusterPager(rg, name, nil),
+		func(p armcontainerservice.MaintenanceConfigurationsClientListByManagedClusterResponse) []*armcontainerservice.MaintenanceConfiguration {
+			return p.Value
+		})
+	if err != nil {
+		x.gaps.Add(aks.GapMaintenance, "reading maintenance configurations failed: "+short(err))
 	}
-	for _, d := range diags {
-		l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
-	}
-	mp := l.maint.NewListByManagedClusterPager(rg, name, nil)
-	for mp.More() {
-		page, err := mp.NextPage(l.ctx)
-		if err != nil {
-			x.gaps.Add(aks.GapMaintenance, "reading maintenance configurations failed: "+short(err))
-			break
-		}
-		for _, m := range page.Value {
-			if m != nil {
-				l.b.add(&res{kind: kMaintenance, id: aks.Str(m.ID), name: aks.Str(m.Name), parent: id, value: toMap(m), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(m.ID)), origin: originLive, group: "live", label: aks.Str(m.ID)})
-			}
+	for _, m := range maint {
+		if m != nil {
+			l.b.add(&res{kind: kMaintenance, id: aks.Str(m.ID), name: aks.Str(m.Name), parent: id, value: toMap(m), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(m.ID)), origin: originLive, group: "live", label: aks.Str(m.ID)})
 		}
 	}
 	x.gaps.Add(aks.GapRoleAssignments, "live scans do not read role assignments; scan `az role assignment list --assignee <kubelet identity object id> --all` output")
@@ -285,85 +266,84 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 	child := func(k rkind, cid, cname string, v any) {
 		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aks.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
 	}
-	dp := l.diags.NewListPager(id, nil)
-	for dp.More() {
-		page, err := dp.NextPage(l.ctx)
-		if err != nil {
-			x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
-			break
-		}
-		for _, d := range page.Value {
-			if d != nil {
-				l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
-			}
+	l.diagnostics(x)
+	tokens, err := drain(l.ctx, l.tokens.NewListPager(rg, name, nil),
+		func(p armcontainerregistry.TokensClientListResponse) []*armcontainerregistry.Token { return p.Value })
+	if err != nil {
+		x.gaps.Add(aks.GapTokens, "reading tokens failed: "+short(err))
+	}
+	for _, t := range tokens {
+		if t != nil {
+			child(kToken, aks.Str(t.ID), aks.Str(t.Name), t)
 		}
 	}
-	tp := l.tokens.NewListPager(rg, name, nil)
-	for tp.More() {
-		page, err := tp.NextPage(l.ctx)
-		if err != nil {
-			x.gaps.Add(aks.GapTokens, "reading tokens failed: "+short(err))
-			break
-		}
-		for _, t := range page.Value {
-			if t != nil {
-				child(kToken, aks.Str(t.ID), aks.Str(t.Name), t)
-			}
-		}
+	webhooks, err := drain(l.ctx, l.webhooks.NewListPager(rg, name, nil),
+		func(p armcontainerregistry.WebhooksClientListResponse) []*armcontainerregistry.Webhook {
+			return p.Value
+		})
+	if err != nil {
+		x.gaps.Add(aks.GapWebhooks, "reading webhooks failed: "+short(err))
 	}
-	wp := l.webhooks.NewListPager(rg, name, nil)
-	for wp.More() {
-		page, err := wp.NextPage(l.ctx)
+	for _, w := range webhooks {
+		if w == nil {
+			continue
+		}
+		v := toMap(w)
+		// The service URI is only in the callback configuration.
+		cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aks.Str(w.Name), nil)
 		if err != nil {
-			x.gaps.Add(aks.GapWebhooks, "reading webhooks failed: "+short(err))
-			break
-		}
-		for _, w := range page.Value {
-			if w == nil {
-				continue
+			x.gaps.Add(aks.GapWebhooks+"["+aks.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
+		} else if cfg.ServiceURI != nil {
+			props, _ := v["properties"].(map[string]any)
+			if props == nil {
+				props = map[string]any{}
+				v["properties"] = props
 			}
-			v := toMap(w)
-			// The service URI is only in the callback configuration.
-			cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aks.Str(w.Name), nil)
-			if err != nil {
-				x.gaps.Add(aks.GapWebhooks+"["+aks.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
-			} else if cfg.ServiceURI != nil {
-				props, _ := v["properties"].(map[string]any)
-				if props == nil {
-					props = map[string]any{}
-					v["properties"] = props
-				}
-				props["serviceUri"] = *cfg.ServiceURI
-			}
-			l.b.add(&res{kind: kWebhook, id: aks.Str(w.ID), name: aks.Str(w.Name), parent: id, value: v, gaps: aks.Gaps{}, loc: liveLocator(aks.Str(w.ID)), origin: originLive, group: "live", label: aks.Str(w.ID)})
+			props["serviceUri"] = *cfg.ServiceURI
 		}
+		l.b.add(&res{kind: kWebhook, id: aks.Str(w.ID), name: aks.Str(w.Name), parent: id, value: v, gaps: aks.Gaps{}, loc: liveLocator(aks.Str(w.ID)), origin: originLive, group: "live", label: aks.Str(w.ID)})
 	}
-	cp := l.cache.NewListPager(rg, name, nil)
-	for cp.More() {
-		page, err := cp.NextPage(l.ctx)
-		if err != nil {
-			x.gaps.Add(aks.GapCacheRules, "reading cache rules failed: "+short(err))
-			break
-		}
-		for _, c := range page.Value {
-			if c != nil {
-				child(kCacheRule, aks.Str(c.ID), aks.Str(c.Name), c)
-			}
+	rules, err := drain(l.ctx, l.cache.NewListPager(rg, name, nil),
+		func(p armcontainerregistry.CacheRulesClientListResponse) []*armcontainerregistry.CacheRule {
+			return p.Value
+		})
+	if err != nil {
+		x.gaps.Add(aks.GapCacheRules, "reading cache rules failed: "+short(err))
+	}
+	for _, c := range rules {
+		if c != nil {
+			child(kCacheRule, aks.Str(c.ID), aks.Str(c.Name), c)
 		}
 	}
 	if r.SKU != nil && r.SKU.Name != nil && *r.SKU.Name == armcontainerregistry.SKUNamePremium {
-		rp := l.replications.NewListPager(rg, name, nil)
-		for rp.More() {
-			page, err := rp.NextPage(l.ctx)
-			if err != nil {
-				l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("%s: reading replications failed: %s", id, short(err)))
-				break
+		reps, err := drain(l.ctx, l.replications.NewListPager(rg, name, nil),
+			func(p armcontainerregistry.ReplicationsClientListResponse) []*armcontainerregistry.Replication {
+				return p.Value
+			})
+		if err != nil {
+			l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("%s: reading replications failed: %s", id, short(err)))
+		}
+		for _, rep := range reps {
+			if rep != nil {
+				child(kReplication, aks.Str(rep.ID), aks.Str(rep.Name), rep)
 			}
-			for _, rep := range page.Value {
-				if rep != nil {
-					child(kReplication, aks.Str(rep.ID), aks.Str(rep.Name), rep)
-				}
-			}
+		}
+	}
+}
+
+// diagnostics adds the diagnostic settings of x's resource, or records
+// them as a gap when they cannot be read.
+func (l *live) diagnostics(x *res) {
+	diags, err := drain(l.ctx, l.diags.NewListPager(x.id, nil),
+		func(p armmonitor.DiagnosticSettingsClientListResponse) []*armmonitor.DiagnosticSettingsResource {
+			return p.Value
+		})
+	if err != nil {
+		x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
+	}
+	for _, d := range diags {
+		if d != nil {
+			l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{x.id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
 		}
 	}
 }
