@@ -364,20 +364,7 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	}
 	sort.SliceStable(c.Pools, func(i, j int) bool { return poolOrder(c.Pools[i]) < poolOrder(c.Pools[j]) })
 	// Related data.
-	if len(a.diags) > 0 || r.origin != originDoc {
-		c.Diagnostics = []*armmonitor.DiagnosticSettingsResource{}
-		for i, d := range a.diags {
-			ds := &armmonitor.DiagnosticSettingsResource{}
-			if err := decodeInto(d.value, ds); err != nil {
-				errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
-				continue
-			}
-			c.Diagnostics = append(c.Diagnostics, ds)
-			r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
-		}
-	} else {
-		c.Gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <cluster id>` output or scan live")
-	}
+	c.Diagnostics, errs = diagnostics(r, a.diags, c.Gaps, "cluster", errs)
 	if len(a.maint) > 0 || r.origin != originDoc {
 		c.MaintenanceConfigurations = []string{}
 		for _, m := range a.maint {
@@ -411,6 +398,29 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 
 // poolOrder keeps inline pools first, in their order, then separate ones
 // by name (a stable sort keeps the rest).
+// diagnostics decodes the diagnostic settings found for resource r. When
+// the input cannot say (an az/ARM document without the settings beside it)
+// the result is nil and a gap, so the log checks report "not assessed"
+// rather than "no logs"; templates, plans and live reads are complete, so
+// there an empty list means none.
+func diagnostics(r *res, found []*res, gaps aks.Gaps, what string, errs []*Error) ([]*armmonitor.DiagnosticSettingsResource, []*Error) {
+	if len(found) == 0 && r.origin == originDoc {
+		gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <"+what+" id>` output or scan live")
+		return nil, errs
+	}
+	out := []*armmonitor.DiagnosticSettingsResource{}
+	for i, d := range found {
+		ds := &armmonitor.DiagnosticSettingsResource{}
+		if err := decodeInto(d.value, ds); err != nil {
+			errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
+			continue
+		}
+		out = append(out, ds)
+		r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
+	}
+	return out, errs
+}
+
 func poolOrder(p *aks.Pool) int {
 	if strings.HasPrefix(p.Path.String(), aks.PoolsInline) {
 		return 0
@@ -491,20 +501,7 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	g := &aks.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.value, Gaps: r.gaps}
 	var errs []*Error
 	known := r.origin != originDoc
-	if len(a.diags) > 0 || known {
-		g.Diagnostics = []*armmonitor.DiagnosticSettingsResource{}
-		for i, d := range a.diags {
-			ds := &armmonitor.DiagnosticSettingsResource{}
-			if err := decodeInto(d.value, ds); err != nil {
-				errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
-				continue
-			}
-			g.Diagnostics = append(g.Diagnostics, ds)
-			r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
-		}
-	} else {
-		g.Gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <registry id>` output or scan live")
-	}
+	g.Diagnostics, errs = diagnostics(r, a.diags, g.Gaps, "registry", errs)
 	if len(a.tokens) > 0 || known {
 		g.Tokens = []aks.Token{}
 		for _, t := range a.tokens {
