@@ -3,6 +3,7 @@
 package checktest
 
 import (
+	"context"
 	"testing"
 
 	"k8s.io/pod-security-admission/api"
@@ -49,4 +50,25 @@ func Fields(fs []finding.Finding) []string {
 		out[i] = f.Field
 	}
 	return out
+}
+
+// RunDir loads every manifest under dir through the real loader and runs
+// the registered checks that keep selects on it, with the CLI defaults.
+func RunDir(t testing.TB, dir string, keep func(*check.Check) bool) []finding.Finding {
+	t.Helper()
+	loaded, err := manifest.Load(context.Background(), []string{dir}, manifest.Options{})
+	if err != nil || len(loaded.Errors) > 0 {
+		t.Fatalf("load %s: %v %v", dir, err, loaded.Errors)
+	}
+	var checks []*check.Check
+	for _, c := range check.All() {
+		if keep(c) {
+			checks = append(checks, c)
+		}
+	}
+	res := engine.Run(inventory.New(loaded.Objects), checks, DefaultSettings(), engine.Options{})
+	if len(res.Errors) > 0 {
+		t.Fatalf("check errors: %v", res.Errors)
+	}
+	return res.Findings
 }

@@ -1,36 +1,17 @@
 package rbac
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
-	"github.com/bulwark-sec/bulwark/internal/engine"
 	"github.com/bulwark-sec/bulwark/internal/finding"
-	"github.com/bulwark-sec/bulwark/internal/inventory"
-	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
 // scanExample runs this package's checks on an example directory.
 func scanExample(t *testing.T, dir string) []finding.Finding {
-	t.Helper()
-	loaded, err := manifest.Load(context.Background(), []string{dir}, manifest.Options{})
-	if err != nil || len(loaded.Errors) > 0 {
-		t.Fatalf("load %s: %v %v", dir, err, loaded.Errors)
-	}
-	var checks []*check.Check
-	for _, c := range check.All() {
-		if c.Area == "rbac" || c.ID == "K8S-063" {
-			checks = append(checks, c)
-		}
-	}
-	res := engine.Run(inventory.New(loaded.Objects), checks, checktest.DefaultSettings(), engine.Options{})
-	if len(res.Errors) > 0 {
-		t.Fatalf("check errors: %v", res.Errors)
-	}
-	return res.Findings
+	return checktest.RunDir(t, dir, func(c *check.Check) bool { return c.Area == "rbac" || c.ID == "K8S-063" })
 }
 
 // The insecure example's RBAC mistakes are found on the binding that makes
