@@ -102,7 +102,8 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 		out.Errors = append(out.Errors, results[i].Errors...)
 		out.Evaluations += results[i].Evaluations
 	}
-	out.Findings = Sorted(merged)
+	Sort(merged)
+	out.Findings = merged
 	slices.SortFunc(out.Errors, func(a, b CheckError) int {
 		return cmp.Or(compareLoc(a.Loc, b.Loc), cmp.Compare(a.CheckID, b.CheckID))
 	})
@@ -122,14 +123,9 @@ func evalOne(ctx *check.Context, c *check.Check, o *inventory.Object, res *Resul
 	res.Evaluations++
 }
 
-// Sort orders findings by place, then check, then field: the order a
-// reader walks a file in, and stable across runs.
+// Sort orders findings in place by place, then check, then field: the
+// order a reader walks a file in, and stable across runs.
 func Sort(fs []finding.Finding) {
-	Sorted(fs)
-}
-
-// Sorted sorts fs in place and returns it.
-func Sorted(fs []finding.Finding) []finding.Finding {
 	// Sort indices, not the findings themselves: a finding is a few hundred
 	// bytes and a large scan has a hundred thousand of them. Early returns,
 	// not cmp.Or, which evaluates every argument.
@@ -173,7 +169,6 @@ func Sorted(fs []finding.Finding) []finding.Finding {
 			j = k
 		}
 	}
-	return fs
 }
 
 func compareLoc(a, b finding.Location) int {
