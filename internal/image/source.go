@@ -94,6 +94,46 @@ func Open(ctx context.Context, ref string, opts OpenOptions) (*Image, error) {
 	return OpenRemote(ctx, ref, opts)
 }
 
+// ErrNoPlatform is returned (wrapped) when an index has no manifest for the
+// wanted platform.
+var ErrNoPlatform = errors.New("no manifest for platform")
+
+// OpenAll opens ref once per wanted platform. A single-platform image is
+// returned as it is, whatever its platform; an index gives one image per
+// wanted platform it holds and an error when it holds none of them.
+func OpenAll(ctx context.Context, ref string, opts OpenOptions, want []v1.Platform) ([]*Image, error) {
+	if len(want) == 0 {
+		want = []v1.Platform{DefaultPlatform}
+	}
+	var (
+		out    []*Image
+		missed []error
+	)
+	for i, p := range want {
+		o := opts
+		o.Platform = &p
+		img, err := Open(ctx, ref, o)
+		if errors.Is(err, ErrNoPlatform) {
+			missed = append(missed, err)
+			continue
+		}
+		if err != nil {
+			for _, m := range out {
+				m.Close()
+			}
+			return nil, err
+		}
+		out = append(out, img)
+		if i == 0 && img.IndexDigest == nil {
+			return out, nil // not an index: the platform list does not apply
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: %w", ref, errors.Join(missed...))
+	}
+	return out, nil
+}
+
 // OpenRemote resolves ref in its registry and returns the platform image.
 func OpenRemote(ctx context.Context, ref string, opts OpenOptions) (*Image, error) {
 	r, err := name.ParseReference(ref, opts.NameOptions...)
@@ -209,7 +249,7 @@ func pickFromIndex(idx v1.ImageIndex, plat v1.Platform) (v1.Image, *v1.Platform,
 			return img, &p, nil
 		}
 	}
-	return nil, nil, fmt.Errorf("no manifest for platform %s in index (available: %s)", plat.String(), strings.Join(avail, ", "))
+	return nil, nil, fmt.Errorf("%w %s in index (available: %s)", ErrNoPlatform, plat.String(), strings.Join(avail, ", "))
 }
 
 // OpenTarball opens a docker-archive ("docker save") tarball, or an OCI-layout

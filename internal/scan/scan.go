@@ -14,6 +14,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/engine"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -39,6 +40,9 @@ type Options struct {
 	Checks []*check.Check
 	// Workers bounds evaluation concurrency; 0 means GOMAXPROCS.
 	Workers int
+	// Images, when set, assesses the images the workloads use (IMG
+	// checks); nil leaves the IMG checks out of the run.
+	Images *ImageOptions
 }
 
 // Manifests scans manifest files and directories.
@@ -58,9 +62,21 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
-	rep := evaluate(inventory.New(loaded.Objects), selectedChecks(opt), opt, "scan manifests", paths)
+	opt = withoutImageChecks(opt)
+	objs := loaded.Objects
+	var imgs []*imagescan.Result
+	if opt.Images != nil {
+		var io []*inventory.Object
+		io, imgs = scanWorkloadImages(ctx, objs, nil, opt.Images)
+		objs = append(objs, io...)
+	}
+	selected := selectedChecks(opt)
+	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
 	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
 	rep.Errors = inputErrors
+	if opt.Images != nil {
+		addImageNotes(rep, imgs, selected, opt.Images)
+	}
 	rep.Summarize()
 	return rep, nil
 }

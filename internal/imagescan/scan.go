@@ -1,0 +1,443 @@
+package imagescan
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/vuln"
+)
+
+// DefaultPlatforms are assessed when the caller names none: what AKS node
+// pools run.
+var DefaultPlatforms = []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}}
+
+// Matcher is the vulnerability database.
+type Matcher interface {
+	MatchAll(qs []vuln.Query) ([]vuln.Match, []error)
+	// Digest identifies the data, for the result cache.
+	Digest() string
+}
+
+// VerifyFunc verifies the signature of repository@digest. A missing or
+// untrusted signature is a Signature with Verified false; an error means
+// the signature could not be assessed.
+type VerifyFunc func(ctx context.Context, repository string, digest v1.Hash) (*Signature, error)
+
+// BaseFunc judges the base image of img (the first platform's image of the
+// assessed digest). It returns nil, nil when the image does not say what
+// its base is.
+type BaseFunc func(ctx context.Context, img *image.Image) (*Base, error)
+
+// Options configure Scan.
+type Options struct {
+	Open      image.OpenOptions
+	Platforms []v1.Platform
+	Limits    image.Limits
+	// DB matches packages; nil leaves vulnerabilities not assessed with
+	// DBMissing as the reason.
+	DB        Matcher
+	DBMissing string
+	// Verify checks signatures; nil leaves them not assessed with
+	// VerifyMissing as the reason.
+	Verify        VerifyFunc
+	VerifyMissing string
+	// Base judges base-image freshness; nil skips it.
+	Base BaseFunc
+	// Cache stores records and matches; nil disables caching.
+	Cache *Cache
+	// IgnoreUnfixed drops vulnerabilities without a published fix.
+	IgnoreUnfixed bool
+	// RecordsOnly judges images by their scan records without pulling
+	// them: an image without a record is NeverScanned.
+	RecordsOnly bool
+	// Workers bounds concurrent image scans (default 2: each scan is
+	// mostly decompression, one core each).
+	Workers int
+	// Progress is called after each image.
+	Progress func(done, total int, ref string)
+}
+
+// Scan assesses targets, in order. A target whose running containers use
+// several digests (a rollout in progress) gives one result per digest.
+func Scan(ctx context.Context, targets []Target, opt Options) []*Result {
+	if len(opt.Platforms) == 0 {
+		opt.Platforms = DefaultPlatforms
+	}
+	workers := cmp.Or(opt.Workers, 2)
+	out := make([][]*Result, len(targets))
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+		done atomic.Int64
+	)
+	for range min(workers, len(targets)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(targets) {
+					return
+				}
+				out[i] = scanTarget(ctx, targets[i], &opt)
+				n := done.Add(1)
+				if opt.Progress != nil {
+					opt.Progress(int(n), len(targets), targets[i].Ref)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var flat []*Result
+	for _, rs := range out {
+		flat = append(flat, rs...)
+	}
+	return flat
+}
+
+// ref is a parsed image reference: a registry repository with a tag, a
+// digest, or both (repo:tag@sha256:…, which runtimes pull by digest).
+type ref struct {
+	repo   name.Repository
+	tag    string
+	digest string
+}
+
+func parseRef(s string, opts []name.Option) (ref, error) {
+	var r ref
+	base := s
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		base, r.digest = s[:i], s[i+1:]
+		if _, err := v1.NewHash(r.digest); err != nil {
+			return r, fmt.Errorf("image reference %q: bad digest: %w", s, err)
+		}
+	}
+	if base == "" {
+		return r, fmt.Errorf("image reference %q: no repository", s)
+	}
+	nr, err := name.ParseReference(base, opts...)
+	if err != nil {
+		return r, fmt.Errorf("image reference %q: %w", s, err)
+	}
+	r.repo = nr.Context()
+	if t, ok := nr.(name.Tag); ok {
+		// An implicit "latest" only counts when nothing pins a digest:
+		// a runtime pulls repo@digest and ignores the tag then.
+		if r.digest == "" || strings.Contains(base[strings.LastIndex(base, "/")+1:], ":") {
+			r.tag = t.TagStr()
+		}
+	}
+	return r, nil
+}
+
+func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
+	if isLocal(t.Ref) {
+		return []*Result{scanLocal(ctx, t, opt)}
+	}
+	r, err := parseRef(t.Ref, opt.Open.NameOptions)
+	if err != nil {
+		return []*Result{{Target: t, Err: err.Error()}}
+	}
+	repo := r.repo.Name()
+
+	// What the tag points to now, for drift and as the digest of bare tags.
+	var current string
+	var currentErr error
+	if r.tag != "" {
+		current, currentErr = head(ctx, r.repo.Tag(r.tag), opt)
+	}
+	digests := t.Running()
+	if len(digests) == 0 && r.digest != "" {
+		digests = []string{r.digest}
+	}
+	deployed := len(digests) > 0
+	if !deployed {
+		if currentErr != nil {
+			return []*Result{{Target: t, Repository: repo, Err: currentErr.Error()}}
+		}
+		digests = []string{current}
+	}
+	var out []*Result
+	for _, d := range digests {
+		res := &Result{Target: t, Repository: repo, Digest: d}
+		if len(digests) > 1 {
+			res.Uses = slices.DeleteFunc(slices.Clone(t.Uses), func(u Use) bool { return u.Running != "" && u.Running != d })
+		}
+		h, _ := v1.NewHash(d)
+		assessVulnerabilities(ctx, res, repo+"@"+d, opt)
+		if opt.Verify == nil {
+			res.notAssessed(AspectSignature, opt.VerifyMissing)
+		} else if sig, err := opt.Verify(ctx, repo, h); err != nil {
+			res.notAssessed(AspectSignature, err.Error())
+		} else {
+			res.Signature = sig
+		}
+		switch {
+		case r.tag == "":
+			res.notAssessed(AspectDrift, "the reference has no tag")
+		case currentErr != nil:
+			res.notAssessed(AspectDrift, currentErr.Error())
+		default:
+			res.Drift = &Drift{Tag: r.repo.Tag(r.tag).Name(), Current: current}
+			if deployed {
+				res.Drift.Deployed = d
+			}
+			if res.Drift.Moved() && opt.Verify != nil {
+				ch, _ := v1.NewHash(current)
+				if sig, err := opt.Verify(ctx, repo, ch); err != nil {
+					res.Warnings = append(res.Warnings, fmt.Sprintf("signature of %s@%s (what %s points to now) not assessed: %v", repo, current, res.Drift.Tag, err))
+				} else {
+					res.Drift.CurrentSignature = sig
+				}
+			}
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+func isLocal(ref string) bool {
+	_, err := os.Stat(ref)
+	return err == nil
+}
+
+func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {
+	kc := opt.Open.Keychain
+	if kc == nil {
+		kc = authn.DefaultKeychain
+	}
+	d, err := remote.Head(tag, append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}, opt.Open.Remote...)...)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", tag.Name(), err)
+	}
+	return d.Digest.String(), nil
+}
+
+func scanLocal(ctx context.Context, t Target, opt *Options) *Result {
+	res := &Result{Target: t, Local: true}
+	res.notAssessed(AspectSignature, "signatures are verified in a registry; push the image and scan it there")
+	res.notAssessed(AspectDrift, "a local image has no tag in a registry")
+	assessVulnerabilities(ctx, res, t.Ref, opt)
+	return res
+}
+
+// assessVulnerabilities fills the inventory and the vulnerabilities of
+// the image at ref (a repository@digest or a local path) from the cache,
+// the scan record or the image itself.
+func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Options) {
+	var rec *Record
+	if opt.Cache != nil && res.Digest != "" {
+		r, err := opt.Cache.Record(res.Digest)
+		if err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
+		}
+		rec = r
+	}
+	if rec == nil && opt.RecordsOnly {
+		res.NeverScanned = true
+		res.notAssessed(AspectVulnerabilities, "no scan record for "+res.Digest+" (images are judged from the cache without pulling)")
+		res.notAssessed(AspectBase, "the image is not pulled when judging from scan records")
+		return
+	}
+	var first *image.Image
+	if rec == nil || (opt.Base != nil && !opt.RecordsOnly) {
+		imgs, err := image.OpenAll(ctx, ref, opt.Open, opt.Platforms)
+		if err != nil {
+			res.Err = err.Error()
+			return
+		}
+		defer func() {
+			for _, i := range imgs {
+				i.Close()
+			}
+		}()
+		first = imgs[0]
+		if res.Digest == "" {
+			res.Digest = topDigest(first)
+			if opt.Cache != nil && rec == nil {
+				r, err := opt.Cache.Record(res.Digest)
+				if err != nil {
+					res.Warnings = append(res.Warnings, err.Error())
+				}
+				rec = r
+			}
+		}
+		if rec == nil {
+			rec, err = takeInventory(ctx, res.Digest, imgs, opt.Limits)
+			if err != nil {
+				res.Err = err.Error()
+				return
+			}
+			if opt.Cache != nil {
+				if err := opt.Cache.PutRecord(rec); err != nil {
+					res.Warnings = append(res.Warnings, err.Error())
+				}
+			}
+		}
+	}
+	for _, p := range rec.Platforms {
+		res.Platforms = append(res.Platforms, p.Platform)
+		res.Packages = max(res.Packages, len(p.Packages))
+		if res.OS == "" && p.OS != nil {
+			res.OS = p.OS.Name
+		}
+	}
+	if opt.Base != nil && first != nil {
+		b, err := opt.Base(ctx, first)
+		switch {
+		case err != nil:
+			res.notAssessed(AspectBase, err.Error())
+		case b == nil:
+			res.notAssessed(AspectBase, "the image does not name its base (no org.opencontainers.image.base.name annotation or label, no Dockerfile given)")
+		default:
+			res.Base = b
+		}
+	} else if opt.Base != nil {
+		res.notAssessed(AspectBase, "the image is not pulled when judging from scan records")
+	}
+	if opt.DB == nil {
+		res.notAssessed(AspectVulnerabilities, opt.DBMissing)
+		return
+	}
+	if opt.Cache != nil {
+		v, ok, err := opt.Cache.matches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed)
+		if err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
+		}
+		if ok {
+			res.Vulnerabilities, res.Cached = v, true
+			return
+		}
+	}
+	v, errs := match(rec, opt.DB, opt.IgnoreUnfixed)
+	for _, e := range errs {
+		res.Warnings = append(res.Warnings, "package not matched: "+e.Error())
+	}
+	res.Vulnerabilities = v
+	if opt.Cache != nil && len(errs) == 0 {
+		if err := opt.Cache.putMatches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed, v); err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
+		}
+	}
+}
+
+func topDigest(img *image.Image) string {
+	if img.IndexDigest != nil {
+		return img.IndexDigest.String()
+	}
+	return img.Digest.String()
+}
+
+func takeInventory(ctx context.Context, digest string, imgs []*image.Image, lim image.Limits) (*Record, error) {
+	rec := &Record{Digest: digest}
+	for _, img := range imgs {
+		r, err := image.Scan(ctx, img.Image, lim)
+		if err != nil {
+			return nil, fmt.Errorf("inventory of %s: %w", img.Reference, err)
+		}
+		if r.Packages == nil {
+			r.Packages = []image.Package{}
+		}
+		rec.Platforms = append(rec.Platforms, PlatformRecord{Platform: platformString(img), Digest: img.Digest.String(), OS: r.OS, Packages: r.Packages})
+	}
+	return rec, nil
+}
+
+// match looks every platform's packages up and merges what is the same
+// vulnerability of the same package on several platforms.
+func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []error) {
+	byKey := map[string]*Vulnerability{}
+	var errs []error
+	for _, p := range rec.Platforms {
+		release := ""
+		if p.OS != nil {
+			release = p.OS.VersionID
+		}
+		// One query per package name and version as advisories see it;
+		// the binary packages built from it ride along.
+		type group struct {
+			q    vuln.Query
+			pkgs []image.Package
+		}
+		var groups []*group
+		byQuery := map[vuln.Query]*group{}
+		qs := vuln.QueriesFor(p.Packages, release)
+		for i, q := range qs {
+			q.Name += "\x00" + p.Packages[i].Path // Go modules of different binaries stay apart
+			g := byQuery[q]
+			if g == nil {
+				g = &group{q: qs[i]}
+				byQuery[q] = g
+				groups = append(groups, g)
+			}
+			g.pkgs = append(g.pkgs, p.Packages[i])
+		}
+		uniq := make([]vuln.Query, len(groups))
+		for i, g := range groups {
+			uniq[i] = g.q
+		}
+		// Match one group at a time so a match is credited to its group.
+		for i, q := range uniq {
+			ms, es := db.MatchAll([]vuln.Query{q})
+			errs = append(errs, es...)
+			g := groups[i]
+			for _, m := range ms {
+				if ignoreUnfixed && m.Fixed == "" {
+					continue
+				}
+				pk := g.pkgs[0]
+				layer := pk
+				for _, x := range g.pkgs[1:] {
+					if x.LayerIndex < layer.LayerIndex {
+						layer = x
+					}
+				}
+				v := Vulnerability{
+					ID: m.ID, Aliases: m.Aliases, Summary: m.Summary, Type: pk.Type, Package: q.Name, Version: q.Version,
+					Path: pk.Path, Fixed: m.Fixed, Severity: strings.ToUpper(m.Severity.Level), Score: m.Severity.Score, Vector: m.Severity.Vector,
+					Layer: layer.LayerIndex, LayerDigest: layer.LayerDigest.String(),
+				}
+				if v.Severity == "NONE" {
+					v.Severity = ""
+				}
+				for _, x := range g.pkgs {
+					if x.Name != q.Name && !slices.Contains(v.Binaries, x.Name) {
+						v.Binaries = append(v.Binaries, x.Name)
+					}
+				}
+				slices.Sort(v.Binaries)
+				k := v.Key() + "\x00" + v.ID + "\x00" + v.Version
+				if have, ok := byKey[k]; ok {
+					if !slices.Contains(have.Platforms, p.Platform) {
+						have.Platforms = append(have.Platforms, p.Platform)
+					}
+					continue
+				}
+				v.Platforms = []string{p.Platform}
+				byKey[k] = &v
+			}
+		}
+	}
+	out := make([]Vulnerability, 0, len(byKey))
+	for _, v := range byKey {
+		out = append(out, *v)
+	}
+	slices.SortFunc(out, func(a, b Vulnerability) int {
+		return cmp.Or(strings.Compare(a.Key(), b.Key()), strings.Compare(a.ID, b.ID), strings.Compare(a.Version, b.Version))
+	})
+	return out, errs
+}
+
+// ErrNoTargets is returned by callers with nothing to scan.
+var ErrNoTargets = errors.New("no images to scan")

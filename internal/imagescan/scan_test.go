@@ -1,0 +1,247 @@
+package imagescan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
+	"github.com/bulwark-sec/bulwark/internal/vuln"
+)
+
+const dpkgStatus = `Package: libssl3
+Status: install ok installed
+Version: 3.0.15-1~deb12u1
+Source: openssl
+
+Package: openssl
+Status: install ok installed
+Version: 3.0.15-1~deb12u1
+
+Package: zlib1g
+Status: install ok installed
+Version: 1:1.2.13.dfsg-1
+Source: zlib
+`
+
+// testDB is a real vuln.DB with a fixed digest.
+type testDB struct {
+	*vuln.DB
+	digest string
+}
+
+func (d testDB) Digest() string { return d.digest }
+
+func goVersion() string { return strings.TrimPrefix(runtime.Version(), "go") }
+
+func newDB(t *testing.T, digest string, entries ...map[string]any) testDB {
+	t.Helper()
+	db := vuln.NewDB()
+	for _, e := range entries {
+		b, _ := json.Marshal(e)
+		if err := db.AddJSON(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return testDB{db, digest}
+}
+
+func entry(id, eco, pkg string, events ...map[string]string) map[string]any {
+	return map[string]any{"id": id, "modified": "2026-11-01T00:00:00Z", "affected": []any{map[string]any{
+		"package": map[string]string{"ecosystem": eco, "name": pkg},
+		"ranges":  []any{map[string]any{"type": "ECOSYSTEM", "events": events}},
+	}}}
+}
+
+func ev(k, v string) map[string]string { return map[string]string{k: v} }
+
+// debianApp is a Debian 12 image whose second layer adds a Go binary.
+func debianApp(t *testing.T, arch string, bin []byte) v1.Image {
+	return imagetest.Image(t, arch, nil,
+		imagetest.Layer(t,
+			imagetest.File{Name: "etc/os-release", Content: []byte("ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n")},
+			imagetest.File{Name: "var/lib/dpkg/status", Content: []byte(dpkgStatus)}),
+		imagetest.Layer(t, imagetest.File{Name: "app", Content: bin, Mode: 0o755}))
+}
+
+var stdlibBinary []byte
+
+func binary(t *testing.T) []byte {
+	if stdlibBinary == nil {
+		stdlibBinary = imagetest.BuildGo(t, imagetest.GoProgram{})
+	}
+	return stdlibBinary
+}
+
+func testEntries() []map[string]any {
+	goV := goVersion()
+	sev := map[string]any{"severity": []any{map[string]string{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}}
+	e1 := entry("DSA-1-1", "Debian:12", "openssl", ev("introduced", "0"), ev("fixed", "3.0.16-1~deb12u1"))
+	for k, v := range sev {
+		e1[k] = v
+	}
+	return []map[string]any{
+		e1,
+		entry("DSA-2-1", "Debian:12", "openssl", ev("introduced", "0"), ev("fixed", "3.0.15-1~deb12u1")), // fixed at the installed version
+		entry("DSA-3-1", "Debian:12", "zlib", ev("introduced", "0")),                                      // no fix
+		entry("DSA-4-1", "Debian:12", "libssl3", ev("introduced", "0")),                                   // binary name: not how Debian names advisories
+		entry("GO-1", "Go", "stdlib", ev("introduced", "0"), ev("fixed", goV+"9")),
+	}
+}
+
+func TestScanRegistryImageMultiArch(t *testing.T) {
+	host := imagetest.Registry(t)
+	bin := binary(t)
+	idx := imagetest.Index(t, debianApp(t, "amd64", bin), debianApp(t, "arm64", bin), debianApp(t, "s390x", bin))
+	d := imagetest.Push(t, host+"/shop/app:1.0", idx)
+	db := newDB(t, "db1", testEntries()...)
+	cache := &Cache{Dir: t.TempDir()}
+	opt := Options{DB: db, Cache: cache, VerifyMissing: "no trust policy"}
+
+	res := Scan(context.Background(), []Target{{Ref: host + "/shop/app:1.0"}}, opt)
+	if len(res) != 1 || res[0].Err != "" {
+		t.Fatalf("results %+v", res)
+	}
+	r := res[0]
+	if r.Digest != d.String() || r.Repository != host+"/shop/app" {
+		t.Errorf("digest %s repo %s, want %s", r.Digest, r.Repository, d)
+	}
+	if !slices.Equal(r.Platforms, []string{"linux/amd64", "linux/arm64"}) {
+		t.Errorf("platforms %v: want the default amd64 and arm64 only", r.Platforms)
+	}
+	var got []string
+	for _, v := range r.Vulnerabilities {
+		got = append(got, fmt.Sprintf("%s %s %s fixed=%s sev=%s bins=%v layer=%d %v", v.ID, v.Package, v.Version, v.Fixed, v.Severity, v.Binaries, v.Layer, v.Platforms))
+	}
+	want := []string{
+		"DSA-1-1 openssl 3.0.15-1~deb12u1 fixed=3.0.16-1~deb12u1 sev=CRITICAL bins=[libssl3] layer=0 [linux/amd64 linux/arm64]",
+		"DSA-3-1 zlib 1:1.2.13.dfsg-1 fixed= sev= bins=[zlib1g] layer=0 [linux/amd64 linux/arm64]",
+		fmt.Sprintf("GO-1 stdlib %s fixed=%s9 sev= bins=[] layer=1 [linux/amd64 linux/arm64]", goVersion(), goVersion()),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("vulnerabilities:\n got %q\nwant %q", got, want)
+	}
+	if r.Cached || r.OS != "Debian GNU/Linux 12 (bookworm)" || r.Packages != 4 {
+		t.Errorf("cached=%v os=%q packages=%d", r.Cached, r.OS, r.Packages)
+	}
+	if r.Drift == nil || r.Drift.Current != d.String() || r.Drift.Moved() {
+		t.Errorf("drift %+v", r.Drift)
+	}
+	if r.Assessed(AspectSignature) {
+		t.Error("signature assessed without a verifier")
+	}
+
+	// Same digest, same database: from the cache.
+	again := Scan(context.Background(), []Target{{Ref: host + "/shop/app:1.0"}}, opt)[0]
+	if !again.Cached || !slices.EqualFunc(again.Vulnerabilities, r.Vulnerabilities, func(a, b Vulnerability) bool { return fmt.Sprint(a) == fmt.Sprint(b) }) {
+		t.Errorf("second scan: cached=%v, %d vulnerabilities", again.Cached, len(again.Vulnerabilities))
+	}
+	// A new database re-matches the record; --ignore-unfixed drops DSA-3-1.
+	opt.DB = newDB(t, "db2", testEntries()...)
+	opt.IgnoreUnfixed = true
+	third := Scan(context.Background(), []Target{{Ref: host + "/shop/app:1.0"}}, opt)[0]
+	if third.Cached || len(third.Vulnerabilities) != 2 {
+		t.Errorf("new database: cached=%v, %d vulnerabilities", third.Cached, len(third.Vulnerabilities))
+	}
+}
+
+func TestScanDriftAndRecordsOnly(t *testing.T) {
+	host := imagetest.Registry(t)
+	bin := binary(t)
+	old := imagetest.Push(t, host+"/shop/api:2", debianApp(t, "amd64", bin))
+	cache := &Cache{Dir: t.TempDir()}
+	opt := Options{DB: newDB(t, "db1", testEntries()...), Cache: cache}
+	if r := Scan(context.Background(), []Target{{Ref: host + "/shop/api:2"}}, opt)[0]; r.Err != "" {
+		t.Fatal(r.Err)
+	}
+	// The tag moves to a rebuilt image; a pod still runs the old digest.
+	moved := imagetest.Push(t, host+"/shop/api:2", imagetest.Image(t, "amd64", map[string]string{"rebuilt": "yes"}, imagetest.Layer(t, imagetest.File{Name: "etc/os-release", Content: []byte("ID=debian\nVERSION_ID=12\n")})))
+	tgt := Target{Ref: host + "/shop/api:2", Uses: []Use{{Field: "spec.containers[0].image", Running: old.String()}}}
+	r := Scan(context.Background(), []Target{tgt}, opt)[0]
+	if r.Digest != old.String() || !r.Drift.Moved() || r.Drift.Current != moved.String() {
+		t.Fatalf("drift: digest %s drift %+v", r.Digest, r.Drift)
+	}
+	if len(r.Vulnerabilities) != 3 {
+		t.Errorf("running digest: %d vulnerabilities, want 3 (what runs is scanned, not what the tag points to)", len(r.Vulnerabilities))
+	}
+
+	// Records only: the old digest was scanned, an unknown digest was not.
+	opt.RecordsOnly = true
+	never := "sha256:" + strings.Repeat("e", 64)
+	res := Scan(context.Background(), []Target{tgt, {Ref: host + "/shop/api@" + never}}, opt)
+	if res[0].NeverScanned || len(res[0].Vulnerabilities) != 3 {
+		t.Errorf("recorded digest: never=%v vulns=%d", res[0].NeverScanned, len(res[0].Vulnerabilities))
+	}
+	if !res[1].NeverScanned || res[1].Assessed(AspectVulnerabilities) {
+		t.Errorf("unrecorded digest: %+v", res[1])
+	}
+}
+
+func TestScanUnreachableAndBadRefs(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	srv.Close()
+	res := Scan(context.Background(), []Target{{Ref: host + "/gone/app:1"}, {Ref: "UPPER/Case::bad"}, {Ref: "app@sha256:short"}}, Options{})
+	for _, r := range res {
+		if r.Err == "" {
+			t.Errorf("%s: no error", r.Ref)
+		}
+	}
+}
+
+func TestScanLocalLayout(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "layout")
+	imagetest.Layout(t, dir, debianApp(t, "amd64", binary(t)))
+	r := Scan(context.Background(), []Target{{Ref: dir}}, Options{DB: newDB(t, "db1", testEntries()...)})[0]
+	if r.Err != "" || !r.Local || len(r.Vulnerabilities) != 3 {
+		t.Fatalf("layout: %+v", r)
+	}
+	if r.Assessed(AspectSignature) || r.Assessed(AspectDrift) {
+		t.Error("a local image cannot have its signature or drift assessed")
+	}
+}
+
+func TestParseRef(t *testing.T) {
+	d := "sha256:" + strings.Repeat("a", 64)
+	tests := []struct{ in, repo, tag, digest string }{
+		{"nginx", "index.docker.io/library/nginx", "latest", ""},
+		{"nginx:1.27", "index.docker.io/library/nginx", "1.27", ""},
+		{"nginx@" + d, "index.docker.io/library/nginx", "", d},
+		{"nginx:1.27@" + d, "index.docker.io/library/nginx", "1.27", d},
+		{"localhost:5000/app@" + d, "localhost:5000/app", "", d},
+		{"localhost:5000/app", "localhost:5000/app", "latest", ""},
+	}
+	for _, tt := range tests {
+		r, err := parseRef(tt.in, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if r.repo.Name() != tt.repo || r.tag != tt.tag || r.digest != tt.digest {
+			t.Errorf("%s: got %s %q %q", tt.in, r.repo.Name(), r.tag, r.digest)
+		}
+	}
+}
+
+func TestCacheCorruptEntryIsAMiss(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	d := "sha256:" + strings.Repeat("f", 64)
+	if err := os.MkdirAll(filepath.Join(c.Dir, "records"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(c.recordPath(d), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Record(d)
+	if r != nil || err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("corrupt record: %v %v", r, err)
+	}
+}
