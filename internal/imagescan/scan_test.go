@@ -92,8 +92,8 @@ func testEntries() []map[string]any {
 	return []map[string]any{
 		e1,
 		entry("DSA-2-1", "Debian:12", "openssl", ev("introduced", "0"), ev("fixed", "3.0.15-1~deb12u1")), // fixed at the installed version
-		entry("DSA-3-1", "Debian:12", "zlib", ev("introduced", "0")),                                      // no fix
-		entry("DSA-4-1", "Debian:12", "libssl3", ev("introduced", "0")),                                   // binary name: not how Debian names advisories
+		entry("DSA-3-1", "Debian:12", "zlib", ev("introduced", "0")),                                     // no fix
+		entry("DSA-4-1", "Debian:12", "libssl3", ev("introduced", "0")),                                  // binary name: not how Debian names advisories
 		entry("GO-1", "Go", "stdlib", ev("introduced", "0"), ev("fixed", goV+"9")),
 	}
 }
