@@ -148,6 +148,14 @@ func supported(eco string) bool {
 	return eco == EcoDebian || eco == EcoAlpine || eco == EcoGo
 }
 
+// Supported reports whether the matcher can compare versions of ecosystem
+// (a ":release" suffix such as "Debian:12" is ignored). Importers use it to
+// drop advisories the matcher would silently ignore anyway.
+func Supported(ecosystem string) bool {
+	base, _ := splitEcosystem(ecosystem)
+	return supported(base)
+}
+
 func (db *DB) remove(e *Entry) {
 	for _, a := range e.Affected {
 		base, _ := splitEcosystem(a.Package.Ecosystem)
