@@ -8,6 +8,11 @@
 # Tools:
 #   Microsoft SARIF Multitool (npm @microsoft/sarif-multitool), used to
 #   validate Bulwark's SARIF output: BULWARK_SARIF_MULTITOOL.
+#   golang.org/x/vulndb (Go module, pinned), the Go vulnerability database
+#   whose data/osv the vulndb and image tests import: BULWARK_GOVULNDB_DIR,
+#   the module's directory in the Go module cache.
+#   golang.org/x/text v0.3.5 (module cache), for the image tests' vulnerable
+#   Go binary.
 set -euo pipefail
 
 SARIF_MULTITOOL_VERSION=5.7.0
@@ -29,3 +34,50 @@ fi
 echo "export BULWARK_SARIF_MULTITOOL='$bin'"
 # The multitool is a .NET single-file app; it needs no ICU this way.
 echo "export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1"
+
+# golang.org/x/vulndb through the Go module proxy, into the module cache.
+# The download is checked against the checksum database: sum.golang.org is
+# not resolvable here, but the go command reaches it through the proxy
+# (GOPROXY's /sumdb/sum.golang.org/ endpoint), so no GONOSUMDB/GOFLAGS
+# override is needed. The h1 hash below is what sum.golang.org records; it
+# is compared as well, which also covers machines whose GOSUMDB is off.
+GOVULNDB_VERSION=v0.0.0-20261105234957-e22db6528018
+GOVULNDB_SUM=h1:mfngRv0Yoh0VApsXKEN82CjD99kl7mtparN3bs3JnqI=
+command -v go >/dev/null || { echo "install-tools: go is required on PATH" >&2; exit 1; }
+# Run outside any module or workspace so nothing here touches go.mod/go.sum.
+gotmp="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-install-tools.XXXXXX")"
+trap 'rm -rf "$gotmp"' EXIT
+modcache="$(cd "$gotmp" && GOTOOLCHAIN=local GOWORK=off GOFLAGS= go env GOMODCACHE)"
+vulndb_dir="$modcache/golang.org/x/vulndb@$GOVULNDB_VERSION"
+if [ ! -d "$vulndb_dir/data/osv" ]; then
+  echo "install-tools: downloading golang.org/x/vulndb@$GOVULNDB_VERSION (25 MB) into $modcache" >&2
+  json="$(cd "$gotmp" && GOTOOLCHAIN=local GOWORK=off GOFLAGS= GO111MODULE=on go mod download -json "golang.org/x/vulndb@$GOVULNDB_VERSION")" || {
+    echo "install-tools: go mod download golang.org/x/vulndb@$GOVULNDB_VERSION failed:" >&2
+    echo "$json" >&2
+    exit 1
+  }
+  sum="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Sum": "\(.*\)",\{0,1\}$/\1/p')"
+  dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  if [ "$sum" != "$GOVULNDB_SUM" ]; then
+    echo "install-tools: golang.org/x/vulndb@$GOVULNDB_VERSION has hash '$sum', want $GOVULNDB_SUM" >&2
+    exit 1
+  fi
+  if [ "$dir" != "$vulndb_dir" ] || [ ! -d "$vulndb_dir/data/osv" ]; then
+    echo "install-tools: golang.org/x/vulndb was not extracted to $vulndb_dir (got '$dir')" >&2
+    exit 1
+  fi
+fi
+echo "export BULWARK_GOVULNDB_DIR='$vulndb_dir'"
+
+# golang.org/x/text v0.3.5: a module version with known vulnerabilities
+# (GO-2021-0113, GO-2022-1059, ...). The image tests compile a Go binary
+# against it offline (GOPROXY=off) and expect the scanner to find them
+# through the real golang.org/x/vulndb entries.
+XTEXT_VERSION=v0.3.5
+if [ ! -f "$modcache/cache/download/golang.org/x/text/@v/$XTEXT_VERSION.zip" ]; then
+  echo "install-tools: downloading golang.org/x/text@$XTEXT_VERSION into $modcache" >&2
+  (cd "$gotmp" && GOTOOLCHAIN=local GOWORK=off GOFLAGS= GO111MODULE=on go mod download "golang.org/x/text@$XTEXT_VERSION") >&2 || {
+    echo "install-tools: go mod download golang.org/x/text@$XTEXT_VERSION failed" >&2
+    exit 1
+  }
+fi

@@ -81,7 +81,7 @@ Exit codes: 0 the gate passed, 1 findings at or above --fail-on, 2 usage or inpu
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newScan(s), newChecks(s), newBaseline(s), newPolicy(s), newExplain(s), newVersion(s))
+	root.AddCommand(newScan(s), newChecks(s), newBaseline(s), newPolicy(s), newExplain(s), newVerify(s), newDB(s), newVersion(s))
 	return root
 }
 

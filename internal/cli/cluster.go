@@ -32,6 +32,7 @@ func newScanCluster(s *streams) *cobra.Command {
 		excludeNS  []string
 		timeout    time.Duration
 		pageSize   int64
+		img        imageFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "cluster",
@@ -61,7 +62,9 @@ kind it could not read and the checks that missed it.`,
   bulwark scan cluster --context aks-prod --format sarif --output cluster.sarif
   bulwark scan cluster -n shop -n payments
   bulwark scan cluster --exclude-namespace kube-system --exclude-namespace gatekeeper-system
-  bulwark scan cluster --checks K8S-140,K8S-141,K8S-142,K8S-143 --fail-on medium`,
+  bulwark scan cluster --checks K8S-140,K8S-141,K8S-142,K8S-143 --fail-on medium
+  bulwark scan cluster --images                      # also scan the running images (by the digests pods run)
+  bulwark scan cluster --images --images-from-cache  # judge running digests by pipeline scan records, pull nothing`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.validate(); err != nil {
@@ -103,6 +106,20 @@ kind it could not read and the checks that missed it.`,
 				Config:  cfg,
 				Source:  cluster.Options{Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize},
 			}
+			var iprog *imageProgress
+			if img.enabled {
+				// Images are assessed after the cluster was read, under
+				// their own time limit.
+				ictx, icancel := context.WithTimeout(context.Background(), img.timeout+timeout)
+				defer icancel()
+				if copt.Images, err = img.build(ictx, cmd, opt.Policy, opt.Now); err != nil {
+					return err
+				}
+				copt.ImageTimeout = img.timeout
+				iprog = withProgress(s, copt.Images)
+			} else if err := img.rejectWithoutImages(cmd); err != nil {
+				return err
+			}
 			var prog *progress
 			if isTerminal(s.err) {
 				prog = &progress{w: s.err, counts: map[string]int{}}
@@ -112,6 +129,8 @@ kind it could not read and the checks that missed it.`,
 			defer cancel()
 			rep, err := scan.Cluster(ctx, copt)
 			prog.done()
+			iprog.done()
+			img.note(rep)
 			if err != nil {
 				if errors.Is(err, context.DeadlineExceeded) {
 					return &exitError{code: report.ExitError, err: fmt.Errorf("scan cluster %s: timed out after %s while %v; raise --timeout or narrow the scan with --namespace",
@@ -119,21 +138,7 @@ kind it could not read and the checks that missed it.`,
 				}
 				return &exitError{code: report.ExitError, err: fmt.Errorf("scan cluster %s: %w", cfg.Host, err)}
 			}
-			if err := out.write(s, rep); err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			if out.format != "table" || out.output != "" {
-				for _, e := range rep.Errors {
-					fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
-				}
-				for _, w := range rep.Warnings {
-					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
-				}
-			}
-			if rep.Summary.ExitCode != report.ExitPass {
-				return &exitError{code: rep.Summary.ExitCode} // the report says why
-			}
-			return nil
+			return finish(s, &out, rep)
 		},
 	}
 	out.add(cmd)
@@ -148,6 +153,7 @@ kind it could not read and the checks that missed it.`,
 	fs.StringSliceVar(&excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
 	fs.DurationVar(&timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
 	fs.Int64Var(&pageSize, "page-size", cluster.DefaultPageSize, "objects requested per list call")
+	img.add(cmd, true)
 	return cmd
 }
 

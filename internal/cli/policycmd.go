@@ -54,7 +54,9 @@ func newPolicyCheck(s *streams) *cobra.Command {
 		Use:   "check [FILE]",
 		Short: "Validate a policy file",
 		Long: `Validate a policy file strictly: unknown fields, unknown check ids or areas, bad
-severities, durations and dates are errors with file:line (exit 2). Without FILE, the
+severities, durations and dates are errors with file:line (exit 2), and so is a Notation
+trust policy (images.trustPolicy) that notation-go rejects or whose trust stores are
+missing. Without FILE, the
 policy a scan would use is checked (bulwark.yaml here or in a parent directory, up to
 the repository root).`,
 		Example: `  bulwark policy check
@@ -80,6 +82,12 @@ the repository root).`,
 			}
 			for _, w := range p.Warnings {
 				fmt.Fprintln(s.err, "warning:", w)
+			}
+			// The trust policy is only worth something if notation-go
+			// accepts it and its stores exist: check that now, not at the
+			// first image scan.
+			if _, err := loadTrust("", p); err != nil {
+				return &exitError{code: report.ExitError, err: err}
 			}
 			fmt.Fprintf(s.out, "%s: valid (%d severity overrides, %d exceptions)\n", name, len(p.SeverityOverrides), len(p.Exceptions))
 			return nil

@@ -27,9 +27,9 @@ import (
 func newScan(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan",
-		Short: "Scan manifests, a live cluster or an AKS cluster's Azure configuration",
+		Short: "Scan manifests, a live cluster, an AKS cluster's Azure configuration or container images",
 	}
-	cmd.AddCommand(newScanManifests(s), newScanCluster(s), newScanAKS(s))
+	cmd.AddCommand(newScanManifests(s), newScanCluster(s), newScanAKS(s), newScanImage(s))
 	return cmd
 }
 
@@ -62,6 +62,35 @@ func (o *outputFlags) write(s *streams, rep *report.Report) error {
 		return err
 	}
 	return writeFileAtomic(o.output, buf.Bytes())
+}
+
+// finish writes the report and turns its verdict into the exit code;
+// errors and warnings also go to stderr when the report does not.
+func finish(s *streams, out *outputFlags, rep *report.Report) error {
+	if err := out.write(s, rep); err != nil {
+		return &exitError{code: report.ExitError, err: err}
+	}
+	if out.format != "table" || out.output != "" {
+		// Input errors and warnings also go to stderr so that they are
+		// seen when the report itself goes to a file or a program.
+		for _, e := range rep.Errors {
+			switch {
+			case e.File != "" && e.Line > 0:
+				fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+			case e.File != "":
+				fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
+			default:
+				fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
+			}
+		}
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
+		}
+	}
+	if rep.Summary.ExitCode != report.ExitPass {
+		return &exitError{code: rep.Summary.ExitCode} // the report says why
+	}
+	return nil
 }
 
 func writeFileAtomic(name string, data []byte) error {
@@ -142,6 +171,14 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 	if err != nil {
 		return opt, "", usageError("--fail-on: %v", err)
 	}
+	var vulnGate *decide.Gate
+	if pol != nil && pol.Vulnerabilities.FailOn.Value != "" && !cmd.Flags().Changed("fail-on") {
+		g, err := decide.ParseFailOn(pol.Vulnerabilities.FailOn.Value)
+		if err != nil {
+			return opt, "", usageError("vulnerabilities.failOn: %v", err)
+		}
+		vulnGate = &g
+	}
 	checks, err := scan.SelectChecks(f.onlyChecks, f.skipChecks)
 	if err != nil {
 		return opt, "", usageError("%v", err)
@@ -177,6 +214,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 		Manifest:     manifest.Options{Exclude: f.excludes, MaxFileSize: f.maxFileSize, Stdin: s.in},
 		Settings:     check.Settings{PSS: lv},
 		Gate:         gate,
+		VulnGate:     vulnGate,
 		Checks:       checks,
 		Policy:       pol,
 		Baseline:     base,
@@ -194,6 +232,7 @@ func newScanManifests(s *streams) *cobra.Command {
 	var (
 		out   outputFlags
 		flags scanFlags
+		img   imageFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -219,7 +258,8 @@ explicitly win over it.`,
   bulwark scan manifests . --exclude '**/charts/**' --fail-on critical
   bulwark scan manifests ./deploy --new-only          # fail only on findings not in the baseline
   bulwark scan manifests ./deploy --as-of 2027-01-15  # what fails on that day?
-  kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline`,
+  kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline
+  bulwark scan manifests ./deploy --images            # also scan the images the workloads use`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.validate(); err != nil {
@@ -229,35 +269,31 @@ explicitly win over it.`,
 			if err != nil {
 				return err
 			}
-			rep, err := scan.Manifests(context.Background(), args, opt)
+			ctx := context.Background()
+			var prog *imageProgress
+			if img.enabled {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, img.timeout)
+				defer cancel()
+				if opt.Images, err = img.build(ctx, cmd, opt.Policy, opt.Now); err != nil {
+					return err
+				}
+				prog = withProgress(s, opt.Images)
+			} else if err := img.rejectWithoutImages(cmd); err != nil {
+				return err
+			}
+			rep, err := scan.Manifests(ctx, args, opt)
+			prog.done()
+			img.note(rep)
 			if err != nil {
 				return usageError("%v", err)
 			}
-			if err := out.write(s, rep); err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			// Input errors and warnings also go to stderr so that they are
-			// seen when the report itself goes to a file or a program.
-			if out.format != "table" || out.output != "" {
-				for _, e := range rep.Errors {
-					if e.Line > 0 {
-						fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
-					} else {
-						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
-					}
-				}
-				for _, w := range rep.Warnings {
-					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
-				}
-			}
-			if rep.Summary.ExitCode != report.ExitPass {
-				return &exitError{code: rep.Summary.ExitCode} // the report says why
-			}
-			return nil
+			return finish(s, &out, rep)
 		},
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	img.add(cmd, true)
 	return cmd
 }
 

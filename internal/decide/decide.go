@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/baseline"
+	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/policy"
 )
@@ -128,7 +129,10 @@ type ExceptionState struct {
 // Decider holds everything a decision depends on. Now is injected so that
 // tests, and users asking "what fails next week" (--as-of), pin the date.
 type Decider struct {
-	Gate     Gate
+	Gate Gate
+	// VulnGate, when set, is the gate of the vulnerability checks (area
+	// "vulnerabilities"): the policy's vulnerabilities.failOn.
+	VulnGate *Gate
 	Policy   *policy.Policy
 	Baseline *baseline.Baseline
 	NewOnly  bool
@@ -136,6 +140,15 @@ type Decider struct {
 	// Objects gives the labels and annotations of a finding's subject,
 	// for exception selectors and annotations; nil means none.
 	Objects func(finding.Subject) policy.Object
+}
+
+func (d *Decider) gate(checkID string) Gate {
+	if d.VulnGate != nil {
+		if c, ok := check.Lookup(checkID); ok && c.Area == "vulnerabilities" {
+			return *d.VulnGate
+		}
+	}
+	return d.Gate
 }
 
 // Outcome is the decision on a whole run.
@@ -211,7 +224,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		switch {
 		case dd.Exception != nil && !dd.Exception.Expired:
 			dd.Status = StatusExcepted
-		case d.Gate.Never || dd.Severity < d.Gate.FailOn:
+		case d.gate(f.CheckID).Never || dd.Severity < d.gate(f.CheckID).FailOn:
 			dd.Status = StatusWarn
 		case d.NewOnly && d.Baseline != nil && !dd.New:
 			dd.Status = StatusBaselined

@@ -152,6 +152,22 @@ func TestSeverityOverrideAndGate(t *testing.T) {
 	}
 }
 
+// vulnerabilities.failOn gates only the vulnerability checks.
+func TestVulnGate(t *testing.T) {
+	crit := Gate{FailOn: finding.SeverityCritical}
+	d := &Decider{Gate: Gate{FailOn: finding.SeverityMedium}, VulnGate: &crit, Now: date("2026-11-01")}
+	out := d.Apply([]finding.Finding{
+		mk("IMG-002", finding.SeverityHigh, "app"),     // vulnerability, below the vulnerability gate
+		mk("IMG-001", finding.SeverityCritical, "app"), // vulnerability at the gate
+		mk("IMG-010", finding.SeverityHigh, "app"),     // signature: the run's gate
+	})
+	for i, want := range []Status{StatusWarn, StatusFail, StatusFail} {
+		if out.Findings[i].Status != want {
+			t.Errorf("%s: %s, want %s", out.Findings[i].CheckID, out.Findings[i].Status, want)
+		}
+	}
+}
+
 func TestAnnotationExceptions(t *testing.T) {
 	f := mk("K8S-029", finding.SeverityHigh, "web")
 	obj := func(v string) func(finding.Subject) policy.Object {

@@ -1,69 +1,17 @@
 package image_test
 
 import (
-	"archive/tar"
 	"bytes"
 	"debug/buildinfo"
-	"io"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"log"
-
-	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/bulwark-sec/bulwark/internal/image"
 )
-
-type tfile struct {
-	name    string
-	content []byte
-	mode    int64
-	dir     bool
-}
-
-func tarBytes(t testing.TB, files []tfile) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, f := range files {
-		h := &tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.content)), Typeflag: tar.TypeReg}
-		if f.dir {
-			h.Typeflag, h.Size = tar.TypeDir, 0
-		}
-		if h.Mode == 0 {
-			h.Mode = 0o644
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatal(err)
-		}
-		if !f.dir {
-			if _, err := tw.Write(f.content); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func layer(t testing.TB, files ...tfile) v1.Layer {
-	t.Helper()
-	b := tarBytes(t, files)
-	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
 
 func digestOf(t testing.TB, l v1.Layer) v1.Hash {
 	t.Helper()
@@ -127,12 +75,4 @@ func buildGoBinary(t testing.TB) GoBinary {
 		t.Skip("no binary with golang.org/x/text available")
 	}
 	return gb
-}
-
-func startRegistry(t testing.TB) string {
-	t.Helper()
-	t.Setenv("DOCKER_CONFIG", t.TempDir()) // DefaultKeychain must not see the host config
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
 )
 
 const dpkgBase = `Package: libc6
@@ -107,25 +108,25 @@ type DebianFixture struct {
 func debianImage(t testing.TB) DebianFixture {
 	t.Helper()
 	bin := buildGoBinary(t)
-	l0 := layer(t,
-		tfile{name: "etc/", dir: true},
-		tfile{name: "etc/os-release", content: []byte("ID=debian\nVERSION_ID=\"12\"\n")},
-		tfile{name: "var/lib/dpkg/status", content: []byte(dpkgBase)},
-		tfile{name: "bin/sh", content: bytes.Repeat([]byte("#!"), 100), mode: 0o755}, // executable, not a binary
+	l0 := imagetest.Layer(t,
+		imagetest.File{Name: "etc/", Dir: true},
+		imagetest.File{Name: "etc/os-release", Content: []byte("ID=debian\nVERSION_ID=\"12\"\n")},
+		imagetest.File{Name: "var/lib/dpkg/status", Content: []byte(dpkgBase)},
+		imagetest.File{Name: "bin/sh", Content: bytes.Repeat([]byte("#!"), 100), Mode: 0o755}, // executable, not a binary
 	)
-	l1 := layer(t,
-		tfile{name: "./var/lib/dpkg/status", content: []byte(dpkgUpgraded)},
-		tfile{name: "var/lib/dpkg/status.d/base-files", content: []byte(distrolessBaseFiles)},
-		tfile{name: "var/lib/dpkg/status.d/base-files.md5sums", content: []byte("abc  /etc/issue\n")},
-		tfile{name: "usr/bin/app", content: bin.Data, mode: 0o755},
-		tfile{name: "usr/local/bin/tool", content: bin.Data, mode: 0o755},
-		tfile{name: "opt/data/bin", content: bin.Data, mode: 0o755},
-		tfile{name: "usr/share/noexec", content: bin.Data, mode: 0o644}, // not executable: ignored
+	l1 := imagetest.Layer(t,
+		imagetest.File{Name: "./var/lib/dpkg/status", Content: []byte(dpkgUpgraded)},
+		imagetest.File{Name: "var/lib/dpkg/status.d/base-files", Content: []byte(distrolessBaseFiles)},
+		imagetest.File{Name: "var/lib/dpkg/status.d/base-files.md5sums", Content: []byte("abc  /etc/issue\n")},
+		imagetest.File{Name: "usr/bin/app", Content: bin.Data, Mode: 0o755},
+		imagetest.File{Name: "usr/local/bin/tool", Content: bin.Data, Mode: 0o755},
+		imagetest.File{Name: "opt/data/bin", Content: bin.Data, Mode: 0o755},
+		imagetest.File{Name: "usr/share/noexec", Content: bin.Data, Mode: 0o644}, // not executable: ignored
 	)
-	l2 := layer(t,
-		tfile{name: "usr/local/bin/.wh.tool"},
-		tfile{name: "opt/data/.wh..wh..opq"},
-		tfile{name: "opt/data/readme", content: []byte("hi")},
+	l2 := imagetest.Layer(t,
+		imagetest.File{Name: "usr/local/bin/.wh.tool"},
+		imagetest.File{Name: "opt/data/.wh..wh..opq"},
+		imagetest.File{Name: "opt/data/readme", Content: []byte("hi")},
 	)
 	img, err := mutate.AppendLayers(mutate.MediaType(mustConfig(t), "application/vnd.oci.image.manifest.v1+json"), l0, l1, l2)
 	if err != nil {
@@ -144,9 +145,9 @@ func mustConfig(t testing.TB) v1.Image {
 
 func alpineImage(t testing.TB, arch string) v1.Image {
 	t.Helper()
-	l0 := layer(t,
-		tfile{name: "etc/os-release", content: []byte("ID=alpine\nVERSION_ID=3.20.3\n")},
-		tfile{name: "lib/apk/db/installed", content: []byte(apkDB)},
+	l0 := imagetest.Layer(t,
+		imagetest.File{Name: "etc/os-release", Content: []byte("ID=alpine\nVERSION_ID=3.20.3\n")},
+		imagetest.File{Name: "lib/apk/db/installed", Content: []byte(apkDB)},
 	)
 	cfg, err := mutate.ConfigFile(empty.Image, &v1.ConfigFile{OS: "linux", Architecture: arch, RootFS: v1.RootFS{Type: "layers"}})
 	if err != nil {
@@ -196,7 +197,7 @@ func assertLines(t *testing.T, got, want []string) {
 
 func TestRemoteInventoryDebian(t *testing.T) {
 	fx := debianImage(t)
-	host := startRegistry(t)
+	host := imagetest.Registry(t)
 	tag, err := name.ParseReference(host + "/bulwark/debian:1.0")
 	if err != nil {
 		t.Fatal(err)
@@ -224,10 +225,10 @@ func TestRemoteInventoryDebian(t *testing.T) {
 }
 
 func TestRemoteIndexPlatform(t *testing.T) {
-	host := startRegistry(t)
+	host := imagetest.Registry(t)
 	amd, arm := alpineImage(t, "amd64"), alpineImage(t, "arm64")
 	// The arm64 variant gets an extra package so the choice is visible.
-	arm, err := mutate.AppendLayers(arm, layer(t, tfile{name: "lib/apk/db/installed", content: []byte(apkDB + "\nP:armonly\nV:1.0-r0\n")}))
+	arm, err := mutate.AppendLayers(arm, imagetest.Layer(t, imagetest.File{Name: "lib/apk/db/installed", Content: []byte(apkDB + "\nP:armonly\nV:1.0-r0\n")}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +357,7 @@ func tarDir(t testing.TB, src, dst string) {
 }
 
 func TestTruncatedLayer(t *testing.T) {
-	full := tarBytes(t, []tfile{{name: "var/lib/dpkg/status", content: []byte(dpkgBase)}, {name: "x", content: bytes.Repeat([]byte("a"), 4096)}})
+	full := imagetest.TarBytes(t, imagetest.File{Name: "var/lib/dpkg/status", Content: []byte(dpkgBase)}, imagetest.File{Name: "x", Content: bytes.Repeat([]byte("a"), 4096)})
 	cut := full[:len(full)-2048-1000]
 	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(cut)), nil })
 	if err != nil {
@@ -397,9 +398,9 @@ func TestGoVersion(t *testing.T) {
 
 func TestBinarySizeLimitAndOSReleaseSymlink(t *testing.T) {
 	bin := buildGoBinary(t)
-	l0 := layer(t,
-		tfile{name: "usr/lib/os-release", content: []byte("ID='debian'\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n")},
-		tfile{name: "usr/bin/app", content: bin.Data, mode: 0o755},
+	l0 := imagetest.Layer(t,
+		imagetest.File{Name: "usr/lib/os-release", Content: []byte("ID='debian'\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n")},
+		imagetest.File{Name: "usr/bin/app", Content: bin.Data, Mode: 0o755},
 	)
 	img, err := mutate.AppendLayers(mustConfig(t), l0)
 	if err != nil {

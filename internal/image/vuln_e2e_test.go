@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
 	"github.com/bulwark-sec/bulwark/internal/vuln"
 )
 
@@ -93,7 +94,7 @@ func inventoryOf(t *testing.T, ref string) *image.Result {
 
 func TestVulnMatchEndToEnd(t *testing.T) {
 	fx := debianImage(t)
-	host := startRegistry(t)
+	host := imagetest.Registry(t)
 	push(t, host+"/e2e/debian:12", fx.Image)
 	push(t, host+"/e2e/alpine:3.20", alpineImage(t, "amd64"))
 	deb := inventoryOf(t, host+"/e2e/debian:12")

@@ -61,6 +61,7 @@ type PlatformRecord struct {
 type matchEntry struct {
 	Schema          string          `json:"schema"`
 	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
+	Uncovered       []string        `json:"uncovered,omitempty"`
 }
 
 func (c *Cache) recordPath(digest string) string {
@@ -88,20 +89,21 @@ func (c *Cache) PutRecord(r *Record) error {
 	return c.write(c.recordPath(r.Digest), r)
 }
 
-func (c *Cache) matches(digest, dbDigest string, ignoreUnfixed bool) ([]Vulnerability, bool, error) {
+func (c *Cache) matches(digest, dbDigest string, ignoreUnfixed bool) (matchEntry, bool, error) {
 	var m matchEntry
 	ok, err := c.read(c.matchPath(digest, dbDigest, ignoreUnfixed), &m)
 	if err != nil || !ok || m.Schema != cacheSchema {
-		return nil, false, err
+		return m, false, err
 	}
 	if m.Vulnerabilities == nil {
 		m.Vulnerabilities = []Vulnerability{}
 	}
-	return m.Vulnerabilities, true, nil
+	return m, true, nil
 }
 
-func (c *Cache) putMatches(digest, dbDigest string, ignoreUnfixed bool, v []Vulnerability) error {
-	return c.write(c.matchPath(digest, dbDigest, ignoreUnfixed), matchEntry{Schema: cacheSchema, Vulnerabilities: v})
+func (c *Cache) putMatches(digest, dbDigest string, ignoreUnfixed bool, m matchEntry) error {
+	m.Schema = cacheSchema
+	return c.write(c.matchPath(digest, dbDigest, ignoreUnfixed), m)
 }
 
 // read decodes a cache file. A missing file is a miss; an unreadable or

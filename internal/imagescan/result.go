@@ -127,6 +127,10 @@ type Result struct {
 	Signature       *Signature      `json:"signature,omitempty"`
 	Drift           *Drift          `json:"drift,omitempty"`
 	Base            *Base           `json:"base,omitempty"`
+	// Uncovered are ecosystems (Debian, Alpine, Go) the image has
+	// packages of but the database has no data for: those packages were
+	// not checked, which the scan reports as an incomplete verdict.
+	Uncovered []string `json:"uncovered,omitempty"`
 	// NeverScanned is set when the image was judged from scan records
 	// and none exists for its digest.
 	NeverScanned bool `json:"neverScanned,omitempty"`

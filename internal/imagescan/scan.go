@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -29,6 +30,9 @@ type Matcher interface {
 	MatchAll(qs []vuln.Query) ([]vuln.Match, []error)
 	// Digest identifies the data, for the result cache.
 	Digest() string
+	// Has reports whether there is data for an ecosystem: packages of an
+	// ecosystem without data must not look free of vulnerabilities.
+	Has(ecosystem string) bool
 }
 
 // VerifyFunc verifies the signature of repository@digest. A missing or
@@ -154,7 +158,7 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 	// What the tag points to now, for drift and as the digest of bare tags.
 	var current string
 	var currentErr error
-	if r.tag != "" {
+	if r.tag != "" && !(ArtifactTag(r.tag) && (r.digest != "" || len(t.Running()) > 0)) {
 		current, currentErr = head(ctx, r.repo.Tag(r.tag), opt)
 	}
 	digests := t.Running()
@@ -183,9 +187,12 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 		} else {
 			res.Signature = sig
 		}
+		// A reference by digest alone has no tag that could move: drift
+		// does not apply (Drift stays nil), which is not "not assessed".
 		switch {
 		case r.tag == "":
-			res.notAssessed(AspectDrift, "the reference has no tag")
+		case ArtifactTag(r.tag):
+			res.notAssessed(AspectDrift, "tag "+r.tag+" is a signature or attestation tag, not an image release")
 		case currentErr != nil:
 			res.notAssessed(AspectDrift, currentErr.Error())
 		default:
@@ -207,6 +214,16 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 	return out
 }
 
+// artifactTagRE matches the tags registries without the referrers API get
+// for signatures and attestations: the OCI referrers tag schema
+// (sha256-<hex>) and cosign's sha256-<hex>.sig/.att/.sbom. They move with
+// every new signature by design; comparing them would report drift that
+// is not there.
+var artifactTagRE = regexp.MustCompile(`^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$`)
+
+// ArtifactTag reports whether tag is such a signature or attestation tag.
+func ArtifactTag(tag string) bool { return artifactTagRE.MatchString(tag) }
+
 func isLocal(ref string) bool {
 	_, err := os.Stat(ref)
 	return err == nil
@@ -227,7 +244,6 @@ func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {
 func scanLocal(ctx context.Context, t Target, opt *Options) *Result {
 	res := &Result{Target: t, Local: true}
 	res.notAssessed(AspectSignature, "signatures are verified in a registry; push the image and scan it there")
-	res.notAssessed(AspectDrift, "a local image has no tag in a registry")
 	assessVulnerabilities(ctx, res, t.Ref, opt)
 	return res
 }
@@ -311,22 +327,22 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 		return
 	}
 	if opt.Cache != nil {
-		v, ok, err := opt.Cache.matches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed)
+		m, ok, err := opt.Cache.matches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed)
 		if err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 		}
 		if ok {
-			res.Vulnerabilities, res.Cached = v, true
+			res.Vulnerabilities, res.Uncovered, res.Cached = m.Vulnerabilities, m.Uncovered, true
 			return
 		}
 	}
-	v, errs := match(rec, opt.DB, opt.IgnoreUnfixed)
+	v, uncovered, errs := match(rec, opt.DB, opt.IgnoreUnfixed)
 	for _, e := range errs {
 		res.Warnings = append(res.Warnings, "package not matched: "+e.Error())
 	}
-	res.Vulnerabilities = v
+	res.Vulnerabilities, res.Uncovered = v, uncovered
 	if opt.Cache != nil && len(errs) == 0 {
-		if err := opt.Cache.putMatches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed, v); err != nil {
+		if err := opt.Cache.putMatches(res.Digest, opt.DB.Digest(), opt.IgnoreUnfixed, matchEntry{Vulnerabilities: v, Uncovered: uncovered}); err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 		}
 	}
@@ -356,9 +372,10 @@ func takeInventory(ctx context.Context, digest string, imgs []*image.Image, lim 
 
 // match looks every platform's packages up and merges what is the same
 // vulnerability of the same package on several platforms.
-func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []error) {
+func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []string, []error) {
 	byKey := map[string]*Vulnerability{}
 	var errs []error
+	var uncovered []string
 	for _, p := range rec.Platforms {
 		release := ""
 		if p.OS != nil {
@@ -373,6 +390,11 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []erro
 		var groups []*group
 		byQuery := map[vuln.Query]*group{}
 		qs := vuln.QueriesFor(p.Packages, release)
+		for _, q := range qs {
+			if !db.Has(q.Ecosystem) && !slices.Contains(uncovered, q.Ecosystem) {
+				uncovered = append(uncovered, q.Ecosystem)
+			}
+		}
 		for i, q := range qs {
 			q.Name += "\x00" + p.Packages[i].Path // Go modules of different binaries stay apart
 			g := byQuery[q]
@@ -436,7 +458,8 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []erro
 	slices.SortFunc(out, func(a, b Vulnerability) int {
 		return cmp.Or(strings.Compare(a.Key(), b.Key()), strings.Compare(a.ID, b.ID), strings.Compare(a.Version, b.Version))
 	})
-	return out, errs
+	slices.Sort(uncovered)
+	return out, uncovered, errs
 }
 
 // ErrNoTargets is returned by callers with nothing to scan.

@@ -41,6 +41,8 @@ type testDB struct {
 
 func (d testDB) Digest() string { return d.digest }
 
+func (d testDB) Has(eco string) bool { return !strings.HasPrefix(eco, "Alpine") }
+
 func goVersion() string { return strings.TrimPrefix(runtime.Version(), "go") }
 
 func newDB(t *testing.T, digest string, entries ...map[string]any) testDB {
@@ -205,7 +207,7 @@ func TestScanLocalLayout(t *testing.T) {
 	if r.Err != "" || !r.Local || len(r.Vulnerabilities) != 3 {
 		t.Fatalf("layout: %+v", r)
 	}
-	if r.Assessed(AspectSignature) || r.Assessed(AspectDrift) {
+	if r.Assessed(AspectSignature) || r.Drift != nil {
 		t.Error("a local image cannot have its signature or drift assessed")
 	}
 }
@@ -227,6 +229,18 @@ func TestParseRef(t *testing.T) {
 		}
 		if r.repo.Name() != tt.repo || r.tag != tt.tag || r.digest != tt.digest {
 			t.Errorf("%s: got %s %q %q", tt.in, r.repo.Name(), r.tag, r.digest)
+		}
+	}
+}
+
+func TestArtifactTags(t *testing.T) {
+	h := strings.Repeat("ab", 32)
+	for tag, want := range map[string]bool{
+		"sha256-" + h: true, "sha256-" + h + ".sig": true, "sha256-" + h + ".att": true,
+		"1.0": false, "sha256-" + h[:10]: false, "sha256-" + h + ".txt": false, "latest": false,
+	} {
+		if ArtifactTag(tag) != want {
+			t.Errorf("ArtifactTag(%q) = %v", tag, !want)
 		}
 	}
 }

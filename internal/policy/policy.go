@@ -7,6 +7,7 @@ package policy
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -104,16 +105,73 @@ type Images struct {
 	// AllowedRegistries are registry hosts, optionally with a path prefix
 	// (myacr.azurecr.io, mcr.microsoft.com/oss), that images may come from.
 	AllowedRegistries []string `yaml:"allowedRegistries"`
-	// TrustPolicy is reserved for signature verification (Notation trust
-	// policy file or inline document).
+	// TrustPolicy is the Notation trust policy images must verify
+	// against (IMG-010, IMG-011): a path to a Notation configuration
+	// directory (trustpolicy.json and truststore/x509/...) or to a
+	// trustpolicy.json file (its truststore/ beside it), relative to this
+	// file; or the trust policy document itself, inline, with TrustStore.
 	TrustPolicy yaml.Node `yaml:"trustPolicy"`
+	// TrustStore is the trust store directory for an inline TrustPolicy
+	// (holding x509/{ca,signingAuthority,tsa}/<name>/).
+	TrustStore string `yaml:"trustStore"`
 }
 
-// Vulnerabilities is reserved for image vulnerability gating.
+// TrustPolicyRef says where the trust policy is: a Notation directory, or
+// an inline document (JSON) with its store directory.
+type TrustPolicyRef struct {
+	Dir      string
+	Inline   []byte
+	StoreDir string
+	// Where is file:line of the setting, for messages.
+	Where string
+}
+
+// Trust returns the trust policy setting with paths resolved against the
+// policy file's directory, or nil when none is set.
+func (i *Images) Trust(policySource string) (*TrustPolicyRef, error) {
+	n := &i.TrustPolicy
+	if n.Kind == 0 {
+		return nil, nil
+	}
+	base := ""
+	if policySource != "" && !strings.HasPrefix(policySource, "configmap/") {
+		base = filepath.Dir(policySource)
+	}
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) || base == "" {
+			return p
+		}
+		return filepath.Join(base, p)
+	}
+	ref := &TrustPolicyRef{Where: fmt.Sprintf("%s:%d", policySource, n.Line)}
+	if n.Kind == yaml.ScalarNode {
+		ref.Dir = resolve(n.Value)
+		if strings.HasSuffix(ref.Dir, ".json") {
+			ref.Dir = filepath.Dir(ref.Dir)
+		}
+		return ref, nil
+	}
+	var doc any
+	if err := n.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: images.trustPolicy: %w", ref.Where, err)
+	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: images.trustPolicy: %w", ref.Where, err)
+	}
+	ref.Inline, ref.StoreDir = js, resolve(i.TrustStore)
+	return ref, nil
+}
+
+// Vulnerabilities tune image vulnerability checks (IMG-001 to IMG-005).
 type Vulnerabilities struct {
-	FailOn        Severity `yaml:"failOn"`
-	IgnoreUnfixed bool     `yaml:"ignoreUnfixed"`
-	// MaxDatabaseAge warns when vulnerability data is older than this.
+	// FailOn is the gate for the vulnerability checks only; the run's
+	// failOn applies to them when it is unset or --fail-on is given.
+	FailOn Severity `yaml:"failOn"`
+	// IgnoreUnfixed drops advisories without a published fix.
+	IgnoreUnfixed bool `yaml:"ignoreUnfixed"`
+	// MaxDatabaseAge warns when vulnerability data is older than this
+	// (default 7 days).
 	MaxDatabaseAge *Duration `yaml:"maxDatabaseAge"`
 }
 

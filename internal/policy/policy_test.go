@@ -91,13 +91,41 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestReservedSettingsWarn(t *testing.T) {
-	p, err := Parse("p.yaml", []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nvulnerabilities:\n  ignoreUnfixed: true\n"))
+func TestImageSettings(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "bulwark.yaml")
+	p, err := Parse(name, []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nimages:\n  trustPolicy: notation\nvulnerabilities:\n  ignoreUnfixed: true\n  failOn: critical\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "p.yaml:3: vulnerabilities is not used") {
-		t.Errorf("warnings %v", p.Warnings)
+	if len(p.Warnings) != 0 || !p.Vulnerabilities.IgnoreUnfixed || p.Vulnerabilities.FailOn.Value != "critical" {
+		t.Errorf("decoded %+v, warnings %v", p.Vulnerabilities, p.Warnings)
+	}
+	ref, err := p.Images.Trust(p.Source)
+	if err != nil || ref.Dir != filepath.Join(dir, "notation") || ref.Inline != nil {
+		t.Errorf("trust ref %+v, %v: want the directory beside the policy file", ref, err)
+	}
+
+	inline := "apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nimages:\n  trustStore: store\n  trustPolicy:\n    version: \"1.0\"\n    trustPolicies:\n    - name: prod\n      registryScopes: [\"*\"]\n"
+	p, err = Parse(name, []byte(inline))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err = p.Images.Trust(p.Source)
+	if err != nil || ref.StoreDir != filepath.Join(dir, "store") || !strings.Contains(string(ref.Inline), `"trustPolicies":[{"name":"prod","registryScopes":["*"]}]`) {
+		t.Errorf("inline trust ref %+v (%s), %v", ref, ref.Inline, err)
+	}
+
+	for doc, want := range map[string]string{
+		"images:\n  trustPolicy:\n    version: \"1.0\"\n": "needs images.trustStore",
+		"images:\n  trustPolicy: dir\n  trustStore: s\n":  "only for an inline trust policy",
+		"images:\n  trustStore: s\n":                      "without images.trustPolicy",
+		"images:\n  trustPolicy: \"\"\n":                  "want a path",
+	} {
+		_, err := Parse("p.yaml", []byte("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\n"+doc))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want %q", doc, err, want)
+		}
 	}
 }
 

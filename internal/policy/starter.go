@@ -53,4 +53,13 @@ images:
   # K8S-043: images must come from these registries (host, optional path prefix).
   allowedRegistries: []
 #  allowedRegistries: [contosoregistry.azurecr.io, mcr.microsoft.com]
+  # IMG-010/IMG-011: the Notation trust policy images must verify against, a
+  # directory holding trustpolicy.json and truststore/x509/... (see docs/images.md).
+#  trustPolicy: notation/
+
+# Image vulnerability checks (IMG-001..IMG-005; scan image, --images).
+vulnerabilities:
+  ignoreUnfixed: false     # leave out advisories without a published fix
+  maxDatabaseAge: 7d       # warn when the vulnerability data is older
+#  failOn: critical        # gate of the vulnerability checks alone (failOn gates the rest)
 `

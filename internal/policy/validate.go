@@ -88,13 +88,17 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 			bad(p.Vulnerabilities.FailOn.Line, "vulnerabilities.failOn: %v", err)
 		}
 	}
-	// Reserved settings are accepted so that one policy file can serve
-	// newer versions, but setting one must not look like it took effect.
-	if p.Images.TrustPolicy.Kind != 0 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: images.trustPolicy is not used by this version of bulwark (image signature checks are not part of it)", name, p.Images.TrustPolicy.Line))
-	}
-	if p.Vulnerabilities != (Vulnerabilities{}) {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%s:%d: vulnerabilities is not used by this version of bulwark (image scanning is not part of it)", name, topLine(root, "vulnerabilities")))
+	switch tp := &p.Images.TrustPolicy; {
+	case tp.Kind == yaml.ScalarNode && strings.TrimSpace(tp.Value) == "":
+		bad(tp.Line, "images.trustPolicy: want a path to a Notation trust directory or trustpolicy.json, or the trust policy document inline")
+	case tp.Kind == yaml.ScalarNode && p.Images.TrustStore != "":
+		bad(tp.Line, "images.trustStore: only for an inline trust policy; a trust directory holds its own truststore/")
+	case tp.Kind == yaml.MappingNode && p.Images.TrustStore == "":
+		bad(tp.Line, "images.trustPolicy: an inline trust policy needs images.trustStore (the directory holding x509/ca/<name>/...)")
+	case tp.Kind != 0 && tp.Kind != yaml.ScalarNode && tp.Kind != yaml.MappingNode:
+		bad(tp.Line, "images.trustPolicy: want a path or a mapping")
+	case tp.Kind == 0 && p.Images.TrustStore != "":
+		bad(topLine(root, "images"), "images.trustStore is set without images.trustPolicy")
 	}
 	return errs
 }

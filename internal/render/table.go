@@ -130,6 +130,8 @@ func (t *tableWriter) findings(rep *report.Report) {
 		}
 		file := fs[start].Location.File
 		switch {
+		case isLive(fs[start]) && liveNamespace(fs[start]) == imagesGroup:
+			file = "images"
 		case isLive(fs[start]) && liveNamespace(fs[start]) == "":
 			file = "cluster-scoped objects"
 		case isLive(fs[start]):
@@ -165,11 +167,21 @@ func isLive(f decide.Decided) bool { return f.Location.File == "" && f.Location.
 // liveNamespace is the namespace a live finding is listed under: a
 // Namespace's own findings go with the objects in it.
 func liveNamespace(f decide.Decided) string {
+	if f.Subject.Kind == imageKind {
+		return imagesGroup
+	}
 	if f.Subject.Kind == "Namespace" && f.Subject.Namespace == "" {
 		return f.Subject.Name
 	}
 	return f.Subject.Namespace
 }
+
+// Images (scan image, or --images) are listed after every namespace under
+// their own heading.
+const (
+	imageKind   = "Image"
+	imagesGroup = "\xffimages"
+)
 
 // groupOf is the heading a finding is listed under.
 func groupOf(f decide.Decided) string {
@@ -375,10 +387,20 @@ func (t *tableWriter) summary(rep *report.Report) {
 		t.line("")
 	}
 
+	images := 0
+	for _, k := range inv.Kinds {
+		if k.Kind == imageKind {
+			images = k.Count
+		}
+	}
+	objects := inv.Objects - images
 	scanned := fmt.Sprintf("Scanned: %d %s, %d %s, %d %s",
 		inv.Files, plural(inv.Files, "file", "files"),
 		inv.Documents, plural(inv.Documents, "document", "documents"),
-		inv.Objects, objectNoun(rep, inv.Objects))
+		objects, objectNoun(rep, objects))
+	if rep.Command == "scan image" {
+		scanned = fmt.Sprintf("Scanned: %d %s", images, plural(images, "image", "images"))
+	}
 	if len(rep.Coverage) > 0 {
 		read, assessed := 0, 0
 		for _, c := range rep.Coverage {
@@ -395,6 +417,9 @@ func (t *tableWriter) summary(rep *report.Report) {
 	}
 	if n := len(inv.Skipped); n > 0 {
 		scanned += fmt.Sprintf(" (%d non-Kubernetes %s skipped)", n, plural(n, "document", "documents"))
+	}
+	if images > 0 && rep.Command != "scan image" {
+		scanned += fmt.Sprintf(", and %d %s they use", images, plural(images, "image", "images"))
 	}
 	t.line("%s", scanned)
 

@@ -1,6 +1,9 @@
 package scan
 
 import (
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	corev1 "k8s.io/api/core/v1"
+
 	"context"
 	"fmt"
 	"slices"
@@ -23,6 +26,9 @@ type ClusterOptions struct {
 	Config *rest.Config
 	// Source selects namespaces and tunes the listing.
 	Source cluster.Options
+	// ImageTimeout bounds the image assessment (Options.Images), which
+	// starts when the cluster has been read; 0 means no bound of its own.
+	ImageTimeout time.Duration
 }
 
 // Cluster scans a running cluster: it reads it (cluster.Collect), then
@@ -43,12 +49,40 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 	if res.Info != nil {
 		pods = res.Info.ControlledPods
 	}
-	objs, imgs := scanWorkloadImages(ctx, res.Objects, pods, opt.Images)
+	ictx := context.WithoutCancel(ctx)
+	if opt.ImageTimeout > 0 {
+		var cancel context.CancelFunc
+		ictx, cancel = context.WithTimeout(ictx, opt.ImageTimeout)
+		defer cancel()
+	}
+	io := *opt.Images
+	if len(io.Platforms) == 0 {
+		io.Platforms = nodePlatforms(res.Objects)
+	}
+	objs, imgs := scanWorkloadImages(ictx, res.Objects, pods, &io)
 	res.Objects = append(res.Objects, objs...)
 	rep := Collected(res, opt.Options)
 	addImageNotes(rep, imgs, selectedChecks(opt.Options), opt.Images)
 	rep.Summarize()
 	return rep, nil
+}
+
+// nodePlatforms are the os/arch pairs the cluster's nodes run, which is
+// what matters in a multi-platform image; nil (the defaults) when no node
+// could be read.
+func nodePlatforms(objs []*inventory.Object) []v1.Platform {
+	var out []v1.Platform
+	for _, o := range objs {
+		n, ok := o.Typed.(*corev1.Node)
+		if !ok || n.Status.NodeInfo.OperatingSystem == "" || n.Status.NodeInfo.Architecture == "" {
+			continue
+		}
+		p := v1.Platform{OS: n.Status.NodeInfo.OperatingSystem, Architecture: n.Status.NodeInfo.Architecture}
+		if !slices.ContainsFunc(out, func(q v1.Platform) bool { return q.Equals(p) }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // fileOnly are checks about how objects are written in files, which a live

@@ -34,7 +34,7 @@ func Images(ctx context.Context, refs []string, opt Options) *report.Report {
 		io = &ImageOptions{}
 	}
 	results := imagescan.Scan(ctx, targets, io.Options)
-	selected := slices.DeleteFunc(selectedChecks(opt), func(c *check.Check) bool { return !isImageCheck(c) })
+	selected, _ := imageChecks(slices.DeleteFunc(selectedChecks(opt), func(c *check.Check) bool { return !isImageCheck(c) }), io)
 	rep := evaluate(inventory.New(imagescan.ToObjects(results)), selected, opt, "scan image", refs)
 	rep.Inventory.Documents = 0
 	addImageNotes(rep, results, selected, io)
@@ -47,12 +47,13 @@ func isImageCheck(c *check.Check) bool { return slices.Contains(c.Kinds, imagesc
 // withoutImageChecks drops the IMG checks from a run that does not assess
 // images, so that the report does not list checks that could not run.
 func withoutImageChecks(opt Options) Options {
-	if opt.Images != nil {
-		return opt
-	}
 	checks := opt.Checks
 	if checks == nil {
 		checks = check.All()
+	}
+	if opt.Images != nil {
+		opt.Checks, _ = imageChecks(slices.Clone(checks), opt.Images)
+		return opt
 	}
 	opt.Checks = slices.DeleteFunc(slices.Clone(checks), isImageCheck)
 	return opt
@@ -65,24 +66,43 @@ func scanWorkloadImages(ctx context.Context, objs, pods []*inventory.Object, io 
 	return imagescan.ToObjects(results), results
 }
 
-// addImageNotes reports what the image assessment could not do: an image
-// that could not be read is an input error (the verdict is incomplete);
-// an aspect not assessed is a warning naming the checks it kept from
-// judging the image.
+// addImageNotes reports what the image assessment could not do. An image
+// that could not be read, or whose vulnerabilities or signature could not
+// be assessed (or only partly: an ecosystem without data), is an input
+// error: the verdict is incomplete. Other aspects not assessed are
+// warnings naming the checks they kept from judging the image. Images
+// sharing a reason are listed together.
 func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*check.Check, io *ImageOptions) {
 	rep.Warnings = append(rep.Warnings, io.Warnings...)
+	if _, notes := imageChecks(check.All(), io); len(results) > 0 {
+		rep.Warnings = append(rep.Warnings, notes...)
+	}
 	byAspect := map[string][]string{}
 	for _, c := range selected {
 		if a, ok := images.Reads[c.ID]; ok {
 			byAspect[a] = append(byAspect[a], c.ID)
 		}
 	}
-	for _, r := range results {
-		where := r.Ref
-		if r.Digest != "" && !r.Local {
-			where = r.Repository + "@" + r.Digest
+	type note struct {
+		error bool
+		text  string
+	}
+	var order []note
+	refs := map[note][]string{}
+	add := func(n note, ref string) {
+		if _, ok := refs[n]; !ok {
+			order = append(order, n)
 		}
+		if !slices.Contains(refs[n], ref) {
+			refs[n] = append(refs[n], ref)
+		}
+	}
+	for _, r := range results {
 		if r.Err != "" {
+			where := r.Ref
+			if r.Digest != "" && !r.Local {
+				where = r.Repository + "@" + r.Digest
+			}
 			rep.Errors = append(rep.Errors, report.InputError{Resource: where, Message: "image not assessed: " + r.Err})
 			continue
 		}
@@ -96,19 +116,59 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 			if len(ids) == 0 {
 				continue
 			}
-			msg := fmt.Sprintf("Image %s: %s not assessed: %s", r.Ref, strings.Join(ids, ", "), r.NotAssessed[a])
 			// Vulnerabilities and signatures are what an image gate is
 			// for: not knowing them makes the verdict incomplete.
-			if (a == imagescan.AspectVulnerabilities && !r.NeverScanned) || (a == imagescan.AspectSignature && io.Verify != nil && !r.Local) {
-				rep.Errors = append(rep.Errors, report.InputError{Resource: where, Message: msg})
-				continue
-			}
-			if !slices.Contains(rep.Warnings, msg) {
-				rep.Warnings = append(rep.Warnings, msg)
-			}
+			isErr := (a == imagescan.AspectVulnerabilities && !r.NeverScanned) || (a == imagescan.AspectSignature && io.Verify != nil && !r.Local)
+			add(note{isErr, fmt.Sprintf("%s not assessed: %s", strings.Join(ids, ", "), r.NotAssessed[a])}, r.Ref)
+		}
+		if len(r.Uncovered) > 0 && len(byAspect[imagescan.AspectVulnerabilities]) > 0 {
+			add(note{true, fmt.Sprintf("packages not checked for vulnerabilities: the database has no data for %s; run `bulwark db import`", strings.Join(r.Uncovered, ", "))}, r.Ref)
 		}
 		for _, w := range r.Warnings {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("Image %s: %s", r.Ref, w))
+			add(note{false, w}, r.Ref)
 		}
 	}
+	for _, n := range order {
+		msg := fmt.Sprintf("%s: %s", imageList(refs[n]), n.text)
+		if n.error {
+			rep.Errors = append(rep.Errors, report.InputError{Resource: "images", Message: msg})
+		} else {
+			rep.Warnings = append(rep.Warnings, msg)
+		}
+	}
+}
+
+func imageList(refs []string) string {
+	if len(refs) == 1 {
+		return "image " + refs[0]
+	}
+	if len(refs) > 5 {
+		return fmt.Sprintf("%d images (%s, ...)", len(refs), strings.Join(refs[:5], ", "))
+	}
+	return fmt.Sprintf("%d images (%s)", len(refs), strings.Join(refs, ", "))
+}
+
+// imageChecks narrows the IMG checks of a run to what the configuration
+// can assess: without a trust policy the signature checks do not run (one
+// warning says so, instead of one per image).
+func imageChecks(checks []*check.Check, io *ImageOptions) ([]*check.Check, []string) {
+	if io.Verify != nil {
+		return checks, nil
+	}
+	var dropped []string
+	checks = slices.DeleteFunc(checks, func(c *check.Check) bool {
+		if images.Reads[c.ID] == imagescan.AspectSignature || c.ID == "IMG-011" {
+			dropped = append(dropped, c.ID)
+			return true
+		}
+		return false
+	})
+	if len(dropped) == 0 {
+		return checks, nil
+	}
+	reason := io.VerifyMissing
+	if reason == "" {
+		reason = "no trust policy configured"
+	}
+	return checks, []string{fmt.Sprintf("%s not run: %s", strings.Join(dropped, ", "), reason)}
 }

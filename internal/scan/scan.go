@@ -29,6 +29,9 @@ type Options struct {
 	Manifest manifest.Options
 	Settings check.Settings
 	Gate     decide.Gate
+	// VulnGate is the gate of the vulnerability checks when the policy
+	// sets one (vulnerabilities.failOn) and --fail-on does not override it.
+	VulnGate *decide.Gate
 	// Policy, Baseline, NewOnly and Now feed the decide step; Policy and
 	// Baseline may be nil.
 	Policy       *policy.Policy
@@ -107,7 +110,7 @@ func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, comm
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	decider := &decide.Decider{Gate: opt.Gate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: lookup}
+	decider := &decide.Decider{Gate: opt.Gate, VulnGate: opt.VulnGate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: lookup}
 	outcome := decider.Apply(res.Findings)
 	res.Findings = nil
 
