@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
 	"github.com/bulwark-sec/bulwark/internal/sign/signtest"
+	"github.com/bulwark-sec/bulwark/internal/testutil/sariftool"
 )
 
 // goVulnDBDir is the golang.org/x/vulndb module hack/install-tools.sh puts
@@ -224,6 +225,30 @@ func TestScanImageFindsExactlyTheImpliedVulnerabilities(t *testing.T) {
 		t.Errorf("cached run: exit %d, %d findings", code2, len(decodeReport(t, out2).Findings))
 	}
 
+	// A policy exception selects the image by reference; vulnerabilities.failOn
+	// gates the vulnerability checks alone.
+	pol := filepath.Join(t.TempDir(), "bulwark.yaml")
+	if err := os.WriteFile(pol, []byte(fmt.Sprintf(`apiVersion: bulwark.dev/v1alpha1
+kind: Policy
+exceptions:
+- checks: [IMG-001]
+  resources: {image: "%s"}
+  reason: openssl fix is rolled out with the next base image
+  owner: platform@contoso.com
+  expires: 2026-12-31
+`, fx.app)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out4, stderr := run(t, "", "scan", "image", fx.app, "--db-dir", fx.db, "--cache-dir", fx.cache, "--no-base-check", "-f", "json", "--as-of", "2026-11-26", "--policy", pol)
+	if code != 0 {
+		t.Errorf("excepted critical: exit %d: %s", code, stderr)
+	}
+	for _, f := range decodeReport(t, out4).Findings {
+		if f.CheckID == "IMG-001" && f.Status != "excepted" {
+			t.Errorf("IMG-001 status %s, want excepted", f.Status)
+		}
+	}
+
 	// --ignore-unfixed drops the advisories without a fix (DLA-9004-1).
 	_, out3, _ := run(t, "", append(args, "--ignore-unfixed")...)
 	for _, f := range decodeReport(t, out3).Findings {
@@ -374,4 +399,73 @@ func TestImagesExampleIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A base image recorded in the image's labels was rebuilt under its tag:
+// IMG-020. The same image scanned with a Dockerfile naming the base, and
+// no labels, is judged by layers alone.
+func TestBaseImageHasUpdates(t *testing.T) {
+	host := imagetest.Registry(t)
+	osRelease := imagetest.File{Name: "etc/os-release", Content: []byte("ID=debian\nVERSION_ID=\"12\"\n")}
+	baseV1 := imagetest.Image(t, "amd64", nil, imagetest.Layer(t, osRelease, imagetest.File{Name: "etc/v", Content: []byte("1")}))
+	base := host + "/library/debian:12"
+	v1d := imagetest.Push(t, base, baseV1)
+	l1, err := baseV1.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := imagetest.Image(t, "amd64", map[string]string{
+		"org.opencontainers.image.base.name":   base,
+		"org.opencontainers.image.base.digest": v1d.String(),
+	}, append(l1, imagetest.Layer(t, imagetest.File{Name: "srv/app", Content: []byte("app")}))...)
+	appRef := host + "/shop/app:3"
+	imagetest.Push(t, appRef, app)
+	db := t.TempDir()
+	if c, _, e := run(t, "", "db", "import", "--db-dir", db, osvZip(t)); c != 0 {
+		t.Fatal(e)
+	}
+	scanArgs := []string{"scan", "image", appRef, "--db-dir", db, "--no-cache", "--checks", "IMG-020", "-f", "json"}
+
+	code, out, stderr := run(t, "", scanArgs...)
+	if rep := decodeReport(t, out); code != 0 || len(rep.Findings) != 0 {
+		t.Fatalf("fresh base: exit %d, findings %+v, stderr %s", code, rep.Findings, stderr)
+	}
+	v2d := imagetest.Push(t, base, imagetest.Image(t, "amd64", nil, imagetest.Layer(t, osRelease, imagetest.File{Name: "etc/v", Content: []byte("2")})))
+	code, out, stderr = run(t, "", scanArgs...)
+	rep := decodeReport(t, out)
+	if code != 0 || len(rep.Findings) != 1 || rep.Findings[0].CheckID != "IMG-020" ||
+		!strings.Contains(rep.Findings[0].Message, v2d.String()) || strings.Contains(rep.Findings[0].Message, "could not confirm") {
+		t.Fatalf("rebuilt base: exit %d (medium does not block), findings %+v, stderr %s", code, rep.Findings, stderr)
+	}
+
+	// No labels: the Dockerfile's final FROM names the base.
+	bare := imagetest.Image(t, "amd64", nil, append(l1, imagetest.Layer(t, imagetest.File{Name: "srv/app", Content: []byte("app")}))...)
+	bareRef := host + "/shop/bare:3"
+	imagetest.Push(t, bareRef, bare)
+	df := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(df, []byte("ARG BASE="+base+"\nFROM golang:1.26 AS build\nFROM ${BASE}\nCOPY --from=build /app /srv/app\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = run(t, "", "scan", "image", bareRef, "--db-dir", db, "--no-cache", "--checks", "IMG-020", "-f", "json", "--dockerfile", df)
+	if rep := decodeReport(t, out); code != 0 || len(rep.Findings) != 1 || !strings.Contains(rep.Findings[0].Message, base) {
+		t.Fatalf("Dockerfile base: exit %d, findings %+v, stderr %s", code, rep.Findings, stderr)
+	}
+	// Without either, IMG-020 is not assessed and the run says so.
+	_, out, _ = run(t, "", "scan", "image", bareRef, "--db-dir", db, "--no-cache", "--checks", "IMG-020", "-f", "json")
+	if rep := decodeReport(t, out); len(rep.Findings) != 0 || !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "IMG-020 not assessed") }) {
+		t.Errorf("no base named: findings %+v, warnings %q", rep.Findings, rep.Warnings)
+	}
+}
+
+// Image findings have no file; their SARIF must still be valid.
+func TestImageSARIFIsValid(t *testing.T) {
+	db := t.TempDir()
+	if code, _, stderr := run(t, "", "db", "import", "--db-dir", db, "../../examples/images/osv"); code != 0 {
+		t.Fatalf("db import: %s", stderr)
+	}
+	_, out, stderr := run(t, "", "scan", "image", "../../examples/images/app", "--db-dir", db, "--no-cache", "-f", "sarif")
+	if !strings.Contains(out, "EXAMPLE-DSA-0001") {
+		t.Fatalf("SARIF lacks the findings: %s %s", out, stderr)
+	}
+	sariftool.Validate(t, "image-example", []byte(out))
 }

@@ -149,6 +149,11 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 	if isLocal(t.Ref) {
 		return []*Result{scanLocal(ctx, t, opt)}
 	}
+	if looksLikePath(t.Ref) {
+		// A missing file must not turn into a registry lookup of "." .
+		_, err := os.Stat(t.Ref)
+		return []*Result{{Target: t, Local: true, Err: err.Error()}}
+	}
 	r, err := parseRef(t.Ref, opt.Open.NameOptions)
 	if err != nil {
 		return []*Result{{Target: t, Err: err.Error()}}
@@ -223,6 +228,13 @@ var artifactTagRE = regexp.MustCompile(`^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$
 
 // ArtifactTag reports whether tag is such a signature or attestation tag.
 func ArtifactTag(tag string) bool { return artifactTagRE.MatchString(tag) }
+
+// looksLikePath reports references that can only be meant as files: a
+// registry reference never starts with . or / and has no archive suffix.
+func looksLikePath(ref string) bool {
+	return strings.HasPrefix(ref, ".") || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "~") ||
+		strings.HasSuffix(ref, ".tar") || strings.HasSuffix(ref, ".tar.gz") || strings.HasSuffix(ref, ".tgz")
+}
 
 func isLocal(ref string) bool {
 	_, err := os.Stat(ref)

@@ -192,10 +192,15 @@ func TestScanUnreachableAndBadRefs(t *testing.T) {
 	srv := httptest.NewServer(nil)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	srv.Close()
-	res := Scan(context.Background(), []Target{{Ref: host + "/gone/app:1"}, {Ref: "UPPER/Case::bad"}, {Ref: "app@sha256:short"}}, Options{})
+	res := Scan(context.Background(), []Target{{Ref: host + "/gone/app:1"}, {Ref: "UPPER/Case::bad"}, {Ref: "app@sha256:short"}, {Ref: "./missing.tar"}, {Ref: "build/app.tar"}}, Options{})
 	for _, r := range res {
 		if r.Err == "" {
 			t.Errorf("%s: no error", r.Ref)
+		}
+	}
+	for _, r := range res[3:] {
+		if !strings.Contains(r.Err, "no such file") {
+			t.Errorf("%s: %q, want a missing-file error (never a registry lookup)", r.Ref, r.Err)
 		}
 	}
 }
