@@ -150,6 +150,13 @@ func NewReport(c *Check, obj *inventory.Object) *Report { return &Report{check: 
 // Findings returns what was reported.
 func (r *Report) Findings() []finding.Finding { return r.findings }
 
+// FailAdvisory is Fail for a finding about published advisories (ids and
+// aliases), which policy exceptions can then name.
+func (r *Report) FailAdvisory(path *field.Path, evidence string, advisories []string, format string, args ...any) {
+	r.Fail(path, evidence, format, args...)
+	r.findings[len(r.findings)-1].Advisories = advisories
+}
+
 // Fail reports that the field at path is wrong. The message must say what
 // is wrong and name the offending value; evidence repeats the value for
 // machine readers and must already be masked if it is secret.

@@ -225,14 +225,14 @@ func TestScanImageFindsExactlyTheImpliedVulnerabilities(t *testing.T) {
 		t.Errorf("cached run: exit %d, %d findings", code2, len(decodeReport(t, out2).Findings))
 	}
 
-	// A policy exception selects the image by reference; vulnerabilities.failOn
-	// gates the vulnerability checks alone.
+	// A policy exception selects the image by reference and the advisory by
+	// its CVE alias.
 	pol := filepath.Join(t.TempDir(), "bulwark.yaml")
 	if err := os.WriteFile(pol, []byte(fmt.Sprintf(`apiVersion: bulwark.dev/v1alpha1
 kind: Policy
 exceptions:
 - checks: [IMG-001]
-  resources: {image: "%s"}
+  resources: {image: "%s", vulnerabilities: [CVE-2026-1111]}
   reason: openssl fix is rolled out with the next base image
   owner: platform@contoso.com
   expires: 2026-12-31
@@ -464,8 +464,8 @@ func TestImageSARIFIsValid(t *testing.T) {
 		t.Fatalf("db import: %s", stderr)
 	}
 	_, out, stderr := run(t, "", "scan", "image", "../../examples/images/app", "--db-dir", db, "--no-cache", "-f", "sarif")
-	if !strings.Contains(out, "EXAMPLE-DSA-0001") {
-		t.Fatalf("SARIF lacks the findings: %s %s", out, stderr)
+	if !strings.Contains(out, "EXAMPLE-DSA-0001") || !strings.Contains(out, `"advisories"`) {
+		t.Fatalf("SARIF lacks the findings or their advisories: %s %s", out, stderr)
 	}
 	sariftool.Validate(t, "image-example", []byte(out))
 }

@@ -118,6 +118,10 @@ type Finding struct {
 	// masked before they get here.
 	Evidence    string `json:"evidence,omitempty"`
 	Fingerprint string `json:"fingerprint"`
+	// Advisories are the vulnerability ids a finding is about (the OSV id
+	// and its CVE/GHSA aliases), for vulnerability checks only: policy
+	// exceptions select findings by them.
+	Advisories []string `json:"advisories,omitempty"`
 }
 
 // Fingerprint is a stable hash of what a finding is about. It leaves out

@@ -102,6 +102,11 @@ func (e *Exception) Covers(f *finding.Finding, obj Object) bool {
 	if s.Image != "" && !glob(s.Image, f.Evidence) {
 		return false
 	}
+	if len(s.Vulnerabilities) > 0 && !slices.ContainsFunc(s.Vulnerabilities, func(pat string) bool {
+		return slices.ContainsFunc(f.Advisories, func(id string) bool { return glob(strings.ToUpper(pat), strings.ToUpper(id)) })
+	}) {
+		return false
+	}
 	for k, v := range s.Labels {
 		if got, ok := obj.Labels[k]; !ok || got != v {
 			return false

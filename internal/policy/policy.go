@@ -98,6 +98,9 @@ type Selector struct {
 	ARMID string `yaml:"armId"`
 	// Image matches image references (image checks).
 	Image string `yaml:"image"`
+	// Vulnerabilities are advisory ids (OSV ids, CVE or GHSA aliases;
+	// globs allowed) a vulnerability finding must be about.
+	Vulnerabilities []string `yaml:"vulnerabilities"`
 }
 
 // Images holds image rules.

@@ -163,3 +163,50 @@ func TestFindStopsAtRepositoryRoot(t *testing.T) {
 		t.Errorf("Find = %q", got)
 	}
 }
+
+// An exception may name the advisories it accepts: by OSV id or alias,
+// globs allowed, and only for vulnerability checks.
+func TestExceptionByAdvisory(t *testing.T) {
+	p, err := Parse("p.yaml", []byte(`apiVersion: bulwark.dev/v1alpha1
+kind: Policy
+exceptions:
+- checks: [IMG-002, IMG-005]
+  resources: {image: "myacr.azurecr.io/shop/*", vulnerabilities: [CVE-2026-11*, go-2021-0113]}
+  reason: not reachable in our use
+  owner: shop@contoso.com
+  expires: 2027-01-31
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &p.Exceptions[0]
+	f := func(check string, ids ...string) *finding.Finding {
+		return &finding.Finding{CheckID: check, Evidence: "myacr.azurecr.io/shop/api:1", Advisories: ids}
+	}
+	for _, tt := range []struct {
+		f    *finding.Finding
+		want bool
+	}{
+		{f("IMG-002", "DSA-9001-1", "CVE-2026-1111"), true},    // by alias glob
+		{f("IMG-005", "GO-2021-0113", "CVE-2021-38561"), true}, // by id, case-insensitive
+		{f("IMG-002", "DSA-9002-1", "CVE-2026-2222"), false},   // another advisory
+		{f("IMG-001", "DSA-9001-1", "CVE-2026-1111"), false},   // another check
+		{f("IMG-002"), false},                                  // no advisories
+	} {
+		if got := e.Covers(tt.f, Object{}); got != tt.want {
+			t.Errorf("%s %v: covers %v, want %v", tt.f.CheckID, tt.f.Advisories, got, tt.want)
+		}
+	}
+	_, err = Parse("p.yaml", []byte(`apiVersion: bulwark.dev/v1alpha1
+kind: Policy
+exceptions:
+- checks: [K8S-001]
+  resources: {vulnerabilities: [CVE-2026-1111]}
+  reason: r
+  owner: o
+  expires: 2027-01-31
+`))
+	if err == nil || !strings.Contains(err.Error(), "only vulnerability checks") {
+		t.Errorf("advisories on a non-vulnerability check: %v", err)
+	}
+}

@@ -77,6 +77,17 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 				bad(e.Line, "%s.resources.%s: bad glob %q", field, g.name, g.pat)
 			}
 		}
+		for j, v := range s.Vulnerabilities {
+			if _, err := path.Match(v, ""); err != nil || strings.TrimSpace(v) == "" {
+				bad(e.Line, "%s.resources.vulnerabilities[%d]: bad advisory id or glob %q", field, j, v)
+			}
+		}
+		if len(s.Vulnerabilities) > 0 && slices.ContainsFunc(e.Checks, func(c CheckRef) bool {
+			ch, ok := check.Lookup(c.ID)
+			return ok && ch.Area != "vulnerabilities"
+		}) {
+			bad(e.Line, "%s.resources.vulnerabilities: only vulnerability checks (IMG-001..IMG-005) are about advisories", field)
+		}
 	}
 	for i, r := range p.Images.AllowedRegistries {
 		if !registryRE.MatchString(r) {

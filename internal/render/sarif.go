@@ -361,6 +361,9 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 	if f.Evidence != "" {
 		props.Add("evidence", f.Evidence)
 	}
+	if len(f.Advisories) > 0 {
+		props.Add("advisories", f.Advisories)
+	}
 	res.WithProperties(props)
 	return res, rel
 }

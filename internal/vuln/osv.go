@@ -20,9 +20,24 @@ type Entry struct {
 	Aliases          []string        `json:"aliases,omitempty"`
 	Withdrawn        string          `json:"withdrawn,omitempty"`
 	Summary          string          `json:"summary,omitempty"`
+	Details          string          `json:"details,omitempty"`
 	Severity         []Severity      `json:"severity,omitempty"`
 	Affected         []Affected      `json:"affected"`
 	DatabaseSpecific json.RawMessage `json:"database_specific,omitempty"`
+}
+
+// Title is the advisory's one-line description: its summary, else the
+// first line of its details (Debian's advisories have only details).
+func (e *Entry) Title() string {
+	if s := strings.TrimSpace(e.Summary); s != "" {
+		return s
+	}
+	for _, line := range strings.Split(e.Details, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
 }
 
 // Severity is an OSV severity[] element (Score holds a CVSS vector).

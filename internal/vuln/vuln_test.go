@@ -234,3 +234,19 @@ func FuzzLoadZip(f *testing.F) {
 		_, _ = db.Match(Query{Ecosystem: EcoGo, Name: "m", Version: "0.5.0"})
 	})
 }
+
+// Debian advisories have details but no summary: the first line stands in.
+func TestTitle(t *testing.T) {
+	for _, tt := range []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Summary: " Heap overflow in X ", Details: "long text"}, "Heap overflow in X"},
+		{Entry{Details: "\n\n  curl: heap overflow in SOCKS5 (CVE-2023-38545)\nmore\n"}, "curl: heap overflow in SOCKS5 (CVE-2023-38545)"},
+		{Entry{}, ""},
+	} {
+		if got := tt.e.Title(); got != tt.want {
+			t.Errorf("Title() = %q, want %q", got, tt.want)
+		}
+	}
+}

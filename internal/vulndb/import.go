@@ -337,7 +337,7 @@ func (c *collector) add(name string, data []byte) {
 		set.recs[d.ID] = &record{
 			ID:         d.ID,
 			Aliases:    d.Aliases,
-			Summary:    truncateUTF8(strings.TrimSpace(d.Summary), maxSummary),
+			Summary:    truncateUTF8(d.Title(), maxSummary),
 			Severity:   d.Severity,
 			DBSeverity: severityText(d.DatabaseSpecific),
 			Affected:   affs,

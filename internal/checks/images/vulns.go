@@ -41,7 +41,7 @@ func registerVulnCheck(id, title string, sev finding.Severity, matches func(leve
 			}
 			for _, v := range res.Vulnerabilities {
 				if matches(v.Severity) {
-					r.Fail(vulnPath(v), res.Ref, "%s", describe(v))
+					r.FailAdvisory(vulnPath(v), res.Ref, append([]string{v.ID}, v.Aliases...), "%s", describe(v))
 				}
 			}
 		},

@@ -90,3 +90,10 @@ func TestVulnerabilitiesNotAssessed(t *testing.T) {
 		t.Errorf("unreadable image reported %d findings", len(fs))
 	}
 }
+
+func TestVulnerabilityFindingsNameTheirAdvisories(t *testing.T) {
+	fs := run(t, "IMG-001", vulnResult())
+	if len(fs) != 1 || !slices.Equal(fs[0].Advisories, []string{"DSA-1", "CVE-2026-0001"}) {
+		t.Errorf("advisories %v, want the OSV id then its aliases", fs[0].Advisories)
+	}
+}
