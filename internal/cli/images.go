@@ -57,7 +57,7 @@ func (f *imageFlags) add(cmd *cobra.Command, workloads bool) {
 		fs.StringVar(&f.dockerfile, "dockerfile", "", "Dockerfile the image was built from: its final FROM names the base image when the image's annotations do not")
 		fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "ARG value for --dockerfile, NAME=VALUE; repeatable")
 	}
-	fs.StringVar(&f.dbDir, "db-dir", "", "vulnerability database directory (default: <user cache>/bulwark/vulndb; fill it with `bulwark db import`)")
+	fs.StringVar(&f.dbDir, "db-dir", "", "vulnerability database directory (default: <user cache>/bulwark/vulndb; fill it with: bulwark db import)")
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "scan records and results by digest (default: <user cache>/bulwark/images); share it between pipeline and audits")
 	fs.BoolVar(&f.noCache, "no-cache", false, "neither read nor write the image cache")
 	help := "platforms to assess in multi-platform images (os/arch[/variant]); single-platform images are assessed as they are"
