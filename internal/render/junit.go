@@ -56,6 +56,7 @@ type junitTestcase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitProblem `xml:"skipped,omitempty"`
 }
 
 type junitProblem struct {
@@ -65,8 +66,10 @@ type junitProblem struct {
 }
 
 // JUnit writes the report as JUnit XML for CI test tabs: one test suite per
-// check that ran, one failing test case per finding, one passing test case
-// for a check without findings, and a "bulwark input" suite whose error
+// check that ran, one test case per finding (failing when the finding
+// blocks the run, skipped with its status when it does not: a CI task that
+// fails on failed tests then agrees with the exit code), one passing test
+// case for a check without findings, and a "bulwark input" suite whose error
 // cases are the inputs that could not be read. A check that crashed on an
 // object has an error case in its suite.
 func JUnit(w io.Writer, rep *report.Report) error {
@@ -88,8 +91,13 @@ func JUnit(w io.Writer, rep *report.Report) error {
 		}
 		s := junitTestsuite{Name: xmlSafe(name), Time: "0", Properties: checkProps(m.Severity.String(), m.Area, m.Controls.Practice)}
 		for _, f := range byCheck[m.ID] {
-			s.Cases = append(s.Cases, findingCase(f, m.Remediation))
-			s.Failures++
+			c := findingCase(f, m.Remediation)
+			s.Cases = append(s.Cases, c)
+			if c.Failure != nil {
+				s.Failures++
+			} else {
+				s.Skipped++
+			}
 		}
 		errs := slices.Clone(errsByCheck[m.ID])
 		slices.SortStableFunc(errs, func(a, b engine.CheckError) int {
@@ -139,6 +147,7 @@ func JUnit(w io.Writer, rep *report.Report) error {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
 	}
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -204,18 +213,25 @@ func findingCase(f decide.Decided, remediation string) junitTestcase {
 	if f.Fingerprint != "" {
 		fmt.Fprintf(&body, "Fingerprint: %s\n", f.Fingerprint)
 	}
-	return junitTestcase{
+	c := junitTestcase{
 		Name:      xmlSafe(name),
 		Classname: xmlSafe(f.CheckID),
 		File:      junitFile(f.Location.File),
 		Line:      max(f.Location.Line, 0),
 		Time:      "0",
-		Failure: &junitProblem{
-			Message: xmlSafe(loc + ": " + msg),
-			Type:    xmlSafe(f.Severity.String()),
-			Body:    xmlSafe(body.String()),
-		},
 	}
+	p := &junitProblem{
+		Message: xmlSafe(loc + ": " + msg),
+		Type:    xmlSafe(f.Severity.String()),
+		Body:    xmlSafe(body.String()),
+	}
+	if f.Blocking {
+		c.Failure = p
+	} else {
+		p.Message = xmlSafe(f.StatusText() + ": " + loc + ": " + msg)
+		c.Skipped = p
+	}
+	return c
 }
 
 func checkErrorCase(e engine.CheckError) junitTestcase {

@@ -16,16 +16,19 @@ type jSuites struct {
 	Tests    int      `xml:"tests,attr"`
 	Failures int      `xml:"failures,attr"`
 	Errors   int      `xml:"errors,attr"`
+	Skipped  int      `xml:"skipped,attr"`
 	Suites   []struct {
 		Name     string `xml:"name,attr"`
 		Tests    int    `xml:"tests,attr"`
 		Failures int    `xml:"failures,attr"`
 		Errors   int    `xml:"errors,attr"`
+		Skipped  int    `xml:"skipped,attr"`
 		Cases    []struct {
 			Name      string    `xml:"name,attr"`
 			Classname string    `xml:"classname,attr"`
 			Failure   *jProblem `xml:"failure"`
 			Error     *jProblem `xml:"error"`
+			Skipped   *jProblem `xml:"skipped"`
 		} `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -47,9 +50,9 @@ func renderJUnit(t testing.TB, rep *report.Report) ([]byte, jSuites) {
 		t.Fatalf("JUnit output does not parse: %v\n%s", err, buf.String())
 	}
 	// The counts must add up, at both levels.
-	tests, failures, errors := 0, 0, 0
+	tests, failures, errors, skipped := 0, 0, 0, 0
 	for _, s := range doc.Suites {
-		f, e := 0, 0
+		f, e, sk := 0, 0, 0
 		for _, c := range s.Cases {
 			if c.Failure != nil {
 				f++
@@ -57,18 +60,22 @@ func renderJUnit(t testing.TB, rep *report.Report) ([]byte, jSuites) {
 			if c.Error != nil {
 				e++
 			}
+			if c.Skipped != nil {
+				sk++
+			}
 		}
-		if s.Tests != len(s.Cases) || s.Failures != f || s.Errors != e {
-			t.Errorf("suite %q: tests=%d failures=%d errors=%d, but it has %d cases, %d failing, %d erroring",
-				s.Name, s.Tests, s.Failures, s.Errors, len(s.Cases), f, e)
+		if s.Tests != len(s.Cases) || s.Failures != f || s.Errors != e || s.Skipped != sk {
+			t.Errorf("suite %q: tests=%d failures=%d errors=%d skipped=%d, but it has %d cases, %d failing, %d erroring, %d skipped",
+				s.Name, s.Tests, s.Failures, s.Errors, s.Skipped, len(s.Cases), f, e, sk)
 		}
 		tests += s.Tests
 		failures += s.Failures
 		errors += s.Errors
+		skipped += s.Skipped
 	}
-	if doc.Tests != tests || doc.Failures != failures || doc.Errors != errors {
-		t.Errorf("testsuites: tests=%d failures=%d errors=%d; suites add up to %d/%d/%d",
-			doc.Tests, doc.Failures, doc.Errors, tests, failures, errors)
+	if doc.Tests != tests || doc.Failures != failures || doc.Errors != errors || doc.Skipped != skipped {
+		t.Errorf("testsuites: tests=%d failures=%d errors=%d skipped=%d; suites add up to %d/%d/%d/%d",
+			doc.Tests, doc.Failures, doc.Errors, doc.Skipped, tests, failures, errors, skipped)
 	}
 	return buf.Bytes(), doc
 }
@@ -78,8 +85,8 @@ func TestJUnitSample(t *testing.T) {
 	if !bytes.HasPrefix(raw, []byte(xml.Header)) {
 		t.Error("no XML declaration")
 	}
-	if doc.Tests != 4 || doc.Failures != 3 || doc.Errors != 1 {
-		t.Errorf("totals = %d/%d/%d, want 4 tests, 3 failures, 1 error", doc.Tests, doc.Failures, doc.Errors)
+	if doc.Tests != 4 || doc.Failures != 2 || doc.Errors != 1 || doc.Skipped != 1 {
+		t.Errorf("totals = %d/%d/%d/%d, want 4 tests, 2 failures, 1 error, 1 skipped", doc.Tests, doc.Failures, doc.Errors, doc.Skipped)
 	}
 	if len(doc.Suites) != 3 {
 		t.Fatalf("%d suites, want 3", len(doc.Suites))
@@ -104,8 +111,10 @@ func TestJUnitSample(t *testing.T) {
 			t.Errorf("failure body lacks %q:\n%s", want, c.Failure.Body)
 		}
 	}
-	if body := doc.Suites[1].Cases[0].Failure.Body; !strings.Contains(body, "reported only") {
-		t.Errorf("non-blocking finding body:\n%s", body)
+	// A finding that does not block the run is no failed test: CI tasks
+	// that fail on failed tests must agree with the exit code.
+	if c := doc.Suites[1].Cases[0]; c.Failure != nil || c.Skipped == nil || !strings.Contains(c.Skipped.Body, "reported only") || doc.Suites[1].Skipped != 1 {
+		t.Errorf("non-blocking finding case: %+v", c)
 	}
 	in := doc.Suites[2]
 	if in.Errors != 1 || in.Cases[0].Error == nil || in.Cases[0].Name != "deploy/broken.yaml:3" ||
@@ -157,8 +166,10 @@ func TestJUnitOddCharacters(t *testing.T) {
 	var body string
 	for _, s := range doc.Suites {
 		for _, c := range s.Cases {
-			if c.Failure != nil && strings.Contains(c.Failure.Message, "bad ") {
-				body = c.Failure.Body
+			for _, p := range []*jProblem{c.Failure, c.Skipped} {
+				if p != nil && strings.Contains(p.Message, "bad ") {
+					body = p.Body
+				}
 			}
 		}
 	}
@@ -179,9 +190,9 @@ func FuzzJUnit(f *testing.F) {
 	f.Fuzz(func(t *testing.T, message, file, field, evidence, title string, line int) {
 		rep := fuzzReport(message, file, field, evidence, title, line)
 		_, doc := renderJUnit(t, rep)
-		if doc.Failures != len(rep.Findings) || doc.Errors != len(rep.Errors)+len(rep.CheckErrors) {
-			t.Fatalf("failures=%d errors=%d for %d findings, %d input and %d check errors",
-				doc.Failures, doc.Errors, len(rep.Findings), len(rep.Errors), len(rep.CheckErrors))
+		if doc.Failures+doc.Skipped != len(rep.Findings) || doc.Errors != len(rep.Errors)+len(rep.CheckErrors) {
+			t.Fatalf("failures=%d skipped=%d errors=%d for %d findings, %d input and %d check errors",
+				doc.Failures, doc.Skipped, doc.Errors, len(rep.Findings), len(rep.Errors), len(rep.CheckErrors))
 		}
 	})
 }
