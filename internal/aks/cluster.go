@@ -227,3 +227,31 @@ func Lookup(m map[string]any, keys ...string) (any, bool) {
 	}
 	return cur, true
 }
+
+// NetworkPolicyEngine is the engine that enforces NetworkPolicies in the
+// cluster (networkProfile.networkPolicy: azure, calico, cilium), "none"
+// when AKS runs none (the property left out means none), or "" when the
+// input cannot say (a template expression). It tells the NetworkPolicy
+// model (internal/analysis/netpol) whether policies in manifests scanned
+// with this cluster as context take effect at all.
+func (c *Cluster) NetworkPolicyEngine() string {
+	const path = "properties.networkProfile.networkPolicy"
+	if len(c.Gaps.Overlapping(path)) > 0 {
+		return ""
+	}
+	v, _ := Lookup(c.Raw, "properties", "networkProfile", "networkPolicy")
+	s, _ := v.(string)
+	if s == "" {
+		return "none"
+	}
+	return strings.ToLower(s)
+}
+
+// PodIMDSBlocked reports networkProfile.podLinkLocalAccess None: AKS
+// itself keeps pods (other than host-network ones) from reaching the
+// instance metadata service, whatever their NetworkPolicies allow.
+func (c *Cluster) PodIMDSBlocked() bool {
+	v, _ := Lookup(c.Raw, "properties", "networkProfile", "podLinkLocalAccess")
+	s, _ := v.(string)
+	return strings.EqualFold(s, "None")
+}

@@ -378,3 +378,49 @@ func TestNewOnly(t *testing.T) {
 		}
 	}
 }
+
+// The AKS cluster the manifests deploy to decides what NetworkPolicies
+// achieve: with no engine none is enforced; with podLinkLocalAccess None no
+// pod reaches IMDS whatever the policies say.
+func TestAKSContext(t *testing.T) {
+	findings := func(args ...string) map[string]int {
+		t.Helper()
+		code, out, stderr := run(t, "", append([]string{"scan", "manifests", "--fail-on", "none", "-f", "json", "--checks", "K8S-080,K8S-084"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		var rep struct {
+			Findings []struct {
+				CheckID string `json:"checkID"`
+				Message string `json:"message"`
+			} `json:"findings"`
+			Inventory struct {
+				Objects int `json:"objects"`
+			} `json:"inventory"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{"objects": rep.Inventory.Objects}
+		for _, f := range rep.Findings {
+			n[f.CheckID]++
+			if strings.Contains(f.Message, "no NetworkPolicy is enforced") {
+				n["not enforced"]++
+			}
+		}
+		return n
+	}
+	plain := findings("../../examples/hardened")
+	none := findings("../../examples/hardened", "--aks", "../../examples/aks/default/aks.json")
+	if plain["K8S-080"] != 0 || none["K8S-080"] == 0 || none["not enforced"] != none["K8S-080"]+none["K8S-084"] || none["objects"] != plain["objects"] {
+		t.Errorf("hardened manifests on a cluster without a policy engine: plain %v, with --aks %v", plain, none)
+	}
+	insecure := findings("../../examples/insecure")
+	blocked := findings("../../examples/insecure", "--aks", "../../examples/aks/hardened/aks.json")
+	if insecure["K8S-084"] == 0 || blocked["K8S-084"] != 0 {
+		t.Errorf("IMDS: plain %v, on a cluster with podLinkLocalAccess None %v", insecure, blocked)
+	}
+	if code, _, stderr := run(t, "", "scan", "manifests", "../../examples/hardened", "--aks", "../../examples/hardened"); code != 2 || !strings.Contains(stderr, "no AKS cluster") {
+		t.Errorf("--aks without a cluster: exit %d %s", code, stderr)
+	}
+}

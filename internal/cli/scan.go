@@ -12,15 +12,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bulwark-sec/bulwark/internal/aks"
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/pss"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
@@ -230,9 +233,10 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 
 func newScanManifests(s *streams) *cobra.Command {
 	var (
-		out   outputFlags
-		flags scanFlags
-		img   imageFlags
+		out        outputFlags
+		flags      scanFlags
+		img        imageFlags
+		aksContext string
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -259,7 +263,8 @@ explicitly win over it.`,
   bulwark scan manifests ./deploy --new-only          # fail only on findings not in the baseline
   bulwark scan manifests ./deploy --as-of 2027-01-15  # what fails on that day?
   kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline
-  bulwark scan manifests ./deploy --images            # also scan the images the workloads use`,
+  bulwark scan manifests ./deploy --images            # also scan the images the workloads use
+  bulwark scan manifests ./deploy --aks aks.json      # judge NetworkPolicies by the cluster's policy engine`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.validate(); err != nil {
@@ -270,6 +275,11 @@ explicitly win over it.`,
 				return err
 			}
 			ctx := context.Background()
+			if aksContext != "" {
+				if opt.Context, err = loadAKSContext(ctx, aksContext); err != nil {
+					return err
+				}
+			}
 			var prog *imageProgress
 			if img.enabled {
 				var cancel context.CancelFunc
@@ -293,6 +303,7 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd
 }
@@ -306,4 +317,29 @@ func findPolicy(name string) (*policy.Policy, error) {
 		}
 	}
 	return policy.Load(name)
+}
+
+// loadAKSContext reads the one AKS cluster of path for a manifest scan.
+func loadAKSContext(ctx context.Context, path string) ([]*inventory.Object, error) {
+	res, err := azure.Load(ctx, []string{path}, azure.Options{})
+	if err != nil {
+		return nil, usageError("--aks: %v", err)
+	}
+	if len(res.Errors) > 0 {
+		e := res.Errors[0]
+		return nil, &exitError{code: report.ExitError, err: fmt.Errorf("--aks: %s:%d: %s", e.File, e.Line, e.Msg)}
+	}
+	var clusters []*inventory.Object
+	for _, o := range res.Objects {
+		if o.Kind == aks.KindCluster {
+			clusters = append(clusters, o)
+		}
+	}
+	switch len(clusters) {
+	case 0:
+		return nil, usageError("--aks %s: no AKS cluster in it", path)
+	case 1:
+		return clusters, nil
+	}
+	return nil, usageError("--aks %s holds %d AKS clusters; give a file with the one the manifests deploy to", path, len(clusters))
 }

@@ -133,7 +133,7 @@ func readsOf(c *check.Check) []string {
 // when a selected check needed it: those checks are listed in the report's
 // coverage as not assessed, never counted as passed.
 func Collected(res *cluster.Result, opt Options) *report.Report {
-	opt = withoutImageChecks(opt)
+	opt = withoutImageChecks(withoutAzureChecks(opt))
 	selected := selectedChecks(opt)
 	var run []*check.Check
 	for _, c := range selected {

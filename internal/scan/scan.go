@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/aks"
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
@@ -46,6 +47,11 @@ type Options struct {
 	// Images, when set, assesses the images the workloads use (IMG
 	// checks); nil leaves the IMG checks out of the run.
 	Images *ImageOptions
+	// Context are objects that tell the checks about the cluster the
+	// manifests deploy to without being judged themselves: the AKS
+	// cluster (its network policy engine decides whether NetworkPolicies
+	// are enforced at all, podLinkLocalAccess whether pods reach IMDS).
+	Context []*inventory.Object
 }
 
 // Manifests scans manifest files and directories.
@@ -65,8 +71,8 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
-	opt = withoutImageChecks(opt)
-	objs := loaded.Objects
+	opt = withoutImageChecks(withoutAzureChecks(opt))
+	objs := append(loaded.Objects, opt.Context...)
 	var imgs []*imagescan.Result
 	if opt.Images != nil {
 		var io []*inventory.Object
@@ -76,12 +82,36 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	selected := selectedChecks(opt)
 	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
 	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
+	// Context objects were read for the checks, not scanned.
+	rep.Inventory.Objects -= len(opt.Context)
+	for _, c := range opt.Context {
+		for i, k := range rep.Inventory.Kinds {
+			if k.Kind == c.Kind {
+				rep.Inventory.Kinds[i].Count--
+			}
+		}
+	}
+	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k inventory.KindCount) bool { return k.Count == 0 })
 	rep.Errors = inputErrors
 	if opt.Images != nil {
 		addImageNotes(rep, imgs, selected, opt.Images)
 	}
 	rep.Summarize()
 	return rep, nil
+}
+
+// withoutAzureChecks drops the checks written for Azure resources from a
+// run over Kubernetes objects: they would judge nothing, or the AKS
+// cluster given as context, which `scan aks` judges.
+func withoutAzureChecks(opt Options) Options {
+	checks := opt.Checks
+	if checks == nil {
+		checks = check.All()
+	}
+	opt.Checks = slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool {
+		return slices.Contains(c.Kinds, aks.KindCluster) || slices.Contains(c.Kinds, aks.KindRegistry)
+	})
+	return opt
 }
 
 // selectedChecks are the checks a run evaluates: opt.Checks (all when nil)

@@ -14,15 +14,15 @@ const EngineNone = "none"
 // EngineReporter is the hook through which the inventory tells the model
 // which network policy engine the cluster runs.
 //
-// HOOK for `scan aks` (not built yet): the inventory object it adds for the
-// AKS managed cluster should implement this interface on its Typed value,
-// returning properties.networkProfile.networkPolicy ("azure", "calico",
-// "cilium"), or "none" when AKS reports none or leaves the property out
-// (a cluster created without a network policy engine). When an object
-// reports "none", Model.Enforced is false and every pod counts as not
-// isolated, whatever its policies: the network checks then say that no
-// policy is enforced. Manifests carry no such object: the engine is unknown
-// and policies are taken as enforced.
+// The AKS managed cluster (*aks.Cluster, added to a manifest scan with
+// `scan manifests --aks`) implements it, returning
+// properties.networkProfile.networkPolicy ("azure", "calico", "cilium"), or
+// "none" when AKS reports none or leaves the property out (a cluster
+// created without a network policy engine). When an object reports "none",
+// Model.Enforced is false and every pod counts as not isolated, whatever
+// its policies: the network checks then say that no policy is enforced.
+// Without such an object the engine is unknown and policies are taken as
+// enforced.
 type EngineReporter interface {
 	NetworkPolicyEngine() string
 }
