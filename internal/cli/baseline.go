@@ -23,7 +23,10 @@ func newBaseline(s *streams) *cobra.Command {
 }
 
 func newBaselineUpdate(s *streams) *cobra.Command {
-	var flags scanFlags
+	var (
+		flags      scanFlags
+		aksContext string
+	)
 	cmd := &cobra.Command{
 		Use:   "update PATH...",
 		Short: "Scan and write the baseline file",
@@ -43,6 +46,11 @@ file (or in the working directory). It is written whole or not at all. Input err
 			opt, path, err := flags.options(cmd, s, true)
 			if err != nil {
 				return err
+			}
+			if aksContext != "" {
+				if opt.Context, err = loadAKSContext(context.Background(), aksContext); err != nil {
+					return err
+				}
 			}
 			rep, err := scan.Manifests(context.Background(), args, opt)
 			if err != nil {
@@ -83,5 +91,6 @@ file (or in the working directory). It is written whole or not at all. Input err
 		},
 	}
 	flags.add(cmd)
+	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to, as for scan manifests --aks")
 	return cmd
 }
