@@ -33,6 +33,7 @@ func newScanCluster(s *streams) *cobra.Command {
 		timeout    time.Duration
 		pageSize   int64
 		img        imageFlags
+		aksContext string
 	)
 	cmd := &cobra.Command{
 		Use:   "cluster",
@@ -106,6 +107,11 @@ kind it could not read and the checks that missed it.`,
 				Config:  cfg,
 				Source:  cluster.Options{Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize},
 			}
+			if aksContext != "" {
+				if copt.Context, err = loadAKSContext(context.Background(), aksContext); err != nil {
+					return err
+				}
+			}
 			var iprog *imageProgress
 			if img.enabled {
 				// Images are assessed after the cluster was read, under
@@ -153,6 +159,7 @@ kind it could not read and the checks that missed it.`,
 	fs.StringSliceVar(&excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
 	fs.DurationVar(&timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
 	fs.Int64Var(&pageSize, "page-size", cluster.DefaultPageSize, "objects requested per list call")
+	fs.StringVar(&aksContext, "aks", "", "the AKS cluster's configuration (az aks show output, ARM JSON): its network policy engine and IMDS setting decide what the NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd
 }

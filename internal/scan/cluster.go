@@ -42,6 +42,7 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Objects = append(res.Objects, opt.Context...)
 	if opt.Images == nil {
 		return Collected(res, opt.Options), nil
 	}
