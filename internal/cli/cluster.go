@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -128,7 +126,7 @@ kind it could not read and the checks that missed it.`,
 			}
 			var prog *progress
 			if isTerminal(s.err) {
-				prog = &progress{w: s.err, counts: map[string]int{}}
+				prog = newProgress(s.err)
 				copt.Source.Progress = prog.update
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -162,40 +160,4 @@ kind it could not read and the checks that missed it.`,
 	fs.StringVar(&aksContext, "aks", "", "the AKS cluster's configuration (az aks show output, ARM JSON): its network policy engine and IMDS setting decide what the NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd
-}
-
-// progress shows, on a terminal, how many objects have been read so far.
-type progress struct {
-	mu     sync.Mutex
-	w      io.Writer
-	counts map[string]int
-	last   time.Time
-	drawn  bool
-}
-
-func (p *progress) update(kind string, n int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.counts[kind] = n
-	if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond {
-		p.last = now
-		total := 0
-		for _, c := range p.counts {
-			total += c
-		}
-		fmt.Fprintf(p.w, "\r\x1b[Kbulwark: reading the cluster: %d objects (%s: %d)", total, kind, n)
-		p.drawn = true
-	}
-}
-
-// done clears the progress line. It is safe on a nil progress.
-func (p *progress) done() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
 }

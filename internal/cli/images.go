@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -267,43 +266,12 @@ func readBounded(path string, max int64) ([]byte, error) {
 	return b, nil
 }
 
-// imageProgress draws a bar on a terminal while several images are
-// assessed.
-type imageProgress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	drawn bool
-}
-
-func (p *imageProgress) update(done, total int, ref string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	const width = 24
-	n := width * done / max(total, 1)
-	if len(ref) > 60 {
-		ref = "..." + ref[len(ref)-57:]
-	}
-	fmt.Fprintf(p.w, "\r\x1b[Kbulwark: images [%s%s] %d/%d %s", strings.Repeat("=", n), strings.Repeat(" ", width-n), done, total, ref)
-	p.drawn = true
-}
-
-func (p *imageProgress) done() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
-}
-
 // withProgress installs a progress bar when stderr is a terminal.
 func withProgress(s *streams, io *scan.ImageOptions) *imageProgress {
 	if !isTerminal(s.err) {
 		return nil
 	}
-	p := &imageProgress{w: s.err}
+	p := &imageProgress{statusLine{w: s.err}}
 	io.Progress = p.update
 	return p
 }
