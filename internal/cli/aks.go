@@ -43,8 +43,9 @@ assessed, never as passed.
 
 Live: --subscription (with --resource-group and --name to narrow it) reads clusters
 through the Azure SDK with DefaultAzureCredential (az login, environment, workload or
-managed identity), with their diagnostic settings, maintenance configurations and the
-Kubernetes versions their region offers.
+managed identity), with their diagnostic settings, maintenance configurations, the
+role assignments of the kubelet identity and on each registry, and the Kubernetes
+versions their region offers. Reader on the subscription is enough.
 
 Kubernetes versions are judged on the date of --as-of (default today) with the
 calendar built into bulwark; the report warns when that calendar is more than 90

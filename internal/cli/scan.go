@@ -79,15 +79,15 @@ func finish(s *streams, out *outputFlags, rep *report.Report) error {
 		for _, e := range rep.Errors {
 			switch {
 			case e.File != "" && e.Line > 0:
-				fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+				fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", printable(e.File), e.Line, printable(e.Message))
 			case e.File != "":
-				fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
+				fmt.Fprintf(s.err, "bulwark: %s: %s\n", printable(e.File), printable(e.Message))
 			default:
-				fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
+				fmt.Fprintf(s.err, "bulwark: %s: %s\n", printable(e.Resource), printable(e.Message))
 			}
 		}
 		for _, w := range rep.Warnings {
-			fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
+			fmt.Fprintf(s.err, "bulwark: warning: %s\n", printable(w))
 		}
 	}
 	if rep.Summary.ExitCode != report.ExitPass {

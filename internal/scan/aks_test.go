@@ -150,6 +150,8 @@ func TestAKSLive(t *testing.T) {
 		Versions: []*armcontainerservice.KubernetesVersion{
 			{Version: to.Ptr("1.34")}, {Version: to.Ptr("1.35")}, {Version: to.Ptr("1.36")},
 		},
+		// No role assignments at all: read, and nothing to judge.
+		Authorization: &azuretest.Authorization{},
 	}
 	opt := aksOptions()
 	opt.Paths = nil
@@ -170,7 +172,10 @@ func TestAKSLive(t *testing.T) {
 	if st["AKS-102"] != "pass" {
 		t.Errorf("AKS-102: a /16 is at the limit, not too broad: %s", st["AKS-102"])
 	}
-	for _, want := range []string{"AKS-211", "AKS-213", "AKS-308", "AKS-902"} {
+	if st["AKS-211"] != "pass" || st["ACR-212"] != "pass" {
+		t.Errorf("role assignments are read live: AKS-211 %s, ACR-212 %s, want pass", st["AKS-211"], st["ACR-212"])
+	}
+	for _, want := range []string{"AKS-213", "AKS-308", "AKS-902"} {
 		if st[want] != "na" {
 			t.Errorf("%s: %s, want na (not read live)", want, st[want])
 		}

@@ -207,18 +207,18 @@ func (b *builder) build(out *Result) {
 		case kRoleAssignment:
 			for _, t := range r.targets {
 				if g := registryOf(t, r.group); g != nil {
-					g.roles = append(g.roles, r)
+					g.roles = appendRole(g.roles, r)
 				}
 			}
 			switch {
 			case r.kubeletOf != "":
 				if c := clusterOf(r.kubeletOf, r.group); c != nil {
-					c.kubeletRole = append(c.kubeletRole, r)
+					c.kubeletRole = appendRole(c.kubeletRole, r)
 				}
 			case r.principal != "":
 				for _, c := range caccs {
 					if kubeletObjectID(c.r.value) != "" && strings.EqualFold(kubeletObjectID(c.r.value), r.principal) {
-						c.kubeletRole = append(c.kubeletRole, r)
+						c.kubeletRole = appendRole(c.kubeletRole, r)
 					}
 				}
 			}
@@ -253,6 +253,31 @@ func (b *builder) build(out *Result) {
 			out.Errors = append(out.Errors, errs...)
 		}
 	}
+}
+
+// appendRole links a role assignment once: a live scan reads the same
+// assignment for the kubelet identity holding it and for the registry it
+// is on, as `az role assignment list --assignee` and `--scope` outputs
+// beside each other both show it. Read-back assignments are the same one
+// when their ARM id, role, scope and principal are; templates and plans
+// may repeat pseudo ids for different assignments and are left alone.
+func appendRole(list []*res, r *res) []*res {
+	if r.origin != originIaC && r.id != "" {
+		for _, have := range list {
+			if have.origin != originIaC && roleKey(have) == roleKey(r) {
+				return list
+			}
+		}
+	}
+	return append(list, r)
+}
+
+func roleKey(r *res) string {
+	role, _ := lookupString(r.value, "properties", "roleDefinitionId")
+	if role == "" {
+		role, _ = lookupString(r.value, "properties", "roleDefinitionName")
+	}
+	return strings.ToLower(strings.Join([]string{r.id, lastSegment(role), strings.Join(r.targets, ","), r.principal}, "\x00"))
 }
 
 func kubeletObjectID(v map[string]any) string {
@@ -391,7 +416,7 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	o := inventory.NewObject(metav1.TypeMeta{Kind: aks.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.value)}, c, r.loc.locate(""), nil)
 	o.SetLocator(r.loc.locate)
 	if r.origin == originLive {
-		o.SetLocator(liveLocate(c, r.id))
+		o.SetLocator(liveLocate(c, r.id, r.loc))
 	}
 	return o, errs
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
@@ -48,14 +49,15 @@ func (o LiveOptions) Target() string {
 
 // Live reads clusters, and the container registries of the same scope,
 // from Azure through the SDK: each cluster with its diagnostic settings,
-// maintenance configurations and the Kubernetes versions its region
-// offers; each registry with its diagnostic settings, tokens, webhooks,
-// cache rules and replications.
+// maintenance configurations, the role assignments of its kubelet
+// identity and the Kubernetes versions its region offers; each registry
+// with its diagnostic settings, role assignments, tokens, webhooks, cache
+// rules and replications (see live_roles.go for role assignments).
 //
-// Registries: attaching a registry to a cluster is a role assignment of
-// the kubelet identity, which a live scan does not read (that would need
-// the authorization API); the registries of the scanned subscription or
-// resource group stand in for the attached ones.
+// Registries: the registries of the scanned subscription or resource
+// group are checked. The kubelet identity's rights on any registry of the
+// subscription are judged (AKS-211) through its role assignments, whether
+// that registry is scanned or not.
 //
 // Failing to list clusters is an error. A related read that fails (no
 // permission on diagnostic settings, say) leaves the checks that need it
@@ -79,9 +81,14 @@ func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	authz, err := armauthorization.NewClientFactory(opt.Subscription, opt.Credential, opt.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
 	l := &live{ctx: ctx, opt: opt, clusters: cs.NewManagedClustersClient(), maint: cs.NewMaintenanceConfigurationsClient(),
 		registries: cr.NewRegistriesClient(), tokens: cr.NewTokensClient(), webhooks: cr.NewWebhooksClient(),
 		cache: cr.NewCacheRulesClient(), replications: cr.NewReplicationsClient(), diags: mon,
+		assignments: authz.NewRoleAssignmentsClient(), definitions: authz.NewRoleDefinitionsClient(), roleDefs: map[string]roleDef{},
 		b: newBuilder(), res: &Result{Offered: map[string]map[string]aks.Offered{}}}
 	mcs, err := l.listClusters()
 	if err != nil {
@@ -112,8 +119,12 @@ type live struct {
 	cache        *armcontainerregistry.CacheRulesClient
 	replications *armcontainerregistry.ReplicationsClient
 	diags        *armmonitor.DiagnosticSettingsClient
-	b            *builder
-	res          *Result
+	assignments  *armauthorization.RoleAssignmentsClient
+	definitions  *armauthorization.RoleDefinitionsClient
+	// roleDefs caches role definition names by definition GUID.
+	roleDefs map[string]roleDef
+	b        *builder
+	res      *Result
 }
 
 func scopeOf(o LiveOptions) string {
@@ -224,7 +235,7 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 			l.b.add(&res{kind: kMaintenance, id: aks.Str(m.ID), name: aks.Str(m.Name), parent: id, value: toMap(m), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(m.ID)), origin: originLive, group: "live", label: aks.Str(m.ID)})
 		}
 	}
-	x.gaps.Add(aks.GapRoleAssignments, "live scans do not read role assignments; scan `az role assignment list --assignee <kubelet identity object id> --all` output")
+	l.kubeletRoles(x)
 
 	loc := strings.ToLower(aks.Str(mc.Location))
 	if _, done := l.res.Offered[loc]; !done && loc != "" {
@@ -267,6 +278,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aks.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
 	}
 	l.diagnostics(x)
+	l.registryRoles(x)
 	tokens, err := drain(l.ctx, l.tokens.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.TokensClientListResponse) []*armcontainerregistry.Token { return p.Value })
 	if err != nil {
@@ -366,9 +378,13 @@ func short(err error) string {
 }
 
 // liveLocate gives live findings the ARM id of what they are about: the
-// cluster, or the agent pool for its fields.
-func liveLocate(c *aks.Cluster, id string) func(string) finding.Location {
+// cluster, the agent pool for its fields, the role assignment for
+// roleAssignments[i] (mounted on the cluster's locator by the builder).
+func liveLocate(c *aks.Cluster, id string, loc *locator) func(string) finding.Location {
 	return func(p string) finding.Location {
+		if strings.HasPrefix(p, aks.GapRoleAssignments+"[") {
+			return loc.locate(p)
+		}
 		for _, pool := range c.Pools {
 			prefix := pool.Path.String()
 			if p == prefix || strings.HasPrefix(p, prefix+".") {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
@@ -17,6 +18,9 @@ const (
 	liveSub     = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"
 	liveCluster = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerService/managedClusters/aks-billing-prod"
 	liveACR     = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerRegistry/registries/acrbillingprod"
+	// liveKubelet is the kubelet identity's object id in testdata/live/aks.json.
+	liveKubelet = "a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d"
+	acrPullRole = "/subscriptions/" + liveSub + "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d"
 )
 
 func fakeSubscription(t *testing.T) *azuretest.Subscription {
@@ -51,6 +55,10 @@ func fakeSubscription(t *testing.T) *azuretest.Subscription {
 		Tokens:      map[string][]*armcontainerregistry.Token{"acrbillingprod": {{ID: to.Ptr(liveACR + "/tokens/ci"), Name: to.Ptr("ci"), Properties: &armcontainerregistry.TokenProperties{Status: to.Ptr(armcontainerregistry.TokenStatusEnabled)}}}},
 		Webhooks:    map[string][]*armcontainerregistry.Webhook{"acrbillingprod": {{ID: to.Ptr(liveACR + "/webhooks/deploy"), Name: to.Ptr("deploy"), Properties: &armcontainerregistry.WebhookProperties{Status: to.Ptr(armcontainerregistry.WebhookStatusEnabled)}}}},
 		WebhookURI:  map[string]string{"deploy": "http://deploy.billing.internal/hook?token=s3cr3t"},
+		// az aks update --attach-acr: AcrPull for the kubelet identity.
+		Authorization: &azuretest.Authorization{Assignments: []*armauthorization.RoleAssignment{
+			azuretest.RoleAssignment(liveACR, "0b6a1f3e-5c2d-4e8f-9a7b-3c4d5e6f7a8b", liveKubelet, armauthorization.PrincipalTypeServicePrincipal, acrPullRole),
+		}},
 	}
 }
 
@@ -67,8 +75,11 @@ func TestLive(t *testing.T) {
 	if c.ID != liveCluster || len(c.Pools) != 2 || len(c.Diagnostics) != 1 || strings.Join(c.MaintenanceConfigurations, ",") != "aksManagedAutoUpgradeSchedule" {
 		t.Errorf("cluster: id %s pools %d diagnostics %d maintenance %v", c.ID, len(c.Pools), len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
-	if c.Gaps[aks.GapRoleAssignments] == "" || c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
+	if c.Gaps[aks.GapRoleAssignments] != "" || c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
 		t.Errorf("live gaps: %v", c.Gaps)
+	}
+	if len(c.KubeletRoleAssignments) != 1 || c.KubeletRoleAssignments[0].Role != "AcrPull" || c.KubeletRoleAssignments[0].Scope != liveACR {
+		t.Errorf("kubelet role assignments: %+v", c.KubeletRoleAssignments)
 	}
 	offered := res.Offered["northeurope"]
 	if len(offered) != 5 || len(offered["1.33"].Plans) != 1 {
@@ -85,6 +96,11 @@ func TestLive(t *testing.T) {
 	g := registries(res)[0]
 	if g.ID != liveACR || len(g.Tokens) != 1 || len(g.Webhooks) != 1 || g.Webhooks[0].ServiceURI == "" || g.Diagnostics == nil || len(g.Diagnostics) != 0 {
 		t.Errorf("registry: %+v", g)
+	}
+	// The kubelet's AcrPull is read twice (for the identity and for the
+	// registry) and linked once.
+	if len(g.RoleAssignments) != 1 || g.RoleAssignments[0].Role != "AcrPull" || g.RoleAssignments[0].PrincipalID != liveKubelet || g.Gaps[aks.GapRoleAssignments] != "" {
+		t.Errorf("registry role assignments: %+v, gaps %v", g.RoleAssignments, g.Gaps)
 	}
 }
 

@@ -1,7 +1,8 @@
 // Package azuretest serves an Azure subscription from memory through the
 // Azure SDK's own fake servers (armcontainerservice/v6/fake,
-// armcontainerregistry/fake, armmonitor/fake), so that live scans are
-// tested end to end without a network or credentials.
+// armcontainerregistry/fake, armmonitor/fake, armauthorization/v2/fake),
+// so that live scans are tested end to end without a network or
+// credentials.
 package azuretest
 
 import (
@@ -10,11 +11,15 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	authfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	crfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
@@ -41,15 +46,50 @@ type Subscription struct {
 	CacheRules map[string][]*armcontainerregistry.CacheRule
 	// DenyDiagnostics makes diagnostic settings reads fail with 403.
 	DenyDiagnostics bool
+	// Authorization serves role assignments and role definitions; nil
+	// leaves the authorization API unserved (404), so role assignment
+	// reads fail.
+	Authorization *Authorization
+}
+
+// Authorization is what the authorization fake serves.
+type Authorization struct {
+	// Assignments are the role assignments at every scope of the
+	// subscription and above it (management groups, "/").
+	Assignments []*armauthorization.RoleAssignment
+	// Definitions are the role definitions GetByID serves, matched by
+	// id without regard to case.
+	Definitions []*armauthorization.RoleDefinition
+	// Groups lists, per principal, the groups it is a member of;
+	// assignedTo() includes their assignments.
+	Groups map[string][]string
+	// PageSize splits role assignment lists into pages of that many; 0
+	// is one page.
+	PageSize int
+	// DenyFromPage makes role assignment lists fail with 403
+	// AuthorizationFailed from that page on (1: the whole list); 0 never.
+	DenyFromPage int
+	// DenyDefinitions makes role definition reads fail with 403.
+	DenyDefinitions bool
+
+	mu sync.Mutex
+	// Filters are the $filter values of the role assignment lists, in
+	// order ("<scope> <filter>"); DefinitionReads the ids GetByID was
+	// asked for.
+	Filters, DefinitionReads []string
 }
 
 // ClientOptions route every SDK client to the fakes.
 func (s *Subscription) ClientOptions() *arm.ClientOptions {
-	return &arm.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: &router{
+	r := &router{
 		cs:  csfake.NewServerFactoryTransport(s.containerService()),
 		cr:  crfake.NewServerFactoryTransport(s.containerRegistry()),
 		mon: monfake.NewDiagnosticSettingsServerTransport(s.monitor()),
-	}}}
+	}
+	if s.Authorization != nil {
+		r.auth = authfake.NewServerFactoryTransport(s.Authorization.server())
+	}
+	return &arm.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: r}}
 }
 
 // Credential is the SDK's fake token credential.
@@ -60,11 +100,19 @@ type router struct {
 	cs  *csfake.ServerFactoryTransport
 	cr  *crfake.ServerFactoryTransport
 	mon *monfake.DiagnosticSettingsServerTransport
+	// auth is nil when the subscription does not serve authorization.
+	auth *authfake.ServerFactoryTransport
 }
 
 func (r *router) Do(req *http.Request) (*http.Response, error) {
 	p := strings.ToLower(req.URL.Path)
 	switch {
+	// Before the others: role assignments on a registry are below its id.
+	case strings.Contains(p, "/providers/microsoft.authorization/"):
+		if r.auth == nil {
+			break
+		}
+		return r.auth.Do(req)
 	case strings.Contains(p, "/providers/microsoft.insights/diagnosticsettings"):
 		return r.mon.Do(req)
 	case strings.Contains(p, "/providers/microsoft.containerservice/"):
@@ -183,6 +231,149 @@ func (s *Subscription) monitor() *monfake.DiagnosticSettingsServer {
 			key := strings.ToLower("/" + strings.TrimPrefix(resourceURI, "/"))
 			resp.AddPage(http.StatusOK, armmonitor.DiagnosticSettingsClientListResponse{DiagnosticSettingsResourceCollection: armmonitor.DiagnosticSettingsResourceCollection{Value: s.Diagnostics[key]}}, nil)
 			return
+		},
+	}
+}
+
+func (a *Authorization) server() *authfake.ServerFactory {
+	return &authfake.ServerFactory{
+		RoleAssignmentsServer: authfake.RoleAssignmentsServer{
+			NewListForSubscriptionPager: func(o *armauthorization.RoleAssignmentsClientListForSubscriptionOptions) (resp azfake.PagerResponder[armauthorization.RoleAssignmentsClientListForSubscriptionResponse]) {
+				var filter *string
+				if o != nil {
+					filter = o.Filter
+				}
+				list, ok := a.list("", filter)
+				if !ok {
+					resp.AddResponseError(http.StatusBadRequest, "InvalidFilter")
+					return
+				}
+				a.pages(list, func(v []*armauthorization.RoleAssignment) {
+					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForSubscriptionResponse{RoleAssignmentListResult: armauthorization.RoleAssignmentListResult{Value: v}}, nil)
+				}, func() { resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed") })
+				return
+			},
+			NewListForScopePager: func(scope string, o *armauthorization.RoleAssignmentsClientListForScopeOptions) (resp azfake.PagerResponder[armauthorization.RoleAssignmentsClientListForScopeResponse]) {
+				var filter *string
+				if o != nil {
+					filter = o.Filter
+				}
+				list, ok := a.list("/"+strings.TrimPrefix(scope, "/"), filter)
+				if !ok {
+					resp.AddResponseError(http.StatusBadRequest, "InvalidFilter")
+					return
+				}
+				a.pages(list, func(v []*armauthorization.RoleAssignment) {
+					resp.AddPage(http.StatusOK, armauthorization.RoleAssignmentsClientListForScopeResponse{RoleAssignmentListResult: armauthorization.RoleAssignmentListResult{Value: v}}, nil)
+				}, func() { resp.AddResponseError(http.StatusForbidden, "AuthorizationFailed") })
+				return
+			},
+		},
+		RoleDefinitionsServer: authfake.RoleDefinitionsServer{
+			GetByID: func(_ context.Context, roleID string, _ *armauthorization.RoleDefinitionsClientGetByIDOptions) (resp azfake.Responder[armauthorization.RoleDefinitionsClientGetByIDResponse], errResp azfake.ErrorResponder) {
+				id := "/" + strings.TrimPrefix(roleID, "/")
+				a.mu.Lock()
+				a.DefinitionReads = append(a.DefinitionReads, id)
+				a.mu.Unlock()
+				if a.DenyDefinitions {
+					errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+					return
+				}
+				for _, d := range a.Definitions {
+					if d.ID != nil && strings.EqualFold(*d.ID, id) {
+						resp.SetResponse(http.StatusOK, armauthorization.RoleDefinitionsClientGetByIDResponse{RoleDefinition: *d}, nil)
+						return
+					}
+				}
+				errResp.SetResponseError(http.StatusNotFound, "RoleDefinitionDoesNotExist")
+				return
+			},
+		},
+	}
+}
+
+// list applies the API's filters: none (at, above and below scope),
+// atScope() (at and above scope), assignedTo('<object id>') (the
+// principal's and its groups' assignments, at, above and below scope).
+// scope "" is the subscription. Any other filter is refused.
+func (a *Authorization) list(scope string, filter *string) ([]*armauthorization.RoleAssignment, bool) {
+	f := ""
+	if filter != nil {
+		f = *filter
+	}
+	a.mu.Lock()
+	a.Filters = append(a.Filters, strings.TrimSpace(scope+" "+f))
+	a.mu.Unlock()
+	var keep func(ra *armauthorization.RoleAssignment) bool
+	switch {
+	case f == "":
+		keep = func(ra *armauthorization.RoleAssignment) bool {
+			return scope == "" || above(ra.Properties.Scope, scope) || above(&scope, *ra.Properties.Scope)
+		}
+	case f == "atScope()" && scope != "":
+		keep = func(ra *armauthorization.RoleAssignment) bool { return above(ra.Properties.Scope, scope) }
+	case strings.HasPrefix(f, "assignedTo('") && strings.HasSuffix(f, "')"):
+		oid := strings.TrimSuffix(strings.TrimPrefix(f, "assignedTo('"), "')")
+		principals := append([]string{oid}, a.Groups[oid]...)
+		keep = func(ra *armauthorization.RoleAssignment) bool {
+			in := false
+			for _, p := range principals {
+				in = in || strings.EqualFold(p, *ra.Properties.PrincipalID)
+			}
+			return in && (scope == "" || above(ra.Properties.Scope, scope) || above(&scope, *ra.Properties.Scope))
+		}
+	default:
+		return nil, false
+	}
+	var out []*armauthorization.RoleAssignment
+	for _, ra := range a.Assignments {
+		if keep(ra) {
+			out = append(out, ra)
+		}
+	}
+	return out, true
+}
+
+// above reports whether scope a is b or an ancestor of it; management
+// groups and "/" are above every subscription.
+func above(a *string, b string) bool {
+	s, t := strings.ToLower(strings.TrimSuffix(*a, "/")), strings.ToLower(strings.TrimSuffix(b, "/"))
+	if s == "" || strings.HasPrefix(s, "/providers/microsoft.management/managementgroups/") {
+		return true
+	}
+	return s == t || strings.HasPrefix(t, s+"/")
+}
+
+// pages hands list out in pages of PageSize, the ones from DenyFromPage
+// on replaced by a 403.
+func (a *Authorization) pages(list []*armauthorization.RoleAssignment, page func([]*armauthorization.RoleAssignment), deny func()) {
+	size := a.PageSize
+	if size <= 0 {
+		size = max(len(list), 1)
+	}
+	n := 1
+	for i := 0; i == 0 || i < len(list); i += size {
+		if a.DenyFromPage > 0 && n >= a.DenyFromPage {
+			deny()
+			return
+		}
+		page(list[i:min(i+size, len(list))])
+		n++
+	}
+}
+
+// RoleAssignment is an assignment of role (a definition id, or a GUID
+// taken as a built-in's) to principal at scope, as the API returns it.
+func RoleAssignment(scope, name, principal string, typ armauthorization.PrincipalType, role string) *armauthorization.RoleAssignment {
+	if !strings.Contains(role, "/") {
+		role = "/providers/Microsoft.Authorization/roleDefinitions/" + role
+	}
+	return &armauthorization.RoleAssignment{
+		ID:   to.Ptr(strings.TrimSuffix(scope, "/") + "/providers/Microsoft.Authorization/roleAssignments/" + name),
+		Name: to.Ptr(name),
+		Type: to.Ptr("Microsoft.Authorization/roleAssignments"),
+		Properties: &armauthorization.RoleAssignmentProperties{
+			PrincipalID: to.Ptr(principal), PrincipalType: to.Ptr(typ), RoleDefinitionID: to.Ptr(role), Scope: to.Ptr(scope),
 		},
 	}
 }
