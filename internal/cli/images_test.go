@@ -469,3 +469,22 @@ func TestImageSARIFIsValid(t *testing.T) {
 	}
 	sariftool.Validate(t, "image-example", []byte(out))
 }
+
+// An Ubuntu image is never matched against Debian's advisories (other
+// versions, other fixes): without Ubuntu data the verdict is incomplete.
+func TestUbuntuImageWithoutUbuntuData(t *testing.T) {
+	host := imagetest.Registry(t)
+	ref := host + "/base/ubuntu:22.04"
+	imagetest.Push(t, ref, imagetest.Image(t, "amd64", nil, imagetest.Layer(t,
+		imagetest.File{Name: "etc/os-release", Content: []byte("ID=ubuntu\nVERSION_ID=\"22.04\"\n")},
+		imagetest.File{Name: "var/lib/dpkg/status", Content: []byte(debianStatus)})))
+	db := t.TempDir()
+	if c, _, e := run(t, "", "db", "import", "--db-dir", db, osvZip(t)); c != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := run(t, "", "scan", "image", ref, "--db-dir", db, "--no-cache", "--no-base-check", "-f", "json")
+	rep := decodeReport(t, out)
+	if code != 2 || len(rep.Findings) != 0 || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Message, "no data for Ubuntu") {
+		t.Errorf("exit %d, findings %d, errors %+v", code, len(rep.Findings), rep.Errors)
+	}
+}

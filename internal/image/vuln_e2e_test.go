@@ -183,7 +183,7 @@ func TestVulnMatchEndToEnd(t *testing.T) {
 			if db.Len() != len(entries)-1 || db.Skipped != 1 {
 				t.Fatalf("loaded %d entries, skipped %d", db.Len(), db.Skipped)
 			}
-			qs := append(vuln.QueriesFor(deb.Packages, deb.OS.VersionID), vuln.QueriesFor(alp.Packages, alp.OS.VersionID)...)
+			qs := append(vuln.QueriesFor(deb.Packages, deb.OS), vuln.QueriesFor(alp.Packages, alp.OS)...)
 			ms, errs := db.MatchAll(qs)
 			if len(errs) > 0 {
 				t.Fatal(errs)

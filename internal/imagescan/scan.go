@@ -389,10 +389,6 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 	var errs []error
 	var uncovered []string
 	for _, p := range rec.Platforms {
-		release := ""
-		if p.OS != nil {
-			release = p.OS.VersionID
-		}
 		// One query per package name and version as advisories see it;
 		// the binary packages built from it ride along.
 		type group struct {
@@ -401,7 +397,7 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 		}
 		var groups []*group
 		byQuery := map[vuln.Query]*group{}
-		qs := vuln.QueriesFor(p.Packages, release)
+		qs := vuln.QueriesFor(p.Packages, p.OS)
 		for _, q := range qs {
 			if !db.Has(q.Ecosystem) && !slices.Contains(uncovered, q.Ecosystem) {
 				uncovered = append(uncovered, q.Ecosystem)

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	apkver "github.com/knqyf263/go-apk-version"
 	debver "github.com/knqyf263/go-deb-version"
@@ -17,6 +19,7 @@ import (
 // Ecosystem names as used by OSV.
 const (
 	EcoDebian = "Debian"
+	EcoUbuntu = "Ubuntu"
 	EcoAlpine = "Alpine"
 	EcoGo     = "Go"
 )
@@ -50,9 +53,18 @@ type Match struct {
 	Severity  SeverityInfo
 }
 
-// QueriesFor maps inventoried packages to queries. release is the
-// distribution release (os-release VERSION_ID) or "".
-func QueriesFor(pkgs []image.Package, release string) []Query {
+// QueriesFor maps inventoried packages to queries. osr is the image's
+// os-release (nil when it has none): the distribution decides whose
+// advisories apply to its dpkg and apk packages. Ubuntu packages are not
+// Debian's (other versions, other fixes), nor are Wolfi's Alpine's; a
+// distribution whose advisories Bulwark cannot match gets its own
+// ecosystem name, so the scan says it has no data for it instead of
+// matching the wrong advisories.
+func QueriesFor(pkgs []image.Package, osr *image.OSRelease) []Query {
+	id, release := "", ""
+	if osr != nil {
+		id, release = strings.ToLower(osr.ID), osr.VersionID
+	}
 	out := make([]Query, 0, len(pkgs))
 	for _, p := range pkgs {
 		switch p.Type {
@@ -64,18 +76,37 @@ func QueriesFor(pkgs []image.Package, release string) []Query {
 			if v == "" {
 				v = p.Version
 			}
-			out = append(out, Query{Ecosystem: EcoDebian, Release: release, Name: n, Version: v})
+			out = append(out, Query{Ecosystem: distroEcosystem(id, EcoDebian), Release: release, Name: n, Version: v})
 		case image.TypeApk:
 			n := p.SourceName
 			if n == "" {
 				n = p.Name
 			}
-			out = append(out, Query{Ecosystem: EcoAlpine, Release: release, Name: n, Version: p.Version})
+			out = append(out, Query{Ecosystem: distroEcosystem(id, EcoAlpine), Release: release, Name: n, Version: p.Version})
 		case image.TypeGo:
 			out = append(out, Query{Ecosystem: EcoGo, Name: p.Name, Version: p.Version})
 		}
 	}
 	return out
+}
+
+// distroEcosystem is the OSV ecosystem of a distribution's packages, by
+// its os-release ID. An image without os-release is taken as the package
+// manager's home distribution (distroless images built from Debian keep
+// dpkg data and may lack the file).
+func distroEcosystem(id, home string) string {
+	switch id {
+	case "":
+		return home
+	case "debian":
+		return EcoDebian
+	case "ubuntu":
+		return EcoUbuntu
+	case "alpine":
+		return EcoAlpine
+	}
+	r, n := utf8.DecodeRuneInString(id)
+	return string(unicode.ToUpper(r)) + id[n:]
 }
 
 // version is a parsed, comparable version.
@@ -109,7 +140,7 @@ var goRelease = regexp.MustCompile(`^(?:go)?(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)
 // toolchain, which use Go release versions.
 func parseVersion(eco, name, v string) (version, error) {
 	switch eco {
-	case EcoDebian:
+	case EcoDebian, EcoUbuntu:
 		d, err := debver.NewVersion(v)
 		if err != nil {
 			return nil, err
@@ -148,6 +179,12 @@ func parseVersion(eco, name, v string) (version, error) {
 
 func normRelease(eco, r string) string {
 	r = strings.TrimPrefix(strings.TrimSpace(r), "v")
+	if eco == EcoUbuntu {
+		// "Ubuntu:22.04:LTS" is release 22.04; "Ubuntu:Pro:18.04:LTS"
+		// (ESM, for Ubuntu Pro subscribers) stays apart and matches no
+		// image's VERSION_ID.
+		return strings.TrimSuffix(r, ":LTS")
+	}
 	if eco == EcoAlpine {
 		parts := strings.SplitN(r, ".", 3)
 		if len(parts) >= 2 {

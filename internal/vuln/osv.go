@@ -160,7 +160,7 @@ func (db *DB) Add(e *Entry) error {
 }
 
 func supported(eco string) bool {
-	return eco == EcoDebian || eco == EcoAlpine || eco == EcoGo
+	return eco == EcoDebian || eco == EcoUbuntu || eco == EcoAlpine || eco == EcoGo
 }
 
 // Supported reports whether the matcher can compare versions of ecosystem

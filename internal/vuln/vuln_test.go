@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/image"
 )
 
 func TestVersionOrdering(t *testing.T) {
@@ -248,5 +250,39 @@ func TestTitle(t *testing.T) {
 		if got := tt.e.Title(); got != tt.want {
 			t.Errorf("Title() = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// Ubuntu packages are matched against Ubuntu's advisories of the image's
+// release, never Debian's; Ubuntu Pro (ESM) advisories do not apply to a
+// plain release.
+func TestUbuntuReleases(t *testing.T) {
+	db := NewDB()
+	for _, e := range []string{
+		`{"id":"UBUNTU-1","affected":[{"package":{"ecosystem":"Ubuntu:22.04:LTS","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.2-0ubuntu1.15"}]}]}]}`,
+		`{"id":"UBUNTU-2","affected":[{"package":{"ecosystem":"Ubuntu:24.04:LTS","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.13-0ubuntu3.2"}]}]}]}`,
+		`{"id":"UBUNTU-3","affected":[{"package":{"ecosystem":"Ubuntu:Pro:22.04:LTS","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+		`{"id":"DSA-1","affected":[{"package":{"ecosystem":"Debian","name":"openssl"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+	} {
+		if err := db.AddJSON([]byte(e)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pkgs := []image.Package{{Type: image.TypeDeb, Name: "libssl3", Version: "3.0.2-0ubuntu1.10", SourceName: "openssl", SourceVersion: "3.0.2-0ubuntu1.10"}}
+	ms, errs := db.MatchAll(QueriesFor(pkgs, &image.OSRelease{ID: "ubuntu", VersionID: "22.04"}))
+	if len(errs) > 0 || len(ms) != 1 || ms[0].ID != "UBUNTU-1" || ms[0].Fixed != "3.0.2-0ubuntu1.15" {
+		t.Errorf("ubuntu 22.04: %+v %v", ms, errs)
+	}
+	for id, want := range map[string]string{"debian": EcoDebian, "": EcoDebian, "ubuntu": EcoUbuntu, "linuxmint": "Linuxmint"} {
+		if q := QueriesFor(pkgs, &image.OSRelease{ID: id}); q[0].Ecosystem != want {
+			t.Errorf("os-release ID %q: ecosystem %q, want %q", id, q[0].Ecosystem, want)
+		}
+	}
+	apk := []image.Package{{Type: image.TypeApk, Name: "busybox", Version: "1.36.1-r29", SourceName: "busybox"}}
+	if q := QueriesFor(apk, &image.OSRelease{ID: "wolfi"}); q[0].Ecosystem != "Wolfi" {
+		t.Errorf("wolfi apk packages: ecosystem %q", q[0].Ecosystem)
+	}
+	if q := QueriesFor(apk, nil); q[0].Ecosystem != EcoAlpine {
+		t.Errorf("apk without os-release: ecosystem %q", q[0].Ecosystem)
 	}
 }

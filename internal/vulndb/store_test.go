@@ -770,3 +770,25 @@ func TestMetadataOnDisk(t *testing.T) {
 		}
 	}
 }
+
+// Ubuntu advisories ("Ubuntu:22.04:LTS") import as their own ecosystem and
+// match by release.
+func TestUbuntuImport(t *testing.T) {
+	dir := t.TempDir()
+	zp := writeZip(t, filepath.Join(t.TempDir(), "all.zip"), []member{
+		osv("UBUNTU-CVE-2026-1", "2026-11-20T00:00:00Z", []map[string]any{affected("Ubuntu:22.04:LTS", "openssl", "ECOSYSTEM", ev{"introduced": "0"}, ev{"fixed": "3.0.2-0ubuntu1.15"})}, nil),
+		osv("UBUNTU-CVE-2026-2", "2026-11-20T00:00:00Z", []map[string]any{affected("Ubuntu:24.04:LTS", "openssl", "ECOSYSTEM", ev{"introduced": "0"})}, nil),
+	})
+	srcs, err := ImportZip(dir, zp, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(srcs) != 1 || srcs[0].Ecosystem != "Ubuntu" || srcs[0].Entries != 2 {
+		t.Fatalf("import: %+v %v", srcs, err)
+	}
+	st := mustOpen(t, dir)
+	ms, err := st.Match(vuln.Query{Ecosystem: "Ubuntu", Release: "22.04", Name: "openssl", Version: "3.0.2-0ubuntu1.10"})
+	if err != nil || len(ms) != 1 || ms[0].ID != "UBUNTU-CVE-2026-1" {
+		t.Errorf("match: %+v %v", ms, err)
+	}
+	if !st.Has("Ubuntu") || st.Has("Debian") {
+		t.Error("Has")
+	}
+}
