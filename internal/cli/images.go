@@ -51,7 +51,7 @@ func (f *imageFlags) add(cmd *cobra.Command, workloads bool) {
 	fs := cmd.Flags()
 	if workloads {
 		fs.BoolVar(&f.enabled, "images", false, "also assess the images the workloads use (IMG checks: vulnerabilities, signatures, drift, base images); pulls them from their registries")
-		fs.BoolVar(&f.fromCache, "images-from-cache", false, "with --images: do not pull images, judge them by the scan records in the cache (IMG-013 reports digests never scanned)")
+		fs.BoolVar(&f.fromCache, "images-from-cache", false, "with --images: download no layers, judge images by the scan records in the cache (IMG-013 reports digests never scanned)")
 	} else {
 		fs.StringVar(&f.dockerfile, "dockerfile", "", "Dockerfile the image was built from: its final FROM names the base image when the image's annotations do not")
 		fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "ARG value for --dockerfile, NAME=VALUE; repeatable")

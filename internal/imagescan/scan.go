@@ -185,12 +185,25 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 		}
 		h, _ := v1.NewHash(d)
 		assessVulnerabilities(ctx, res, repo+"@"+d, opt)
+		// Some runtimes record the platform manifest they pulled rather
+		// than the index the tag names; the index is what gets signed and
+		// what the tag points to.
+		parent := ""
+		if deployed && current != "" && d != current && indexHolds(ctx, r.repo, current, d, opt) {
+			parent = current
+		}
 		if opt.Verify == nil {
 			res.notAssessed(AspectSignature, opt.VerifyMissing)
 		} else if sig, err := opt.Verify(ctx, repo, h); err != nil {
 			res.notAssessed(AspectSignature, err.Error())
 		} else {
 			res.Signature = sig
+			if !sig.Verified && parent != "" {
+				ph, _ := v1.NewHash(parent)
+				if psig, err := opt.Verify(ctx, repo, ph); err == nil && psig.Verified {
+					res.Signature = psig
+				}
+			}
 		}
 		// A reference by digest alone has no tag that could move: drift
 		// does not apply (Drift stays nil), which is not "not assessed".
@@ -204,6 +217,9 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 			res.Drift = &Drift{Tag: r.repo.Tag(r.tag).Name(), Current: current}
 			if deployed {
 				res.Drift.Deployed = d
+				if parent != "" {
+					res.Drift.Deployed = parent // the platform image of what the tag names: no drift
+				}
 			}
 			if res.Drift.Moved() && opt.Verify != nil {
 				ch, _ := v1.NewHash(current)
@@ -239,6 +255,25 @@ func looksLikePath(ref string) bool {
 func isLocal(ref string) bool {
 	_, err := os.Stat(ref)
 	return err == nil
+}
+
+// indexHolds reports whether index (a digest in repo) is an image index
+// listing the manifest digest. Any failure answers false: the drift is
+// then reported on the digests alone.
+func indexHolds(ctx context.Context, repo name.Repository, index, digest string, opt *Options) bool {
+	kc := opt.Open.Keychain
+	if kc == nil {
+		kc = authn.DefaultKeychain
+	}
+	idx, err := remote.Index(repo.Digest(index), append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}, opt.Open.Remote...)...)
+	if err != nil {
+		return false
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(m.Manifests, func(d v1.Descriptor) bool { return d.Digest.String() == digest })
 }
 
 func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {

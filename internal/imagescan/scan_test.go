@@ -15,6 +15,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
+	"github.com/bulwark-sec/bulwark/internal/sign"
+	"github.com/bulwark-sec/bulwark/internal/sign/signtest"
 	"github.com/bulwark-sec/bulwark/internal/vuln"
 )
 
@@ -262,5 +264,65 @@ func TestCacheCorruptEntryIsAMiss(t *testing.T) {
 	r, err := c.Record(d)
 	if r != nil || err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("corrupt record: %v %v", r, err)
+	}
+}
+
+// A pod whose runtime recorded the platform manifest of the index its tag
+// names runs what the tag points to: no drift.
+func TestPlatformDigestIsNoDrift(t *testing.T) {
+	host := imagetest.Registry(t)
+	amd := debianApp(t, "amd64", binary(t))
+	idx := imagetest.Index(t, amd, debianApp(t, "arm64", binary(t)))
+	imagetest.Push(t, host+"/shop/web:1", idx)
+	platform, err := amd.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgt := Target{Ref: host + "/shop/web:1", Uses: []Use{{Running: platform.String()}}}
+	r := Scan(context.Background(), []Target{tgt}, Options{DB: newDB(t, "db", testEntries()...)})[0]
+	if r.Err != "" || r.Drift == nil || r.Drift.Moved() {
+		t.Fatalf("platform digest of the tag's index reported as drift: %+v / %v", r.Drift, r.Err)
+	}
+	if r.Digest != platform.String() || len(r.Vulnerabilities) != 3 {
+		t.Errorf("assessed %s with %d vulnerabilities, want the running platform image", r.Digest, len(r.Vulnerabilities))
+	}
+}
+
+// The signature of a multi-platform image hangs off its index; a pod that
+// runs one of its platform manifests runs a signed image.
+func TestPlatformDigestVerifiesThroughItsIndex(t *testing.T) {
+	host := imagetest.Registry(t)
+	ca := signtest.NewCA(t)
+	trust, err := sign.LoadTrustDir(ca.WriteTrustDir(t, t.TempDir(), "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := sign.NewVerifier(trust, sign.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func(ctx context.Context, repo string, d v1.Hash) (*Signature, error) {
+		r, err := v.VerifyDigest(ctx, repo, d)
+		if err != nil {
+			return nil, err
+		}
+		return &Signature{Verified: r.Verified, Reason: r.Reason}, nil
+	}
+	amd := debianApp(t, "amd64", binary(t))
+	imagetest.Push(t, host+"/shop/signed:1", imagetest.Index(t, amd, debianApp(t, "arm64", binary(t))))
+	ca.Sign(t, host+"/shop/signed:1")
+	platform, _ := amd.Digest()
+
+	tgt := Target{Ref: host + "/shop/signed:1", Uses: []Use{{Running: platform.String()}}}
+	r := Scan(context.Background(), []Target{tgt}, Options{Verify: verify})[0]
+	if r.Signature == nil || !r.Signature.Verified {
+		t.Errorf("platform image of a signed index: %+v", r.Signature)
+	}
+	// The same platform image under a tag that does not name that index
+	// gets no credit from it.
+	imagetest.Push(t, host+"/shop/other:1", amd)
+	r = Scan(context.Background(), []Target{{Ref: host + "/shop/other:1", Uses: []Use{{Running: platform.String()}}}}, Options{Verify: verify})[0]
+	if r.Signature == nil || r.Signature.Verified {
+		t.Errorf("unsigned platform image verified: %+v", r.Signature)
 	}
 }
