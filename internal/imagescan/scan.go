@@ -3,7 +3,6 @@ package imagescan
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -498,6 +497,7 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 	for _, v := range byKey {
 		out = append(out, *v)
 	}
+	out = dropTrackerDuplicates(out)
 	slices.SortFunc(out, func(a, b Vulnerability) int {
 		return cmp.Or(strings.Compare(a.Key(), b.Key()), strings.Compare(a.ID, b.ID), strings.Compare(a.Version, b.Version))
 	})
@@ -505,5 +505,38 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 	return out, uncovered, errs
 }
 
-// ErrNoTargets is returned by callers with nothing to scan.
-var ErrNoTargets = errors.New("no images to scan")
+// trackerRE matches the per-CVE advisories of distribution security
+// trackers: DEBIAN-CVE-2024-1234, UBUNTU-CVE-2024-1234, ALPINE-CVE-...
+var trackerRE = regexp.MustCompile(`^[A-Z]+-CVE-\d{4}-\d+$`)
+
+// dropTrackerDuplicates removes a tracker's per-CVE advisory for a package
+// when a notice (DSA, DLA, USN...) for the same package names all its
+// CVEs: OSV exports both, and reporting the same CVE twice for one package
+// is noise.
+func dropTrackerDuplicates(vs []Vulnerability) []Vulnerability {
+	covered := map[string]bool{}
+	for _, v := range vs {
+		if trackerRE.MatchString(v.ID) {
+			continue
+		}
+		for _, n := range append([]string{v.ID}, v.Aliases...) {
+			covered[v.Key()+"\x00"+n] = true
+		}
+	}
+	return slices.DeleteFunc(vs, func(v Vulnerability) bool {
+		if !trackerRE.MatchString(v.ID) {
+			return false
+		}
+		cves := 0
+		for _, n := range v.Aliases {
+			if !strings.HasPrefix(n, "CVE-") {
+				continue
+			}
+			cves++
+			if !covered[v.Key()+"\x00"+n] {
+				return false
+			}
+		}
+		return cves > 0
+	})
+}

@@ -326,3 +326,23 @@ func TestPlatformDigestVerifiesThroughItsIndex(t *testing.T) {
 		t.Errorf("unsigned platform image verified: %+v", r.Signature)
 	}
 }
+
+func TestDropTrackerDuplicates(t *testing.T) {
+	v := func(id, pkg string, aliases ...string) Vulnerability {
+		return Vulnerability{ID: id, Type: "deb", Package: pkg, Path: "var/lib/dpkg/status", Aliases: aliases}
+	}
+	got := dropTrackerDuplicates([]Vulnerability{
+		v("DSA-5678-1", "openssl", "CVE-2026-1", "CVE-2026-2"),
+		v("DEBIAN-CVE-2026-1", "openssl", "CVE-2026-1"), // named by the DSA: dropped
+		v("DEBIAN-CVE-2026-3", "openssl", "CVE-2026-3"), // not named: kept
+		v("DEBIAN-CVE-2026-2", "curl", "CVE-2026-2"),    // another package: kept
+		v("DEBIAN-CVE-2026-9", "openssl"),               // names no CVE: kept
+	})
+	var ids []string
+	for _, x := range got {
+		ids = append(ids, x.ID+"/"+x.Package)
+	}
+	if want := "DSA-5678-1/openssl DEBIAN-CVE-2026-3/openssl DEBIAN-CVE-2026-2/curl DEBIAN-CVE-2026-9/openssl"; strings.Join(ids, " ") != want {
+		t.Errorf("got %s\nwant %s", strings.Join(ids, " "), want)
+	}
+}

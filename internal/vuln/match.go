@@ -229,7 +229,7 @@ func (db *DB) Match(q Query) ([]Match, error) {
 		}
 		seen[r.entry.ID] = len(out)
 		out = append(out, Match{
-			Query: q, ID: r.entry.ID, Aliases: r.entry.Aliases, Summary: r.entry.Title(),
+			Query: q, ID: r.entry.ID, Aliases: r.entry.Names(), Summary: r.entry.Title(),
 			Ecosystem: a.Package.Ecosystem, Fixed: fixed, Severity: severityOf(r.entry, a),
 		})
 	}

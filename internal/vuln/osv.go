@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -18,12 +19,28 @@ import (
 type Entry struct {
 	ID               string          `json:"id"`
 	Aliases          []string        `json:"aliases,omitempty"`
+	Upstream         []string        `json:"upstream,omitempty"`
 	Withdrawn        string          `json:"withdrawn,omitempty"`
 	Summary          string          `json:"summary,omitempty"`
 	Details          string          `json:"details,omitempty"`
 	Severity         []Severity      `json:"severity,omitempty"`
 	Affected         []Affected      `json:"affected"`
 	DatabaseSpecific json.RawMessage `json:"database_specific,omitempty"`
+}
+
+// Names are the advisory's other ids: its aliases, then the upstream ids
+// it derives from (OSV 1.6 "upstream": Debian's DEBIAN-CVE-2024-1234 names
+// CVE-2024-1234 there, not in aliases), without duplicates or itself.
+func (e *Entry) Names() []string {
+	var out []string
+	for _, list := range [][]string{e.Aliases, e.Upstream} {
+		for _, a := range list {
+			if a != "" && a != e.ID && !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // Title is the advisory's one-line description: its summary, else the

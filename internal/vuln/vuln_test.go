@@ -286,3 +286,16 @@ func TestUbuntuReleases(t *testing.T) {
 		t.Errorf("apk without os-release: ecosystem %q", q[0].Ecosystem)
 	}
 }
+
+// Debian's DEBIAN-CVE-* advisories name their CVE as upstream, not as an
+// alias; both count as the advisory's names.
+func TestNamesIncludeUpstream(t *testing.T) {
+	db := NewDB()
+	if err := db.AddJSON([]byte(`{"id":"DEBIAN-CVE-2026-0001","upstream":["CVE-2026-0001"],"aliases":["DEBIAN-CVE-2026-0001","GHSA-x"],"affected":[{"package":{"ecosystem":"Debian:12","name":"zlib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := db.Match(Query{Ecosystem: EcoDebian, Release: "12", Name: "zlib", Version: "1.2.13"})
+	if len(ms) != 1 || fmt.Sprint(ms[0].Aliases) != "[GHSA-x CVE-2026-0001]" {
+		t.Errorf("names %v", ms)
+	}
+}

@@ -336,7 +336,7 @@ func (c *collector) add(name string, data []byte) {
 		}
 		set.recs[d.ID] = &record{
 			ID:         d.ID,
-			Aliases:    d.Aliases,
+			Aliases:    d.Names(),
 			Summary:    truncateUTF8(d.Title(), maxSummary),
 			Severity:   d.Severity,
 			DBSeverity: severityText(d.DatabaseSpecific),
