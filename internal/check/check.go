@@ -45,6 +45,12 @@ type Meta struct {
 	Controls    Controls `json:"controls"`
 	// Kinds are the object kinds the check looks at.
 	Kinds []string `json:"kinds"`
+	// Reads are the kinds it reads besides those it judges (a
+	// ServiceAccount a workload names, the LimitRanges of its namespace,
+	// every object of a cross-object model). A live scan that cannot list
+	// one of them does not run the check: the missing objects would look
+	// absent and turn into false findings or false passes.
+	Reads []string `json:"reads,omitempty"`
 }
 
 // Settings are the run's inputs that checks may read. They come from flags

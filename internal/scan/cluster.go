@@ -93,40 +93,6 @@ var fileOnly = map[string]struct{ kind, reason string }{
 	"K8S-133": {"*", "the API server serves every object at the version requested, so removed API versions only show in manifests"},
 }
 
-// reads are the kinds a check reads besides the ones it evaluates (its
-// Kinds). A check whose read kind could not be listed does not run at all:
-// the missing objects would look absent (a ServiceAccount that "does not
-// exist", a namespace without LimitRange defaults, a binding to a role
-// that is not there, no pods running) and turn into false findings or
-// false passes.
-//
-// Checks declare only the kinds they evaluate, so this table, kept by
-// hand, is the rest: per check, and for the checks built on the shared RBAC
-// and network policy models (internal/analysis), per area. It must grow
-// with every check that reads other objects through the inventory.
-var reads = map[string][]string{
-	"K8S-036": {"Pod"},
-	"K8S-050": {"LimitRange"}, "K8S-051": {"LimitRange"}, "K8S-052": {"LimitRange"}, "K8S-053": {"LimitRange"}, "K8S-054": {"LimitRange"},
-	"K8S-060": {"ServiceAccount"}, "K8S-062": {"ServiceAccount"}, "K8S-064": {"ServiceAccount"},
-	"K8S-063": rbacModelKinds, // workload identity through the RBAC model
-}
-
-var (
-	rbacModelKinds   = append([]string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Secret"}, inventory.WorkloadKinds...)
-	netpolModelKinds = append([]string{"Namespace", "NetworkPolicy"}, inventory.WorkloadKinds...)
-)
-
-func readsOf(c *check.Check) []string {
-	r := reads[c.ID]
-	switch c.Area {
-	case "rbac":
-		r = append(slices.Clone(r), rbacModelKinds...)
-	case "network":
-		r = append(slices.Clone(r), netpolModelKinds...)
-	}
-	return r
-}
-
 // Collected evaluates what cluster.Collect read and decides on it.
 // Cluster is Collect followed by Collected; benchmarks time them apart.
 //
@@ -140,7 +106,7 @@ func Collected(res *cluster.Result, opt Options) *report.Report {
 	for _, c := range selected {
 		_, notApplicable := fileOnly[c.ID]
 		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
-			return k.Err != nil && slices.Contains(readsOf(c), k.Kind.Kind)
+			return k.Err != nil && slices.Contains(c.Reads, k.Kind.Kind)
 		})
 		if !notApplicable && !unreadable {
 			run = append(run, c)
@@ -177,7 +143,7 @@ func coverageOf(res *cluster.Result, selected []*check.Check) (rows []report.Cov
 		case k.Err != nil:
 			row.Status, row.Reason = report.CoverageNotRead, k.Err.Error()
 			for _, c := range selected {
-				if _, ok := fileOnly[c.ID]; !ok && (c.AppliesTo(k.Kind.Kind) || slices.Contains(readsOf(c), k.Kind.Kind)) {
+				if _, ok := fileOnly[c.ID]; !ok && (c.AppliesTo(k.Kind.Kind) || slices.Contains(c.Reads, k.Kind.Kind)) {
 					row.NotAssessed = append(row.NotAssessed, c.ID)
 				}
 			}

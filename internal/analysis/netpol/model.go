@@ -551,3 +551,8 @@ func nsName(ns, name string) string {
 	}
 	return ns + "/" + name
 }
+
+// ModelKinds are the kinds the model is built from. A check that judges
+// through the model reads them (check.Meta.Reads): a live scan that cannot
+// list one of them would see a partial model, so the check does not run.
+var ModelKinds = append([]string{"Namespace", "NetworkPolicy"}, inventory.WorkloadKinds...)

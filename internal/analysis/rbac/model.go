@@ -557,3 +557,8 @@ func workloadOf(inv *inventory.Inventory, o *inventory.Object) (*Workload, bool)
 	w.TokenMounted = mount
 	return w, true
 }
+
+// ModelKinds are the kinds the model is built from. A check that judges
+// through the model reads them (check.Meta.Reads): a live scan that cannot
+// list one of them would see a partial model, so the check does not run.
+var ModelKinds = append([]string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Secret"}, inventory.WorkloadKinds...)

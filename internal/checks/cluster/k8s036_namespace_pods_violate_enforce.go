@@ -38,6 +38,7 @@ func init() {
 				"    kubectl label --dry-run=server --overwrite ns NAME pod-security.kubernetes.io/enforce=restricted",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
 			Kinds:    []string{"Namespace"},
+			Reads:    []string{"Pod"},
 		},
 		Eval: evalNamespacePodsViolateEnforce,
 	})
