@@ -3,7 +3,6 @@ package scan
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -14,11 +13,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/aks"
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/policy"
-	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
 )
@@ -30,29 +27,6 @@ func aksOptions(paths ...string) AKSOptions {
 	return AKSOptions{Options: Options{Gate: decide.Gate{FailOn: finding.SeverityHigh}, Now: aksDay}, Paths: paths}
 }
 
-var notAssessedRE = regexp.MustCompile(`: ((?:(?:AKS|ACR)-[0-9A-Z]+(?:, )?)+) not assessed: `)
-
-// states gives every Azure-side check's outcome on a report: fail (a
-// finding), na (not assessed, in the warnings) or pass.
-func states(rep *report.Report) map[string]string {
-	st := map[string]string{}
-	for _, c := range check.All() {
-		if c.Area == "aks" || c.Area == "acr" {
-			st[c.ID] = "pass"
-		}
-	}
-	for _, w := range rep.Warnings {
-		if m := notAssessedRE.FindStringSubmatch(w); m != nil {
-			for _, id := range strings.Split(m[1], ", ") {
-				st[id] = "na"
-			}
-		}
-	}
-	for _, f := range rep.Findings {
-		st[f.CheckID] = "fail"
-	}
-	return st
-}
 
 // ids expands the compact lists below: A101 is AKS-101, R001 ACR-001.
 func ids(s string) []string {
@@ -99,7 +73,7 @@ func TestAKSExamples(t *testing.T) {
 				t.Fatalf("errors %v check errors %v", rep.Errors, rep.CheckErrors)
 			}
 			want := map[string]string{}
-			for id := range states(rep) {
+			for id := range azuretest.States(rep) {
 				want[id] = "pass"
 			}
 			for _, id := range ids(tt.fail) {
@@ -108,7 +82,7 @@ func TestAKSExamples(t *testing.T) {
 			for _, id := range ids(tt.na) {
 				want[id] = "na"
 			}
-			got := states(rep)
+			got := azuretest.States(rep)
 			for id, w := range want {
 				if got[id] != w {
 					t.Errorf("%s: %s, want %s", id, got[id], w)
@@ -163,7 +137,7 @@ func TestAKSLive(t *testing.T) {
 	if rep.Command != "scan aks" || len(rep.Targets) != 1 || rep.Targets[0] != "/subscriptions/"+sub+"/resourceGroups/rg-billing-prod" {
 		t.Errorf("command %q targets %v", rep.Command, rep.Targets)
 	}
-	st := states(rep)
+	st := azuretest.States(rep)
 	for _, want := range []string{"AKS-501", "AKS-502", "AKS-506", "AKS-205", "AKS-601", "ACR-003", "ACR-004"} {
 		if st[want] != "fail" {
 			t.Errorf("%s: %s, want fail", want, st[want])

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/aks"
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -105,28 +103,6 @@ func scanLive(t *testing.T, s *azuretest.Subscription) *report.Report {
 	return rep
 }
 
-var notAssessedRE = regexp.MustCompile(`: ((?:(?:AKS|ACR)-[0-9A-Z]+(?:, )?)+) not assessed: `)
-
-// states gives each Azure check's outcome: fail, na (not assessed) or pass.
-func states(rep *report.Report) map[string]string {
-	st := map[string]string{}
-	for _, c := range check.All() {
-		if c.Area == "aks" || c.Area == "acr" {
-			st[c.ID] = "pass"
-		}
-	}
-	for _, w := range rep.Warnings {
-		if m := notAssessedRE.FindStringSubmatch(w); m != nil {
-			for _, id := range strings.Split(m[1], ", ") {
-				st[id] = "na"
-			}
-		}
-	}
-	for _, f := range rep.Findings {
-		st[f.CheckID] = "fail"
-	}
-	return st
-}
 
 func findings(rep *report.Report, id string) []finding.Finding {
 	var out []finding.Finding
@@ -142,7 +118,7 @@ func TestLiveRoleAssignments(t *testing.T) {
 	s := subscription(t)
 	s.Authorization.PageSize = 2 // several pages for each list
 	rep := scanLive(t, s)
-	st := states(rep)
+	st := azuretest.States(rep)
 	if st["AKS-211"] != "fail" || st["ACR-212"] != "fail" {
 		t.Fatalf("AKS-211 %s, ACR-212 %s; warnings %v", st["AKS-211"], st["ACR-212"], rep.Warnings)
 	}
@@ -268,7 +244,7 @@ func TestLiveRoleAssignmentsDenied(t *testing.T) {
 			s := subscription(t)
 			deny(s.Authorization)
 			rep := scanLive(t, s)
-			st := states(rep)
+			st := azuretest.States(rep)
 			if st["AKS-211"] != "na" || st["ACR-212"] != "na" {
 				t.Errorf("AKS-211 %s, ACR-212 %s: a denied read is not assessed, never a pass", st["AKS-211"], st["ACR-212"])
 			}
@@ -284,7 +260,7 @@ func TestLiveRoleAssignmentsDenied(t *testing.T) {
 	t.Run("not served", func(t *testing.T) {
 		s := subscription(t)
 		s.Authorization = nil
-		st := states(scanLive(t, s))
+		st := azuretest.States(scanLive(t, s))
 		if st["AKS-211"] != "na" || st["ACR-212"] != "na" {
 			t.Errorf("AKS-211 %s, ACR-212 %s", st["AKS-211"], st["ACR-212"])
 		}
@@ -296,7 +272,7 @@ func TestLiveRoleAssignmentsDenied(t *testing.T) {
 		s := subscription(t)
 		s.Authorization.DenyDefinitions = true
 		rep := scanLive(t, s)
-		st := states(rep)
+		st := azuretest.States(rep)
 		if st["AKS-211"] != "fail" || st["ACR-212"] != "na" {
 			t.Errorf("AKS-211 %s, ACR-212 %s", st["AKS-211"], st["ACR-212"])
 		}
@@ -339,7 +315,7 @@ func TestLiveNoKubeletIdentity(t *testing.T) {
 	s := subscription(t)
 	s.Clusters[0].Properties.IdentityProfile = nil
 	rep := scanLive(t, s)
-	if st := states(rep); st["AKS-211"] != "na" || st["ACR-212"] != "fail" {
+	if st := azuretest.States(rep); st["AKS-211"] != "na" || st["ACR-212"] != "fail" {
 		t.Errorf("AKS-211 %s, ACR-212 %s", st["AKS-211"], st["ACR-212"])
 	}
 	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "has no kubelet managed identity") }) {

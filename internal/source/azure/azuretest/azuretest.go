@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,9 @@ import (
 	csfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	monfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 // Subscription is what the fake serves.
@@ -391,4 +395,28 @@ func Decode[T any](t testing.TB, file string) *T {
 		t.Fatalf("%s: %v", file, err)
 	}
 	return v
+}
+
+var notAssessedRE = regexp.MustCompile(`: ((?:(?:AKS|ACR)-[0-9A-Z]+(?:, )?)+) not assessed: `)
+
+// States gives every Azure-side check's outcome on a report: fail (a
+// finding), na (not assessed, in the warnings) or pass.
+func States(rep *report.Report) map[string]string {
+	st := map[string]string{}
+	for _, c := range check.All() {
+		if c.Area == "aks" || c.Area == "acr" {
+			st[c.ID] = "pass"
+		}
+	}
+	for _, w := range rep.Warnings {
+		if m := notAssessedRE.FindStringSubmatch(w); m != nil {
+			for _, id := range strings.Split(m[1], ", ") {
+				st[id] = "na"
+			}
+		}
+	}
+	for _, f := range rep.Findings {
+		st[f.CheckID] = "fail"
+	}
+	return st
 }
