@@ -153,6 +153,13 @@ type Report struct {
 // NewReport starts a report; the engine calls it, and so do check tests.
 func NewReport(c *Check, obj *inventory.Object) *Report { return &Report{check: c, obj: obj} }
 
+// Reset makes the report ready for another check or object, keeping its
+// storage: the engine reuses one report per goroutine.
+func (r *Report) Reset(c *Check, obj *inventory.Object) {
+	clear(r.findings) // drop references to the previous findings' strings
+	r.check, r.obj, r.findings = c, obj, r.findings[:0]
+}
+
 // Findings returns what was reported.
 func (r *Report) Findings() []finding.Finding { return r.findings }
 

@@ -64,7 +64,7 @@ file (or in the working directory). It is written whole or not at all. Input err
 			}
 			fs := make([]finding.Finding, len(rep.Findings))
 			for i := range rep.Findings {
-				fs[i] = rep.Findings[i].Finding
+				fs[i] = *rep.Findings[i].Finding
 			}
 			nb := baseline.Update(opt.Baseline, fs, opt.Now)
 			var buf bytes.Buffer

@@ -63,7 +63,9 @@ var Statuses = []Status{StatusFail, StatusDue, StatusExcepted, StatusBaselined, 
 
 // Decided is a finding with the policy's verdict on it.
 type Decided struct {
-	finding.Finding
+	// *Finding, not a copy: a large scan has a hundred thousand findings
+	// and the engine's are not needed past the decision anyway.
+	*finding.Finding
 	Status Status `json:"status"`
 	// Blocking is true when this finding alone fails the run.
 	Blocking bool `json:"blocking"`
@@ -171,7 +173,8 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 	dates := dateCache{}
 	annWarned := map[string]bool{}
 
-	for i, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		dd := Decided{Finding: f}
 		if sev := d.Policy.Severity(f.CheckID, f.Severity); sev != f.Severity {
 			dd.DefaultSeverity = f.Severity.String()
@@ -186,7 +189,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		// the finding is recorded so the run can say it no longer applies.
 		for j := range excs {
 			e := &excs[j]
-			if !e.Covers(&dd.Finding, obj) {
+			if !e.Covers(dd.Finding, obj) {
 				continue
 			}
 			matched[j]++
@@ -202,7 +205,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 			break
 		}
 		if (dd.Exception == nil || dd.Exception.Expired) && obj.Annotations[AnnotationKey] != "" {
-			if w, warn := d.annotation(dd.Finding, obj.Annotations[AnnotationKey], today); w != nil {
+			if w, warn := d.annotation(*dd.Finding, obj.Annotations[AnnotationKey], today); w != nil {
 				dd.Exception = w
 			} else if warn != "" && !annWarned[f.Subject.String()+warn] {
 				annWarned[f.Subject.String()+warn] = true

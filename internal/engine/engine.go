@@ -69,7 +69,7 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 		workers = runtime.GOMAXPROCS(0)
 	}
 	ctx := &check.Context{Inventory: inv, Settings: settings}
-	results := make([]Result, workers)
+	results := make([]worker, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -82,7 +82,7 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 				}
 				for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
 					for _, c := range byKind[o.Kind] {
-						evalOne(ctx, c, o, res)
+						res.eval(ctx, c, o)
 					}
 				}
 			}
@@ -93,12 +93,16 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	var out Result
 	n := 0
 	for _, r := range results {
-		n += len(r.Findings)
+		n += r.n
 	}
+	// One exact allocation for all findings; each block is dropped as soon
+	// as it is copied, so the findings are never held twice for long.
 	merged := make([]finding.Finding, 0, n)
 	for i := range results {
-		merged = append(merged, results[i].Findings...)
-		results[i].Findings = nil // let the worker's copy go
+		for j, b := range results[i].blocks {
+			merged = append(merged, b...)
+			results[i].blocks[j] = nil
+		}
 		out.Errors = append(out.Errors, results[i].Errors...)
 		out.Evaluations += results[i].Evaluations
 	}
@@ -110,17 +114,38 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	return out
 }
 
-func evalOne(ctx *check.Context, c *check.Check, o *inventory.Object, res *Result) {
+// blockSize is how many findings a worker stores per block: growing one
+// slice by doubling copied every finding about twice and left up to half
+// of the last copy unused, on the largest allocation of a scan.
+const blockSize = 1024
+
+// worker is what one goroutine of Run collects.
+type worker struct {
+	blocks      [][]finding.Finding
+	n           int
+	rep         check.Report // reused: its findings are copied out after each check
+	Errors      []CheckError
+	Evaluations int
+}
+
+func (w *worker) eval(ctx *check.Context, c *check.Check, o *inventory.Object) {
 	defer func() {
 		if p := recover(); p != nil {
-			res.Errors = append(res.Errors, CheckError{CheckID: c.ID, Subject: o.Subject(), Loc: o.Loc,
+			w.Errors = append(w.Errors, CheckError{CheckID: c.ID, Subject: o.Subject(), Loc: o.Loc,
 				Err: fmt.Sprintf("internal error (please report): %v\n%s", p, debug.Stack())})
 		}
 	}()
-	r := check.NewReport(c, o)
-	c.Eval(ctx, o, r)
-	res.Findings = append(res.Findings, r.Findings()...)
-	res.Evaluations++
+	w.rep.Reset(c, o)
+	c.Eval(ctx, o, &w.rep)
+	for _, f := range w.rep.Findings() {
+		if k := len(w.blocks); k == 0 || len(w.blocks[k-1]) == blockSize {
+			w.blocks = append(w.blocks, make([]finding.Finding, 0, blockSize))
+		}
+		last := &w.blocks[len(w.blocks)-1]
+		*last = append(*last, f)
+		w.n++
+	}
+	w.Evaluations++
 }
 
 // Sort orders findings in place by place, then check, then field: the

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -11,35 +12,53 @@ type pathSegment struct {
 	isIndex bool
 }
 
-// splitPath parses the paths printed by k8s.io/apimachinery's field.Path:
-// dotted keys, [N] for list items and [key] for map keys that contain dots
-// (annotations, labels, ConfigMap data keys).
-func splitPath(p string) []pathSegment {
-	var segs []pathSegment
-	for len(p) > 0 {
-		switch p[0] {
-		case '.':
-			p = p[1:]
-		case '[':
-			end := strings.IndexByte(p, ']')
-			if end < 0 {
-				return append(segs, pathSegment{key: p[1:]})
+// segments yields the parts of the paths printed by k8s.io/apimachinery's
+// field.Path: dotted keys, [N] for list items and [key] for map keys that
+// contain dots (annotations, labels, ConfigMap data keys). It allocates
+// nothing: every finding of a scan is located through it.
+func segments(p string) iter.Seq[pathSegment] {
+	return func(yield func(pathSegment) bool) {
+		for len(p) > 0 {
+			var seg pathSegment
+			switch p[0] {
+			case '.':
+				p = p[1:]
+				continue
+			case '[':
+				end := strings.IndexByte(p, ']')
+				if end < 0 {
+					yield(pathSegment{key: p[1:]})
+					return
+				}
+				inner := p[1:end]
+				seg = pathSegment{key: inner}
+				// Atoi's error for a map key would allocate: look first.
+				if isDigits(inner) {
+					if n, err := strconv.Atoi(inner); err == nil {
+						seg = pathSegment{index: n, isIndex: true}
+					}
+				}
+				p = p[end+1:]
+			default:
+				end := strings.IndexAny(p, ".[")
+				if end < 0 {
+					end = len(p)
+				}
+				seg = pathSegment{key: p[:end]}
+				p = p[end:]
 			}
-			inner := p[1:end]
-			if n, err := strconv.Atoi(inner); err == nil {
-				segs = append(segs, pathSegment{index: n, isIndex: true})
-			} else {
-				segs = append(segs, pathSegment{key: inner})
+			if !yield(seg) {
+				return
 			}
-			p = p[end+1:]
-		default:
-			end := strings.IndexAny(p, ".[")
-			if end < 0 {
-				end = len(p)
-			}
-			segs = append(segs, pathSegment{key: p[:end]})
-			p = p[end:]
 		}
 	}
-	return segs
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -78,7 +78,7 @@ func indexPositions(root *yaml.Node) *positions {
 // locate returns the position of the deepest existing node on path.
 func (p *positions) locate(path string) (line, col int, ok bool) {
 	cur := int32(0)
-	for _, seg := range splitPath(path) {
+	for seg := range segments(path) {
 		n := &p.nodes[cur]
 		next := int32(-1)
 		switch {

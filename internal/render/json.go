@@ -47,16 +47,20 @@ func JSON(w io.Writer, rep *report.Report) error {
 }
 
 // writeIndented writes one top-level value at depth one. Slices are written
-// element by element so that no more than one element is in memory at once.
+// element by element so that no more than one element is in memory at once;
+// one encoder and buffer serve every element (the encoder keeps its
+// indentation buffer between calls), which spares an allocation or three
+// per finding.
 func writeIndented(bw *bufio.Writer, v reflect.Value) error {
 	if v.Kind() == reflect.Slice && !v.IsNil() && v.Len() > 0 {
+		enc := newIndenter("    ")
 		bw.WriteString("[")
 		for i := range v.Len() {
 			if i > 0 {
 				bw.WriteString(",")
 			}
 			bw.WriteString("\n    ")
-			b, err := marshalIndent(v.Index(i).Interface(), "    ")
+			b, err := enc.encode(v.Index(i).Interface())
 			if err != nil {
 				return err
 			}
@@ -65,7 +69,7 @@ func writeIndented(bw *bufio.Writer, v reflect.Value) error {
 		bw.WriteString("\n  ]")
 		return nil
 	}
-	b, err := marshalIndent(v.Interface(), "  ")
+	b, err := newIndenter("  ").encode(v.Interface())
 	if err != nil {
 		return err
 	}
@@ -73,15 +77,28 @@ func writeIndented(bw *bufio.Writer, v reflect.Value) error {
 	return err
 }
 
-func marshalIndent(v any, prefix string) ([]byte, error) {
-	var buf jsonBuffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(prefix, "  ")
-	if err := enc.Encode(v); err != nil {
+// indenter encodes values as json.MarshalIndent would at one depth, without
+// HTML escaping, reusing its buffers.
+type indenter struct {
+	buf jsonBuffer
+	enc *json.Encoder
+}
+
+func newIndenter(prefix string) *indenter {
+	in := &indenter{}
+	in.enc = json.NewEncoder(&in.buf)
+	in.enc.SetEscapeHTML(false)
+	in.enc.SetIndent(prefix, "  ")
+	return in
+}
+
+// encode returns the encoding of v; it is valid until the next call.
+func (in *indenter) encode(v any) ([]byte, error) {
+	in.buf.b = in.buf.b[:0]
+	if err := in.enc.Encode(v); err != nil {
 		return nil, err
 	}
-	b := buf.b
+	b := in.buf.b
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}

@@ -104,7 +104,7 @@ func TestTableVerdicts(t *testing.T) {
 			r.Findings = decideAll(func() []finding.Finding {
 				var fs []finding.Finding
 				for _, f := range r.Findings {
-					fs = append(fs, f.Finding)
+					fs = append(fs, *f.Finding)
 				}
 				return fs
 			}(), decide.Gate{Never: true})

@@ -108,7 +108,7 @@ func findings(rep *report.Report, id string) []finding.Finding {
 	var out []finding.Finding
 	for _, f := range rep.Findings {
 		if f.CheckID == id {
-			out = append(out, f.Finding)
+			out = append(out, *f.Finding)
 		}
 	}
 	return out
