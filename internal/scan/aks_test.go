@@ -27,7 +27,6 @@ func aksOptions(paths ...string) AKSOptions {
 	return AKSOptions{Options: Options{Gate: decide.Gate{FailOn: finding.SeverityHigh}, Now: aksDay}, Paths: paths}
 }
 
-
 // ids expands the compact lists below: A101 is AKS-101, R001 ACR-001.
 func ids(s string) []string {
 	var out []string

@@ -103,7 +103,6 @@ func scanLive(t *testing.T, s *azuretest.Subscription) *report.Report {
 	return rep
 }
 
-
 func findings(rep *report.Report, id string) []finding.Finding {
 	var out []finding.Finding
 	for _, f := range rep.Findings {
