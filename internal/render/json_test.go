@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -71,7 +72,17 @@ func FuzzJSON(f *testing.F) {
 // The streaming encoder must write exactly what encoding/json would for
 // the whole report, so that consumers see one stable layout.
 func TestJSONStreamingMatchesEncoder(t *testing.T) {
-	for name, rep := range map[string]*report.Report{"sample": sampleReport(), "empty": emptyReport(), "edge": edgeReport()} {
+	// Enough findings that encoder and buffer reuse across elements is
+	// exercised many times.
+	large := sampleReport()
+	for len(large.Findings) < 2000 {
+		f := *large.Findings[len(large.Findings)%2].Finding
+		f.Message = fmt.Sprintf("%s #%d <&>", f.Message, len(large.Findings))
+		d := large.Findings[0]
+		d.Finding = &f
+		large.Findings = append(large.Findings, d)
+	}
+	for name, rep := range map[string]*report.Report{"sample": sampleReport(), "empty": emptyReport(), "edge": edgeReport(), "large": large} {
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
 		enc.SetIndent("", "  ")
