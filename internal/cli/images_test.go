@@ -488,3 +488,22 @@ func TestUbuntuImageWithoutUbuntuData(t *testing.T) {
 		t.Errorf("exit %d, findings %d, errors %+v", code, len(rep.Findings), rep.Errors)
 	}
 }
+
+// An image whose OS packages are in an rpm database (Azure Linux, Red Hat
+// family) is not "free of vulnerabilities": its packages were not read.
+func TestRPMImageIsNotAssessed(t *testing.T) {
+	host := imagetest.Registry(t)
+	ref := host + "/base/azurelinux:3.0"
+	imagetest.Push(t, ref, imagetest.Image(t, "amd64", nil, imagetest.Layer(t,
+		imagetest.File{Name: "etc/os-release", Content: []byte("ID=azurelinux\nVERSION_ID=\"3.0\"\n")},
+		imagetest.File{Name: "var/lib/rpm/rpmdb.sqlite", Content: []byte("SQLite format 3\x00")})))
+	db := t.TempDir()
+	if c, _, e := run(t, "", "db", "import", "--db-dir", db, osvZip(t)); c != 0 {
+		t.Fatal(e)
+	}
+	code, out, _ := run(t, "", "scan", "image", ref, "--db-dir", db, "--no-cache", "--no-base-check", "-f", "json")
+	rep := decodeReport(t, out)
+	if code != 2 || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Message, "var/lib/rpm/rpmdb.sqlite") {
+		t.Errorf("exit %d, errors %+v", code, rep.Errors)
+	}
+}

@@ -421,3 +421,24 @@ func TestBinarySizeLimitAndOSReleaseSymlink(t *testing.T) {
 		t.Fatalf("want stdlib + x/text, got %v %v", res.Packages, err)
 	}
 }
+
+// An rpm database is not read, and the result says so unless a later
+// layer removed it.
+func TestUnreadPackageDatabases(t *testing.T) {
+	rpm := imagetest.Layer(t, imagetest.File{Name: "var/lib/rpm/rpmdb.sqlite", Content: []byte("SQLite format 3\x00")}, imagetest.File{Name: "usr/lib/sysimage/rpm/Packages", Content: []byte("x")})
+	res, err := image.Scan(context.Background(), imagetest.Image(t, "amd64", nil, rpm), image.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(res.Unread) != "[usr/lib/sysimage/rpm/Packages var/lib/rpm/rpmdb.sqlite]" {
+		t.Errorf("unread %v", res.Unread)
+	}
+	gone := imagetest.Layer(t, imagetest.File{Name: "var/lib/rpm/.wh.rpmdb.sqlite"}, imagetest.File{Name: "usr/lib/sysimage/.wh.rpm"})
+	res, err = image.Scan(context.Background(), imagetest.Image(t, "amd64", nil, rpm, gone), image.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Unread) != 0 {
+		t.Errorf("removed databases still reported: %v", res.Unread)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -99,6 +100,9 @@ type fileState struct {
 	layer int
 	pkgs  []Package // parsed packages (Layer fields not yet set)
 	os    *OSRelease
+	// unread is set for a package database Bulwark cannot read (rpm):
+	// its packages are not in the inventory, which the scan must say.
+	unread bool
 }
 
 // OSRelease is the distribution from etc/os-release (or usr/lib/os-release).
@@ -112,6 +116,17 @@ type OSRelease struct {
 type Result struct {
 	Packages []Package
 	OS       *OSRelease // nil when no os-release file is present
+	// Unread are package databases present in the final filesystem that
+	// the inventory does not read (rpm), sorted: their packages are
+	// missing from Packages.
+	Unread []string
+}
+
+// rpmDatabases are where rpm keeps its package database (BerkeleyDB,
+// NDB or SQLite; /usr/lib/sysimage/rpm on newer distributions).
+var rpmDatabases = []string{
+	"var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite",
+	"usr/lib/sysimage/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db", "usr/lib/sysimage/rpm/rpmdb.sqlite",
 }
 
 const (
@@ -175,6 +190,12 @@ func Scan(ctx context.Context, img v1.Image, lim Limits) (*Result, error) {
 		added = next
 	}
 	res := &Result{}
+	for p, fs := range files {
+		if fs != nil && fs.unread {
+			res.Unread = append(res.Unread, p)
+		}
+	}
+	sort.Strings(res.Unread)
 	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
 		if fs, ok := files[p]; ok && fs != nil && fs.os != nil {
 			res.OS = fs.os
@@ -352,6 +373,9 @@ func inspectFile(r io.Reader, n string, h *tar.Header, idx int, lim Limits) (*fi
 		for _, e := range ents {
 			fs.pkgs = append(fs.pkgs, Package{Type: TypeDeb, Name: e.Package, Version: e.Version, SourceName: e.Source, SourceVersion: e.SourceVersion, Path: n})
 		}
+		return fs, nil
+	case slices.Contains(rpmDatabases, n):
+		fs.unread = true
 		return fs, nil
 	case n == apkInstalled:
 		data, err := readAllLimited(r, h.Size, lim.MaxDBSize)

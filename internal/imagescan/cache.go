@@ -16,7 +16,7 @@ import (
 
 // cacheSchema changes whenever what is cached changes meaning (the
 // inventory rules, the record layout); old entries are then not read.
-const cacheSchema = "1"
+const cacheSchema = "2"
 
 // Cache stores, by digest, what assessing an image produced:
 //
@@ -56,6 +56,8 @@ type PlatformRecord struct {
 	Digest   string           `json:"digest"`
 	OS       *image.OSRelease `json:"os,omitempty"`
 	Packages []image.Package  `json:"packages"`
+	// Unread are package databases the inventory does not read (rpm).
+	Unread []string `json:"unread,omitempty"`
 }
 
 type matchEntry struct {

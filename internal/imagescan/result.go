@@ -127,6 +127,9 @@ type Result struct {
 	Signature       *Signature      `json:"signature,omitempty"`
 	Drift           *Drift          `json:"drift,omitempty"`
 	Base            *Base           `json:"base,omitempty"`
+	// Unread are package databases in the image that Bulwark does not
+	// read (rpm): their packages were not checked at all.
+	Unread []string `json:"unread,omitempty"`
 	// Uncovered are ecosystems (Debian, Alpine, Go) the image has
 	// packages of but the database has no data for: those packages were
 	// not checked, which the scan reports as an incomplete verdict.

@@ -351,6 +351,11 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 	for _, p := range rec.Platforms {
 		res.Platforms = append(res.Platforms, p.Platform)
 		res.Packages = max(res.Packages, len(p.Packages))
+		for _, u := range p.Unread {
+			if !slices.Contains(res.Unread, u) {
+				res.Unread = append(res.Unread, u)
+			}
+		}
 		if res.OS == "" && p.OS != nil {
 			res.OS = p.OS.Name
 		}
@@ -411,7 +416,7 @@ func takeInventory(ctx context.Context, digest string, imgs []*image.Image, lim 
 		if r.Packages == nil {
 			r.Packages = []image.Package{}
 		}
-		rec.Platforms = append(rec.Platforms, PlatformRecord{Platform: platformString(img), Digest: img.Digest.String(), OS: r.OS, Packages: r.Packages})
+		rec.Platforms = append(rec.Platforms, PlatformRecord{Platform: platformString(img), Digest: img.Digest.String(), OS: r.OS, Packages: r.Packages, Unread: r.Unread})
 	}
 	return rec, nil
 }

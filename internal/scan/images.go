@@ -121,6 +121,9 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 			isErr := (a == imagescan.AspectVulnerabilities && !r.NeverScanned) || (a == imagescan.AspectSignature && io.Verify != nil && !r.Local)
 			add(note{isErr, fmt.Sprintf("%s not assessed: %s", strings.Join(ids, ", "), r.NotAssessed[a])}, r.Ref)
 		}
+		if len(r.Unread) > 0 && len(byAspect[imagescan.AspectVulnerabilities]) > 0 {
+			add(note{true, fmt.Sprintf("packages not checked for vulnerabilities: Bulwark does not read the rpm package database (%s) yet", strings.Join(r.Unread, ", "))}, r.Ref)
+		}
 		if len(r.Uncovered) > 0 && len(byAspect[imagescan.AspectVulnerabilities]) > 0 {
 			add(note{true, fmt.Sprintf("packages not checked for vulnerabilities: the database has no data for %s; run `bulwark db import`", strings.Join(r.Uncovered, ", "))}, r.Ref)
 		}
