@@ -260,11 +260,7 @@ func isLocal(ref string) bool {
 // listing the manifest digest. Any failure answers false: the drift is
 // then reported on the digests alone.
 func indexHolds(ctx context.Context, repo name.Repository, index, digest string, opt *Options) bool {
-	kc := opt.Open.Keychain
-	if kc == nil {
-		kc = authn.DefaultKeychain
-	}
-	idx, err := remote.Index(repo.Digest(index), append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}, opt.Open.Remote...)...)
+	idx, err := remote.Index(repo.Digest(index), remoteOptions(ctx, opt)...)
 	if err != nil {
 		return false
 	}
@@ -275,12 +271,18 @@ func indexHolds(ctx context.Context, repo name.Repository, index, digest string,
 	return slices.ContainsFunc(m.Manifests, func(d v1.Descriptor) bool { return d.Digest.String() == digest })
 }
 
-func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {
+// remoteOptions are the registry options of every lookup: the caller's
+// keychain (the docker config by default) and transport.
+func remoteOptions(ctx context.Context, opt *Options) []remote.Option {
 	kc := opt.Open.Keychain
 	if kc == nil {
 		kc = authn.DefaultKeychain
 	}
-	d, err := remote.Head(tag, append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}, opt.Open.Remote...)...)
+	return append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}, opt.Open.Remote...)
+}
+
+func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {
+	d, err := remote.Head(tag, remoteOptions(ctx, opt)...)
 	if err != nil {
 		return "", fmt.Errorf("resolve %s: %w", tag.Name(), err)
 	}
