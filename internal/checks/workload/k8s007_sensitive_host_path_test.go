@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
@@ -25,29 +24,7 @@ func TestSensitiveHostPath(t *testing.T) {
 		{"azure.json has its own check", "/etc/kubernetes/azure.json", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  template:
-    spec:
-      containers: [{name: app, image: app}]
-      volumes:
-      - name: ok
-        emptyDir: {}
-      - name: host
-        hostPath:
-          path: ` + tt.path + "\n"
-			got := checktest.Fields(checktest.Run(t, "K8S-007", doc, nil))
-			want := []string{}
-			if tt.want {
-				want = []string{"spec.template.spec.volumes[1].hostPath.path"}
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("hostPath %q: got %v, want %v", tt.path, got, want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { assertHostPath(t, "K8S-007", tt.path, tt.want) })
 	}
 }
 
