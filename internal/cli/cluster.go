@@ -158,6 +158,7 @@ kind it could not read and the checks that missed it.`,
 	fs.DurationVar(&timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
 	fs.Int64Var(&pageSize, "page-size", cluster.DefaultPageSize, "objects requested per list call")
 	fs.StringVar(&aksContext, "aks", "", "the AKS cluster's configuration (az aks show output, ARM JSON): its network policy engine and IMDS setting decide what the NetworkPolicies achieve")
+	img.nodePlatforms = true
 	img.add(cmd, true)
 	return cmd
 }

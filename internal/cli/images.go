@@ -41,6 +41,10 @@ type imageFlags struct {
 	buildArgs     []string
 	timeout       time.Duration
 
+	// nodePlatforms: the command knows the platforms to assess (scan
+	// cluster reads them from its nodes) unless --platform is given.
+	nodePlatforms bool
+
 	chain *registryauth.Chain
 }
 
@@ -98,12 +102,13 @@ func (f *imageFlags) rejectWithoutImages(cmd *cobra.Command) error {
 func (f *imageFlags) build(ctx context.Context, cmd *cobra.Command, pol *policy.Policy, now time.Time) (*scan.ImageOptions, error) {
 	io := &scan.ImageOptions{}
 	o := &io.Options
-	// Without --platform, scan cluster assesses the platforms its nodes run
-	// (the defaults otherwise).
-	for _, p := range f.platforms {
-		if !cmd.Flags().Changed("platform") && f.enabled && cmd.Name() == "cluster" {
-			break
-		}
+	// Without --platform, scan cluster leaves the list empty: the scan
+	// then assesses the platforms the cluster's nodes run.
+	platforms := f.platforms
+	if f.nodePlatforms && !cmd.Flags().Changed("platform") {
+		platforms = nil
+	}
+	for _, p := range platforms {
 		pl, err := v1.ParsePlatform(p)
 		if err != nil || pl.OS == "" || pl.Architecture == "" {
 			return nil, usageError("--platform %q: want os/arch[/variant], e.g. linux/arm64", p)

@@ -35,20 +35,13 @@ func ParseDpkgStatus(data []byte) ([]DpkgEntry, error) {
 		}
 		cur = DpkgEntry{}
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" {
-			flush()
-			continue
-		}
+	err := paragraphs(data, flush, func(line string) {
 		if line[0] == ' ' || line[0] == '\t' {
-			continue // continuation of the previous field (Description, Conffiles ...)
+			return // continuation of the previous field (Description, Conffiles ...)
 		}
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
-			continue
+			return
 		}
 		v = strings.TrimSpace(v)
 		switch k {
@@ -67,11 +60,10 @@ func ParseDpkgStatus(data []byte) ([]DpkgEntry, error) {
 				cur.SourceVersion = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(ver), ")"))
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return out, fmt.Errorf("dpkg status: %w", err)
 	}
-	flush()
 	return out, nil
 }
 
@@ -104,16 +96,9 @@ func ParseApkInstalled(data []byte) ([]ApkEntry, error) {
 		}
 		cur = ApkEntry{}
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" {
-			flush()
-			continue
-		}
+	err := paragraphs(data, flush, func(line string) {
 		if len(line) < 2 || line[1] != ':' {
-			continue
+			return
 		}
 		v := line[2:]
 		switch line[0] {
@@ -126,12 +111,32 @@ func ParseApkInstalled(data []byte) ([]ApkEntry, error) {
 		case 'A':
 			cur.Arch = v
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return out, fmt.Errorf("apk installed db: %w", err)
 	}
-	flush()
 	return out, nil
+}
+
+// paragraphs walks a database of blank-line separated paragraphs (dpkg
+// status, apk installed): line gets each non-blank line, end is called
+// after each paragraph, the last one included.
+func paragraphs(data []byte, end func(), line func(string)) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for sc.Scan() {
+		l := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(l) == "" {
+			end()
+			continue
+		}
+		line(l)
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	end()
+	return nil
 }
 
 // ParseOSRelease parses an os-release file (KEY=value lines, optional quotes).

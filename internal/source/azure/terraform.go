@@ -270,16 +270,7 @@ func (c *conv) put(arm string, v any, tf ...string) {
 		}
 		v = afterApply
 	}
-	m := c.out
-	for _, s := range segs[:len(segs)-1] {
-		next, ok := m[s].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[s] = next
-		}
-		m = next
-	}
-	m[segs[len(segs)-1]] = v
+	setPath(c.out, segs, v)
 	c.record(segs, tf)
 }
 
