@@ -21,7 +21,19 @@ dir="$cache/sarif-multitool-$SARIF_MULTITOOL_VERSION"
 bin="$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
 if [ ! -x "$bin" ]; then
-  command -v npm >/dev/null || { echo "install-tools: npm is required (apt-get install -y npm)" >&2; exit 1; }
+  if ! command -v npm >/dev/null; then
+    # A fresh machine: install npm from Debian (output to stderr: stdout is eval'ed).
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    if command -v apt-get >/dev/null && { [ -z "$sudo" ] || command -v sudo >/dev/null; }; then
+      echo "install-tools: installing npm with apt-get" >&2
+      $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >&2 ||
+        { echo "install-tools: apt-get install npm failed" >&2; exit 1; }
+    else
+      echo "install-tools: npm is required (apt-get install -y npm)" >&2
+      exit 1
+    fi
+  fi
   echo "install-tools: installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into $dir" >&2
   rm -rf "$dir.tmp"
   mkdir -p "$dir.tmp"
