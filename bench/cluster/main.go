@@ -203,7 +203,10 @@ func split(cfg *rest.Config) (splitResult, error) {
 		r.assessed += k.Collected - k.Controlled
 	}
 	start = time.Now()
-	rep := scan.Collected(res, opt) // the last use of res, as in scan.Cluster
+	rep, err := scan.Collected(res, opt) // the last use of res, as in scan.Cluster
+	if err != nil {
+		return r, err
+	}
 	r.eval = time.Since(start)
 	r.heapEvaluated = heap()
 	if memProfile != "" {

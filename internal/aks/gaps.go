@@ -3,7 +3,6 @@ package aks
 import (
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Gaps maps what the input could not provide to the reason: a field path
@@ -64,18 +63,13 @@ func ancestorOrSelf(a, b string) bool {
 	return len(a) <= len(b) && overlaps(a, b)
 }
 
-// Reads declare what a check reads, so that the scan can tell which checks
-// a gap leaves unassessed and the check can skip what it cannot judge.
-// Entries are ARM paths of the cluster or registry ("properties.enableRBAC"),
+// A check declares the fields it reads (check.Meta.Fields), so that the
+// scan can tell which checks a gap leaves unassessed and the check can skip
+// what it cannot judge. Entries are ARM paths of the cluster or registry ("properties.enableRBAC"),
 // paths relative to every node pool prefixed "pool:" ("pool:enableFIPS"),
 // or a Gap* pseudo-path. A path prefixed "=" ("=properties.aadProfile")
 // reads only whether the object is there: unknown fields inside it do not
 // matter, an unknown object or ancestor does.
-var (
-	readsMu sync.RWMutex
-	reads   = map[string][]string{}
-)
-
 // PoolPrefix marks a read relative to each node pool.
 const PoolPrefix = "pool:"
 
@@ -94,21 +88,6 @@ func (g Gaps) gapsOn(path string) []Gap {
 		return out
 	}
 	return g.Overlapping(path)
-}
-
-// DeclareReads records what the check with id reads. Checks call it from
-// their init function, next to check.Register.
-func DeclareReads(id string, paths ...string) {
-	readsMu.Lock()
-	defer readsMu.Unlock()
-	reads[id] = append(reads[id], paths...)
-}
-
-// Reads returns what the check with id declared it reads.
-func Reads(id string) []string {
-	readsMu.RLock()
-	defer readsMu.RUnlock()
-	return reads[id]
 }
 
 // ObjectGaps returns the gaps that stop the check reading paths on an

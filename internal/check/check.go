@@ -51,7 +51,56 @@ type Meta struct {
 	// one of them does not run the check: the missing objects would look
 	// absent and turn into false findings or false passes.
 	Reads []string `json:"reads,omitempty"`
+	// Sources are the inputs that can feed the check. Which command runs
+	// it, what `--checks` accepts for a command and what the coverage
+	// calls "not assessed" all follow from this one declaration.
+	Sources []Source `json:"sources"`
+	// SourceNote says why the check cannot run on the sources it lacks
+	// (a live cluster never serves Secret data, removed API versions only
+	// exist in files). Required when Sources leaves out a source that
+	// reads the check's kinds.
+	SourceNote string `json:"sourceNote,omitempty"`
+	// Fields are the input fields the check reads, as paths of the source's
+	// document (ARM paths for the Azure checks, "pool:" prefixed for node
+	// pool fields). A field the input leaves unknown (a template
+	// expression, an older API version's shape) makes the check "not
+	// assessed" instead of judging the field as absent.
+	Fields []string `json:"fields,omitempty"`
+	// ImageAspects are the parts of an image assessment an IMG check
+	// judges (vulnerabilities, signature, drift, record, base). When one
+	// could not be assessed the check reports nothing and the image is
+	// listed as not assessed.
+	ImageAspects []string `json:"imageAspects,omitempty"`
+	// Data are the dated data sets the verdict depends on (DataVersions:
+	// the AKS version calendar); a run warns when one is stale.
+	Data []string `json:"data,omitempty"`
 }
+
+// Source is an input Bulwark reads objects from.
+type Source string
+
+// The sources. Each entry point feeds one or more of them.
+const (
+	// Manifests are Kubernetes objects as written in files.
+	Manifests Source = "manifests"
+	// Cluster is a live cluster's API objects, as served.
+	Cluster Source = "cluster"
+	// Azure is the Azure side of AKS and ACR: az JSON, ARM templates,
+	// Terraform plans, live ARM reads.
+	Azure Source = "azure"
+	// Images are container images opened and inventoried.
+	Images Source = "images"
+)
+
+// Sources lists every source, in the order commands are documented.
+var Sources = []Source{Manifests, Cluster, Azure, Images}
+
+// KubernetesObjects are the sources of checks that judge Kubernetes
+// objects the same way whether written or served.
+var KubernetesObjects = []Source{Manifests, Cluster}
+
+// DataVersions is the AKS version calendar (internal/aks/versions.json).
+const DataVersions = "aks-versions"
 
 // Settings are the run's inputs that checks may read. They come from flags
 // and the policy file, never from the environment.
@@ -114,6 +163,16 @@ func validate(c *Check) error {
 		return fmt.Errorf("check %s: kinds are required", c.ID)
 	case c.Eval == nil:
 		return fmt.Errorf("check %s: no Eval", c.ID)
+	case len(c.Sources) == 0:
+		return fmt.Errorf("check %s: sources are required", c.ID)
+	}
+	for _, s := range c.Sources {
+		if !slices.Contains(Sources, s) {
+			return fmt.Errorf("check %s: unknown source %q", c.ID, s)
+		}
+	}
+	if (len(c.ImageAspects) > 0) != slices.Contains(c.Sources, Images) {
+		return fmt.Errorf("check %s: an image check (source images) and only one declares its image aspect", c.ID)
 	}
 	return nil
 }
@@ -136,6 +195,14 @@ func Lookup(id string) (*Check, bool) {
 	defer mu.RUnlock()
 	c, ok := registry[strings.ToUpper(id)]
 	return c, ok
+}
+
+// RunsOn reports whether the source can feed the check.
+func (c *Check) RunsOn(s Source) bool { return slices.Contains(c.Sources, s) }
+
+// RunsOnAny reports whether any of the sources can feed the check.
+func (c *Check) RunsOnAny(sources []Source) bool {
+	return slices.ContainsFunc(sources, c.RunsOn)
 }
 
 // AppliesTo reports whether the check looks at objects of kind.

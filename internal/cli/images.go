@@ -340,8 +340,11 @@ incomplete: exit 2.`,
 			}
 			opt.Images = io
 			prog := withProgress(s, io)
-			rep := scan.Images(ctx, args, opt)
+			rep, err := scan.Images(ctx, args, opt)
 			prog.done()
+			if err != nil {
+				return usageError("%v", err)
+			}
 			img.note(rep)
 			return finish(s, &out, rep)
 		},

@@ -182,7 +182,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 		}
 		vulnGate = &g
 	}
-	checks, err := scan.SelectChecks(f.onlyChecks, f.skipChecks)
+	checks, skip, err := scan.SelectChecks(f.onlyChecks, f.skipChecks)
 	if err != nil {
 		return opt, "", usageError("%v", err)
 	}
@@ -219,6 +219,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 		Gate:         gate,
 		VulnGate:     vulnGate,
 		Checks:       checks,
+		SkipChecks:   skip,
 		Policy:       pol,
 		Baseline:     base,
 		BaselineFile: bfile,

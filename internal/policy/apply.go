@@ -71,6 +71,13 @@ func (p *Policy) Selects(c *check.Check) bool {
 	return !match(p.Checks.Exclude)
 }
 
+// Names reports whether the policy's checks.include names the check by
+// its id (not by its area): a check asked for, which a run that cannot
+// feed it must refuse instead of dropping.
+func (p *Policy) Names(c *check.Check) bool {
+	return p != nil && slices.ContainsFunc(p.Checks.Include, func(r CheckOrArea) bool { return strings.EqualFold(r.ID, c.ID) })
+}
+
 // Object is what exception selectors may look at besides the finding.
 type Object struct {
 	Labels, Annotations map[string]string

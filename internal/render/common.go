@@ -7,7 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -17,7 +16,7 @@ import (
 // missing from rep.Checks (which a well-formed report never has) get a
 // stand-in built from the finding so every renderer can still describe it.
 type checkIndex struct {
-	metas []check.Meta
+	metas []report.Check
 	byID  map[string]int
 }
 
@@ -26,28 +25,28 @@ func indexChecks(rep *report.Report) *checkIndex {
 	for _, m := range rep.Checks {
 		ix.add(m)
 	}
-	var extra []check.Meta
+	var extra []report.Check
 	seen := map[string]bool{}
 	for _, f := range rep.Findings {
 		if _, ok := ix.byID[f.CheckID]; !ok && !seen[f.CheckID] {
 			seen[f.CheckID] = true
-			extra = append(extra, check.Meta{ID: f.CheckID, Title: f.Title, Severity: f.Severity})
+			extra = append(extra, report.Check{ID: f.CheckID, Title: f.Title, Severity: f.Severity})
 		}
 	}
 	for _, e := range rep.CheckErrors {
 		if _, ok := ix.byID[e.CheckID]; !ok && !seen[e.CheckID] {
 			seen[e.CheckID] = true
-			extra = append(extra, check.Meta{ID: e.CheckID})
+			extra = append(extra, report.Check{ID: e.CheckID})
 		}
 	}
-	slices.SortFunc(extra, func(a, b check.Meta) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(extra, func(a, b report.Check) int { return cmp.Compare(a.ID, b.ID) })
 	for _, m := range extra {
 		ix.add(m)
 	}
 	return ix
 }
 
-func (ix *checkIndex) add(m check.Meta) {
+func (ix *checkIndex) add(m report.Check) {
 	if _, dup := ix.byID[m.ID]; dup {
 		return
 	}
@@ -55,10 +54,10 @@ func (ix *checkIndex) add(m check.Meta) {
 	ix.metas = append(ix.metas, m)
 }
 
-func (ix *checkIndex) get(id string) (check.Meta, bool) {
+func (ix *checkIndex) get(id string) (report.Check, bool) {
 	i, ok := ix.byID[id]
 	if !ok {
-		return check.Meta{}, false
+		return report.Check{}, false
 	}
 	return ix.metas[i], true
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -25,7 +24,7 @@ func liveReport() *report.Report {
 		Command:       "scan cluster",
 		Targets:       []string{"https://aks-prod.hcp.westeurope.azmk8s.io:443"},
 		Settings:      report.Settings{FailOn: "high"},
-		Checks:        []check.Meta{metaPrivileged, metaNonRoot},
+		Checks:        []report.Check{metaPrivileged, metaNonRoot},
 		Findings: []decide.Decided{
 			mkFinding(metaPrivileged, web, finding.Location{Resource: "/apis/apps/v1/namespaces/shop/deployments/web"},
 				"spec.template.spec.containers[0].securityContext.privileged", `container "web" is privileged`, "true", gate),

@@ -12,14 +12,14 @@ import (
 )
 
 var (
-	metaPrivileged = check.Meta{
+	metaPrivileged = report.Check{
 		ID: "K8S-001", Title: "Privileged container", Severity: finding.SeverityCritical, Area: "pod-security",
 		Description: "A privileged container has every capability and full access to the node's devices.",
 		Remediation: "Remove securityContext.privileged or set it to false. Grant only the specific capability the workload needs.",
 		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, PSS: "baseline/privileged", Practice: "container"},
 		Kinds:       []string{"Pod", "Deployment"},
 	}
-	metaNonRoot = check.Meta{
+	metaNonRoot = report.Check{
 		ID: "K8S-016", Title: "runAsNonRoot not true", Severity: finding.SeverityMedium, Area: "pod-security",
 		Description: "Without runAsNonRoot: true the kubelet will start an image whose user is root.",
 		Remediation: "Set spec.securityContext.runAsNonRoot: true (e.g. in the pod template). Also set runAsUser.",
@@ -30,7 +30,7 @@ var (
 	subjDbg = finding.Subject{APIVersion: "v1", Kind: "Pod", Namespace: "tools", Name: "debug"}
 )
 
-func mkFinding(m check.Meta, subj finding.Subject, loc finding.Location, field, msg, evidence string, gate decide.Gate) decide.Decided {
+func mkFinding(m report.Check, subj finding.Subject, loc finding.Location, field, msg, evidence string, gate decide.Gate) decide.Decided {
 	f := finding.Finding{
 		CheckID: m.ID, Title: m.Title, Severity: m.Severity, Subject: subj, Location: loc,
 		Field: field, Message: msg, Evidence: evidence,
@@ -50,7 +50,7 @@ func sampleReport() *report.Report {
 		Command:       "scan manifests",
 		Targets:       []string{"deploy", "charts"},
 		Settings:      report.Settings{PSSLevel: "restricted", PSSVersion: "latest", FailOn: "high"},
-		Checks:        []check.Meta{metaPrivileged, metaNonRoot},
+		Checks:        []report.Check{metaPrivileged, metaNonRoot},
 		Findings: []decide.Decided{
 			mkFinding(metaNonRoot, subjWeb, finding.Location{File: "deploy/app.yaml", Line: 5, Column: 3},
 				"spec.template.spec.securityContext.runAsNonRoot", `runAsNonRoot is not set`, "", gate),
@@ -78,7 +78,7 @@ func emptyReport() *report.Report {
 		Command:       "scan manifests",
 		Targets:       []string{"."},
 		Settings:      report.Settings{FailOn: "high"},
-		Checks:        []check.Meta{metaPrivileged, metaNonRoot},
+		Checks:        []report.Check{metaPrivileged, metaNonRoot},
 		Findings:      []decide.Decided{},
 		Inventory:     report.Inventory{Files: 1, Documents: 1, Objects: 1},
 		Errors:        []report.InputError{},
@@ -104,7 +104,7 @@ func fuzzReport(message, file, field, evidence, title string, line int) *report.
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "bulwark", Version: title, URI: "https://github.com/bulwark-sec/bulwark"},
 		Settings:      report.Settings{FailOn: evidence},
-		Checks:        []check.Meta{m},
+		Checks:        []report.Check{m},
 		Findings:      []decide.Decided{f, mkFinding(metaNonRoot, subj, finding.Location{File: file}, field, "", "", gate)},
 		Errors:        []report.InputError{{File: file, Line: line, Message: message}},
 		CheckErrors:   []engine.CheckError{{CheckID: m.ID, Subject: subj, Loc: finding.Location{File: file, Line: line}, Err: message + "\n" + evidence}},

@@ -217,7 +217,7 @@ func compactSARIF(v any) {
 
 var semverRE = regexp.MustCompile(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
-func sarifRule(m check.Meta) *sarif.ReportingDescriptor {
+func sarifRule(m report.Check) *sarif.ReportingDescriptor {
 	r := sarif.NewRule(m.ID)
 	title := m.Title
 	if title == "" {

@@ -32,7 +32,7 @@ type Report struct {
 	Summary       Summary          `json:"summary"`
 	Findings      []decide.Decided `json:"findings"`
 	// Checks are the checks that ran, sorted by id.
-	Checks []check.Meta `json:"checks"`
+	Checks []Check `json:"checks"`
 	// Exceptions says what each policy exception did in this run.
 	Exceptions []decide.ExceptionState `json:"exceptions"`
 	// Warnings are things the user should know that do not change the
@@ -46,6 +46,27 @@ type Report struct {
 	Coverage    []Coverage          `json:"coverage"`
 	Errors      []InputError        `json:"errors"`
 	CheckErrors []engine.CheckError `json:"checkErrors"`
+}
+
+// Check describes a check that ran, for readers of the report. It is the
+// report's own type: fields added to check.Meta for the engine's use
+// (sources, fields read, image aspects) do not change the schema.
+type Check struct {
+	ID          string           `json:"id"`
+	Title       string           `json:"title"`
+	Severity    finding.Severity `json:"severity"`
+	Area        string           `json:"area"`
+	Description string           `json:"description"`
+	Remediation string           `json:"remediation"`
+	Controls    check.Controls   `json:"controls"`
+	Kinds       []string         `json:"kinds"`
+	Reads       []string         `json:"reads,omitempty"`
+}
+
+// CheckOf is the report's view of a check's declaration.
+func CheckOf(m check.Meta) Check {
+	return Check{ID: m.ID, Title: m.Title, Severity: m.Severity, Area: m.Area, Description: m.Description,
+		Remediation: m.Remediation, Controls: m.Controls, Kinds: m.Kinds, Reads: m.Reads}
 }
 
 // Tool identifies the producer.

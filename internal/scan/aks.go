@@ -28,11 +28,11 @@ type AKSOptions struct {
 	Calendar *aks.Calendar
 }
 
-// versionChecks judge versions with the calendar; its age matters to them.
-var versionChecks = []string{"AKS-501", "AKS-502", "AKS-506", "AKS-507", "AKS-513"}
-
 // AKS scans AKS clusters and container registries from files or live.
 func AKS(ctx context.Context, opt AKSOptions) (*report.Report, error) {
+	if _, err := planChecks(opt.Options, "scan aks", check.Azure); err != nil {
+		return nil, err
+	}
 	var (
 		res *azure.Result
 		err error
@@ -49,7 +49,7 @@ func AKS(ctx context.Context, opt AKSOptions) (*report.Report, error) {
 	if opt.Live != nil {
 		targets = []string{opt.Live.Target()}
 	}
-	return AKSCollected(res, targets, opt), nil
+	return AKSCollected(res, targets, opt)
 }
 
 // AKSCollected evaluates what the Azure source read and decides on it:
@@ -58,7 +58,11 @@ func AKS(ctx context.Context, opt AKSOptions) (*report.Report, error) {
 // deployment, diagnostic settings az aks show does not include, a preview
 // field) leaves the checks reading it not assessed; the report's warnings
 // list them, object by object.
-func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) *report.Report {
+func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.Report, error) {
+	p, err := planChecks(opt.Options, "scan aks", check.Azure)
+	if err != nil {
+		return nil, err
+	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
@@ -88,11 +92,7 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) *report.R
 		c.Env = base
 	}
 
-	// Only the checks written for Azure resources: the report's check list
-	// (and SARIF's rules) should not claim the Kubernetes checks ran.
-	selected := slices.DeleteFunc(selectedChecks(opt.Options), func(c *check.Check) bool {
-		return !slices.Contains(c.Kinds, aks.KindCluster) && !slices.Contains(c.Kinds, aks.KindRegistry)
-	})
+	selected := p.run
 	inv := inventory.New(res.Objects)
 	rep := evaluate(inv, selected, opt.Options, "scan aks", targets)
 	rep.Inventory.Files = res.Files
@@ -104,13 +104,13 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) *report.R
 		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Resource: e.Resource, Message: e.Msg})
 	}
 	rep.Warnings = append(rep.Warnings, res.Warnings...)
-	if len(inv.OfKind(aks.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(versionChecks, c.ID) }) {
+	if len(inv.OfKind(aks.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(c.Data, check.DataVersions) }) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the AKS version calendar is dated %s, more than %d days before %s: version checks may miss newer releases, ends of support and retirements; use a newer bulwark or scan live",
 			cal.Date.Format(time.DateOnly), int(aks.StaleAfter.Hours()/24), opt.Now.Format(time.DateOnly)))
 	}
 	rep.Warnings = append(rep.Warnings, notAssessed(inv, selected)...)
 	rep.Summarize()
-	return rep
+	return rep, nil
 }
 
 // notAssessed lists, per object and reason, the selected checks that gaps
@@ -139,7 +139,7 @@ func notAssessed(inv *inventory.Inventory, selected []*check.Check) []string {
 			if !c.AppliesTo(o.Kind) {
 				continue
 			}
-			for _, g := range aks.ObjectGaps(gaps, aks.Reads(c.ID), pools) {
+			for _, g := range aks.ObjectGaps(gaps, c.Fields, pools) {
 				gr := byReason[g.Reason]
 				if gr == nil {
 					gr = &group{}

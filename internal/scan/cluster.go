@@ -38,13 +38,16 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 		opt.Now = time.Now()
 	}
 	opt.Source.Now = opt.Now
+	if _, err := planChecks(opt.Options, "scan cluster", clusterSources(opt.Options)...); err != nil {
+		return nil, err
+	}
 	res, err := cluster.Collect(ctx, opt.Config, opt.Source)
 	if err != nil {
 		return nil, err
 	}
 	res.Objects = append(res.Objects, opt.Context...)
 	if opt.Images == nil {
-		return Collected(res, opt.Options), nil
+		return Collected(res, opt.Options)
 	}
 	var pods []*inventory.Object
 	if res.Info != nil {
@@ -62,8 +65,13 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 	}
 	objs, imgs := scanWorkloadImages(ictx, res.Objects, pods, &io)
 	res.Objects = append(res.Objects, objs...)
-	rep := Collected(res, opt.Options)
-	addImageNotes(rep, imgs, selectedChecks(opt.Options), opt.Images)
+	rep, err := Collected(res, opt.Options)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := planChecks(opt.Options, "scan cluster", clusterSources(opt.Options)...)
+	selected, _ := imageChecks(p.run, opt.Images)
+	addImageNotes(rep, imgs, selected, opt.Images)
 	rep.Summarize()
 	return rep, nil
 }
@@ -86,33 +94,31 @@ func nodePlatforms(objs []*inventory.Object) []v1.Platform {
 	return out
 }
 
-// fileOnly are checks about how objects are written in files, which a live
-// cluster cannot show. They do not run on one; the coverage says so.
-var fileOnly = map[string]struct{ kind, reason string }{
-	"K8S-074": {"Secret", "Secret data is never read from a cluster (metadata only); the check is about values committed to manifests"},
-	"K8S-133": {"*", "the API server serves every object at the version requested, so removed API versions only show in manifests"},
-}
-
 // Collected evaluates what cluster.Collect read and decides on it.
 // Cluster is Collect followed by Collected; benchmarks time them apart.
 //
 // A kind that could not be read makes the run's result "error" (exit 2)
 // when a selected check needed it: those checks are listed in the report's
 // coverage as not assessed, never counted as passed.
-func Collected(res *cluster.Result, opt Options) *report.Report {
-	opt = withoutImageChecks(withoutAzureChecks(opt))
-	selected := selectedChecks(opt)
+func Collected(res *cluster.Result, opt Options) (*report.Report, error) {
+	p, err := planChecks(opt, "scan cluster", clusterSources(opt)...)
+	if err != nil {
+		return nil, err
+	}
+	selected := p.run
+	if opt.Images != nil {
+		selected, _ = imageChecks(selected, opt.Images)
+	}
 	var run []*check.Check
 	for _, c := range selected {
-		_, notApplicable := fileOnly[c.ID]
 		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
 			return k.Err != nil && slices.Contains(c.Reads, k.Kind.Kind)
 		})
-		if !notApplicable && !unreadable {
+		if !unreadable {
 			run = append(run, c)
 		}
 	}
-	coverage, inputErrors, warnings := coverageOf(res, selected)
+	coverage, inputErrors, warnings := coverageOf(res, selected, p.elsewhere)
 	targets := []string{res.Server}
 
 	// The inventory is the last use of res: the objects can be freed once
@@ -122,13 +128,22 @@ func Collected(res *cluster.Result, opt Options) *report.Report {
 	rep.Errors = append(rep.Errors, inputErrors...)
 	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Summarize()
-	return rep
+	return rep, nil
+}
+
+// clusterSources are what a live scan feeds: the cluster's objects, and
+// its images when they are assessed.
+func clusterSources(opt Options) []check.Source {
+	if opt.Images != nil {
+		return []check.Source{check.Cluster, check.Images}
+	}
+	return []check.Source{check.Cluster}
 }
 
 // coverageOf says, per kind, what was read and which selected checks could
 // not assess it. A kind that could not be read is an input error when a
 // selected check needed it, else a warning.
-func coverageOf(res *cluster.Result, selected []*check.Check) (rows []report.Coverage, errs []report.InputError, warnings []string) {
+func coverageOf(res *cluster.Result, selected, elsewhere []*check.Check) (rows []report.Coverage, errs []report.InputError, warnings []string) {
 	rows = []report.Coverage{}
 	for _, k := range res.Kinds {
 		row := report.Coverage{
@@ -143,7 +158,7 @@ func coverageOf(res *cluster.Result, selected []*check.Check) (rows []report.Cov
 		case k.Err != nil:
 			row.Status, row.Reason = report.CoverageNotRead, k.Err.Error()
 			for _, c := range selected {
-				if _, ok := fileOnly[c.ID]; !ok && (c.AppliesTo(k.Kind.Kind) || slices.Contains(c.Reads, k.Kind.Kind)) {
+				if c.AppliesTo(k.Kind.Kind) || slices.Contains(c.Reads, k.Kind.Kind) {
 					row.NotAssessed = append(row.NotAssessed, c.ID)
 				}
 			}
@@ -156,18 +171,19 @@ func coverageOf(res *cluster.Result, selected []*check.Check) (rows []report.Cov
 		case k.NotServed:
 			row.Status, row.Reason = report.CoverageNotServed, "the API server does not serve "+k.GroupResource()
 		default:
-			for _, c := range selected {
-				if f, ok := fileOnly[c.ID]; ok && f.kind == k.Kind.Kind {
+			// Checks of this kind that a live cluster cannot feed.
+			for _, c := range elsewhere {
+				if slices.Contains(c.Kinds, k.Kind.Kind) {
 					row.NotAssessed = append(row.NotAssessed, c.ID)
-					row.Reason = f.reason
+					row.Reason = c.SourceNote
 				}
 			}
 		}
 		rows = append(rows, row)
 	}
-	for _, c := range selected {
-		if f, ok := fileOnly[c.ID]; ok && f.kind == "*" {
-			rows = append(rows, report.Coverage{Kind: "*", Status: report.CoverageNotApplicable, Reason: f.reason, NotAssessed: []string{c.ID}})
+	for _, c := range elsewhere {
+		if slices.Contains(c.Kinds, "*") {
+			rows = append(rows, report.Coverage{Kind: "*", Status: report.CoverageNotApplicable, Reason: c.SourceNote, NotAssessed: []string{c.ID}})
 		}
 	}
 	return rows, errs, warnings

@@ -64,7 +64,10 @@ func options() Options {
 }
 
 func TestCollectedForbiddenKind(t *testing.T) {
-	rep := Collected(collected(t, livePods, []string{"ServiceAccount", "ResourceQuota"}, []string{"Ingress"}), options())
+	rep, err := Collected(collected(t, livePods, []string{"ServiceAccount", "ResourceQuota"}, []string{"Ingress"}), options())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rep.Summary.Result != "error" || rep.Summary.ExitCode != report.ExitError {
 		t.Errorf("result %q exit %d, want error 2", rep.Summary.Result, rep.Summary.ExitCode)
 	}
@@ -127,7 +130,10 @@ func TestCollectedForbiddenKind(t *testing.T) {
 
 // With everything read, nothing is missing and the verdict is the gate's.
 func TestCollectedComplete(t *testing.T) {
-	rep := Collected(collected(t, livePods, nil, nil), options())
+	rep, err := Collected(collected(t, livePods, nil, nil), options())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rep.Summary.Result != "fail" || len(rep.Errors) != 0 {
 		t.Errorf("result %q errors %+v", rep.Summary.Result, rep.Errors)
 	}
@@ -146,7 +152,10 @@ func TestCollectedSelection(t *testing.T) {
 	c, _ := check.Lookup("K8S-001")
 	opt := options()
 	opt.Checks = []*check.Check{c}
-	rep := Collected(collected(t, livePods, []string{"ServiceAccount"}, nil), opt)
+	rep, err := Collected(collected(t, livePods, []string{"ServiceAccount"}, nil), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rep.Errors) != 0 || rep.Summary.Result != "fail" {
 		t.Errorf("no selected check needs ServiceAccounts: result %q errors %+v", rep.Summary.Result, rep.Errors)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
-	"github.com/bulwark-sec/bulwark/internal/checks/images"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -24,7 +23,11 @@ type ImageOptions struct {
 
 // Images scans image references (registry references, OCI layouts,
 // tarballs) and judges them with the IMG checks.
-func Images(ctx context.Context, refs []string, opt Options) *report.Report {
+func Images(ctx context.Context, refs []string, opt Options) (*report.Report, error) {
+	p, err := planChecks(opt, "scan image", check.Images)
+	if err != nil {
+		return nil, err
+	}
 	targets := make([]imagescan.Target, 0, len(refs))
 	for _, r := range refs {
 		targets = append(targets, imagescan.Target{Ref: r})
@@ -34,29 +37,12 @@ func Images(ctx context.Context, refs []string, opt Options) *report.Report {
 		io = &ImageOptions{}
 	}
 	results := imagescan.Scan(ctx, targets, io.Options)
-	selected, _ := imageChecks(slices.DeleteFunc(selectedChecks(opt), func(c *check.Check) bool { return !isImageCheck(c) }), io)
+	selected, _ := imageChecks(p.run, io)
 	rep := evaluate(inventory.New(imagescan.ToObjects(results)), selected, opt, "scan image", refs)
 	rep.Inventory.Documents = 0
 	addImageNotes(rep, results, selected, io)
 	rep.Summarize()
-	return rep
-}
-
-func isImageCheck(c *check.Check) bool { return slices.Contains(c.Kinds, imagescan.Kind) }
-
-// withoutImageChecks drops the IMG checks from a run that does not assess
-// images, so that the report does not list checks that could not run.
-func withoutImageChecks(opt Options) Options {
-	checks := opt.Checks
-	if checks == nil {
-		checks = check.All()
-	}
-	if opt.Images != nil {
-		opt.Checks, _ = imageChecks(slices.Clone(checks), opt.Images)
-		return opt
-	}
-	opt.Checks = slices.DeleteFunc(slices.Clone(checks), isImageCheck)
-	return opt
+	return rep, nil
 }
 
 // scanWorkloadImages assesses the images of the workloads in objs (and the
@@ -79,7 +65,7 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 	}
 	byAspect := map[string][]string{}
 	for _, c := range selected {
-		if a, ok := images.Reads[c.ID]; ok {
+		for _, a := range c.ImageAspects {
 			byAspect[a] = append(byAspect[a], c.ID)
 		}
 	}
@@ -160,7 +146,7 @@ func imageChecks(checks []*check.Check, io *ImageOptions) ([]*check.Check, []str
 	}
 	var dropped []string
 	checks = slices.DeleteFunc(checks, func(c *check.Check) bool {
-		if images.Reads[c.ID] == imagescan.AspectSignature || c.ID == "IMG-011" {
+		if slices.Contains(c.ImageAspects, imagescan.AspectSignature) {
 			dropped = append(dropped, c.ID)
 			return true
 		}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
@@ -40,8 +39,11 @@ type Options struct {
 	BaselineFile string
 	NewOnly      bool
 	Now          time.Time
-	// Checks restricts the run to these checks; nil means all.
+	// Checks restricts the run to these checks; nil means all. Checks
+	// named here that the command cannot run are an error.
 	Checks []*check.Check
+	// SkipChecks are left out of the run.
+	SkipChecks []*check.Check
 	// Workers bounds evaluation concurrency; 0 means GOMAXPROCS.
 	Workers int
 	// Images, when set, assesses the images the workloads use (IMG
@@ -56,6 +58,14 @@ type Options struct {
 
 // Manifests scans manifest files and directories.
 func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report, error) {
+	sources := []check.Source{check.Manifests}
+	if opt.Images != nil {
+		sources = append(sources, check.Images)
+	}
+	p, err := planChecks(opt, "scan manifests", sources...)
+	if err != nil {
+		return nil, err
+	}
 	loaded, err := manifest.Load(ctx, paths, opt.Manifest)
 	if err != nil {
 		return nil, err
@@ -71,15 +81,15 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
-	opt = withoutImageChecks(withoutAzureChecks(opt))
 	objs := append(loaded.Objects, opt.Context...)
 	var imgs []*imagescan.Result
+	selected := p.run
 	if opt.Images != nil {
 		var io []*inventory.Object
 		io, imgs = scanWorkloadImages(ctx, objs, nil, opt.Images)
 		objs = append(objs, io...)
+		selected, _ = imageChecks(selected, opt.Images)
 	}
-	selected := selectedChecks(opt)
 	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
 	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
 	// Context objects were read for the checks, not scanned.
@@ -98,30 +108,6 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	rep.Summarize()
 	return rep, nil
-}
-
-// withoutAzureChecks drops the checks written for Azure resources from a
-// run over Kubernetes objects: they would judge nothing, or the AKS
-// cluster given as context, which `scan aks` judges.
-func withoutAzureChecks(opt Options) Options {
-	checks := opt.Checks
-	if checks == nil {
-		checks = check.All()
-	}
-	opt.Checks = slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool {
-		return slices.Contains(c.Kinds, aks.KindCluster) || slices.Contains(c.Kinds, aks.KindRegistry)
-	})
-	return opt
-}
-
-// selectedChecks are the checks a run evaluates: opt.Checks (all when nil)
-// less those the policy disables.
-func selectedChecks(opt Options) []*check.Check {
-	checks := opt.Checks
-	if checks == nil {
-		checks = check.All()
-	}
-	return slices.DeleteFunc(slices.Clone(checks), func(c *check.Check) bool { return !opt.Policy.Selects(c) })
 }
 
 // evaluate runs checks over inv and applies the policy: the part of a run
@@ -176,7 +162,7 @@ func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, comm
 	for _, c := range checks {
 		m := c.Meta
 		m.Severity = opt.Policy.Severity(m.ID, m.Severity)
-		rep.Checks = append(rep.Checks, m)
+		rep.Checks = append(rep.Checks, report.CheckOf(m))
 	}
 	if rep.Findings == nil {
 		rep.Findings = []decide.Decided{}
@@ -201,29 +187,28 @@ func objectLookup(inv *inventory.Inventory) func(finding.Subject) policy.Object 
 	return func(s finding.Subject) policy.Object { return bySubject[s.Key()] }
 }
 
-// SelectChecks resolves ids given on the command line. An unknown id is an
-// error: a typo must never turn into a run that checks nothing and passes.
-func SelectChecks(include, exclude []string) ([]*check.Check, error) {
-	for _, id := range append(append([]string(nil), include...), exclude...) {
-		if _, ok := check.Lookup(id); !ok {
-			return nil, fmt.Errorf("unknown check id %q (see `bulwark checks list`)", id)
+// SelectChecks resolves ids given on the command line into the checks
+// asked for (nil: all) and those left out. An unknown id is an error: a
+// typo must never turn into a run that checks nothing and passes.
+func SelectChecks(include, exclude []string) (in, out []*check.Check, err error) {
+	resolve := func(ids []string) ([]*check.Check, error) {
+		var cs []*check.Check
+		for _, id := range ids {
+			c, ok := check.Lookup(id)
+			if !ok {
+				return nil, fmt.Errorf("unknown check id %q (see `bulwark checks list`)", id)
+			}
+			if !slices.Contains(cs, c) {
+				cs = append(cs, c)
+			}
 		}
+		return cs, nil
 	}
-	in := map[string]bool{}
-	for _, id := range include {
-		c, _ := check.Lookup(id)
-		in[c.ID] = true
+	if in, err = resolve(include); err != nil {
+		return nil, nil, err
 	}
-	out := map[string]bool{}
-	for _, id := range exclude {
-		c, _ := check.Lookup(id)
-		out[c.ID] = true
+	if out, err = resolve(exclude); err != nil {
+		return nil, nil, err
 	}
-	var sel []*check.Check
-	for _, c := range check.All() {
-		if (len(in) == 0 || in[c.ID]) && !out[c.ID] {
-			sel = append(sel, c)
-		}
-	}
-	return sel, nil
+	return in, out, nil
 }

@@ -18,7 +18,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/test/e2e/apiserver"
 )
@@ -116,7 +115,7 @@ func TestForbiddenKindsAreNotAssessed(t *testing.T) {
 		if got := subjects(r.rep, id); len(got) > 0 {
 			t.Errorf("%s ran without the ServiceAccounts it reads: %v", id, got)
 		}
-		if slices.ContainsFunc(r.rep.Checks, func(m check.Meta) bool { return m.ID == id }) {
+		if slices.ContainsFunc(r.rep.Checks, func(m report.Check) bool { return m.ID == id }) {
 			t.Errorf("%s is listed among the checks that ran", id)
 		}
 	}

@@ -18,7 +18,8 @@ type def struct {
 func register(d def) {
 	d.Area = "acr"
 	d.Kinds = []string{model.KindRegistry}
-	model.DeclareReads(d.ID, d.Reads...)
+	d.Sources = []check.Source{check.Azure}
+	d.Fields = d.Reads
 	reads, eval := d.Reads, d.Eval
 	check.Register(&check.Check{Meta: d.Meta, Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 		g, ok := obj.Typed.(*model.Registry)

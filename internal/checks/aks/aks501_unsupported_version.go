@@ -20,6 +20,7 @@ func init() {
 			Description: "Past the end of support a Kubernetes minor gets no security fixes: AKS gives it platform support at most (no Kubernetes patches) and then upgrades it automatically, on its schedule rather than yours.",
 			Remediation: "Upgrade the control plane and then the node pools to a supported minor, one minor at a time (az aks get-upgrades; az aks upgrade --kubernetes-version <v>), and set an auto-upgrade channel; for slower cadences use the LTS plan on the Premium tier.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.currentKubernetesVersion", "properties.kubernetesVersion", "properties.supportPlan", "sku"},
 		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {

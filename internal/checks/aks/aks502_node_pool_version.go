@@ -20,6 +20,7 @@ func init() {
 			Description: "Upgrading the control plane does not upgrade node pools. A pool left behind runs an older kubelet and container runtime without the fixes of the control plane's version, and past two minors AKS cannot upgrade it in one step.",
 			Remediation: "Upgrade every pool to the control plane's version (az aks nodepool upgrade --kubernetes-version <v>, or az aks upgrade without --control-plane-only); an auto-upgrade channel keeps them together.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.currentKubernetesVersion", "properties.kubernetesVersion", "properties.supportPlan", "sku",
 			model.PoolPrefix + "currentOrchestratorVersion", model.PoolPrefix + "orchestratorVersion"},

@@ -20,6 +20,7 @@ func init() {
 			Description: "A retired node OS gets no security updates, and AKS eventually removes its images, so the pool can no longer scale, reimage or upgrade. Kernel and container-runtime vulnerabilities stay open for good.",
 			Remediation: "Move the pool to a supported OS SKU (Ubuntu2204/Ubuntu2404, AzureLinux3, Windows2022 or later): add a new pool with the new --os-sku, drain and delete the old one, or upgrade Kubernetes where the SKU's OS follows the version.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{model.PoolPrefix + "osSKU", model.PoolPrefix + "nodeImageVersion", model.PoolPrefix + "orchestratorVersion",
 			model.PoolPrefix + "currentOrchestratorVersion", "properties.currentKubernetesVersion", "properties.kubernetesVersion"},

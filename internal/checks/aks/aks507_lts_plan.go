@@ -21,6 +21,7 @@ func init() {
 			Description: "supportPlan AKSLongTermSupport gives a minor a second year of fixes only with the Premium tier and only for minors with an LTS window. Otherwise the cluster is on community support while its owners believe it is covered for two years.",
 			Remediation: "Set sku.tier Premium with the LTS plan (az aks update --tier premium --k8s-support-plan AKSLongTermSupport) on an LTS-eligible minor, or go back to KubernetesOfficial and a regular upgrade cadence.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.supportPlan", "sku", "properties.currentKubernetesVersion", "properties.kubernetesVersion"},
 		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {

@@ -17,6 +17,7 @@ func init() {
 			Description: "A minor version about to leave support needs an upgrade planned now: upgrades go one minor at a time, need testing against API removals, and AKS upgrades clusters that fall behind on its own schedule.",
 			Remediation: "Plan the upgrade before the date in the message (az aks get-upgrades), test workloads against the next minor's removed APIs, and set an auto-upgrade channel so this does not recur.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.currentKubernetesVersion", "properties.kubernetesVersion", "properties.supportPlan", "sku"},
 		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {

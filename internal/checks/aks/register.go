@@ -10,7 +10,7 @@ import (
 // evaluation over one cluster.
 type def struct {
 	check.Meta
-	// Reads are the ARM paths the check reads (see model.DeclareReads).
+	// Reads are the ARM paths the check reads (check.Meta.Fields).
 	Reads []string
 	// Eval judges the cluster; pools are the node pools whose fields the
 	// check reads are all known.
@@ -24,7 +24,8 @@ type def struct {
 func register(d def) {
 	d.Area = "aks"
 	d.Kinds = []string{model.KindCluster}
-	model.DeclareReads(d.ID, d.Reads...)
+	d.Sources = []check.Source{check.Azure}
+	d.Fields = d.Reads
 	reads, eval := d.Reads, d.Eval
 	check.Register(&check.Check{Meta: d.Meta, Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 		c, ok := obj.Typed.(*model.Cluster)

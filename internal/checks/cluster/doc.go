@@ -9,3 +9,6 @@
 // One check per file, its test beside it; each file's doc comment names
 // the fields it reads.
 package cluster
+
+// liveOnly is the cluster checks' SourceNote.
+const liveOnly = "it judges what only a running cluster shows (pods already admitted, nodes and their versions); files hold no such state"

@@ -36,9 +36,11 @@ func init() {
 			Remediation: "Fix the pods' controllers so that their pods meet the level (the finding lists the violations, as the API server reports them), then restart them; " +
 				"or, if the workload truly needs more, move it to a namespace with a lower level instead of weakening this one. Preview a level with:\n\n" +
 				"    kubectl label --dry-run=server --overwrite ns NAME pod-security.kubernetes.io/enforce=restricted",
-			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
-			Kinds:    []string{"Namespace"},
-			Reads:    []string{"Pod"},
+			Controls:   check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
+			Kinds:      []string{"Namespace"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
+			Reads:      []string{"Pod"},
 		},
 		Eval: evalNamespacePodsViolateEnforce,
 	})

@@ -30,8 +30,10 @@ func init() {
 				"widens the gap.",
 			Remediation: "Upgrade the node pool to the control plane's version (az aks nodepool upgrade --kubernetes-version), one minor version at a time if needed, " +
 				"and enable the cluster auto-upgrade channel (patch or stable) so node pools keep up.",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
-			Kinds:    []string{"Node"},
+			Controls:   check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Kinds:      []string{"Node"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
 		},
 		Eval: evalKubeletVersionSkew,
 	})

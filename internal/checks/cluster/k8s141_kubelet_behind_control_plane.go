@@ -22,8 +22,10 @@ func init() {
 				"control plane upgrade will push it outside the supported skew (K8S-140).",
 			Remediation: "Upgrade the node pool to the control plane's version (az aks nodepool upgrade --kubernetes-version), and enable the cluster auto-upgrade " +
 				"channel so that node pools follow the control plane.",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
-			Kinds:    []string{"Node"},
+			Controls:   check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Kinds:      []string{"Node"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
 		},
 		Eval: evalKubeletBehindControlPlane,
 	})

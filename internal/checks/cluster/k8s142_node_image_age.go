@@ -52,8 +52,10 @@ func init() {
 				"nor reboots for the kernel), or that upgrades fail on this pool.",
 			Remediation: "Upgrade the pool's node image now (az aks nodepool upgrade --node-image-only) and set the node OS upgrade channel to NodeImage " +
 				"(az aks update --node-os-upgrade-channel NodeImage) with a weekly maintenance window (aksManagedNodeOSUpgradeSchedule).",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
-			Kinds:    []string{"Node"},
+			Controls:   check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Kinds:      []string{"Node"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
 		},
 		Eval: evalNodeImageAge,
 	})

@@ -56,8 +56,10 @@ func init() {
 				"Containers share the node's kernel, so one kernel bug is a way out of every container on it.",
 			Remediation: "Move the node pool to a supported OS SKU: create a pool with --os-sku Ubuntu2204/Ubuntu2404 or AzureLinux3 (or Windows2025), " +
 				"move the workloads (cordon and drain), and delete the old pool; or upgrade the cluster to a Kubernetes version whose default OS is supported.",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
-			Kinds:    []string{"Node"},
+			Controls:   check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Kinds:      []string{"Node"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
 		},
 		Eval: evalNodeOSEndOfLife,
 	})

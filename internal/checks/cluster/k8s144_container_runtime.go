@@ -38,6 +38,8 @@ func init() {
 			Remediation: "Upgrade the node image (az aks nodepool upgrade --node-image-only), which brings AKS's current containerd, and keep the node OS upgrade channel on NodeImage.",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
 			Kinds:       []string{"Node"},
+			Sources:     []check.Source{check.Cluster},
+			SourceNote:  liveOnly,
 		},
 		Eval: evalContainerRuntime,
 	})

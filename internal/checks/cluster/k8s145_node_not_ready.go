@@ -23,8 +23,10 @@ func init() {
 				"often one an upgrade skipped or an incident left behind, and still runs its pods.",
 			Remediation: "Find out why (kubectl describe node NAME): repair or reimage a NotReady node (az aks machine / az vmss reimage) or delete it from the pool; " +
 				"finish the drain of a cordoned node and upgrade or remove it, or uncordon it (kubectl uncordon NAME) if it was cordoned by mistake.",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
-			Kinds:    []string{"Node"},
+			Controls:   check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
+			Kinds:      []string{"Node"},
+			Sources:    []check.Source{check.Cluster},
+			SourceNote: liveOnly,
 		},
 		Eval: evalNodeNotReady,
 	})

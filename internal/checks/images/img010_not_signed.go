@@ -23,8 +23,10 @@ func init() {
 				"    notation sign --signature-format cose --id <key-id> --plugin azure-kv myacr.azurecr.io/app@sha256:<digest>\n\n" +
 				"and make the trust policy (images.trustPolicy in the Bulwark policy, Notation format) trust that certificate for the repository. " +
 				"Enforce it at admission with Ratify/Gatekeeper, Kyverno verifyImages (type Notary) or AKS Image Integrity.",
-			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "registry"},
-			Kinds:    []string{imagescan.Kind},
+			Controls:     check.Controls{ASB: []string{"DS-6"}, Practice: "registry"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectSignature},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectSignature)

@@ -20,8 +20,10 @@ func init() {
 				"The next pod restart, scale-out or node replacement that pulls by tag runs that image: someone pushed an image outside the signing pipeline, or the registry was tampered with.",
 			Remediation: "Find who pushed the digest (ACR: az acr repository show-manifests, the registry's audit logs) and restore the tag to a signed image. " +
 				"Deploy by digest (image: repo:tag@sha256:...) so a moved tag cannot change what runs, lock release tags (az acr repository update --write-enabled false) and verify signatures at admission.",
-			Controls: check.Controls{ASB: []string{"DS-6", "AM-5"}, Practice: "registry"},
-			Kinds:    []string{imagescan.Kind},
+			Controls:     check.Controls{ASB: []string{"DS-6", "AM-5"}, Practice: "registry"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectDrift, imagescan.AspectSignature},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectDrift)

@@ -22,8 +22,10 @@ func init() {
 			Remediation: "Redeploy by digest so what runs is exactly what was scanned and signed:\n\n" +
 				"    image: myacr.azurecr.io/app:1.4.1@sha256:<digest>\n\n" +
 				"Treat release tags as immutable (ACR: az acr repository update --name myacr --image app:1.4.1 --write-enabled false).",
-			Controls: check.Controls{ASB: []string{"AM-5", "DS-6"}, Practice: "registry"},
-			Kinds:    []string{imagescan.Kind},
+			Controls:     check.Controls{ASB: []string{"AM-5", "DS-6"}, Practice: "registry"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectDrift},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectDrift)

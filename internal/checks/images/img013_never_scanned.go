@@ -21,8 +21,10 @@ func init() {
 			Remediation: "Scan every image in the pipeline before it is deployed, sharing the cache directory with the cluster audit (--cache-dir):\n\n" +
 				"    bulwark scan image --cache-dir /shared/bulwark myacr.azurecr.io/app@sha256:<digest>\n\n" +
 				"and deploy only digests that were scanned and signed.",
-			Controls: check.Controls{ASB: []string{"PV-5", "DS-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
-			Kinds:    []string{imagescan.Kind},
+			Controls:     check.Controls{ASB: []string{"PV-5", "DS-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectRecord},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res, ok := obj.Typed.(*imagescan.Result)

@@ -25,8 +25,10 @@ func init() {
 				"The image keeps the old, unpatched layers until it is rebuilt.",
 			Remediation: "Rebuild and redeploy the image on the current base (docker build --pull), and automate it: ACR Tasks base-image triggers (az acr task create --base-image-trigger-enabled true), Renovate or Dependabot digest pinning in the Dockerfile. " +
 				"Record the base in the image with --annotation/--label org.opencontainers.image.base.name and .base.digest so it can be tracked.",
-			Controls: check.Controls{ASB: []string{"PV-6"}, Practice: "build"},
-			Kinds:    []string{imagescan.Kind},
+			Controls:     check.Controls{ASB: []string{"PV-6"}, Practice: "build"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectBase},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectBase)

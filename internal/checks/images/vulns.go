@@ -30,9 +30,11 @@ func registerVulnCheck(id, title string, sev finding.Severity, matches func(leve
 			ID: id, Title: title, Severity: sev, Area: "vulnerabilities",
 			Description: "The image contains a package version that a published advisory (OSV: Debian, Alpine, Go vulnerability database) says is vulnerable. " +
 				"Packages are read from the image's layers (dpkg status, apk installed database, Go build information of binaries) and matched by the name advisories use: the Debian source package, the Alpine origin, the Go module or standard library.",
-			Remediation: vulnRemediation,
-			Controls:    check.Controls{ASB: []string{"PV-5", "PV-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
-			Kinds:       []string{imagescan.Kind},
+			Remediation:  vulnRemediation,
+			Controls:     check.Controls{ASB: []string{"PV-5", "PV-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
+			Kinds:        []string{imagescan.Kind},
+			Sources:      []check.Source{check.Images},
+			ImageAspects: []string{imagescan.AspectVulnerabilities},
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectVulnerabilities)

@@ -26,6 +26,7 @@ func init() {
 				"      policyTypes: [Ingress]\n      ingress:\n      - from: [{podSelector: {matchLabels: {app: store-front}}}]\n        ports: [{port: 3000, protocol: TCP}]",
 			Controls: check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    netpol.ModelKinds,
 		},
 		Eval: evalOpenIngress,

@@ -31,6 +31,7 @@ func init() {
 				"    apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: default-deny-all, namespace: shop}\n    spec:\n      podSelector: {}\n      policyTypes: [Ingress, Egress]",
 			Controls: check.Controls{ASB: []string{"NS-1"}, CIS: []string{"4.4.2"}, Practice: "network"},
 			Kinds:    append([]string{"Namespace", "NetworkPolicy"}, inventory.WorkloadKinds...),
+			Sources:  check.KubernetesObjects,
 			Reads:    netpol.ModelKinds,
 		},
 		Eval: evalNamespaceDefaultDeny,

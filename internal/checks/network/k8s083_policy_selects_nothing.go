@@ -26,6 +26,7 @@ func init() {
 				"    spec:\n      podSelector:\n        matchLabels: {app: store-front}",
 			Controls: check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 			Kinds:    []string{"NetworkPolicy"},
+			Sources:  check.KubernetesObjects,
 			Reads:    netpol.ModelKinds,
 		},
 		Eval: evalPolicySelectsNothing,

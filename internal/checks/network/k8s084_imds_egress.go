@@ -29,6 +29,7 @@ func init() {
 				"Or block it for the whole cluster with networkProfile.podLinkLocalAccess: None (AKS-308), and use Azure Workload Identity for pods that need Azure tokens.",
 			Controls: check.Controls{ASB: []string{"IM-3", "NS-1"}, Practice: "network"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    netpol.ModelKinds,
 		},
 		Eval: evalIMDSEgress,

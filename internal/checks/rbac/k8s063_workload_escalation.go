@@ -29,6 +29,7 @@ func init() {
 				"    spec:\n      serviceAccountName: orders-api\n      automountServiceAccountToken: false",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.1", "4.1.6"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalWorkloadEscalation,

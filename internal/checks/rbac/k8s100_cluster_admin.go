@@ -25,6 +25,7 @@ func init() {
 				"    kind: RoleBinding\n    metadata: {name: deployer, namespace: app}\n    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}",
 			Controls: check.Controls{ASB: []string{"PA-1", "PA-7"}, CIS: []string{"4.1.1"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskFullAccess, func(b *rbac.Binding, _ rbac.RiskGrant) string {

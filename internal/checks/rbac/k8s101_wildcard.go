@@ -22,6 +22,7 @@ func init() {
 				"    rules:\n    - apiGroups: [apps]\n      resources: [deployments]\n      verbs: [get, list, watch, patch]",
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.3"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskWildcard, func(b *rbac.Binding, _ rbac.RiskGrant) string {

@@ -21,6 +21,7 @@ func init() {
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [secrets]\n      resourceNames: [app-tls]\n      verbs: [get]",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-8"}, CIS: []string{"4.1.2"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskReadSecrets, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can read Secrets " + in(b) }),

@@ -25,6 +25,7 @@ func init() {
 				"    rules:\n    - apiGroups: [rbac.authorization.k8s.io]\n      resources: [clusterroles]\n      verbs: [bind]\n      resourceNames: [app-reader]",
 			Controls: check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.7"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskEscalate, func(b *rbac.Binding, _ rbac.RiskGrant) string {

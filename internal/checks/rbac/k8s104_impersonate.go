@@ -21,6 +21,7 @@ func init() {
 			Remediation: "Remove impersonate. Support staff who need to see what a user sees can use kubectl auth can-i --as in a reviewed, time-limited role; on AKS use Entra ID groups with Azure RBAC instead of impersonation.",
 			Controls:    check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.7"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskImpersonate, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can impersonate other identities " + in(b) }),

@@ -20,6 +20,7 @@ func init() {
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [pods, pods/log]\n      verbs: [get, list, watch]",
 			Controls: check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskExec, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can exec or attach into pods " + in(b) }),

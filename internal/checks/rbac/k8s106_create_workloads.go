@@ -22,6 +22,7 @@ func init() {
 				"    kind: RoleBinding\n    metadata: {name: deployer, namespace: app}\n    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-deployer}",
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.4"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskWorkloads, func(b *rbac.Binding, rg rbac.RiskGrant) string {

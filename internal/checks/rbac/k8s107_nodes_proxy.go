@@ -20,6 +20,7 @@ func init() {
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [nodes/metrics, nodes/stats]\n      verbs: [get]",
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.9"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskNodeProxy, func(*rbac.Binding, rbac.RiskGrant) string { return "can reach every kubelet's API through nodes/proxy" }),

@@ -19,6 +19,7 @@ func init() {
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [serviceaccounts/token]\n      resourceNames: [metrics-reader]\n      verbs: [create]",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.12"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskMintTokens, func(b *rbac.Binding, _ rbac.RiskGrant) string {

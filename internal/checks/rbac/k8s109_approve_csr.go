@@ -22,6 +22,7 @@ func init() {
 				"    rules:\n    - apiGroups: [certificates.k8s.io]\n      resources: [signers]\n      resourceNames: [example.com/my-signer]\n      verbs: [approve]",
 			Controls: check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.10"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskApproveCSR, func(*rbac.Binding, rbac.RiskGrant) string {

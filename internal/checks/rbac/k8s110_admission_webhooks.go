@@ -21,6 +21,7 @@ func init() {
 			Remediation: "Leave admission configuration to the platform: Azure Policy for AKS and its Gatekeeper are managed by AKS. Remove write verbs on admissionregistration.k8s.io from roles held by people and applications.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.11"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskAdmission, func(*rbac.Binding, rbac.RiskGrant) string { return "can change admission webhooks and policies" }),

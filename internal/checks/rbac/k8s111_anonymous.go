@@ -23,6 +23,7 @@ func init() {
 			Remediation: "Delete the binding; bind the role to the Entra ID group or ServiceAccount that needs it. Restrict the API server to authorized IP ranges or a private endpoint as well.",
 			Controls:    check.Controls{ASB: []string{"PA-7", "IM-1"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalBroadSubject(func(s rbacv1.Subject) string {

@@ -24,6 +24,7 @@ func init() {
 				"    subjects:\n    - kind: Group\n      apiGroup: rbac.authorization.k8s.io\n      name: <Entra ID group object id>",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-1"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    rbac.ModelKinds,
 		},
 		Eval: evalBroadSubject(func(s rbacv1.Subject) string {

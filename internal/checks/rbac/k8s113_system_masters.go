@@ -24,6 +24,7 @@ func init() {
 			Remediation: "Delete the binding. On AKS disable local accounts (az aks update --disable-local-accounts) and give administrators an Entra ID group bound to cluster-admin or, better, Azure RBAC roles with just-in-time access.",
 			Controls:    check.Controls{ASB: []string{"PA-1", "IM-1"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalSystemMasters,

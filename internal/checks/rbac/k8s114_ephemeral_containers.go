@@ -18,6 +18,7 @@ func init() {
 			Remediation: "Grant pods/ephemeralcontainers only just in time, to the people who debug, in their namespace; keep it out of standing and pipeline roles.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskEphemeral, func(b *rbac.Binding, _ rbac.RiskGrant) string {

@@ -18,6 +18,7 @@ func init() {
 			Remediation: "Remove pods/portforward from standing roles; reach internal consoles through an authenticated Ingress, and grant port-forward just in time when debugging.",
 			Controls:    check.Controls{ASB: []string{"PA-7", "NS-1"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalRisk(rbac.RiskPortForward, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can port-forward into pods " + in(b) }),

@@ -26,6 +26,7 @@ func init() {
 			Remediation: "Delete the binding, or add the role it needs next to it so that both are reviewed together.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalMissingRole,

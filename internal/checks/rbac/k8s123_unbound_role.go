@@ -27,6 +27,7 @@ func init() {
 			Remediation: "Delete roles that are no longer bound, or narrow their rules before binding them again.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       []string{"Role", "ClusterRole"},
+			Sources:     check.KubernetesObjects,
 			Reads:       rbac.ModelKinds,
 		},
 		Eval: evalUnboundRole,

@@ -30,6 +30,7 @@ func init() {
 				"or give the namespace a LimitRange with a defaultRequest for containers.",
 			Controls: check.Controls{Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"LimitRange"},
 		},
 		Eval: func(ctx *check.Context, obj *inventory.Object, r *check.Report) {

@@ -22,6 +22,7 @@ func init() {
 				"    resources:\n      requests:\n        cpu: 250m\n      limits:\n        cpu: \"1\"",
 			Controls: check.Controls{Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"LimitRange"},
 		},
 		Eval: func(ctx *check.Context, obj *inventory.Object, r *check.Report) {

@@ -22,6 +22,7 @@ func init() {
 				"    resources:\n      requests:\n        memory: 256Mi\n      limits:\n        memory: 256Mi",
 			Controls: check.Controls{Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"LimitRange"},
 		},
 		Eval: func(ctx *check.Context, obj *inventory.Object, r *check.Report) {

@@ -22,6 +22,7 @@ func init() {
 				"    resources:\n      requests:\n        ephemeral-storage: 1Gi\n      limits:\n        ephemeral-storage: 2Gi",
 			Controls: check.Controls{Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"LimitRange"},
 		},
 		Eval: func(ctx *check.Context, obj *inventory.Object, r *check.Report) {

@@ -32,6 +32,7 @@ func init() {
 				"Pods that do need the API should use a dedicated ServiceAccount with a minimal Role, and can mount a short-lived, audience-bound token through a projected serviceAccountToken volume.",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.6"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"ServiceAccount"},
 		},
 		Eval: evalSATokenAutomount,

@@ -28,6 +28,7 @@ func init() {
 				"    spec:\n      template:\n        spec:\n          serviceAccountName: orders-api",
 			Controls: check.Controls{ASB: []string{"PA-7", "PV-4"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"ServiceAccount"},
 		},
 		Eval: evalServiceAccountReference,

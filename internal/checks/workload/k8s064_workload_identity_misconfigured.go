@@ -39,6 +39,7 @@ func init() {
 				"and create the federated credential for system:serviceaccount:<namespace>:orders-api (`az identity federated-credential create`).",
 			Controls: check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
+			Sources:  check.KubernetesObjects,
 			Reads:    []string{"ServiceAccount"},
 		},
 		Eval: evalWorkloadIdentityMisconfigured,

@@ -27,8 +27,10 @@ func init() {
 				"or commit only an encrypted form (Sealed Secrets, SOPS) or an ExternalSecret:\n\n" +
 				"    apiVersion: external-secrets.io/v1\n    kind: ExternalSecret\n    metadata:\n      name: db-credentials\n    spec:\n      secretStoreRef:\n        kind: SecretStore\n        name: azure-kv\n" +
 				"      target:\n        name: db-credentials\n      data:\n      - secretKey: password\n        remoteRef:\n          key: db-password",
-			Controls: check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
-			Kinds:    []string{"Secret"},
+			Controls:   check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
+			Kinds:      []string{"Secret"},
+			Sources:    []check.Source{check.Manifests},
+			SourceNote: "Secret data is never read from a cluster (metadata only); the check is about values committed to manifests",
 		},
 		Eval: evalSecretInlineData,
 	})

@@ -74,8 +74,10 @@ func init() {
 				"had security meaning: the protection they describe no longer exists.",
 			Remediation: "Change apiVersion to the served version and apply the field changes the upstream Deprecated API Migration Guide lists for the kind " +
 				"(kubectl convert can do most of it). For example:\n\n    apiVersion: apps/v1   # was extensions/v1beta1\n    kind: Deployment\n    spec:\n      selector:        # required in apps/v1\n        matchLabels: {app: web}",
-			Controls: check.Controls{ASB: []string{"PV-4"}, Practice: "node-upgrades"},
-			Kinds:    []string{"*"},
+			Controls:   check.Controls{ASB: []string{"PV-4"}, Practice: "node-upgrades"},
+			Kinds:      []string{"*"},
+			Sources:    []check.Source{check.Manifests},
+			SourceNote: "the API server serves every object at the version requested, so removed API versions only show in manifests",
 		},
 		Eval: evalRemovedAPIVersion,
 	})
