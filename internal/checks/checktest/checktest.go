@@ -40,6 +40,7 @@ func Run(t testing.TB, id string, doc string, settings *check.Settings) []findin
 	if len(res.Errors) > 0 {
 		t.Fatalf("check errors: %v", res.Errors)
 	}
+	Observe([]*check.Check{c}, p.Objects, res.Findings)
 	return res.Findings
 }
 
@@ -70,5 +71,6 @@ func RunDir(t testing.TB, dir string, keep func(*check.Check) bool) []finding.Fi
 	if len(res.Errors) > 0 {
 		t.Fatalf("check errors: %v", res.Errors)
 	}
+	Observe(checks, loaded.Objects, res.Findings)
 	return res.Findings
 }

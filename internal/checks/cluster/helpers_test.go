@@ -68,6 +68,7 @@ func run(t testing.TB, id, doc string, ci *inventory.ClusterInfo) []finding.Find
 	if len(res.Errors) > 0 {
 		t.Fatalf("check errors: %v", res.Errors)
 	}
+	checktest.Observe([]*check.Check{c}, objs, res.Findings)
 	return res.Findings
 }
 

@@ -34,3 +34,9 @@ func TestRuntimeProblem(t *testing.T) {
 		t.Errorf("finding: %v", fs)
 	}
 }
+
+func TestSupportedRuntimeIsNotReported(t *testing.T) {
+	if fs := run(t, "K8S-144", nodeDoc("aks-np-1", "v1.37.2", "", "", "containerd://2.1.4"), live(t, "v1.37.2", "")); len(fs) != 0 {
+		t.Errorf("containerd 2.1.4 reported: %v", fs)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
 
 // run evaluates one check on the Image object of res.
@@ -22,6 +24,7 @@ func run(t *testing.T, id string, res *imagescan.Result) []finding.Finding {
 	}
 	r := check.NewReport(c, obj)
 	c.Eval(&check.Context{Settings: &check.Settings{}}, obj, r)
+	checktest.Observe([]*check.Check{c}, []*inventory.Object{obj}, r.Findings())
 	return r.Findings()
 }
 

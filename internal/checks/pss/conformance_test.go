@@ -11,6 +11,7 @@ import (
 	"k8s.io/pod-security-admission/policy"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
 	"github.com/bulwark-sec/bulwark/internal/engine"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
@@ -65,6 +66,7 @@ func TestConformance(t *testing.T) {
 			t.Fatalf("%s: parse: %v (%d objects)", rel, p.Errors, len(p.Objects))
 		}
 		res := engine.Run(inventory.New(p.Objects), checks, &check.Settings{PSS: lv}, engine.Options{Workers: 1})
+		checktest.Observe(checks, p.Objects, res.Findings)
 		if len(res.Errors) > 0 {
 			t.Fatalf("%s: %v", rel, res.Errors)
 		}

@@ -56,6 +56,7 @@ func TestNodePortAllocatedByLiveLoadBalancerIsNotReported(t *testing.T) {
 		finding.Location{Resource: "/api/v1/namespaces/shop/services/web"}, nil)
 	r := check.NewReport(c, live)
 	c.Eval(&check.Context{Inventory: inventory.New([]*inventory.Object{live}), Settings: checktest.DefaultSettings()}, live, r)
+	checktest.Observe([]*check.Check{c}, []*inventory.Object{live}, r.Findings())
 	if fs := r.Findings(); len(fs) != 0 {
 		t.Errorf("allocated node port of a live LoadBalancer reported: %v", fs)
 	}
@@ -63,6 +64,7 @@ func TestNodePortAllocatedByLiveLoadBalancerIsNotReported(t *testing.T) {
 	fromFile := inventory.NewObject(metav1.TypeMeta{APIVersion: "v1", Kind: "Service"}, &svc.ObjectMeta, svc, finding.Location{File: "svc.yaml", Line: 1}, nil)
 	r = check.NewReport(c, fromFile)
 	c.Eval(&check.Context{Inventory: inventory.New([]*inventory.Object{fromFile}), Settings: checktest.DefaultSettings()}, fromFile, r)
+	checktest.Observe([]*check.Check{c}, []*inventory.Object{fromFile}, r.Findings())
 	if len(r.Findings()) != 1 {
 		t.Errorf("pinned node port in a manifest not reported")
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/aks"
 	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
 	"github.com/bulwark-sec/bulwark/internal/engine"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -91,6 +92,7 @@ func RunObjects(t testing.TB, id string, objs []*inventory.Object) []finding.Fin
 	if len(res.Errors) > 0 {
 		t.Fatalf("check errors: %v", res.Errors)
 	}
+	checktest.Observe([]*check.Check{c}, objs, res.Findings)
 	return res.Findings
 }
 

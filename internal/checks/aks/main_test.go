@@ -1,0 +1,10 @@
+package aks
+
+import (
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
+)
+
+// Every check of the package must be seen firing and staying quiet.
+func TestMain(m *testing.M) { checktest.Main(m) }
