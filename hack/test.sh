@@ -5,8 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-eval "$(hack/install-tools.sh)"
-eval "$(hack/testenv.sh)"
+# Each installer's output is taken whole before it is evaluated: with
+# eval "$(installer)" a failed installer's status is lost and the suite
+# would go on without its tool.
+tools_env=$(hack/install-tools.sh)
+eval "$tools_env"
+testenv_env=$(hack/testenv.sh)
+eval "$testenv_env"
 export BULWARK_REQUIRE_TOOLS=1
 
 echo "== gofmt"

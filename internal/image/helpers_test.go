@@ -11,6 +11,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/testutil/needs"
 )
 
 func digestOf(t testing.TB, l v1.Layer) v1.Hash {
@@ -72,7 +73,7 @@ func buildGoBinary(t testing.TB) GoBinary {
 		}
 	}
 	if gb.TextVer == "" {
-		t.Skip("no binary with golang.org/x/text available")
+		needs.Missing(t, "no binary with golang.org/x/text available: run eval \"$(hack/install-tools.sh)\", which puts golang.org/x/text v0.3.5 in the module cache")
 	}
 	return gb
 }

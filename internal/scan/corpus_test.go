@@ -10,6 +10,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/testutil/needs"
 )
 
 // TestRealCorpus scans the public manifests in ../shared/corpus/real (data
@@ -19,7 +20,7 @@ import (
 func TestRealCorpus(t *testing.T) {
 	const dir = "../../../shared/corpus/real"
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not present at %s: %v", dir, err)
+		needs.Missing(t, "corpus not present at %s: %v", dir, err)
 	}
 	rep, err := Manifests(context.Background(), []string{dir}, Options{
 		Settings: check.Settings{PSS: api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
