@@ -68,6 +68,9 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// A small inventory (one admission request) needs no more goroutines
+	// than it has chunks.
+	workers = max(1, min(workers, (len(inv.Objects)+chunk-1)/chunk))
 	ctx := &check.Context{Inventory: inv, Settings: settings}
 	results := make([]worker, workers)
 	var next atomic.Int64
@@ -138,8 +141,14 @@ func (w *worker) eval(ctx *check.Context, c *check.Check, o *inventory.Object) {
 	w.rep.Reset(c, o)
 	c.Eval(ctx, o, &w.rep)
 	for _, f := range w.rep.Findings() {
-		if k := len(w.blocks); k == 0 || len(w.blocks[k-1]) == blockSize {
-			w.blocks = append(w.blocks, make([]finding.Finding, 0, blockSize))
+		if k := len(w.blocks); k == 0 || len(w.blocks[k-1]) == cap(w.blocks[k-1]) {
+			// Blocks grow from small to blockSize: one Pod's dozen findings
+			// (an admission request) must not cost a full block.
+			size := blockSize
+			if w.n < blockSize {
+				size = max(16, min(blockSize, 2*w.n))
+			}
+			w.blocks = append(w.blocks, make([]finding.Finding, 0, size))
 		}
 		last := &w.blocks[len(w.blocks)-1]
 		*last = append(*last, f)

@@ -114,6 +114,24 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 // every source shares. The caller adds what it read (inventory counts,
 // input errors, coverage) and calls Summarize.
 func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, command string, targets []string) *report.Report {
+	return evaluateWith(inv, checks, reportChecks(checks, opt.Policy), opt, command, targets)
+}
+
+// reportChecks describe checks as the report lists them, with the
+// policy's severity overrides.
+func reportChecks(checks []*check.Check, pol *policy.Policy) []report.Check {
+	out := make([]report.Check, 0, len(checks))
+	for _, c := range checks {
+		m := c.Meta
+		m.Severity = pol.Severity(m.ID, m.Severity)
+		out = append(out, report.CheckOf(m))
+	}
+	return out
+}
+
+// evaluateWith is evaluate with the report's check list given (a service
+// computes it once).
+func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []report.Check, opt Options, command string, targets []string) *report.Report {
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
@@ -159,11 +177,7 @@ func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, comm
 		rep.Settings.Policy = opt.Policy.Source
 		rep.Warnings = append(slices.Clone(opt.Policy.Warnings), rep.Warnings...)
 	}
-	for _, c := range checks {
-		m := c.Meta
-		m.Severity = opt.Policy.Severity(m.ID, m.Severity)
-		rep.Checks = append(rep.Checks, report.CheckOf(m))
-	}
+	rep.Checks = described
 	if rep.Findings == nil {
 		rep.Findings = []decide.Decided{}
 	}

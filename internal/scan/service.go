@@ -1,0 +1,106 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/source/cluster"
+)
+
+// Service evaluates objects already decoded, for processes that judge many
+// small inputs (the admission webhook, the operator): the catalog is
+// planned, the policy merged and the settings fixed once, at New; each
+// Evaluate costs only what its objects cost.
+type Service struct {
+	opt       Options
+	command   string
+	checks    []*check.Check
+	described []report.Check
+}
+
+// NewService plans a service over source from opt, as a scan of command
+// would: the same selection (a named check source cannot feed is an
+// error), the same policy, gate and baseline.
+func NewService(opt Options, command string, source check.Source) (*Service, error) {
+	p, err := planChecks(opt, command, source)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Policy != nil {
+		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
+	}
+	return &Service{opt: opt, command: command, checks: p.run, described: reportChecks(p.run, opt.Policy)}, nil
+}
+
+// Checks are the checks the service runs.
+func (s *Service) Checks() []*check.Check { return s.checks }
+
+// Evaluate judges objs (typed k8s.io/api objects: a Pod, a Deployment, a
+// RoleBinding...) together, as one inventory, and decides on the findings
+// as of now (the service's Now when set). An object of a kind the scheme
+// does not know is an input error of the report, never a silent pass.
+func (s *Service) Evaluate(ctx context.Context, objs ...runtime.Object) (*report.Report, error) {
+	inv := make([]*inventory.Object, 0, len(objs))
+	var inputErrors []report.InputError
+	for _, o := range objs {
+		io, err := ObjectOf(o)
+		if err != nil {
+			inputErrors = append(inputErrors, report.InputError{Message: err.Error()})
+			continue
+		}
+		inv = append(inv, io)
+	}
+	return s.EvaluateObjects(ctx, inv, inputErrors...), nil
+}
+
+// EvaluateObjects judges inventory objects (see ObjectOf).
+func (s *Service) EvaluateObjects(_ context.Context, objs []*inventory.Object, inputErrors ...report.InputError) *report.Report {
+	opt := s.opt
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	// Reports of one service share the check descriptions: read-only.
+	rep := evaluateWith(inventory.New(objs), s.checks, s.described, opt, s.command, nil)
+	rep.Errors = append(rep.Errors, inputErrors...)
+	rep.Summarize()
+	return rep
+}
+
+// ObjectOf makes an inventory object of a typed API object, located by its
+// API path (/api/v1/namespaces/shop/pods/web) as a live object is.
+func ObjectOf(o runtime.Object) (*inventory.Object, error) {
+	// Typed API objects embed ObjectMeta; the checks read it in place.
+	acc, ok := o.(metav1.ObjectMetaAccessor)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a typed Kubernetes object", o)
+	}
+	om, ok := acc.GetObjectMeta().(*metav1.ObjectMeta)
+	if !ok {
+		return nil, fmt.Errorf("%T has no typed metadata", o)
+	}
+	gvk := o.GetObjectKind().GroupVersionKind()
+	if gvk.Kind == "" {
+		gvks, _, err := scheme.Scheme.ObjectKinds(o)
+		if err != nil || len(gvks) == 0 {
+			return nil, fmt.Errorf("%T: kind unknown to the Kubernetes API scheme", o)
+		}
+		gvk = gvks[0]
+	}
+	apiVersion, kind := gvk.ToAPIVersionAndKind()
+	loc := finding.Location{Resource: kind + "/" + om.Name}
+	if k, ok := cluster.KindOf(kind); ok {
+		loc.Resource = k.Path(om.Namespace, om.Name)
+	} else if om.Namespace != "" {
+		loc.Resource = om.Namespace + "/" + loc.Resource
+	}
+	return inventory.NewObject(metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}, om, o, loc, nil), nil
+}
