@@ -90,14 +90,22 @@ const (
 	Azure Source = "azure"
 	// Images are container images opened and inventoried.
 	Images Source = "images"
+	// Admission is one object of an admission request, judged on its
+	// own: the request carries no other object of the cluster.
+	Admission Source = "admission"
 )
 
 // Sources lists every source, in the order commands are documented.
-var Sources = []Source{Manifests, Cluster, Azure, Images}
+var Sources = []Source{Manifests, Cluster, Azure, Images, Admission}
 
 // KubernetesObjects are the sources of checks that judge Kubernetes
-// objects the same way whether written or served.
+// objects the same way whether written or served, and read other objects
+// (Reads) that an admission request does not carry.
 var KubernetesObjects = []Source{Manifests, Cluster}
+
+// ObjectSources are the sources of checks that judge one Kubernetes
+// object on its own, which an admission request can feed too.
+var ObjectSources = []Source{Manifests, Cluster, Admission}
 
 // DataVersions is the AKS version calendar (internal/aks/versions.json).
 const DataVersions = "aks-versions"
@@ -170,6 +178,9 @@ func validate(c *Check) error {
 		if !slices.Contains(Sources, s) {
 			return fmt.Errorf("check %s: unknown source %q", c.ID, s)
 		}
+	}
+	if slices.Contains(c.Sources, Admission) && len(c.Reads) > 0 {
+		return fmt.Errorf("check %s: reads %v, which an admission request does not carry: it cannot run at admission", c.ID, c.Reads)
 	}
 	if (len(c.ImageAspects) > 0) != slices.Contains(c.Sources, Images) {
 		return fmt.Errorf("check %s: an image check (source images) and only one declares its image aspect", c.ID)

@@ -15,6 +15,7 @@ var commands = map[check.Source]string{
 	check.Cluster:   "bulwark scan cluster",
 	check.Azure:     "bulwark scan aks",
 	check.Images:    "bulwark scan image (or --images on scan manifests and scan cluster)",
+	check.Admission: "bulwark admission serve",
 }
 
 // plan is what a run evaluates.

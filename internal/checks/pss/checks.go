@@ -155,7 +155,7 @@ func init() {
 		}
 		s.Controls.PSS = string(lvl) + "/" + string(s.id)
 		s.Kinds = inventory.WorkloadKinds
-		s.Sources = check.KubernetesObjects
+		s.Sources = check.ObjectSources
 		s.Description += " (Pod Security Standards, " + string(lvl) + " level, check " + string(s.id) + "; " + pssDocs + ")"
 		check.Register(&check.Check{Meta: s.Meta, Eval: s.eval})
 	}

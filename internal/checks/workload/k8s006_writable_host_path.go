@@ -25,7 +25,7 @@ func init() {
 				"    volumeMounts:\n    - name: host-data\n      mountPath: /data\n      readOnly: true",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalWritableHostPath,
 	})

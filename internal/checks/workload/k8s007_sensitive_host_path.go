@@ -27,7 +27,7 @@ func init() {
 			Remediation: "Do not mount node system directories. Use ConfigMaps, Secrets, projected or CSI volumes; if a node agent truly needs one, mount the narrowest subdirectory read-only and run it in a dedicated namespace.",
 			Controls:    check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
 			Kinds:       inventory.WorkloadKinds,
-			Sources:     check.KubernetesObjects,
+			Sources:     check.ObjectSources,
 		},
 		Eval: evalSensitiveHostPath,
 	})

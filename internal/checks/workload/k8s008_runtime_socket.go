@@ -28,7 +28,7 @@ func init() {
 				"    volumes:\n    - name: docker-sock\n      hostPath:\n        path: /var/run/docker.sock",
 			Controls: check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalRuntimeSocket,
 	})

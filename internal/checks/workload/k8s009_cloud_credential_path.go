@@ -31,7 +31,7 @@ func init() {
 				"    apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: app\n      annotations:\n        azure.workload.identity/client-id: <client-id>\n",
 			Controls: check.Controls{ASB: []string{"IM-8", "PV-4"}, CIS: []string{"4.2"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalCloudCredentialPath,
 	})

@@ -41,7 +41,7 @@ func init() {
 				"Node agents that truly need such a capability belong in a dedicated namespace on a dedicated node pool.",
 			Controls: check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.8"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalDangerousCapabilities,
 	})

@@ -27,7 +27,7 @@ func init() {
 				"    securityContext:\n      capabilities:\n        drop: [\"ALL\"]",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2.7"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalNetRaw,
 	})

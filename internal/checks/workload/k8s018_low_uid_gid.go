@@ -31,7 +31,7 @@ func init() {
 				"    securityContext:\n      runAsNonRoot: true\n      runAsUser: 10001\n      runAsGroup: 10001",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2.6"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalLowUIDGID,
 	})

@@ -25,7 +25,7 @@ func init() {
 				"    spec:\n      securityContext:\n        runAsUser: 10001\n        runAsGroup: 10001\n        fsGroup: 10001",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2.6"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalRootGroup,
 	})

@@ -22,7 +22,7 @@ func init() {
 				"    volumes:\n    - name: tmp\n      emptyDir: {}",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.7.2"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalReadOnlyRootFilesystem,
 	})

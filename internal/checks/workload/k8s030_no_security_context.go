@@ -26,7 +26,7 @@ func init() {
 				"          capabilities:\n            drop: [\"ALL\"]",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.7.2"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalNoSecurityContext,
 	})

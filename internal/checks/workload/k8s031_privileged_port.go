@@ -23,7 +23,7 @@ func init() {
 				"    # Service\n    ports:\n    - port: 80\n      targetPort: 8080",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.7.2"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalPrivilegedPort,
 	})

@@ -22,7 +22,7 @@ func init() {
 				"    apiVersion: v1\n    kind: Service\n    metadata:\n      name: legacy-db\n    spec:\n      type: ExternalName\n      externalName: db.internal.example.com",
 			Controls: check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalHostAliases,
 	})

@@ -28,7 +28,7 @@ func init() {
 				"for interactive access, and kubectl cp or a volume for files:\n\n    kubectl debug -it pod/web --image=busybox --target=app",
 			Controls: check.Controls{ASB: []string{"PV-4", "NS-1"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalSSHServer,
 	})

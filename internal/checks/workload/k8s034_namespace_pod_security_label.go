@@ -26,7 +26,7 @@ func init() {
 				"        pod-security.kubernetes.io/enforce-version: latest\n        pod-security.kubernetes.io/warn: restricted",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
 			Kinds:    []string{"Namespace"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalNamespacePodSecurityLabel,
 	})

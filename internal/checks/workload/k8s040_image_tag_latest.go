@@ -23,7 +23,7 @@ func init() {
 				"In ACR, lock released tags against overwrite (`az acr repository update --name myacr --image app:1.4.2 --write-enabled false`).",
 			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "build"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalImageTagLatest,
 	})

@@ -26,7 +26,7 @@ func init() {
 				"    containers:\n    - name: app\n      image: myacr.azurecr.io/app:1.4.2\n      imagePullPolicy: Always",
 			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "registry"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalImagePullPolicy,
 	})

@@ -22,7 +22,7 @@ func init() {
 				"Tools such as Renovate (pinDigests) or kustomize `images[].digest` keep the digests current.",
 			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "build"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalImageNotPinned,
 	})

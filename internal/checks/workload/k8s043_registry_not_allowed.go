@@ -28,7 +28,7 @@ func init() {
 				"If the registry is approved, add it to images.allowedRegistries in the Bulwark policy. Enforce the same list in the cluster with the Azure Policy \"Kubernetes cluster containers should only use allowed images\".",
 			Controls: check.Controls{ASB: []string{"DS-6"}, CIS: []string{"5.1.4"}, Practice: "registry"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalRegistryNotAllowed,
 	})

@@ -24,7 +24,7 @@ func init() {
 				"Better, import the image into your ACR (`az acr import -n myacr --source registry.k8s.io/...`) and pull it from there.",
 			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "registry"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalDeprecatedRegistry,
 	})

@@ -21,7 +21,7 @@ func init() {
 				"    spec:\n      template:\n        spec:\n          serviceAccountName: orders-api",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.5"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalDefaultServiceAccount,
 	})

@@ -31,7 +31,7 @@ func init() {
 				"      --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:orders-api",
 			Controls: check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 			Kinds:    append(append([]string{}, inventory.WorkloadKinds...), aadPodIdentityKinds...),
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalAADPodIdentity,
 	})

@@ -23,7 +23,7 @@ func init() {
 				"On AKS, prefer a SecretProviderClass from Azure Key Vault mounted with the Secrets Store CSI driver, or Workload ID so that no secret is needed.",
 			Controls: check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.1"}, Practice: "data-protection"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalSecretInEnv,
 	})

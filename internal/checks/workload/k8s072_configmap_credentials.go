@@ -39,7 +39,7 @@ func init() {
 				"        objects: |\n          array:\n            - |\n              objectName: db-password\n              objectType: secret",
 			Controls: check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
 			Kinds:    []string{"ConfigMap"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalConfigMapCredentials,
 	})

@@ -22,7 +22,7 @@ func init() {
 				"    env:\n    - name: TLS_VERIFY\n      value: \"true\"",
 			Controls: check.Controls{ASB: []string{"PV-4"}, Practice: "data-protection"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalDuplicateEnv,
 	})

@@ -49,7 +49,7 @@ func init() {
 				"    spec:\n      type: LoadBalancer\n      loadBalancerSourceRanges:\n      - 203.0.113.0/24",
 			Controls: check.Controls{ASB: []string{"NS-1", "NS-2"}, Practice: "network"},
 			Kinds:    []string{"Service"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalPublicLoadBalancer,
 	})

@@ -23,7 +23,7 @@ func init() {
 				"Block the field cluster-wide with the Azure Policy \"Kubernetes cluster services should only use allowed external IPs\" (with an empty allow-list), or a ValidatingAdmissionPolicy that rejects Services with externalIPs.",
 			Controls: check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 			Kinds:    []string{"Service"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalServiceExternalIPs,
 	})

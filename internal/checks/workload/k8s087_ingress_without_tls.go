@@ -33,7 +33,7 @@ func init() {
 				"With AGIC also set appgw.ingress.kubernetes.io/ssl-redirect: \"true\".",
 			Controls: check.Controls{ASB: []string{"DP-3"}, CIS: []string{"5.4.5"}, Practice: "network"},
 			Kinds:    []string{"Ingress"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalIngressWithoutTLS,
 	})

@@ -28,7 +28,7 @@ func init() {
 				"    spec:\n      type: ClusterIP\n      ports:\n      - port: 80\n        targetPort: 8080",
 			Controls: check.Controls{ASB: []string{"NS-1", "NS-2"}, Practice: "network"},
 			Kinds:    []string{"Service"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalNodePortService,
 	})

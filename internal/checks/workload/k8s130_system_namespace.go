@@ -27,7 +27,7 @@ func init() {
 				"    metadata:\n      name: web\n      namespace: web",
 			Controls: check.Controls{ASB: []string{"PA-7", "NS-1"}, CIS: []string{"4.7.1"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalSystemNamespace,
 	})

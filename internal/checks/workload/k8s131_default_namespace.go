@@ -24,7 +24,7 @@ func init() {
 				"    metadata:\n      name: web\n      namespace: web",
 			Controls: check.Controls{ASB: []string{"NS-1"}, CIS: []string{"4.7.3"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalDefaultNamespace,
 	})

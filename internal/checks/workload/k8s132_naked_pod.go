@@ -23,7 +23,7 @@ func init() {
 				"      template:\n        metadata:\n          labels: {app: web}\n        spec:\n          containers:\n          - name: web\n            image: myregistry.azurecr.io/web:1.2.3",
 			Controls: check.Controls{ASB: []string{"PV-4"}, Practice: "node-upgrades"},
 			Kinds:    []string{"Pod"},
-			Sources:  check.KubernetesObjects,
+			Sources:  check.ObjectSources,
 		},
 		Eval: evalNakedPod,
 	})
