@@ -47,9 +47,11 @@ check e.g. privileged, or a practice e.g. identity-rbac).`,
 					return usageError("--severity: %v", err)
 				}
 			}
-			if format != "table" && format != "json" && format != "markdown" {
-				return usageError("--format %q: want table, json or markdown", format)
+			f, err := formatFlag(format, []string{"table", "json", "markdown"}, false)
+			if err != nil {
+				return err
 			}
+			format = f
 			all := check.All()
 			if area != "" && !slices.ContainsFunc(all, func(c *check.Check) bool { return c.Area == area }) {
 				return usageError("--area %q: no such area (want one of %s)", area, strings.Join(areas(all), ", "))
