@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -92,10 +93,21 @@ func SARIF(w io.Writer, rep *report.Report) error {
 		driver.AddRule(sarifRule(m))
 	}
 
+	// A group of findings with one root cause is one result, at its
+	// primary, with the others as related locations: one alert per cause
+	// in code scanning, keyed by the primary's fingerprint.
 	usesSrcRoot := false
+	groups := indexGroups(rep.Findings)
 	for _, f := range sortedFindings(rep.Findings) {
+		if groups.grouped(f) {
+			continue
+		}
 		res, rel := sarifResult(f, ix)
 		usesSrcRoot = usesSrcRoot || rel
+		if ms := groups.members(f); len(ms) > 0 {
+			rel = sarifRelated(res, ms)
+			usesSrcRoot = usesSrcRoot || rel
+		}
 		run.AddResult(res)
 	}
 
@@ -367,6 +379,47 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 	res.WithProperties(props)
 	return res, rel
 }
+
+// sarifRelated adds the findings grouped under a result as its related
+// locations, each message naming its check, and lists them in the result's
+// message and properties. It reports whether a URI is relative.
+func sarifRelated(res *sarif.Result, ms []decide.Decided) bool {
+	usesSrcRoot := false
+	var ids []string
+	var props []map[string]any
+	for i, m := range ms {
+		msg := m.Message
+		if msg == "" {
+			msg = m.Title
+		}
+		text := m.CheckID + " (" + m.Severity.String() + "): " + msg
+		if m.Field != "" {
+			text += " [" + m.Field + "]"
+		}
+		loc := sarif.NewLocation().WithID(i + 1).WithMessage(sarif.NewTextMessage(sarifText(text))).
+			AddLogicalLocation(sarifLogical(m.Subject))
+		if pl, rel := sarifPhysical(m.Location); pl != nil {
+			usesSrcRoot = usesSrcRoot || rel
+			loc.WithPhysicalLocation(pl)
+		}
+		res.AddRelatedLocation(loc)
+		if !slices.Contains(ids, m.CheckID) {
+			ids = append(ids, m.CheckID)
+		}
+		p := map[string]any{"checkID": m.CheckID, "fingerprint": m.Fingerprint, "severity": m.Severity.String(), "blocking": m.Blocking}
+		if m.Field != "" {
+			p["field"] = m.Field
+		}
+		props = append(props, p)
+	}
+	if res.Message.Text != nil {
+		res.Message.Text = ptr(*res.Message.Text + sarifText(" (same root cause: "+strings.Join(ids, ", ")+")"))
+	}
+	res.Properties.Add("related", props)
+	return usesSrcRoot
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func sarifLogical(s finding.Subject) *sarif.LogicalLocation {
 	l := sarif.NewLogicalLocation().WithKind("resource")

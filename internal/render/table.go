@@ -71,7 +71,7 @@ type tableWriter struct {
 	w       *bufio.Writer
 	color   bool
 	checks  *checkIndex
-	related map[relKey][]decide.Decided // findings by their primary, built on first use
+	groups  *groupIndex // built on first use
 }
 
 func (t *tableWriter) style(code, s string) string {
@@ -360,7 +360,7 @@ func truncate(s string, n int) string {
 func (t *tableWriter) blocking(rep *report.Report) {
 	var bs []decide.Decided
 	for _, f := range sortedFindings(rep.Findings) {
-		if f.Blocking && f.RelatedTo == "" {
+		if f.Blocking && !t.grouped(rep, f) {
 			bs = append(bs, f)
 		}
 	}
@@ -391,7 +391,7 @@ func (t *tableWriter) others(rep *report.Report) {
 			continue
 		}
 		n++
-		if f.RelatedTo == "" {
+		if !t.grouped(rep, f) {
 			os = append(os, f)
 		}
 	}
@@ -405,41 +405,27 @@ func (t *tableWriter) others(rep *report.Report) {
 
 // members are the findings grouped under primary p, most pressing first.
 func (t *tableWriter) members(rep *report.Report, p decide.Decided) []decide.Decided {
-	if len(p.Related) == 0 {
-		return nil
+	if t.groups == nil {
+		t.groups = indexGroups(rep.Findings)
 	}
-	if t.related == nil {
-		t.related = map[relKey][]decide.Decided{}
-		for _, f := range sortedFindings(rep.Findings) {
-			if f.RelatedTo != "" {
-				k := relKey{f.Location.File, f.RelatedTo}
-				t.related[k] = append(t.related[k], f)
-			}
-		}
-		for _, ms := range t.related {
-			slices.SortStableFunc(ms, func(a, b decide.Decided) int {
-				return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(a.CheckID, b.CheckID))
-			})
-		}
+	return t.groups.members(p)
+}
+
+// grouped reports whether f is listed under its group's primary.
+func (t *tableWriter) grouped(rep *report.Report, f decide.Decided) bool {
+	if t.groups == nil {
+		t.groups = indexGroups(rep.Findings)
 	}
-	return t.related[relKey{p.Location.File, p.Fingerprint}]
+	return t.groups.grouped(f)
 }
 
 // primaryOf is the primary finding f is grouped under, if any.
 func (t *tableWriter) primaryOf(rep *report.Report, f decide.Decided) *decide.Decided {
-	if f.RelatedTo == "" {
+	if !t.grouped(rep, f) {
 		return nil
 	}
-	for i := range rep.Findings {
-		p := &rep.Findings[i]
-		if p.Fingerprint == f.RelatedTo && len(p.Related) > 0 && p.Location.File == f.Location.File {
-			return p
-		}
-	}
-	return nil
+	return t.groups.primaries[relKey{f.Location.File, f.RelatedTo}]
 }
-
-type relKey struct{ file, primary string }
 
 // also lists the findings grouped under f with severity and whether they
 // block: "K8S-005 (high, blocking), K8S-026 (low)".
