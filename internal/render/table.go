@@ -68,10 +68,10 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 }
 
 type tableWriter struct {
-	w       *bufio.Writer
-	color   bool
-	checks  *checkIndex
-	groups  *groupIndex // built on first use
+	w      *bufio.Writer
+	color  bool
+	checks *checkIndex
+	groups *groupIndex // built on first use
 }
 
 func (t *tableWriter) style(code, s string) string {
