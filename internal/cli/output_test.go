@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 // TestFormatOutputSlips: a format name given to --output, or a file name
@@ -120,5 +126,50 @@ func TestVerdictLine(t *testing.T) {
 	// A table on the terminal has the verdict at its end: not repeated.
 	if _, stdout, stderr := run(t, "", "scan", "manifests", "testdata/bad"); stderr != "" || !strings.HasSuffix(stdout, "FAIL: 2 blocking findings (1 critical, 1 high)\n") {
 		t.Errorf("table: stderr %q, stdout ends %q", stderr, stdout[max(0, len(stdout)-80):])
+	}
+}
+
+// TestTableReadable is the example's table at 3 a.m.: every blocking
+// finding with its whole message and fix, every other finding on one line,
+// a summary by check, and less than half the lines of --verbose.
+func TestTableReadable(t *testing.T) {
+	const example = "../../examples/insecure"
+	_, table, _ := run(t, "", "scan", "manifests", example)
+	_, verbose, _ := run(t, "", "scan", "manifests", example, "--verbose")
+	_, js, _ := run(t, "", "scan", "manifests", example, "-f", "json")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(table, "\n")
+	if n, v := len(lines), strings.Count(verbose, "\n"); n*2 > v {
+		t.Errorf("the table has %d lines, --verbose %d", n, v)
+	}
+	if !strings.HasPrefix(table, "Blocking findings (") {
+		t.Errorf("the table does not start with the blocking findings:\n%.300s", table)
+	}
+	for _, f := range rep.Findings {
+		if f.Blocking && !strings.Contains(table, f.Message) {
+			t.Errorf("blocking %s at %s: message not in the table: %s", f.CheckID, f.Location, f.Message)
+		}
+		if !f.Blocking && f.RelatedTo == "" {
+			// One line, with its check id and position.
+			want := fmt.Sprintf("  %s  %d:%d ", f.CheckID, f.Location.Line, f.Location.Column)
+			if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, want) && len(l) < 260 }) {
+				t.Errorf("no line for %s at %s", f.CheckID, f.Location)
+			}
+		}
+	}
+	for _, c := range []string{"K8S-001", "K8S-042", "K8S-133"} {
+		if !regexp.MustCompile(`(?m)^  ` + c + `  [A-Z]+ +\d+`).MatchString(table) {
+			t.Errorf("summary by check lacks %s", c)
+		}
+	}
+	if !strings.Contains(table, "\nGrouped:  ") || !strings.HasSuffix(table, "\nFAIL: 52 blocking findings (18 critical, 34 high)\n") {
+		t.Errorf("the table does not end with the groups and the verdict:\n%s", table[max(0, len(table)-500):])
+	}
+	// --quiet: the verdict only.
+	if _, q, _ := run(t, "", "scan", "manifests", example, "--quiet"); q != "FAIL: 52 blocking findings (18 critical, 34 high)\n" {
+		t.Errorf("--quiet printed %q", q)
 	}
 }
