@@ -483,3 +483,24 @@ func TestSARIFGrouped(t *testing.T) {
 		t.Errorf("%d results without the primary, want 3", n)
 	}
 }
+
+// TestSARIFStreamed: results encoded one at a time give the bytes the
+// whole log gives encoded at once.
+func TestSARIFStreamed(t *testing.T) {
+	for _, rep := range []*report.Report{sampleReport(), emptyReport(), edgeReport(), groupedReport()} {
+		out, _ := renderSARIF(t, rep)
+		dec := json.NewDecoder(bytes.NewReader(out))
+		dec.UseNumber()
+		var doc any
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		whole, err := encodeIndented(doc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, whole) {
+			t.Errorf("streamed SARIF differs from the whole log encoded at once:\n%s\n---\n%s", out, whole)
+		}
+	}
+}
