@@ -1,8 +1,9 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -99,11 +100,9 @@ func (o *outputFlags) write(s *streams, rep *report.Report) error {
 			Color: !o.noColor && isTerminal(s.out), Verbose: o.verbose, Quiet: o.quiet,
 		})
 	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, o.format, rep, render.Options{Verbose: o.verbose}); err != nil {
-		return err
-	}
-	return writeFileAtomic(o.output, buf.Bytes())
+	return writeFileStreamed(o.output, func(w io.Writer) error {
+		return render.Write(w, o.format, rep, render.Options{Verbose: o.verbose})
+	})
 }
 
 // finish writes the report and turns its verdict into the exit code. When
@@ -147,13 +146,28 @@ func finish(s *streams, out *outputFlags, rep *report.Report) error {
 }
 
 func writeFileAtomic(name string, data []byte) error {
+	return writeFileStreamed(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileStreamed writes name whole or not at all: write renders into a
+// temporary file beside it (streamed, not held in memory: a large report
+// runs to tens of megabytes), which then replaces name.
+func writeFileStreamed(name string, write func(io.Writer) error) error {
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, ".bulwark-*.tmp")
 	if err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--output: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("--output: %w", err)
 	}
