@@ -342,12 +342,13 @@ func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	cut := 0
+	cut, runes := 0, 0
 	for i := range s {
-		if utf8.RuneCountInString(s[:i]) >= n-3 {
+		if runes == n-3 {
 			cut = i
 			break
 		}
+		runes++
 	}
 	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut*3/4 {
 		cut = sp

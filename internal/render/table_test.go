@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
@@ -365,6 +366,16 @@ func TestTruncate(t *testing.T) {
 	got := truncate(long, 30)
 	if n := utf8.RuneCountInString(got); n > 30 || !strings.HasSuffix(got, "...") || !utf8.ValidString(got) {
 		t.Errorf("truncate: %q (%d runes)", got, n)
+	}
+	// Linear in the length of what is cut: a hostile message of megabytes
+	// costs no more than reading it.
+	huge := strings.Repeat("é", 4<<20)
+	start := time.Now()
+	if got := truncate(huge, 100); utf8.RuneCountInString(got) != 100 {
+		t.Errorf("truncate of a huge string: %d runes", utf8.RuneCountInString(got))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("truncate took %v", d)
 	}
 	if got := truncate("short", 30); got != "short" {
 		t.Errorf("truncate of a short string: %q", got)
