@@ -104,28 +104,7 @@ when the input has no id) and resources.labels (Azure tags).`,
 			if aopt.Live == nil && rep.Inventory.Objects == 0 && len(rep.Errors) == 0 {
 				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", strings.Join(args, ", "))}
 			}
-			if err := out.write(s, rep); err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			if out.format != "table" || out.output != "" {
-				for _, e := range rep.Errors {
-					switch {
-					case e.File == "":
-						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
-					case e.Line > 0:
-						fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
-					default:
-						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
-					}
-				}
-				for _, w := range rep.Warnings {
-					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
-				}
-			}
-			if rep.Summary.ExitCode != report.ExitPass {
-				return &exitError{code: rep.Summary.ExitCode} // the report says why
-			}
-			return nil
+			return finish(s, &out, rep)
 		},
 	}
 	out.add(cmd)

@@ -17,7 +17,7 @@ func TestScanAKS(t *testing.T) {
 	if code != report.ExitFail {
 		t.Errorf("exit %d, want %d", code, report.ExitFail)
 	}
-	for _, want := range []string{"ManagedCluster /subscriptions/", "AKS-501", "field: properties.currentKubernetesVersion", "not assessed: diagnosticSettings"} {
+	for _, want := range []string{"ManagedCluster /subscriptions/", "AKS-501", "field:  properties.currentKubernetesVersion", "not assessed: diagnosticSettings"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

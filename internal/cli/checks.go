@@ -51,9 +51,11 @@ request, without the rest of the cluster).`,
 					return usageError("--severity: %v", err)
 				}
 			}
-			if format != "table" && format != "json" && format != "markdown" {
-				return usageError("--format %q: want table, json or markdown", format)
+			f, err := formatFlag(format, []string{"table", "json", "markdown"}, false)
+			if err != nil {
+				return err
 			}
+			format = f
 			all := check.All()
 			if area != "" && !slices.ContainsFunc(all, func(c *check.Check) bool { return c.Area == area }) {
 				return usageError("--area %q: no such area (want one of %s)", area, strings.Join(areas(all), ", "))

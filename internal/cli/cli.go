@@ -76,7 +76,10 @@ which control it serves (Azure Security Benchmark, CIS AKS, Pod Security Standar
 It runs offline by default: it talks only to the cluster or Azure subscription you name,
 and nothing phones home (no telemetry, no update checks, no downloads).
 
-Exit codes: 0 the gate passed, 1 findings at or above --fail-on, 2 usage or input error.`,
+Exit codes: 0 the gate passed, 1 blocking findings (at or above --fail-on, not
+waived, past their grace period), 2 usage or input error (the verdict is incomplete).
+When the report goes to a file or is not a table, the verdict line (PASS, FAIL or
+ERROR) is also printed on standard error.`,
 		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -174,6 +174,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"clean.table", 0, []string{"scan", "manifests", "testdata/clean", "--as-of", "2026-11-26"}},
 		{"bad.table", 1, []string{"scan", "manifests", "testdata/bad", "--as-of", "2026-11-26"}},
+		{"bad.verbose.table", 1, []string{"scan", "manifests", "testdata/bad", "--as-of", "2026-11-26", "--verbose"}},
 		{"bad.json", 1, []string{"scan", "manifests", "testdata/bad", "-f", "json", "--as-of", "2026-11-26"}},
 		{"malformed.table", 2, []string{"scan", "manifests", "testdata/malformed", "--checks", "K8S-001", "--as-of", "2026-11-26"}},
 		{"policy.table", 1, []string{"scan", "manifests", "testdata/bad", "--policy", "testdata/policy/bulwark.yaml", "--baseline", "testdata/policy/baseline.json", "--as-of", "2026-11-26"}},
@@ -297,10 +298,15 @@ func TestGracePeriodsDriveTheGate(t *testing.T) {
 		{"2026-12-10", 1, "status: fail (first seen 2026-11-26, grace ended 2026-12-10)"},
 		{"2026-12-11", 1, "FAIL: "},
 	} {
-		code, out, errOut := run(t, "", "scan", "manifests", example, "--policy", pol, "--as-of", tt.day)
+		code, out, errOut := run(t, "", "scan", "manifests", example, "--policy", pol, "--as-of", tt.day, "--verbose")
 		if code != tt.code || !strings.Contains(out, tt.want) {
 			t.Errorf("%s: exit %d (want %d), output lacks %q; stderr %q", tt.day, code, tt.code, tt.want, errOut)
 		}
+	}
+	// The default table lists findings within their grace period one line
+	// each, with the due date.
+	if _, out, _ := run(t, "", "scan", "manifests", example, "--policy", pol, "--as-of", "2026-11-26"); !strings.Contains(out, "  [due 2026-12-10] ") {
+		t.Errorf("default table lacks the due date:\n%s", out)
 	}
 	// The baseline beside the policy was found without --baseline, and a
 	// second update keeps first-seen dates.

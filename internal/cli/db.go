@@ -182,9 +182,11 @@ date of its data and where it was imported from. Exits 1 when some data is older
   bulwark db status --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" {
-				return usageError("--format %q: want table or json", format)
+			f, err := formatFlag(format, []string{"table", "json"}, false)
+			if err != nil {
+				return err
 			}
+			format = f
 			d, err := resolveDBDir(dir)
 			if err != nil {
 				return err

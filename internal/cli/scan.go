@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +18,6 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/policy"
-	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
@@ -34,89 +31,6 @@ func newScan(s *streams) *cobra.Command {
 	}
 	cmd.AddCommand(newScanManifests(s), newScanCluster(s), newScanAKS(s), newScanImage(s))
 	return cmd
-}
-
-type outputFlags struct {
-	format  string
-	output  string
-	noColor bool
-}
-
-func (o *outputFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(render.Formats, ", "))
-	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output (written whole or not at all)")
-	cmd.Flags().BoolVar(&o.noColor, "no-color", false, "never colour the table output (also: NO_COLOR=1)")
-}
-
-func (o *outputFlags) validate() error {
-	if !slices.Contains(render.Formats, o.format) {
-		return usageError("--format %q: want one of %s", o.format, strings.Join(render.Formats, ", "))
-	}
-	return nil
-}
-
-// write renders the report to standard output or, atomically, to a file.
-func (o *outputFlags) write(s *streams, rep *report.Report) error {
-	if o.output == "" {
-		return render.Write(s.out, o.format, rep, render.Options{Color: !o.noColor && isTerminal(s.out)})
-	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, o.format, rep, render.Options{}); err != nil {
-		return err
-	}
-	return writeFileAtomic(o.output, buf.Bytes())
-}
-
-// finish writes the report and turns its verdict into the exit code;
-// errors and warnings also go to stderr when the report does not.
-func finish(s *streams, out *outputFlags, rep *report.Report) error {
-	if err := out.write(s, rep); err != nil {
-		return &exitError{code: report.ExitError, err: err}
-	}
-	if out.format != "table" || out.output != "" {
-		// Input errors and warnings also go to stderr so that they are
-		// seen when the report itself goes to a file or a program.
-		for _, e := range rep.Errors {
-			switch {
-			case e.File != "" && e.Line > 0:
-				fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", printable(e.File), e.Line, printable(e.Message))
-			case e.File != "":
-				fmt.Fprintf(s.err, "bulwark: %s: %s\n", printable(e.File), printable(e.Message))
-			default:
-				fmt.Fprintf(s.err, "bulwark: %s: %s\n", printable(e.Resource), printable(e.Message))
-			}
-		}
-		for _, w := range rep.Warnings {
-			fmt.Fprintf(s.err, "bulwark: warning: %s\n", printable(w))
-		}
-	}
-	if rep.Summary.ExitCode != report.ExitPass {
-		return &exitError{code: rep.Summary.ExitCode} // the report says why
-	}
-	return nil
-}
-
-func writeFileAtomic(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	tmp, err := os.CreateTemp(dir, ".bulwark-*.tmp")
-	if err != nil {
-		return fmt.Errorf("--output: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--output: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--output: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("--output: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		return fmt.Errorf("--output: %w", err)
-	}
-	return nil
 }
 
 // scanFlags are the inputs of a manifest scan, shared by `scan manifests`

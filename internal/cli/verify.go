@@ -66,9 +66,11 @@ bad trust policy).`,
   bulwark verify image myacr.azurecr.io/shop/api@sha256:4f1c... --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return usageError("--format %q: want table or json", format)
+			f, err := formatFlag(format, []string{"table", "json"}, false)
+			if err != nil {
+				return err
 			}
+			format = f
 			pol, err := findPolicy(policyFile)
 			if err != nil {
 				return &exitError{code: report.ExitError, err: err}

@@ -218,3 +218,46 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// groupIndex finds the groups report.Relate made: each primary's members,
+// and whether a finding is listed under a primary. A finding whose primary
+// is missing (a hand-made report) stands on its own, so nothing is hidden.
+type groupIndex struct {
+	primaries map[relKey]*decide.Decided
+	byPrimary map[relKey][]decide.Decided
+}
+
+// relKey names a primary: its file and fingerprint (a fingerprint alone
+// is shared by the same object defined in two files).
+type relKey struct{ file, fingerprint string }
+
+func indexGroups(fs []decide.Decided) *groupIndex {
+	g := &groupIndex{primaries: map[relKey]*decide.Decided{}, byPrimary: map[relKey][]decide.Decided{}}
+	for i := range fs {
+		if len(fs[i].Related) > 0 {
+			g.primaries[relKey{fs[i].Location.File, fs[i].Fingerprint}] = &fs[i]
+		}
+	}
+	for _, f := range sortedFindings(fs) {
+		if k := (relKey{f.Location.File, f.RelatedTo}); f.RelatedTo != "" && g.primaries[k] != nil {
+			g.byPrimary[k] = append(g.byPrimary[k], f)
+		}
+	}
+	for _, ms := range g.byPrimary {
+		slices.SortStableFunc(ms, func(a, b decide.Decided) int {
+			return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(a.CheckID, b.CheckID))
+		})
+	}
+	return g
+}
+
+func (g *groupIndex) grouped(f decide.Decided) bool {
+	return f.RelatedTo != "" && g.primaries[relKey{f.Location.File, f.RelatedTo}] != nil
+}
+
+func (g *groupIndex) members(p decide.Decided) []decide.Decided {
+	if len(p.Related) == 0 {
+		return nil
+	}
+	return g.byPrimary[relKey{p.Location.File, p.Fingerprint}]
+}

@@ -82,6 +82,10 @@ Coverage:
     all kinds: K8S-133 (only in manifests)
   Not served by the API server (nothing to assess): Ingress
 
+Findings by check (2 checks):
+  K8S-001  CRITICAL  1 (1 blocking)  Privileged container
+  K8S-016  MEDIUM    2               runAsNonRoot not true
+
 Scanned: 35 Kubernetes objects read from the cluster at https://aks-prod.hcp.westeurope.azmk8s.io:443, 5 assessed (the rest through their controller)
 Findings: 3 (1 critical, 0 high, 2 medium, 0 low, 0 info)
 Status:   1 fail, 0 due, 0 excepted, 0 baselined, 2 warn
@@ -92,8 +96,24 @@ ERROR: 1 input could not be read; the verdict is incomplete (1 blocking finding 
 `
 
 func TestTableLive(t *testing.T) {
-	if got := renderTable(t, liveReport(), false); got != liveTable {
+	var buf bytes.Buffer
+	if err := Table(&buf, liveReport(), Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != liveTable {
 		t.Errorf("table output differs.\n--- got:\n%s\n--- want:\n%s", got, liveTable)
+	}
+	// By default the blocking finding is located by its API path, and the
+	// others are listed by namespace.
+	got := renderTable(t, liveReport(), false)
+	for _, want := range []string{
+		"X CRITICAL  K8S-001  /apis/apps/v1/namespaces/shop/deployments/web  Deployment shop/web\n",
+		"cluster-scoped objects\n  Node aks-np-0\n    - MEDIUM    K8S-016  -  kubelet too old\n",
+		"namespace shop\n  Namespace shop\n    - MEDIUM    K8S-016  -  no enforce label\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("default table lacks %q:\n%s", want, got)
+		}
 	}
 }
 

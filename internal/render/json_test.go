@@ -99,3 +99,46 @@ func TestJSONStreamingMatchesEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONRelated: every finding of a group stays in the JSON report; the
+// primary lists the others, which point back at it.
+func TestJSONRelated(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JSON(&buf, groupedReport()); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Summary  report.Summary `json:"summary"`
+		Findings []struct {
+			CheckID     string `json:"checkID"`
+			Fingerprint string `json:"fingerprint"`
+			Related     []struct {
+				CheckID, Fingerprint, Field string
+			} `json:"related"`
+			RelatedTo string `json:"relatedTo"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings) != 5 || got.Summary.Findings != 5 || got.Summary.Blocking != 2 {
+		t.Fatalf("%d findings, summary %+v", len(got.Findings), got.Summary)
+	}
+	fp := map[string]string{}
+	for _, f := range got.Findings {
+		fp[f.CheckID] = f.Fingerprint
+	}
+	for _, f := range got.Findings {
+		var ids []string
+		for _, r := range f.Related {
+			ids = append(ids, r.CheckID)
+			if r.Fingerprint != fp[r.CheckID] || r.Field == "" {
+				t.Errorf("%s: related %+v", f.CheckID, r)
+			}
+		}
+		want, wantTo := map[string]string{"K8S-009": "[K8S-005 K8S-026]", "K8S-040": "[K8S-042]"}[f.CheckID], map[string]string{"K8S-005": "K8S-009", "K8S-026": "K8S-009", "K8S-042": "K8S-040"}[f.CheckID]
+		if fmt.Sprint(ids) != want && !(want == "" && ids == nil) || (wantTo != "" && f.RelatedTo != fp[wantTo]) || (wantTo == "" && f.RelatedTo != "") {
+			t.Errorf("%s: related %v relatedTo %q", f.CheckID, ids, f.RelatedTo)
+		}
+	}
+}

@@ -15,6 +15,11 @@ import (
 type Options struct {
 	// Color enables ANSI colours (only on a terminal).
 	Color bool
+	// Verbose prints every finding of the table in full; by default only
+	// blocking findings are, the others one line each.
+	Verbose bool
+	// Quiet reduces the table to input and check errors and the verdict.
+	Quiet bool
 }
 
 // Formats lists the output formats.

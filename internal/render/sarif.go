@@ -1,12 +1,14 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -92,11 +94,30 @@ func SARIF(w io.Writer, rep *report.Report) error {
 		driver.AddRule(sarifRule(m))
 	}
 
+	// A group of findings with one root cause is one result, at its
+	// primary, with the others as related locations: one alert per cause
+	// in code scanning, keyed by the primary's fingerprint.
+	//
+	// Results are built and encoded one at a time (see writeCompactSARIF):
+	// a large scan has tens of thousands, and the whole log in memory,
+	// twice, cost a thousand times the input.
 	usesSrcRoot := false
+	groups := indexGroups(rep.Findings)
+	var primaries []decide.Decided
 	for _, f := range sortedFindings(rep.Findings) {
-		res, rel := sarifResult(f, ix)
-		usesSrcRoot = usesSrcRoot || rel
-		run.AddResult(res)
+		if groups.grouped(f) {
+			usesSrcRoot = usesSrcRoot || relativeFile(f.Location.File)
+			continue
+		}
+		usesSrcRoot = usesSrcRoot || relativeFile(f.Location.File)
+		primaries = append(primaries, f)
+	}
+	result := func(i int) *sarif.Result {
+		res, _ := sarifResult(primaries[i], ix)
+		if ms := groups.members(primaries[i]); len(ms) > 0 {
+			sarifRelated(res, ms)
+		}
+		return res
 	}
 
 	inv := sarif.NewInvocation().WithExecutionSuccessful(len(rep.Errors) == 0 && len(rep.CheckErrors) == 0)
@@ -152,7 +173,14 @@ func SARIF(w io.Writer, rep *report.Report) error {
 	run.WithProperties(props)
 
 	log.AddRun(run)
-	return writeCompactSARIF(w, log)
+	return writeCompactSARIF(w, log, len(primaries), result)
+}
+
+// relativeFile reports whether a finding's file becomes a URI relative to
+// %SRCROOT%.
+func relativeFile(file string) bool {
+	_, rel, ok := fileURI(file)
+	return ok && rel
 }
 
 // writeCompactSARIF encodes the log without what go-sarif writes for unset
@@ -160,22 +188,84 @@ func SARIF(w io.Writer, rep *report.Report) error {
 // even when empty), empty property bags and the -1 sentinels of unset indexes and offsets. The
 // SARIF validator flags those as noise (SARIF2004), and they make up most
 // of a result's size. Property bags are left exactly as written.
-func writeCompactSARIF(w io.Writer, log *sarif.Report) error {
-	raw, err := json.Marshal(log)
+//
+// The log's one run gets its n results from result(i), encoded one at a
+// time into the place of the results array: the bytes are those of the
+// whole log encoded at once, without holding it.
+func writeCompactSARIF(w io.Writer, log *sarif.Report, n int, result func(int) *sarif.Result) error {
+	doc, err := compactValue(log)
 	if err != nil {
 		return err
+	}
+	const mark = "\x00bulwark-results\x00"
+	runs, _ := doc.(map[string]any)["runs"].([]any)
+	if len(runs) != 1 {
+		return fmt.Errorf("SARIF: %d runs, want 1", len(runs))
+	}
+	runs[0].(map[string]any)["results"] = mark
+	head, err := encodeIndented(doc, "")
+	if err != nil {
+		return err
+	}
+	quoted, _ := json.Marshal(mark)
+	at := bytes.Index(head, quoted)
+	if at < 0 {
+		return fmt.Errorf("SARIF: results placeholder lost")
+	}
+	lineStart := bytes.LastIndexByte(head[:at], '\n') + 1
+	indent := string(bytes.Repeat([]byte(" "), len(head[lineStart:at])-len(bytes.TrimLeft(head[lineStart:at], " "))))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head[:at])
+	if n == 0 {
+		bw.WriteString("[]")
+	} else {
+		bw.WriteString("[")
+		for i := range n {
+			v, err := compactValue(result(i))
+			if err != nil {
+				return err
+			}
+			b, err := encodeIndented(v, indent+"  ")
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n" + indent + "  ")
+			bw.Write(bytes.TrimSuffix(b, []byte("\n")))
+		}
+		bw.WriteString("\n" + indent + "]")
+	}
+	bw.Write(head[at+len(quoted):])
+	return bw.Flush()
+}
+
+// compactValue is v as generic JSON, compacted (see writeCompactSARIF).
+func compactValue(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return err
+		return nil, err
 	}
 	compactSARIF(doc)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	return doc, nil
+}
+
+func encodeIndented(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // sentinelKeys are the SARIF properties whose value -1 means "not set".
@@ -367,6 +457,47 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 	res.WithProperties(props)
 	return res, rel
 }
+
+// sarifRelated adds the findings grouped under a result as its related
+// locations, each message naming its check, and lists them in the result's
+// message and properties. It reports whether a URI is relative.
+func sarifRelated(res *sarif.Result, ms []decide.Decided) bool {
+	usesSrcRoot := false
+	var ids []string
+	var props []map[string]any
+	for i, m := range ms {
+		msg := m.Message
+		if msg == "" {
+			msg = m.Title
+		}
+		text := m.CheckID + " (" + m.Severity.String() + "): " + msg
+		if m.Field != "" {
+			text += " [" + m.Field + "]"
+		}
+		loc := sarif.NewLocation().WithID(i + 1).WithMessage(sarif.NewTextMessage(sarifText(text))).
+			AddLogicalLocation(sarifLogical(m.Subject))
+		if pl, rel := sarifPhysical(m.Location); pl != nil {
+			usesSrcRoot = usesSrcRoot || rel
+			loc.WithPhysicalLocation(pl)
+		}
+		res.AddRelatedLocation(loc)
+		if !slices.Contains(ids, m.CheckID) {
+			ids = append(ids, m.CheckID)
+		}
+		p := map[string]any{"checkID": m.CheckID, "fingerprint": m.Fingerprint, "severity": m.Severity.String(), "blocking": m.Blocking}
+		if m.Field != "" {
+			p["field"] = m.Field
+		}
+		props = append(props, p)
+	}
+	if res.Message.Text != nil {
+		res.Message.Text = ptr(*res.Message.Text + sarifText(" (same root cause: "+strings.Join(ids, ", ")+")"))
+	}
+	res.Properties.Add("related", props)
+	return usesSrcRoot
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func sarifLogical(s finding.Subject) *sarif.LogicalLocation {
 	l := sarif.NewLogicalLocation().WithKind("resource")

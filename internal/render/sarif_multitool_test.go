@@ -30,6 +30,7 @@ func TestSARIFMultitoolValidate(t *testing.T) {
 		{"sample", sampleReport()},
 		{"empty", emptyReport()},
 		{"edge", edgeReport()},
+		{"grouped", groupedReport()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -76,6 +77,11 @@ type sResult struct {
 	Locations           []sLoc            `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          map[string]any    `json:"properties"`
+	RelatedLocations    []struct {
+		ID      int  `json:"id"`
+		Message sMsg `json:"message"`
+		sLoc
+	} `json:"relatedLocations"`
 }
 
 type sLoc struct {
@@ -390,8 +396,20 @@ func FuzzSARIF(f *testing.F) {
 		rep := fuzzReport(message, file, field, evidence, title, line)
 		_, log := renderSARIF(t, rep)
 		run := log.Runs[0]
-		if run.Results == nil || len(*run.Results) != len(rep.Findings) {
-			t.Fatalf("results = %v, want %d", run.Results, len(rep.Findings))
+		// One result per finding, but one per group of findings with one
+		// root cause, the others as its related locations.
+		related := 0
+		for _, f := range rep.Findings {
+			related += len(f.Related)
+		}
+		if run.Results == nil || len(*run.Results) != len(rep.Findings)-related {
+			t.Fatalf("results = %v, want %d", run.Results, len(rep.Findings)-related)
+		}
+		for _, r := range *run.Results {
+			related -= len(r.RelatedLocations)
+		}
+		if related != 0 {
+			t.Fatalf("related locations do not add up: %v", run.Results)
 		}
 		rules := run.Tool.Driver.Rules
 		for _, r := range *run.Results {
@@ -414,4 +432,75 @@ func FuzzSARIF(f *testing.F) {
 			t.Fatalf("%d notifications, want 2", n)
 		}
 	})
+}
+
+// TestSARIFGrouped: findings with one root cause are one result at the
+// primary, with the others as related locations naming their checks; the
+// primary keeps the fingerprint it has on its own.
+func TestSARIFGrouped(t *testing.T) {
+	rep := groupedReport()
+	_, log := renderSARIF(t, rep)
+	results := *log.Runs[0].Results
+	if len(results) != 2 {
+		t.Fatalf("%d results, want 2 (one per root cause)", len(results))
+	}
+	byRule := map[string]sResult{}
+	for _, r := range results {
+		byRule[r.RuleID] = r
+	}
+	host, tag := byRule["K8S-009"], byRule["K8S-040"]
+	var fp9 string
+	for _, f := range rep.Findings {
+		if f.CheckID == "K8S-009" {
+			fp9 = f.Fingerprint
+		}
+	}
+	if got := host.PartialFingerprints[fingerprintKey]; got == "" || got != fp9 {
+		t.Errorf("primary fingerprint %q, want %q", got, fp9)
+	}
+	if host.Level != "error" || !strings.HasSuffix(host.Message.Text, " (same root cause: K8S-005, K8S-026)") {
+		t.Errorf("primary result: level %q message %q", host.Level, host.Message.Text)
+	}
+	if len(host.RelatedLocations) != 2 {
+		t.Fatalf("related locations: %+v", host.RelatedLocations)
+	}
+	for i, want := range []string{"K8S-005 (high): hostPath volumes", "K8S-026 (low): volume"} {
+		rl := host.RelatedLocations[i]
+		if rl.ID != i+1 || !strings.HasPrefix(rl.Message.Text, want) || rl.PhysicalLocation == nil || rl.PhysicalLocation.Region.StartLine != 30 {
+			t.Errorf("related location %d: %+v", i, rl)
+		}
+	}
+	if related, _ := host.Properties["related"].([]any); len(related) != 2 {
+		t.Errorf("related property: %v", host.Properties["related"])
+	}
+	if len(tag.RelatedLocations) != 1 || !strings.HasPrefix(tag.RelatedLocations[0].Message.Text, "K8S-042 (low): ") {
+		t.Errorf("tag result: %+v", tag)
+	}
+	// A member whose primary is missing stands on its own.
+	rep.Findings = slices.DeleteFunc(rep.Findings, func(f decide.Decided) bool { return f.CheckID == "K8S-009" })
+	_, log = renderSARIF(t, rep)
+	if n := len(*log.Runs[0].Results); n != 3 {
+		t.Errorf("%d results without the primary, want 3", n)
+	}
+}
+
+// TestSARIFStreamed: results encoded one at a time give the bytes the
+// whole log gives encoded at once.
+func TestSARIFStreamed(t *testing.T) {
+	for _, rep := range []*report.Report{sampleReport(), emptyReport(), edgeReport(), groupedReport()} {
+		out, _ := renderSARIF(t, rep)
+		dec := json.NewDecoder(bytes.NewReader(out))
+		dec.UseNumber()
+		var doc any
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		whole, err := encodeIndented(doc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, whole) {
+			t.Errorf("streamed SARIF differs from the whole log encoded at once:\n%s\n---\n%s", out, whole)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -37,16 +38,31 @@ const (
 	markReportedColor = "!"
 )
 
-// Table writes the report for people at a terminal: findings grouped by file
-// and object, then input and check errors, then a summary and the verdict.
-// Output is deterministic for a given report.
+// Table writes the report for people at a terminal. By default blocking
+// findings come first, each in full, then the other findings one line each
+// by file and object, input and check errors, a summary by check and the
+// verdict. Findings with one root cause (report.Relate) are shown once,
+// under their primary, with "also:". Verbose prints every finding in full
+// by file and object; Quiet only errors and the verdict. Output is
+// deterministic for a given report.
 func Table(w io.Writer, rep *report.Report, opt Options) error {
 	bw := bufio.NewWriter(w)
 	t := &tableWriter{w: bw, color: opt.Color, checks: indexChecks(rep)}
-	t.findings(rep)
+	switch {
+	case opt.Quiet:
+		t.errors(rep)
+		t.line("%s", t.verdict(rep, countBlocking(rep)))
+		return bw.Flush()
+	case opt.Verbose:
+		t.findings(rep)
+	default:
+		t.blocking(rep)
+		t.others(rep)
+	}
 	t.errors(rep)
 	t.coverage(rep)
 	t.warnings(rep)
+	t.byCheck(rep)
 	t.summary(rep)
 	return bw.Flush()
 }
@@ -55,6 +71,7 @@ type tableWriter struct {
 	w      *bufio.Writer
 	color  bool
 	checks *checkIndex
+	groups *groupIndex // built on first use
 }
 
 func (t *tableWriter) style(code, s string) string {
@@ -108,20 +125,27 @@ func objectLabel(s finding.Subject) string {
 	return oneLine(kind + " " + name)
 }
 
+// findings prints every finding in full, by file and object.
 func (t *tableWriter) findings(rep *report.Report) {
 	fs := sortedFindings(rep.Findings)
-	if len(fs) == 0 {
-		return
-	}
-	// Column widths over the whole report, so columns line up across files.
-	idW, posW := 0, 0
+	idW, posW := columnWidths(fs)
+	t.byObject(fs, func(f decide.Decided) { t.finding(f, idW, posW, rep) })
+}
+
+// columnWidths are the widths of the check id and position columns over
+// the whole report, so that columns line up across files.
+func columnWidths(fs []decide.Decided) (idW, posW int) {
 	for _, f := range fs {
 		idW = max(idW, len(oneLine(f.CheckID)))
 		posW = max(posW, len(position(f.Location)))
 	}
-	// Group by file (in sorted order), then by object in order of its first
-	// finding in that file. Objects read from a cluster have no file: they
-	// are grouped by namespace instead.
+	return idW, posW
+}
+
+// byObject prints sorted findings under a heading per file (per namespace
+// for objects read from a cluster), then per object in order of its first
+// finding.
+func (t *tableWriter) byObject(fs []decide.Decided, emit func(decide.Decided)) {
 	groupLiveByNamespace(fs)
 	for start := 0; start < len(fs); {
 		end := start
@@ -152,7 +176,7 @@ func (t *tableWriter) findings(rep *report.Report) {
 		for _, s := range order {
 			t.line("  %s", t.style(ansiBold, objectLabel(s)))
 			for _, i := range bySubj[s] {
-				t.finding(group[i], idW, posW)
+				emit(group[i])
 			}
 		}
 		t.line("")
@@ -210,28 +234,33 @@ func groupLiveByNamespace(fs []decide.Decided) {
 	})
 }
 
-func (t *tableWriter) finding(f decide.Decided, idW, posW int) {
-	mark := markReported
-	if t.color {
-		mark = t.style(ansiYellow, markReportedColor)
-	}
+func (t *tableWriter) mark(f decide.Decided) string {
 	if f.Blocking {
-		mark = markBlocking
 		if t.color {
-			mark = t.style(ansiBoldRed, markBlockingColor)
+			return t.style(ansiBoldRed, markBlockingColor)
 		}
+		return markBlocking
 	}
-	sev := fmt.Sprintf("%-8s", strings.ToUpper(f.Severity.String()))
 	if t.color {
-		sev = t.style(severityStyle(f.Severity), sev)
+		return t.style(ansiYellow, markReportedColor)
 	}
-	id := oneLine(f.CheckID)
-	pos := position(f.Location)
-	msg := oneLine(f.Message)
-	if msg == "" {
-		msg = oneLine(f.Title)
+	return markReported
+}
+
+func (t *tableWriter) severity(s finding.Severity) string {
+	return t.style(severityStyle(s), fmt.Sprintf("%-8s", strings.ToUpper(s.String())))
+}
+
+func message(f decide.Decided) string {
+	if f.Message == "" {
+		return oneLine(f.Title)
 	}
-	t.line("    %s %s  %-*s  %-*s  %s", mark, sev, idW, id, posW, pos, msg)
+	return oneLine(f.Message)
+}
+
+// finding prints one finding in full under its object's heading (verbose).
+func (t *tableWriter) finding(f decide.Decided, idW, posW int, rep *report.Report) {
+	t.line("    %s %s  %-*s  %-*s  %s", t.mark(f), t.severity(f.Severity), idW, oneLine(f.CheckID), posW, position(f.Location), message(f))
 	const indent = "        "
 	if f.Field != "" {
 		t.line("%s%s %s", indent, t.style(ansiDim, "field:"), oneLine(f.Field))
@@ -242,6 +271,264 @@ func (t *tableWriter) finding(f decide.Decided, idW, posW int) {
 	if m, ok := t.checks.get(f.CheckID); ok && m.Remediation != "" {
 		t.line("%s%s   %s", indent, t.style(ansiDim, "fix:"), oneLine(firstSentence(m.Remediation)))
 	}
+	if also := t.also(rep, f); also != "" {
+		t.line("%s%s  %s", indent, t.style(ansiDim, "also:"), also)
+	}
+	if p := t.primaryOf(rep, f); p != nil {
+		t.line("%s%s  same root cause as %s at %s", indent, t.style(ansiDim, "with:"), oneLine(p.CheckID), position(p.Location))
+	}
+}
+
+// entry prints a blocking finding in full, on its own: what, where, why
+// and how to fix it.
+func (t *tableWriter) entry(f decide.Decided, rep *report.Report) {
+	where := f.Location.String()
+	if where == "" {
+		where = "(no file)"
+	}
+	t.line("%s %s  %s  %s  %s", t.mark(f), t.severity(f.Severity), t.style(ansiBold, oneLine(f.CheckID)), oneLine(where), t.style(ansiBold, objectLabel(f.Subject)))
+	const indent = "    "
+	t.line("%s%s", indent, message(f))
+	if f.Field != "" {
+		t.line("%s%s  %s", indent, t.style(ansiDim, "field:"), oneLine(f.Field))
+	}
+	if st := statusLine(f); st != "" && st != string(decide.StatusFail) {
+		t.line("%s%s %s", indent, t.style(ansiDim, "status:"), oneLine(st))
+	}
+	if m, ok := t.checks.get(f.CheckID); ok && m.Remediation != "" {
+		t.line("%s%s    %s", indent, t.style(ansiDim, "fix:"), oneLine(firstSentence(m.Remediation)))
+	}
+	// Findings grouped under this one that block are in full too: each
+	// is a reason the run fails.
+	label := t.style(ansiDim, "also:") + "   "
+	var rest []decide.Decided
+	for _, m := range t.members(rep, f) {
+		if !m.Blocking {
+			rest = append(rest, m)
+			continue
+		}
+		t.line("%s%s%s (%s, blocking) at %s: %s", indent, label, oneLine(m.CheckID), m.Severity, position(m.Location), message(m))
+		label = "        "
+	}
+	if len(rest) > 0 {
+		t.line("%s%s%s", indent, label, alsoList(rest))
+	}
+}
+
+// briefWidth is how much of a message a one-line finding shows; the rest
+// is in --verbose and the JSON report.
+const briefWidth = 100
+
+// brief prints a finding that does not block on one line.
+func (t *tableWriter) brief(f decide.Decided, idW, posW int, rep *report.Report) {
+	msg := truncate(message(f), briefWidth)
+	switch f.Status {
+	case "", decide.StatusWarn, decide.StatusFail:
+		if f.New {
+			msg = "[new] " + msg
+		}
+	default:
+		msg = "[" + oneLine(shortStatus(f)) + "] " + msg
+	}
+	if ids := t.alsoIDs(rep, f); ids != "" {
+		msg += t.style(ansiDim, " (also "+ids+")")
+	}
+	t.line("    %s %s  %-*s  %-*s  %s", t.mark(f), t.severity(f.Severity), idW, oneLine(f.CheckID), posW, position(f.Location), msg)
+}
+
+// truncate shortens s to at most n runes, at a word boundary when one is
+// near, marking the cut.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut, runes := 0, 0
+	for i := range s {
+		if runes == n-3 {
+			cut = i
+			break
+		}
+		runes++
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > cut*3/4 {
+		cut = sp
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "..."
+}
+
+// blocking prints the findings that fail the run, each in full, the most
+// severe first.
+func (t *tableWriter) blocking(rep *report.Report) {
+	var bs []decide.Decided
+	for _, f := range sortedFindings(rep.Findings) {
+		if f.Blocking && !t.grouped(rep, f) {
+			bs = append(bs, f)
+		}
+	}
+	if len(bs) == 0 {
+		return
+	}
+	slices.SortStableFunc(bs, func(a, b decide.Decided) int { return cmp.Compare(b.Severity, a.Severity) })
+	n := countBlocking(rep)
+	head := fmt.Sprintf("Blocking findings (%d):", n)
+	if shown := len(bs); shown < n {
+		head = fmt.Sprintf("Blocking findings (%d, %d of them listed with another of the same root cause):", n, n-shown)
+	}
+	t.line("%s", t.style(ansiBoldRed, head))
+	t.line("")
+	for _, f := range bs {
+		t.entry(f, rep)
+		t.line("")
+	}
+}
+
+// others prints the findings that do not block, one line each, by file
+// and object.
+func (t *tableWriter) others(rep *report.Report) {
+	var os []decide.Decided
+	n := 0
+	for _, f := range sortedFindings(rep.Findings) {
+		if f.Blocking {
+			continue
+		}
+		n++
+		if !t.grouped(rep, f) {
+			os = append(os, f)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	t.line("%s", t.style(ansiBold, fmt.Sprintf("Reported only (%d; --verbose shows each in full):", n)))
+	idW, posW := columnWidths(os)
+	t.byObject(os, func(f decide.Decided) { t.brief(f, idW, posW, rep) })
+}
+
+// members are the findings grouped under primary p, most pressing first.
+func (t *tableWriter) members(rep *report.Report, p decide.Decided) []decide.Decided {
+	if t.groups == nil {
+		t.groups = indexGroups(rep.Findings)
+	}
+	return t.groups.members(p)
+}
+
+// grouped reports whether f is listed under its group's primary.
+func (t *tableWriter) grouped(rep *report.Report, f decide.Decided) bool {
+	if t.groups == nil {
+		t.groups = indexGroups(rep.Findings)
+	}
+	return t.groups.grouped(f)
+}
+
+// primaryOf is the primary finding f is grouped under, if any.
+func (t *tableWriter) primaryOf(rep *report.Report, f decide.Decided) *decide.Decided {
+	if !t.grouped(rep, f) {
+		return nil
+	}
+	return t.groups.primaries[relKey{f.Location.File, f.RelatedTo}]
+}
+
+// also lists the findings grouped under f with severity and whether they
+// block: "K8S-005 (high, blocking), K8S-026 (low)".
+func (t *tableWriter) also(rep *report.Report, f decide.Decided) string {
+	return alsoList(t.members(rep, f))
+}
+
+func alsoList(ms []decide.Decided) string {
+	var parts []string
+	for _, m := range ms {
+		s := m.Severity.String()
+		if m.Blocking {
+			s += ", blocking"
+		} else if m.Status != "" && m.Status != decide.StatusWarn {
+			s += ", " + shortStatus(m)
+		}
+		parts = append(parts, oneLine(m.CheckID)+" ("+oneLine(s)+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// alsoIDs lists the check ids grouped under f.
+func (t *tableWriter) alsoIDs(rep *report.Report, f decide.Decided) string {
+	var ids []string
+	for _, m := range t.members(rep, f) {
+		if id := oneLine(m.CheckID); !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return strings.Join(ids, ", ")
+}
+
+func countBlocking(rep *report.Report) int {
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Blocking {
+			n++
+		}
+	}
+	return n
+}
+
+// byCheck closes the findings with one line per check: how many it found,
+// how many block, and what it is about.
+func (t *tableWriter) byCheck(rep *report.Report) {
+	type row struct {
+		id, title       string
+		sev             finding.Severity
+		count, blocking int
+	}
+	rows := map[string]*row{}
+	var order []string
+	for _, f := range rep.Findings {
+		r := rows[f.CheckID]
+		if r == nil {
+			r = &row{id: f.CheckID, title: f.Title, sev: f.Severity}
+			if m, ok := t.checks.get(f.CheckID); ok && m.Title != "" {
+				r.title = m.Title
+			}
+			rows[f.CheckID] = r
+			order = append(order, f.CheckID)
+		}
+		r.count++
+		r.sev = max(r.sev, f.Severity)
+		if f.Blocking {
+			r.blocking++
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	slices.SortFunc(order, func(a, b string) int {
+		ra, rb := rows[a], rows[b]
+		return cmp.Or(cmp.Compare(min(rb.blocking, 1), min(ra.blocking, 1)), cmp.Compare(rb.sev, ra.sev), cmp.Compare(rb.count, ra.count), cmp.Compare(a, b))
+	})
+	idW, countW := 0, 0
+	counts := map[string]string{}
+	for _, id := range order {
+		r := rows[id]
+		c := strconv.Itoa(r.count)
+		if r.blocking > 0 {
+			c += " (" + strconv.Itoa(r.blocking) + " blocking)"
+		}
+		counts[id] = c
+		idW = max(idW, len(oneLine(id)))
+		countW = max(countW, len(c))
+	}
+	t.line("%s", t.style(ansiBold, fmt.Sprintf("Findings by check (%d %s):", len(order), plural(len(order), "check", "checks"))))
+	for _, id := range order {
+		r := rows[id]
+		t.line("  %-*s  %s  %-*s  %s", idW, oneLine(id), t.severity(r.sev), countW, counts[id], oneLine(r.title))
+	}
+	t.line("")
+}
+
+// shortStatus is the status as StatusText prints it, also for a finding
+// marked excepted without its exception (a hand-made report).
+func shortStatus(f decide.Decided) string {
+	if f.Status == decide.StatusExcepted && f.Exception == nil {
+		return string(f.Status)
+	}
+	return f.StatusText()
 }
 
 // statusLine explains the policy's verdict on a finding.
@@ -249,7 +536,7 @@ func statusLine(f decide.Decided) string {
 	if f.Status == "" {
 		return ""
 	}
-	s := f.StatusText()
+	s := shortStatus(f)
 	switch {
 	case f.Status == decide.StatusExcepted && f.Exception != nil:
 		s += " by " + f.Exception.Source
@@ -438,6 +725,15 @@ func (t *tableWriter) summary(rep *report.Report) {
 		parts = append(parts, fmt.Sprintf("%d %s", bySev[s], s))
 	}
 	t.line("Findings: %d (%s)", len(rep.Findings), strings.Join(parts, ", "))
+	grouped := 0
+	for _, f := range rep.Findings {
+		if f.RelatedTo != "" {
+			grouped++
+		}
+	}
+	if grouped > 0 {
+		t.line("Grouped:  %d %s a root cause with another finding and %s listed with it (the gate counts each)", grouped, plural(grouped, "finding shares", "findings share"), plural(grouped, "is", "are"))
+	}
 	byStatus := map[decide.Status]int{}
 	news := 0
 	for _, f := range rep.Findings {
@@ -475,61 +771,14 @@ func (t *tableWriter) summary(rep *report.Report) {
 }
 
 func (t *tableWriter) verdict(rep *report.Report, blocking int) string {
-	threshold := "the fail-on severity"
-	switch rep.Settings.FailOn {
-	case "":
-	case "none":
-		threshold = ""
-	default:
-		threshold = oneLine(rep.Settings.FailOn)
-	}
-	result := rep.Summary.Result
-	if result == "" {
-		// A report that was never summarized: say what it shows rather than
-		// decide anything.
-		switch {
-		case len(rep.Errors) > 0 || len(rep.CheckErrors) > 0:
-			result = "error"
-		case blocking > 0:
-			result = "fail"
-		default:
-			result = "pass"
-		}
-	}
-	switch result {
+	v := Verdict(rep)
+	switch verdictResult(rep, blocking) {
 	case "error":
-		var why []string
-		if n := len(rep.Errors); n > 0 {
-			why = append(why, fmt.Sprintf("%d %s could not be read", n, plural(n, "input", "inputs")))
-		}
-		if n := len(rep.CheckErrors); n > 0 {
-			why = append(why, fmt.Sprintf("%d %s failed", n, plural(n, "check evaluation", "check evaluations")))
-		}
-		if len(why) == 0 {
-			why = append(why, "the scan did not complete")
-		}
-		msg := "ERROR: " + strings.Join(why, " and ") + "; the verdict is incomplete"
-		if blocking > 0 {
-			msg += fmt.Sprintf(" (%d blocking %s so far)", blocking, plural(blocking, "finding", "findings"))
-		}
-		return t.style(ansiMagenta, msg)
+		return t.style(ansiMagenta, v)
 	case "fail":
-		msg := fmt.Sprintf("FAIL: %d %s", blocking, plural(blocking, "finding", "findings"))
-		if threshold != "" {
-			msg += " at or above " + threshold
-		} else {
-			msg += " block the run"
-		}
-		return t.style(ansiBoldRed, msg)
+		return t.style(ansiBoldRed, v)
 	}
-	msg := "PASS: no findings at or above " + threshold
-	if threshold == "" {
-		msg = "PASS: no finding blocks the run (fail-on none)"
-	}
-	if below := len(rep.Findings) - blocking; below > 0 && threshold != "" {
-		msg = fmt.Sprintf("PASS: no finding blocks the run (%d reported, none past due at or above %s)", below, threshold)
-	}
-	return t.style(ansiGreen, msg)
+	return t.style(ansiGreen, v)
 }
 
 // objectNoun names what a run read: Azure resources for `scan aks`,

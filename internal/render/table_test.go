@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bulwark-sec/bulwark/internal/decide"
@@ -23,7 +24,44 @@ func renderTable(t testing.TB, rep *report.Report, color bool) string {
 	return buf.String()
 }
 
-const sampleTable = `charts/my app/pod.yaml
+// sampleTable is the default layout: blocking findings first, each in
+// full (the most severe first), the rest one line each, then errors, the
+// summary by check and the verdict.
+const sampleTable = `Blocking findings (2):
+
+X CRITICAL  K8S-001  charts/my app/pod.yaml  Pod tools/debug
+    container "dbg" is privileged
+    field:  spec.containers[0].securityContext.privileged
+    fix:    Remove securityContext.privileged or set it to false.
+
+X CRITICAL  K8S-001  deploy/app.yaml:12:9  Deployment default/web
+    container "web" is privileged
+    field:  spec.template.spec.containers[0].securityContext.privileged
+    fix:    Remove securityContext.privileged or set it to false.
+
+Reported only (1; --verbose shows each in full):
+deploy/app.yaml
+  Deployment default/web
+    - MEDIUM    K8S-016  5:3  runAsNonRoot is not set
+
+Input errors (1):
+  deploy/broken.yaml:3: yaml: mapping values are not allowed in this context
+
+Findings by check (2 checks):
+  K8S-001  CRITICAL  2 (2 blocking)  Privileged container
+  K8S-016  MEDIUM    1               runAsNonRoot not true
+
+Scanned: 3 files, 4 documents, 2 Kubernetes objects (1 non-Kubernetes document skipped)
+Findings: 3 (2 critical, 0 high, 1 medium, 0 low, 0 info)
+Status:   2 fail, 0 due, 0 excepted, 0 baselined, 1 warn
+Blocking: 2 (fail-on high)
+(X blocks the run, - is reported only)
+
+ERROR: 1 input could not be read; the verdict is incomplete (2 blocking findings so far)
+`
+
+// sampleTableVerbose is every finding in full, by file and object.
+const sampleTableVerbose = `charts/my app/pod.yaml
   Pod tools/debug
     X CRITICAL  K8S-001  -     container "dbg" is privileged
         field: spec.containers[0].securityContext.privileged
@@ -44,6 +82,10 @@ deploy/app.yaml
 Input errors (1):
   deploy/broken.yaml:3: yaml: mapping values are not allowed in this context
 
+Findings by check (2 checks):
+  K8S-001  CRITICAL  2 (2 blocking)  Privileged container
+  K8S-016  MEDIUM    1               runAsNonRoot not true
+
 Scanned: 3 files, 4 documents, 2 Kubernetes objects (1 non-Kubernetes document skipped)
 Findings: 3 (2 critical, 0 high, 1 medium, 0 low, 0 info)
 Status:   2 fail, 0 due, 0 excepted, 0 baselined, 1 warn
@@ -57,6 +99,13 @@ func TestTableSample(t *testing.T) {
 	got := renderTable(t, sampleReport(), false)
 	if got != sampleTable {
 		t.Errorf("table output differs.\n--- got:\n%s\n--- want:\n%s", got, sampleTable)
+	}
+	var buf bytes.Buffer
+	if err := Table(&buf, sampleReport(), Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != sampleTableVerbose {
+		t.Errorf("verbose table output differs.\n--- got:\n%s\n--- want:\n%s", got, sampleTableVerbose)
 	}
 }
 
@@ -95,10 +144,10 @@ func TestTableVerdicts(t *testing.T) {
 		rep  *report.Report
 		want []string
 	}{
-		{"fail", noErrors(nil), []string{"FAIL: 2 findings at or above high\n"}},
+		{"fail", noErrors(nil), []string{"FAIL: 2 blocking findings (2 critical)\n"}},
 		{"pass with findings below the gate", noErrors(func(r *report.Report) {
 			r.Findings = r.Findings[:1] // the medium one
-		}), []string{"PASS: no finding blocks the run (1 reported, none past due at or above high)\n", "Blocking: 0 (fail-on high)\n"}},
+		}), []string{"PASS: no blocking findings (1 below --fail-on high)\n", "Blocking: 0 (fail-on high)\n"}},
 		{"fail-on none", noErrors(func(r *report.Report) {
 			r.Settings.FailOn = "none"
 			r.Findings = decideAll(func() []finding.Finding {
@@ -108,8 +157,14 @@ func TestTableVerdicts(t *testing.T) {
 				}
 				return fs
 			}(), decide.Gate{Never: true})
-		}), []string{"PASS: no finding blocks the run (fail-on none)\n"}},
-		{"clean", emptyReport(), []string{"No findings.\n", "Scanned: 1 file, 1 document, 1 Kubernetes object\n", "PASS: no findings at or above high\n"}},
+		}), []string{"PASS: no blocking findings (3 reported, --fail-on none)\n"}},
+		{"pass with waived and due findings", noErrors(func(r *report.Report) {
+			r.Findings[0].Status = decide.StatusExcepted
+			r.Findings[0].Exception = &decide.Waiver{Source: "bulwark.yaml:3", Reason: "migration", Expires: "2027-01-31"}
+			r.Findings[1].Status, r.Findings[1].Blocking = decide.StatusDue, false
+			r.Findings[2].Status, r.Findings[2].Blocking = decide.StatusBaselined, false
+		}), []string{"PASS: no blocking findings (1 within its grace period, 1 excepted, 1 baselined)\n"}},
+		{"clean", emptyReport(), []string{"No findings.\n", "Scanned: 1 file, 1 document, 1 Kubernetes object\n", "PASS: no findings\n"}},
 		{"nothing to scan", func() *report.Report {
 			r := emptyReport()
 			r.Inventory = report.Inventory{Files: 1, Documents: 1, Skipped: []report.Skipped{{File: "k.yaml", Line: 1, Reason: "no kind"}}}
@@ -203,5 +258,129 @@ func FuzzTable(f *testing.F) {
 		if !strings.Contains(plain, "\nERROR: ") {
 			t.Fatalf("no verdict line: %q", plain)
 		}
+		for _, opt := range []Options{{Verbose: true}, {Quiet: true}} {
+			var buf bytes.Buffer
+			if err := Table(&buf, rep, opt); err != nil {
+				t.Fatal(err)
+			}
+			if out := buf.String(); hasControl(out) || !utf8.ValidString(out) || !strings.Contains(out, "ERROR: ") {
+				t.Fatalf("%+v: %q", opt, out)
+			}
+		}
+		if v := Verdict(rep); hasControl(v) || strings.Contains(v, "\n") {
+			t.Fatalf("verdict: %q", v)
+		}
 	})
+}
+
+// groupedReport has one hostPath volume flagged by three checks (two of
+// them blocking) and one image tag flagged by two checks below the gate.
+func groupedReport() *report.Report {
+	gate := decide.Gate{FailOn: finding.SeverityHigh}
+	hostPath := report.Check{ID: "K8S-005", Title: "hostPath volume", Severity: finding.SeverityHigh, Remediation: "Use emptyDir instead of hostPath."}
+	credPath := report.Check{ID: "K8S-009", Title: "Cloud credential path mounted", Severity: finding.SeverityCritical, Remediation: "Remove the hostPath volume."}
+	volType := report.Check{ID: "K8S-026", Title: "Volume type outside the restricted set", Severity: finding.SeverityLow}
+	latest := report.Check{ID: "K8S-040", Title: "Image tag latest or missing", Severity: finding.SeverityMedium, Remediation: "Pin a version."}
+	digest := report.Check{ID: "K8S-042", Title: "Image not pinned by digest", Severity: finding.SeverityLow}
+	loc := func(line int) finding.Location {
+		return finding.Location{File: "deploy/app.yaml", Line: line, Column: 7}
+	}
+	const vol = "spec.template.spec.volumes[0]"
+	const image = "spec.template.spec.containers[0].image"
+	rep := emptyReport()
+	rep.Checks = []report.Check{hostPath, credPath, volType, latest, digest}
+	rep.Findings = []decide.Decided{
+		mkFinding(hostPath, subjWeb, loc(30), vol, `hostPath volumes (volume "azure-json")`, "", gate),
+		mkFinding(volType, subjWeb, loc(30), vol, `volume "azure-json" uses restricted volume type "hostPath"`, "", gate),
+		mkFinding(credPath, subjWeb, loc(32), vol+".hostPath.path", `volume "azure-json" mounts host path /etc/kubernetes/azure.json`, "", gate),
+		mkFinding(latest, subjWeb, loc(20), image, `image "nginx:latest" uses the mutable tag latest`, "", gate),
+		mkFinding(digest, subjWeb, loc(20), image, `image "nginx:latest" is not pinned by digest`, "", gate),
+	}
+	rep.Summarize()
+	return rep
+}
+
+func TestTableGrouped(t *testing.T) {
+	got := renderTable(t, groupedReport(), false)
+	for _, want := range []string{
+		"Blocking findings (2, 1 of them listed with another of the same root cause):\n",
+		"X CRITICAL  K8S-009  deploy/app.yaml:32:7  Deployment default/web\n" +
+			"    volume \"azure-json\" mounts host path /etc/kubernetes/azure.json\n" +
+			"    field:  spec.template.spec.volumes[0].hostPath.path\n" +
+			"    fix:    Remove the hostPath volume.\n" +
+			"    also:   K8S-005 (high, blocking) at 30:7: hostPath volumes (volume \"azure-json\")\n" +
+			"            K8S-026 (low)\n",
+		"    - MEDIUM    K8S-040  20:7  image \"nginx:latest\" uses the mutable tag latest (also K8S-042)\n",
+		"Grouped:  3 findings share a root cause with another finding and are listed with it (the gate counts each)\n",
+		"Blocking: 2 (fail-on high)\n",
+		"FAIL: 2 blocking findings (1 critical, 1 high)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+	// Each finding is shown once: grouped ones only under their primary.
+	for _, hidden := range []string{"K8S-005  deploy", "K8S-026  30:7", "K8S-042  20:7"} {
+		if strings.Contains(got, hidden) {
+			t.Errorf("grouped finding %q listed on its own:\n%s", hidden, got)
+		}
+	}
+	// Verbose shows every finding in full and says how they are grouped.
+	var buf bytes.Buffer
+	if err := Table(&buf, groupedReport(), Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"        also:  K8S-005 (high, blocking), K8S-026 (low)\n",
+		"    X HIGH      K8S-005  30:7  hostPath volumes (volume \"azure-json\")\n",
+		"        with:  same root cause as K8S-009 at 32:7\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("verbose table lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestTableQuiet(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Table(&buf, sampleReport(), Options{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	const want = "Input errors (1):\n  deploy/broken.yaml:3: yaml: mapping values are not allowed in this context\n\n" +
+		"ERROR: 1 input could not be read; the verdict is incomplete (2 blocking findings so far)\n"
+	if buf.String() != want {
+		t.Errorf("quiet table:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if err := Table(&buf, groupedReport(), Options{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != "FAIL: 2 blocking findings (1 critical, 1 high)\n" {
+		t.Errorf("quiet table: %q", buf.String())
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	long := strings.Repeat("ключ ", 40)
+	got := truncate(long, 30)
+	if n := utf8.RuneCountInString(got); n > 30 || !strings.HasSuffix(got, "...") || !utf8.ValidString(got) {
+		t.Errorf("truncate: %q (%d runes)", got, n)
+	}
+	// Linear in the length of what is cut: a hostile message of megabytes
+	// costs no more than reading it.
+	huge := strings.Repeat("é", 4<<20)
+	start := time.Now()
+	if got := truncate(huge, 100); utf8.RuneCountInString(got) != 100 {
+		t.Errorf("truncate of a huge string: %d runes", utf8.RuneCountInString(got))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("truncate took %v", d)
+	}
+	if got := truncate("short", 30); got != "short" {
+		t.Errorf("truncate of a short string: %q", got)
+	}
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsRune(s, 0x1b) || strings.ContainsRune(s, 0x9b) || strings.ContainsRune(s, '\r')
 }

@@ -171,7 +171,10 @@ type InputError struct {
 }
 
 // Summarize fills Summary from the findings and errors.
+// It also relates findings with one root cause (see Relate), which does
+// not change any count.
 func (r *Report) Summarize() {
+	Relate(r.Findings)
 	s := Summary{BySeverity: map[string]int{}, ByStatus: map[string]int{}}
 	for _, n := range finding.SeverityNames() {
 		s.BySeverity[n] = 0
