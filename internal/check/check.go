@@ -74,6 +74,21 @@ type Meta struct {
 	// Data are the dated data sets the verdict depends on (DataVersions:
 	// the AKS version calendar); a run warns when one is stale.
 	Data []string `json:"data,omitempty"`
+	// CEL expresses the check for the API server's own
+	// ValidatingAdmissionPolicy (bulwark admission policies); nil when CEL
+	// cannot express it exactly. The end-to-end test holds each
+	// expression to the check's verdicts on the real API server.
+	CEL *CEL `json:"-"`
+}
+
+// CEL are predicates, true when an object passes the check. The policy
+// generator binds them to every pod spec shape (Pod, pod templates,
+// CronJob) and every container.
+type CEL struct {
+	// Container is a predicate over c, each container and init container.
+	Container string
+	// Pod is a predicate over variables.spec, the pod spec.
+	Pod string
 }
 
 // Source is an input Bulwark reads objects from.

@@ -39,21 +39,25 @@ var specs = []spec{
 		ID: "K8S-001", Title: "Privileged container", Severity: finding.SeverityCritical, Area: "pod-security",
 		Description: "A privileged container runs with every capability and full access to the node's devices; a compromise of the container is a compromise of the node and of every pod and credential on it, including the kubelet's and the node's Azure identity.",
 		Remediation: "Remove securityContext.privileged or set it to false. Grant only the specific capability the workload needs.",
+		CEL:         &check.CEL{Container: "!has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged"},
 		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"}}},
 	{id: "hostNamespaces", pod: hostNamespaceField, Meta: check.Meta{
 		ID: "K8S-002", Title: "Host namespaces shared (hostNetwork, hostPID, hostIPC)", Severity: finding.SeverityHigh, Area: "pod-security",
 		Description: "Sharing the node's network, process or IPC namespace lets the pod see and reach the node's processes and interfaces: other pods' traffic, the kubelet, and the instance metadata service with the node's identity regardless of network policies.",
 		Remediation: "Remove spec.hostNetwork, spec.hostPID and spec.hostIPC (or set them to false).",
+		CEL:         &check.CEL{Pod: "!(has(variables.spec.hostNetwork) && variables.spec.hostNetwork) && !(has(variables.spec.hostPID) && variables.spec.hostPID) && !(has(variables.spec.hostIPC) && variables.spec.hostIPC)"},
 		Controls:    check.Controls{ASB: []string{"PV-4", "NS-1"}, CIS: []string{"4.2.2", "4.2.3", "4.2.4"}, Practice: "container"}}},
 	{id: "hostPathVolumes", volumes: true, Meta: check.Meta{
 		ID: "K8S-005", Title: "hostPath volume", Severity: finding.SeverityHigh, Area: "pod-security",
 		Description: "A hostPath volume mounts a directory of the node into the pod. It breaks the container boundary and, writable or on a sensitive path, gives node-level access.",
 		Remediation: "Use emptyDir, a ConfigMap/Secret, a projected volume or a PersistentVolumeClaim instead of hostPath.",
+		CEL:         &check.CEL{Pod: "!has(variables.spec.volumes) || variables.spec.volumes.all(v, !has(v.hostPath))"},
 		Controls:    check.Controls{ASB: asbPV4, CIS: []string{"4.2"}, Practice: "container"}}},
 	{id: "hostPorts", container: "ports", Meta: check.Meta{
 		ID: "K8S-010", Title: "hostPort used", Severity: finding.SeverityMedium, Area: "pod-security",
 		Description: "A hostPort binds the container to a port on the node's own address, bypassing Services and often network policies, and pins the pod to nodes where the port is free.",
 		Remediation: "Remove ports[].hostPort and expose the workload through a Service.",
+		CEL:         &check.CEL{Container: "!has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0)"},
 		Controls:    check.Controls{ASB: []string{"PV-4", "NS-1"}, CIS: []string{"4.2"}, Practice: "container"}}},
 	{id: "capabilities_baseline", container: "securityContext.capabilities.add", Meta: check.Meta{
 		ID: "K8S-011", Title: "Capabilities added beyond the baseline set", Severity: finding.SeverityHigh, Area: "pod-security",
@@ -89,6 +93,7 @@ var specs = []spec{
 		ID: "K8S-027", Title: "Windows HostProcess container", Severity: finding.SeverityCritical, Area: "pod-security",
 		Description: "A Windows HostProcess container runs directly on the node as a host process: the Windows equivalent of a privileged container.",
 		Remediation: "Remove windowsOptions.hostProcess (or set it to false) and hostNetwork.",
+		CEL:         &check.CEL{Pod: "!(has(variables.spec.securityContext) && has(variables.spec.securityContext.windowsOptions) && has(variables.spec.securityContext.windowsOptions.hostProcess) && variables.spec.securityContext.windowsOptions.hostProcess)", Container: "!(has(c.securityContext) && has(c.securityContext.windowsOptions) && has(c.securityContext.windowsOptions.hostProcess) && c.securityContext.windowsOptions.hostProcess)"},
 		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"}}},
 	{id: "hostProbesAndHostLifecycle", container: "livenessProbe", Meta: check.Meta{
 		ID: "K8S-028", Title: "Probe or lifecycle handler targets another host", Severity: finding.SeverityMedium, Area: "pod-security",

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
@@ -42,6 +43,7 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.8"}, Practice: "container"},
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
+			CEL:      &check.CEL{Container: capabilitiesCEL(dangerousCapabilities)},
 		},
 		Eval: evalDangerousCapabilities,
 	})
@@ -66,6 +68,18 @@ func evalDangerousCapabilities(_ *check.Context, obj *inventory.Object, r *check
 				"%s adds capability %s, which lets it %s", containerRef(c), name, why)
 		}
 	}
+}
+
+// capabilitiesCEL is the check as CEL: added capabilities compared as
+// normalizeCapability compares them.
+func capabilitiesCEL(denied map[string]string) string {
+	names := make([]string, 0, len(denied))
+	for n := range denied {
+		names = append(names, "'"+n+"'")
+	}
+	slices.Sort(names)
+	return "!has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add) || " +
+		"c.securityContext.capabilities.add.all(a, !([" + strings.Join(names, ", ") + "].exists(d, a.trim().upperAscii() == d || a.trim().upperAscii() == 'CAP_' + d)))"
 }
 
 // normalizeCapability turns "cap_sys_admin", " Sys_Admin" and "SYS_ADMIN"

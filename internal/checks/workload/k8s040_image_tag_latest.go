@@ -24,6 +24,7 @@ func init() {
 			Controls: check.Controls{ASB: []string{"DS-6"}, Practice: "build"},
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
+			CEL:      &check.CEL{Container: "c.image.contains('@') || (c.image.lastIndexOf(':') > c.image.lastIndexOf('/') && c.image.substring(c.image.lastIndexOf(':') + 1) != 'latest')"},
 		},
 		Eval: evalImageTagLatest,
 	})
