@@ -170,6 +170,8 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		excs = d.Policy.Exceptions
 	}
 	matched := make([]int, len(excs))
+	index := d.Policy.NewIndex()
+	var candidates []int
 	dates := dateCache{}
 	annWarned := map[string]bool{}
 
@@ -187,7 +189,8 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 
 		// Exceptions: the first live one wins; an expired one that covers
 		// the finding is recorded so the run can say it no longer applies.
-		for j := range excs {
+		candidates = index.Candidates(dd.Finding, candidates)
+		for _, j := range candidates {
 			e := &excs[j]
 			if !e.Covers(dd.Finding, obj) {
 				continue
