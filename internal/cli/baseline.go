@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -43,6 +44,9 @@ file (or in the working directory). It is written whole or not at all. Input err
   bulwark baseline update ./deploy --baseline ci/bulwark-baseline.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectGateFlags(cmd); err != nil {
+				return err
+			}
 			opt, path, err := flags.options(cmd, s, true)
 			if err != nil {
 				return err
@@ -91,6 +95,26 @@ file (or in the working directory). It is written whole or not at all. Input err
 		},
 	}
 	flags.add(cmd)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Annotations[gateOnlyKey] != nil {
+			f.Hidden = true
+		}
+	})
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to, as for scan manifests --aks")
 	return cmd
+}
+
+// gateOnlyKey marks the scan flags that only judge findings. `baseline
+// update` records every finding and judges none, so it refuses them rather
+// than accept and ignore them; the annotation says what it does instead.
+const gateOnlyKey = "bulwark/gate-only"
+
+func rejectGateFlags(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if why := f.Annotations[gateOnlyKey]; why != nil && err == nil {
+			err = usageError("--%s: %s does not gate: %s", f.Name, cmd.CommandPath(), why[0])
+		}
+	})
+	return err
 }
