@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 )
@@ -62,9 +63,12 @@ file (or in the working directory). It is written whole or not at all. Input err
 			}
 			if len(rep.Errors) > 0 || len(rep.CheckErrors) > 0 {
 				for _, e := range rep.Errors {
-					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", render.OneLine(e.File), e.Line, render.OneLine(e.Message))
 				}
-				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", path)}
+				for _, e := range rep.CheckErrors {
+					fmt.Fprintln(s.err, "bulwark:", render.OneLine(e.Error()))
+				}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", render.OneLine(path))}
 			}
 			fs := make([]finding.Finding, len(rep.Findings))
 			for i := range rep.Findings {
@@ -90,7 +94,7 @@ file (or in the working directory). It is written whole or not at all. Input err
 			if opt.Baseline != nil {
 				removed = len(opt.Baseline.Findings) - kept
 			}
-			fmt.Fprintf(s.out, "%s: %d findings (%d new, %d kept, %d fixed and removed)\n", path, len(nb.Findings), added, kept, removed)
+			fmt.Fprintf(s.out, "%s: %d findings (%d new, %d kept, %d fixed and removed)\n", render.OneLine(path), len(nb.Findings), added, kept, removed)
 			return nil
 		},
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,4 +66,18 @@ func TestBaselineFromTheFuture(t *testing.T) {
 			}
 		}
 	}
+}
+
+// What baseline update says on stderr about files it could not read names
+// them as the table would, never with the characters themselves.
+func TestBaselineUpdateStripsControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad"+hostile+".yaml"), []byte("kind: ["+strconv.Quote(hostile)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "", "baseline", "update", dir, "--baseline", filepath.Join(dir, "b.json"))
+	if code != 2 || !strings.Contains(errOut, "FAIL forged") {
+		t.Fatalf("exit %d: %q", code, errOut)
+	}
+	assertNoControls(t, "baseline update stderr", errOut)
 }
