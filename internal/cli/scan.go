@@ -239,6 +239,7 @@ func newScanManifests(s *streams) *cobra.Command {
 		flags      scanFlags
 		img        imageFlags
 		aksContext string
+		pssEnforce string
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -276,6 +277,9 @@ explicitly win over it.`,
 			if err != nil {
 				return err
 			}
+			if opt.Settings.PSSEnforce, err = pss.ParseEnforce(pssEnforce); err != nil {
+				return usageError("--pss-enforce %v", err)
+			}
 			ctx := context.Background()
 			if aksContext != "" {
 				if opt.Context, err = loadAKSContext(ctx, aksContext); err != nil {
@@ -305,6 +309,7 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	cmd.Flags().StringVar(&pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd
