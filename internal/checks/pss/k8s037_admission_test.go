@@ -1,14 +1,20 @@
 package pss
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
+	"github.com/bulwark-sec/bulwark/internal/engine"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
 func namespace(name, labels string) string {
@@ -101,5 +107,39 @@ func TestParseEnforce(t *testing.T) {
 	}
 	if lv, err := ParseEnforce(""); lv != nil || err != nil {
 		t.Errorf("empty: %v %v", lv, err)
+	}
+}
+
+// In a live cluster the namespace's label decides, "latest" is the API
+// server's own version, and running Pods (admitted already) are K8S-036's.
+func TestRejectedAtAdmissionLive(t *testing.T) {
+	doc := namespace("shop", "pod-security.kubernetes.io/enforce: baseline") +
+		deployment("shop", "{procMount: Unmasked}") + "      hostUsers: false\n---\n" +
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: running, namespace: shop}\nspec: {containers: [{name: c, image: x, securityContext: {privileged: true}}]}\n"
+	p := manifest.Parse("live.yaml", []byte(doc), manifest.DefaultLimits)
+	if len(p.Errors) > 0 {
+		t.Fatal(p.Errors)
+	}
+	c, _ := check.Lookup("K8S-037")
+	for _, tt := range []struct {
+		server string
+		want   int
+	}{
+		// Baseline allows any procMount in user-namespaced pods from 1.35.
+		{"v1.30.4", 1},
+		{"v1.35.1", 0},
+	} {
+		objs := append(slices.Clone(p.Objects), inventory.NewObject(
+			metav1.TypeMeta{APIVersion: inventory.ClusterInfoAPIVersion, Kind: inventory.ClusterInfoKind},
+			&metav1.ObjectMeta{Name: "cluster"}, &inventory.ClusterInfo{Server: version.Info{GitVersion: tt.server}}, finding.Location{Resource: "/version"}, nil))
+		res := engine.Run(inventory.New(objs), []*check.Check{c}, checktest.DefaultSettings(), engine.Options{Workers: 1})
+		if len(res.Findings) != tt.want {
+			t.Fatalf("server %s: %d findings, want %d: %+v", tt.server, len(res.Findings), tt.want, res.Findings)
+		}
+		for _, f := range res.Findings {
+			if f.Subject.Kind != "Deployment" || !strings.Contains(f.Message, "procMount (K8S-024)") {
+				t.Errorf("server %s: %s: %s", tt.server, f.Subject, f.Message)
+			}
+		}
 	}
 }
