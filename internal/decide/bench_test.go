@@ -17,13 +17,17 @@ func exceptionLoad(tb testing.TB, pods, exceptions int) (*policy.Policy, []findi
 	p.WriteString("apiVersion: bulwark.dev/v1alpha1\nkind: Policy\nexceptions:\n")
 	for i := range exceptions {
 		var checks, sel string
-		switch i % 4 {
+		switch i % 6 {
 		case 0:
 			checks, sel = "K8S-029, K8S-040", fmt.Sprintf("kind: Pod, namespace: team-%d, name: app-%d", i%50, i)
 		case 1:
 			checks, sel = "K8S-042", fmt.Sprintf("name: app-%d*", i)
 		case 2:
 			checks, sel = "K8S-030", fmt.Sprintf("namespace: team-%d", i%50)
+		case 3:
+			checks, sel = "K8S-050", fmt.Sprintf("name: \"*-%d\"", i)
+		case 4:
+			checks, sel = "K8S-051", fmt.Sprintf("labels: {app: app-%d}", i%100)
 		default:
 			checks, sel = "K8S-131", fmt.Sprintf("kind: Pod, name: \"other-%d-?\"", i)
 		}
@@ -45,7 +49,7 @@ func exceptionLoad(tb testing.TB, pods, exceptions int) (*policy.Policy, []findi
 
 func BenchmarkExceptions(b *testing.B) {
 	pol, fs := exceptionLoad(b, 5000, 6500)
-	d := &Decider{Gate: Gate{FailOn: finding.SeverityHigh}, Policy: pol, Now: date("2026-11-01")}
+	d := &Decider{Gate: Gate{FailOn: finding.SeverityHigh}, Policy: pol, Now: date("2026-11-01"), Objects: labelsOf}
 	b.ResetTimer()
 	for b.Loop() {
 		d.Apply(fs)
@@ -55,12 +59,12 @@ func BenchmarkExceptions(b *testing.B) {
 // The indexed decision must agree with trying every exception in order.
 func TestIndexedExceptionsAgree(t *testing.T) {
 	pol, fs := exceptionLoad(t, 300, 600)
-	out := (&Decider{Gate: Gate{FailOn: finding.SeverityHigh}, Policy: pol, Now: date("2026-11-01")}).Apply(fs)
+	out := (&Decider{Gate: Gate{FailOn: finding.SeverityHigh}, Policy: pol, Now: date("2026-11-01"), Objects: labelsOf}).Apply(fs)
 	matched := make([]int, len(pol.Exceptions))
 	for i := range fs {
 		var want string
 		for j := range pol.Exceptions {
-			if pol.Exceptions[j].Covers(&fs[i], policy.Object{}) {
+			if pol.Exceptions[j].Covers(&fs[i], labelsOf(fs[i].Subject)) {
 				matched[j]++
 				want = pol.Exceptions[j].Where("bulwark.yaml")
 				break
@@ -79,4 +83,11 @@ func TestIndexedExceptionsAgree(t *testing.T) {
 			t.Fatalf("exception %d matched %d, want %d", j, out.Exceptions[j].Matched, matched[j])
 		}
 	}
+}
+
+// labelsOf gives pod app-N the label app=app-(N mod 100).
+func labelsOf(s finding.Subject) policy.Object {
+	var n int
+	fmt.Sscanf(s.Name, "app-%d", &n)
+	return policy.Object{Labels: map[string]string{"app": fmt.Sprintf("app-%d", n%100)}}
 }

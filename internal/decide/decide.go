@@ -189,7 +189,7 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 
 		// Exceptions: the first live one wins; an expired one that covers
 		// the finding is recorded so the run can say it no longer applies.
-		candidates = index.Candidates(dd.Finding, candidates)
+		candidates = index.Candidates(dd.Finding, obj, candidates)
 		for _, j := range candidates {
 			e := &excs[j]
 			if !e.Covers(dd.Finding, obj) {

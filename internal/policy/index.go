@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -19,46 +20,62 @@ type Index struct {
 
 // checkIndex holds one check's exceptions. Each exception sits in exactly
 // one bucket: the first of its fields (name or ARM id, advisories,
-// namespace, image, kind) whose pattern begins with a literal, else wild.
+// namespace, image, kind, labels) that has a literal to key it by, else
+// wild.
 type checkIndex struct {
 	name, armID, namespace, image, kind keyIndex
-	vulns                               map[string][]int
+	vulns, labels                       map[string][]int
 	wild                                []int
 }
 
 // keyIndex finds the patterns a value may match: literal patterns by the
-// whole value, globs by their literal prefix. Only the prefix lengths in
-// use are tried, so a lookup costs a handful of map probes.
+// whole value, globs by their literal prefix or, when they start with a
+// special character (*-canary), by their literal suffix. Only the lengths
+// in use are tried, so a lookup costs a handful of map probes.
 type keyIndex struct {
-	exact, prefix map[string][]int
-	lens          []int
+	exact, prefix, suffix map[string][]int
+	plens, slens          []int
 }
 
 func (k *keyIndex) add(pat string, i int) {
 	lit, glob := literalPrefix(pat)
-	if !glob {
-		if k.exact == nil {
-			k.exact = map[string][]int{}
+	switch {
+	case !glob:
+		k.exact = addTo(k.exact, lit, i)
+	case lit != "":
+		k.prefix = addTo(k.prefix, lit, i)
+		if !slices.Contains(k.plens, len(lit)) {
+			k.plens = append(k.plens, len(lit))
 		}
-		k.exact[lit] = append(k.exact[lit], i)
-		return
-	}
-	if k.prefix == nil {
-		k.prefix = map[string][]int{}
-	}
-	k.prefix[lit] = append(k.prefix[lit], i)
-	if !slices.Contains(k.lens, len(lit)) {
-		k.lens = append(k.lens, len(lit))
+	default:
+		suf := literalSuffix(pat)
+		k.suffix = addTo(k.suffix, suf, i)
+		if !slices.Contains(k.slens, len(suf)) {
+			k.slens = append(k.slens, len(suf))
+		}
 	}
 }
 
-func (k *keyIndex) empty() bool { return k.exact == nil && k.prefix == nil }
+func addTo(m map[string][]int, key string, i int) map[string][]int {
+	if m == nil {
+		m = map[string][]int{}
+	}
+	m[key] = append(m[key], i)
+	return m
+}
+
+func (k *keyIndex) empty() bool { return k.exact == nil && k.prefix == nil && k.suffix == nil }
 
 func (k *keyIndex) lookup(v string, out []int) []int {
 	out = append(out, k.exact[v]...)
-	for _, n := range k.lens {
+	for _, n := range k.plens {
 		if n <= len(v) {
 			out = append(out, k.prefix[v[:n]]...)
+		}
+	}
+	for _, n := range k.slens {
+		if n <= len(v) {
+			out = append(out, k.suffix[v[len(v)-n:]]...)
 		}
 	}
 	return out
@@ -71,6 +88,23 @@ func literalPrefix(pat string) (string, bool) {
 		return pat[:i], true
 	}
 	return pat, false
+}
+
+// literalSuffix is the part of a pattern after its last special character:
+// whatever the pattern matches ends with it. (After an escape the rest is
+// literal too; a class's closing bracket ends the class.)
+func literalSuffix(pat string) string {
+	return pat[strings.LastIndexAny(pat, `*?[]\`)+1:]
+}
+
+// keyable: a pattern can be indexed when it is set and has a literal
+// prefix or suffix (a bare * would put it in a bucket every value reaches).
+func keyable(pat string) bool {
+	if pat == "" {
+		return false
+	}
+	lit, glob := literalPrefix(pat)
+	return !glob || lit != "" || literalSuffix(pat) != ""
 }
 
 // NewIndex indexes the policy's exceptions by position in p.Exceptions.
@@ -99,21 +133,13 @@ func (p *Policy) NewIndex() *Index {
 	return x
 }
 
-// nonEmptyKey: a pattern is worth indexing by when it does not start with
-// a special character (a leading * would put it in a bucket every value
-// reaches).
-func nonEmptyKey(pat string) bool {
-	lit, _ := literalPrefix(pat)
-	return lit != ""
-}
-
 func (ci *checkIndex) add(e *Exception, i int) {
 	s := &e.Resources
 	switch {
-	case nonEmptyKey(s.Name):
+	case keyable(s.Name):
 		ci.name.add(s.Name, i)
 	// Keyed and looked up lowered exactly as Covers compares them.
-	case nonEmptyKey(strings.ToLower(s.ARMID)):
+	case keyable(strings.ToLower(s.ARMID)):
 		ci.armID.add(strings.ToLower(s.ARMID), i)
 	case len(s.Vulnerabilities) > 0 && !slices.ContainsFunc(s.Vulnerabilities, func(v string) bool { _, g := literalPrefix(v); return g }):
 		if ci.vulns == nil {
@@ -125,20 +151,25 @@ func (ci *checkIndex) add(e *Exception, i int) {
 				ci.vulns[v] = append(ci.vulns[v], i)
 			}
 		}
-	case nonEmptyKey(s.Namespace):
+	case keyable(s.Namespace):
 		ci.namespace.add(s.Namespace, i)
-	case nonEmptyKey(s.Image):
+	case keyable(s.Image):
 		ci.image.add(s.Image, i)
-	case nonEmptyKey(s.Kind):
+	case keyable(s.Kind):
 		ci.kind.add(s.Kind, i)
+	case len(s.Labels) > 0:
+		// Every label must match: one of them, the first by key, will do.
+		k := slices.Min(slices.Collect(maps.Keys(s.Labels)))
+		ci.labels = addTo(ci.labels, k+"\x00"+s.Labels[k], i)
 	default:
 		ci.wild = append(ci.wild, i)
 	}
 }
 
 // Candidates appends to buf, in policy order and without repeats, the
-// positions of the exceptions that may cover f.
-func (x *Index) Candidates(f *finding.Finding, buf []int) []int {
+// positions of the exceptions that may cover f on an object with obj's
+// labels.
+func (x *Index) Candidates(f *finding.Finding, obj Object, buf []int) []int {
 	buf = buf[:0]
 	ci := x.byCheck[strings.ToUpper(f.CheckID)]
 	if ci == nil {
@@ -154,6 +185,11 @@ func (x *Index) Candidates(f *finding.Finding, buf []int) []int {
 	buf = ci.namespace.lookup(f.Subject.Namespace, buf)
 	buf = ci.image.lookup(f.Evidence, buf)
 	buf = ci.kind.lookup(f.Subject.Kind, buf)
+	if ci.labels != nil {
+		for k, v := range obj.Labels {
+			buf = append(buf, ci.labels[k+"\x00"+v]...)
+		}
+	}
 	buf = append(buf, ci.wild...)
 	slices.Sort(buf)
 	return slices.Compact(buf)

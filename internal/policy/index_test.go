@@ -14,7 +14,7 @@ import (
 // case-folded patterns collide with random subjects often.
 func TestIndexNeverLosesAnException(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	atoms := []string{"a", "b", "A", "É", "é", "-", "*", "?", "[ab]", `\*`, "\xe2\x80", "\xe2\x80\x99", ""}
+	atoms := []string{"a", "b", "A", "É", "é", "-", "*", "?", "[ab]", "[^a]", "]", `\*`, `\a`, "\xe2\x80", "\xe2\x80\x99", ""}
 	word := func(n int) string {
 		s := ""
 		for range r.IntN(n) {
@@ -47,6 +47,12 @@ func TestIndexNeverLosesAnException(t *testing.T) {
 		if r.IntN(4) == 0 {
 			e.Resources.Vulnerabilities = []string{"cve-1", word(3)}
 		}
+		if r.IntN(3) == 0 {
+			e.Resources.Labels = map[string]string{"app": []string{"a", "b"}[r.IntN(2)]}
+			if r.IntN(2) == 0 {
+				e.Resources.Labels["tier"] = "x"
+			}
+		}
 		p.Exceptions = append(p.Exceptions, e)
 	}
 	x := p.NewIndex()
@@ -61,12 +67,16 @@ func TestIndexNeverLosesAnException(t *testing.T) {
 		if r.IntN(3) == 0 {
 			f.Advisories = []string{"CVE-1", value()}
 		}
-		buf = x.Candidates(&f, buf)
+		obj := Object{Labels: map[string]string{"app": []string{"a", "b"}[r.IntN(2)]}}
+		if r.IntN(2) == 0 {
+			obj.Labels["tier"] = "x"
+		}
+		buf = x.Candidates(&f, obj, buf)
 		if !slices.IsSorted(buf) || len(slices.Compact(slices.Clone(buf))) != len(buf) {
 			t.Fatalf("candidates %v not in policy order or repeated", buf)
 		}
 		for j := range p.Exceptions {
-			if p.Exceptions[j].Covers(&f, Object{}) {
+			if p.Exceptions[j].Covers(&f, obj) {
 				covered++
 				if !slices.Contains(buf, j) {
 					t.Fatalf("exception %d %+v covers %+v but the index does not offer it", j, p.Exceptions[j], f)

@@ -11,6 +11,8 @@ import (
 // plus exceptions, not their product. 6,500 exceptions (exact names, name
 // globs, namespace-wide and check-wide ones) over 5,000 pods took 20
 // CPU-seconds when every finding was tried against every exception.
+// Selectors by exact name, name prefix and suffix, namespace and labels
+// alone are each indexed.
 func TestPolicyExceptionsScale(t *testing.T) {
 	const pods, exceptions = 5000, 6500
 	dir := t.TempDir()
@@ -22,11 +24,12 @@ kind: Pod
 metadata:
   name: app-%d
   namespace: team-%d
+  labels: {app: app-%d}
 spec:
   containers:
   - name: c
     image: registry.example/app:latest
-`, i, i%50)
+`, i, i%50, i%100)
 	}
 	manifests := WriteFile(t, dir, "pods.yaml", []byte(m.String()))
 
@@ -36,14 +39,18 @@ spec:
 		fmt.Fprintf(&p, "- checks: [%s]\n  resources: {%s}\n  reason: generated\n  owner: team\n  expires: 2099-12-31\n", checks, sel)
 	}
 	for i := range exceptions {
-		switch i % 4 {
+		switch i % 6 {
 		case 0: // exact names: the common case
 			exc("K8S-029, K8S-040", fmt.Sprintf("kind: Pod, namespace: team-%d, name: app-%d", i%50, i))
 		case 1: // name globs
 			exc("K8S-042", fmt.Sprintf("name: app-%d*", i))
 		case 2: // namespace-wide
 			exc("K8S-030", fmt.Sprintf("namespace: team-%d", i%50))
-		default: // matching nothing, or everything of a kind
+		case 3: // name suffixes
+			exc("K8S-050", fmt.Sprintf("name: \"*-%d\"", i))
+		case 4: // labels only
+			exc("K8S-051", fmt.Sprintf("labels: {app: app-%d}", i%100))
+		default: // matching nothing
 			exc("K8S-131", fmt.Sprintf("kind: Pod, name: \"other-%d-?\"", i))
 		}
 	}
