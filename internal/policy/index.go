@@ -141,6 +141,8 @@ func (ci *checkIndex) add(e *Exception, i int) {
 	// Keyed and looked up lowered exactly as Covers compares them.
 	case keyable(strings.ToLower(s.ARMID)):
 		ci.armID.add(strings.ToLower(s.ARMID), i)
+	// Covers matches advisory ids against f.Advisories only; an alias
+	// matched elsewhere would need its key here too.
 	case len(s.Vulnerabilities) > 0 && !slices.ContainsFunc(s.Vulnerabilities, func(v string) bool { _, g := literalPrefix(v); return g }):
 		if ci.vulns == nil {
 			ci.vulns = map[string][]int{}
