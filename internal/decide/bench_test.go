@@ -58,7 +58,7 @@ func BenchmarkExceptions(b *testing.B) {
 
 // The indexed decision must agree with trying every exception in order.
 func TestIndexedExceptionsAgree(t *testing.T) {
-	pol, fs := exceptionLoad(t, 300, 600)
+	pol, fs := exceptionLoad(t, 200, 400)
 	out := (&Decider{Gate: Gate{FailOn: finding.SeverityHigh}, Policy: pol, Now: date("2026-11-01"), Objects: labelsOf}).Apply(fs)
 	matched := make([]int, len(pol.Exceptions))
 	for i := range fs {
