@@ -131,12 +131,13 @@ func upstreamRoleOf(kind, ns, name string) (*upstreamRole, bool) {
 
 // Bootstrap reports whether the binding is one of the API server's own:
 // a binding of the bootstrap policy's name, kind and namespace, with its
-// roleRef, whose subjects are all among the bootstrap binding's. Anything
-// else — a system: name with other subjects, another role, or a name the
+// roleRef, whose subjects are all among the bootstrap binding's, bound to
+// a role that is itself the bootstrap one. Anything else — a system: name
+// with other subjects, another role, a redefined role, or a name the
 // policy does not have — is judged like any other binding.
 func (b *Binding) Bootstrap() bool {
 	u, ok := bootstrap().bindings[roleKey{b.Kind, b.Namespace, b.Name}]
-	if !ok || u.roleRef.Kind != b.RoleRef.Kind || u.roleRef.Name != b.RoleRef.Name {
+	if !ok || u.roleRef.Kind != b.RoleRef.Kind || u.roleRef.Name != b.RoleRef.Name || b.Role != nil && !b.Role.Bootstrap() {
 		return false
 	}
 	for _, s := range b.Subjects {

@@ -40,6 +40,10 @@ func TestClusterAdmin(t *testing.T) {
 			clusterRole("god", `[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`),
 			crb("system:kube-scheduler", "god", "[{kind: User, name: 'system:kube-scheduler'}]")},
 			[]want{{"ClusterRoleBinding/system:kube-scheduler", "subjects[0]", []string{"User system:kube-scheduler is cluster-admin"}}}},
+		{"a bootstrap binding to a redefined role is not the platform's grant", []string{
+			clusterRole("system:basic-user", `[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`),
+			crb("system:basic-user", "system:basic-user", "[{kind: Group, name: 'system:authenticated', apiGroup: rbac.authorization.k8s.io}]")},
+			[]want{{"ClusterRoleBinding/system:basic-user", "subjects[0]", []string{"Group system:authenticated is cluster-admin"}}}},
 		{"a redefined cluster-admin still grants cluster-admin", []string{
 			clusterRole("cluster-admin", `[{apiGroups: [""], resources: [pods], verbs: [get]}]`), crb("ci", "cluster-admin", devs)},
 			[]want{{"ClusterRoleBinding/ci", "subjects[0]", []string{"Group devs is cluster-admin", "ClusterRoleBinding ci → ClusterRole cluster-admin (built-in) rules[0] (verbs=* resources=* apiGroups=*)"}}}},
