@@ -18,6 +18,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/policy"
 )
 
 const (
@@ -30,6 +31,9 @@ const (
 	// DateLayout is how dates are written.
 	DateLayout = "2006-01-02"
 	maxSize    = 64 << 20
+	// Skew is how far past the run's date an entry may have been seen:
+	// a baseline written on a machine a time zone ahead is still honest.
+	Skew = 24 * time.Hour
 )
 
 // Entry is one finding's history.
@@ -73,8 +77,8 @@ func (b *Baseline) FirstSeen(fp string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// Load reads a baseline file.
-func Load(path string) (*Baseline, error) {
+// Load reads a baseline file for a run on day now (--as-of or today).
+func Load(path string, now time.Time) (*Baseline, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
@@ -87,21 +91,25 @@ func Load(path string) (*Baseline, error) {
 	if len(data) > maxSize {
 		return nil, fmt.Errorf("baseline %s: larger than 64 MiB", path)
 	}
-	return Parse(path, data)
+	return Parse(path, data, now)
 }
 
 // FromConfigMap reads the baseline kept in a ConfigMap under
 // data["baseline.json"], the in-cluster form.
-func FromConfigMap(cm *corev1.ConfigMap) (*Baseline, error) {
+func FromConfigMap(cm *corev1.ConfigMap, now time.Time) (*Baseline, error) {
 	data, ok := cm.Data[ConfigMapKey]
 	if !ok {
 		return nil, fmt.Errorf("configmap %s/%s has no %q key", cm.Namespace, cm.Name, ConfigMapKey)
 	}
-	return Parse("configmap/"+cm.Namespace+"/"+cm.Name, []byte(data))
+	return Parse("configmap/"+cm.Namespace+"/"+cm.Name, []byte(data), now)
 }
 
-// Parse decodes and checks a baseline document.
-func Parse(name string, data []byte) (*Baseline, error) {
+// Parse decodes and checks a baseline document read on day now. Every date
+// must be a real one (policy.ParseDate), last seen no earlier than first
+// seen, and neither later than now plus Skew: a finding first seen in the
+// future would never come due (or be "due" for 8,000 years), silently
+// waiving it under a grace period.
+func Parse(name string, data []byte, now time.Time) (*Baseline, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var b Baseline
@@ -116,16 +124,46 @@ func Parse(name string, data []byte) (*Baseline, error) {
 		return nil, fmt.Errorf("%s: not a bulwark baseline (want apiVersion %s, kind %s)", name, APIVersion, Kind)
 	}
 	b.index = make(map[string]int, len(b.Findings))
+	latest := now.UTC().Add(Skew)
 	for i, e := range b.Findings {
-		if _, err := time.Parse(DateLayout, e.FirstSeen); err != nil {
-			return nil, fmt.Errorf("%s: finding %s: firstSeen %q is not a YYYY-MM-DD date", name, e.Fingerprint, e.FirstSeen)
-		}
 		if _, dup := b.index[e.Fingerprint]; dup || e.Fingerprint == "" {
-			return nil, fmt.Errorf("%s: fingerprint %q is empty or listed twice", name, e.Fingerprint)
+			return nil, fmt.Errorf("%s: fingerprint %q is empty or listed twice", entryAt(name, data, i, e), e.Fingerprint)
+		}
+		first, err := policy.ParseDate(e.FirstSeen)
+		if err != nil {
+			return nil, fmt.Errorf("%s: firstSeen %v", entryAt(name, data, i, e), err)
+		}
+		if first.After(latest) {
+			return nil, fmt.Errorf("%s: firstSeen %s is after the run's date %s: a baseline cannot have seen a finding in the future (a wrong clock, or an edit); correct the date or remove the entry",
+				entryAt(name, data, i, e), e.FirstSeen, now.UTC().Format(DateLayout))
+		}
+		if e.LastSeen != "" {
+			last, err := policy.ParseDate(e.LastSeen)
+			switch {
+			case err != nil:
+				return nil, fmt.Errorf("%s: lastSeen %v", entryAt(name, data, i, e), err)
+			case last.Before(first):
+				return nil, fmt.Errorf("%s: lastSeen %s is before firstSeen %s", entryAt(name, data, i, e), e.LastSeen, e.FirstSeen)
+			case last.After(latest):
+				return nil, fmt.Errorf("%s: lastSeen %s is after the run's date %s: correct the date or remove the entry",
+					entryAt(name, data, i, e), e.LastSeen, now.UTC().Format(DateLayout))
+			}
 		}
 		b.index[e.Fingerprint] = i
 	}
 	return &b, nil
+}
+
+// entryAt names entry i for messages: file:line of its fingerprint when it
+// can be found, and the entry's position and check.
+func entryAt(name string, data []byte, i int, e Entry) string {
+	where := name
+	if q, err := json.Marshal(e.Fingerprint); err == nil && e.Fingerprint != "" {
+		if off := bytes.Index(data, q); off >= 0 {
+			where = fmt.Sprintf("%s:%d", name, lineOf(data, int64(off)))
+		}
+	}
+	return fmt.Sprintf("%s: findings[%d] (%q on %q)", where, i, e.CheckID, e.Subject)
 }
 
 func lineOf(data []byte, off int64) int {

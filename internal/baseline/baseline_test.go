@@ -65,7 +65,7 @@ func TestEncodeIsDeterministicAndRoundTrips(t *testing.T) {
 	if i, j := strings.Index(one.String(), "Deployment/shop/api"), strings.Index(one.String(), "Deployment/shop/web"); i > j {
 		t.Error("entries are not sorted by subject")
 	}
-	b, err := Parse("b.json", one.Bytes())
+	b, err := Parse("b.json", one.Bytes(), day("2026-11-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +79,10 @@ func TestParseErrors(t *testing.T) {
 		{`{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "findings": [}`, "b.json:1:"},
 		{`{"apiVersion": "v1", "kind": "ConfigMap"}`, "not a bulwark baseline"},
 		{`{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "extra": 1}`, "unknown field"},
-		{`{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "findings": [{"fingerprint": "a", "firstSeen": "yesterday"}]}`, "not a YYYY-MM-DD date"},
+		{`{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "findings": [{"fingerprint": "a", "firstSeen": "yesterday"}]}`, "is not a date"},
 		{`{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "findings": [{"fingerprint": "a", "firstSeen": "2026-01-01"}, {"fingerprint": "a", "firstSeen": "2026-01-01"}]}`, "listed twice"},
 	} {
-		if _, err := Parse("b.json", []byte(tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := Parse("b.json", []byte(tt.doc), day("2026-11-01")); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Parse(%s) = %v, want %q", tt.doc, err, tt.want)
 		}
 	}
@@ -94,12 +94,42 @@ func TestFromConfigMap(t *testing.T) {
 		t.Fatal(err)
 	}
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "bulwark-system", Name: "baseline"}, Data: map[string]string{ConfigMapKey: buf.String()}}
-	b, err := FromConfigMap(cm)
+	b, err := FromConfigMap(cm, day("2026-11-01"))
 	if err != nil || len(b.Findings) != 1 {
 		t.Fatalf("%v %+v", err, b)
 	}
 	delete(cm.Data, ConfigMapKey)
-	if _, err := FromConfigMap(cm); err == nil {
+	if _, err := FromConfigMap(cm, day("2026-11-01")); err == nil {
 		t.Error("missing key accepted")
+	}
+}
+
+// Dates a baseline cannot honestly hold: seen after the run's date (beyond
+// a day of clock skew), before first seen, or years no real run has. A
+// finding first seen in 9999 was "due" in 10026 and never failed.
+func TestParseRejectsImpossibleDates(t *testing.T) {
+	doc := func(first, last string) string {
+		return `{"apiVersion": "bulwark.dev/v1alpha1", "kind": "Baseline", "findings": [
+  {"fingerprint": "aa", "checkID": "K8S-001", "subject": "Pod/shop/ok", "firstSeen": "2026-10-01", "lastSeen": "2026-10-02"},
+  {"fingerprint": "bb", "checkID": "K8S-001", "subject": "Pod/shop/web", "firstSeen": "` + first + `", "lastSeen": "` + last + `"}
+]}`
+	}
+	for _, tt := range []struct{ first, last, want string }{
+		{"2026-11-01", "2026-11-01", ""},
+		{"2026-11-02", "2026-11-02", ""}, // one day of clock skew
+		{"2026-11-03", "2026-11-03", `b.json:3: findings[1] ("K8S-001" on "Pod/shop/web"): firstSeen 2026-11-03 is after the run's date 2026-11-01`},
+		{"9999-01-01", "9999-01-01", `b.json:3: findings[1] ("K8S-001" on "Pod/shop/web"): firstSeen "9999-01-01" is out of range`},
+		{"0001-01-01", "2026-10-01", `firstSeen "0001-01-01" is out of range`},
+		{"2026-10-01", "2027-01-01", "lastSeen 2027-01-01 is after the run's date 2026-11-01"},
+		{"2026-10-05", "2026-10-01", "lastSeen 2026-10-01 is before firstSeen 2026-10-05"},
+		{"2026-10-01", "3026-10-01", `lastSeen "3026-10-01" is out of range`},
+	} {
+		_, err := Parse("b.json", []byte(doc(tt.first, tt.last)), day("2026-11-01"))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("first %s last %s: %v", tt.first, tt.last, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("first %s last %s: %v, want %q", tt.first, tt.last, err, tt.want)
+		}
 	}
 }

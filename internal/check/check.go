@@ -130,6 +130,9 @@ const DataVersions = "aks-versions"
 type Settings struct {
 	// PSS is the Pod Security Standards level and version to evaluate.
 	PSS api.LevelVersion
+	// PSSEnforce, when set, is the Pod Security level enforced at admission
+	// in the namespaces the input does not hold (--pss-enforce).
+	PSSEnforce *api.LevelVersion
 	// AllowedRegistries are registry host (and optional path) prefixes
 	// images may come from; empty means the check has nothing to enforce.
 	AllowedRegistries []string

@@ -11,6 +11,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/analysis/netpol"
 	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
@@ -66,7 +67,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 			}
 			if len(loaded.Errors) > 0 {
 				for _, e := range loaded.Errors {
-					fmt.Fprintln(s.err, "bulwark:", e.Error())
+					fmt.Fprintln(s.err, "bulwark:", render.OneLine(e.Error()))
 				}
 				return &exitError{code: report.ExitError}
 			}
@@ -82,14 +83,15 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 	return cmd
 }
 
-// writeAccess renders an access explanation as text.
+// writeAccess renders an access explanation as text. Every value it prints
+// goes through say: names come from manifests.
 func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
-	fmt.Fprintln(w, a.Subject)
+	say(w, "%s\n", a.Subject)
 	if u := a.Subject.UserName(); u != "" && u != a.Subject.Name {
-		fmt.Fprintf(w, "  authenticates as %s\n", u)
+		say(w, "  authenticates as %s\n", u)
 	}
 	if len(a.Groups) > 0 {
-		fmt.Fprintf(w, "  counted in groups: %s\n", strings.Join(a.Groups, ", "))
+		say(w, "  counted in groups: %s\n", strings.Join(a.Groups, ", "))
 	}
 
 	fmt.Fprintln(w)
@@ -98,13 +100,13 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 		fmt.Fprintln(w, "  none: no binding in the scanned objects applies to it")
 	}
 	for _, sc := range a.Scopes {
-		fmt.Fprintf(w, "  %s\n", capitalize(sc.Scope.String()))
+		say(w, "  %s\n", capitalize(sc.Scope.String()))
 		var last *rbac.Binding
 		lastSubject := -1
 		for _, g := range sc.Grants {
 			if g.Binding != last || g.Subject != lastSubject {
 				last, lastSubject = g.Binding, g.Subject
-				fmt.Fprintf(w, "    %s → %s (as %s)\n", g.Binding.Ref(), g.Binding.Role.Ref(), g.Binding.Subject(g.Subject))
+				say(w, "    %s → %s (as %s)\n", g.Binding.Ref(), g.Binding.Role.Ref(), g.Binding.Subject(g.Subject))
 			}
 			from := ""
 			if g.Rule.Role != g.Binding.Role {
@@ -114,11 +116,11 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 			if !sc.Scope.Cluster && rbac.OnlyClusterScoped(g.Rule.Rule) {
 				note = "  (cluster-scoped: a RoleBinding grants none of it)"
 			}
-			fmt.Fprintf(w, "      %s%s%s\n", from, g.Rule, note)
+			say(w, "      %s%s%s\n", from, g.Rule, note)
 		}
 	}
 	for _, b := range a.Missing {
-		fmt.Fprintf(w, "  %s → %s: the role is not in the scanned objects; its rules are unknown\n", b.Ref(), b.RoleRefString())
+		say(w, "  %s → %s: the role is not in the scanned objects; its rules are unknown\n", b.Ref(), b.RoleRefString())
 	}
 
 	fmt.Fprintln(w)
@@ -127,12 +129,12 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 		fmt.Fprintln(w, "  none")
 	}
 	for _, r := range a.Risks {
-		fmt.Fprintf(w, "  %s %s (as %s)\n", r.Risk, r.Binding.Scope(), r.Via)
+		say(w, "  %s %s (as %s)\n", r.Risk, r.Binding.Scope(), r.Via)
 		for _, g := range r.Grants {
-			fmt.Fprintf(w, "    %s\n", g.Path())
+			say(w, "    %s\n", g.Path())
 		}
 		if r.Companion != nil && r.Companion.Rule != r.Grants[0].Rule {
-			fmt.Fprintf(w, "    with %s\n", r.Companion.Path())
+			say(w, "    with %s\n", r.Companion.Path())
 		}
 	}
 
@@ -142,14 +144,14 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 		fmt.Fprintln(w, "  none found in the scanned objects")
 	}
 	for i, st := range a.Escalation {
-		fmt.Fprintf(w, "  %d. %s\n", i+1, st)
+		say(w, "  %d. %s\n", i+1, st)
 	}
 
 	if a.Subject.Kind != "ServiceAccount" {
 		return
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Workloads running as %s\n", a.Subject)
+	say(w, "Workloads running as %s\n", a.Subject)
 	if len(a.Workloads) == 0 {
 		fmt.Fprintln(w, "  none in the scanned objects")
 	}
@@ -172,7 +174,7 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 				api = "API server reachable: " + rep.APIServer.String()
 			}
 		}
-		fmt.Fprintf(w, "  %s %s  %s  %s; %s\n", wl.Object.Kind, nsNameOf(wl.Namespace, wl.Object.Meta.Name), wl.Object.Loc, token, api)
+		say(w, "  %s %s  %s  %s; %s\n", wl.Object.Kind, nsNameOf(wl.Namespace, wl.Object.Meta.Name), wl.Object.Loc, token, api)
 	}
 }
 
@@ -188,4 +190,17 @@ func nsNameOf(ns, name string) string {
 		return name
 	}
 	return ns + "/" + name
+}
+
+// say writes a line of the explanation with each value made safe as the
+// table makes it (render.OneLine): object names, file names and subjects
+// come from manifests, and must neither drive the terminal nor break a
+// line to forge one.
+func say(w io.Writer, format string, args ...any) {
+	for i, a := range args {
+		if _, isInt := a.(int); !isInt {
+			args[i] = render.OneLine(fmt.Sprint(a))
+		}
+	}
+	fmt.Fprintf(w, format, args...)
 }

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -96,4 +99,53 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: ops}]
 		!strings.Contains(out, "Workloads running as ServiceAccount ops/ci\n  none in the scanned objects\n") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
+}
+
+// hostile is every kind of character that could drive a terminal or forge
+// a line: ESC (colours, cursor moves), CR and LF (a new "line"), BEL and
+// the right-to-left override.
+const hostile = "\x1b[2J\r\nFAIL forged\a\u202e"
+
+func assertNoControls(t *testing.T, where, s string) {
+	t.Helper()
+	for _, c := range []string{"\x1b", "\r", "\a", "\u202e", "\nFAIL forged"} {
+		if strings.Contains(s, c) {
+			t.Errorf("%s carries %q: %q", where, c, s)
+		}
+	}
+}
+
+func TestExplainAccessStripsControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	q := strconv.Quote(hostile)
+	doc := `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: ` + q + `}
+rules: [{apiGroups: [""], resources: [` + q + `], verbs: ["get"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ` + q + `}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ` + q + `}
+subjects: [{kind: User, name: ` + q + `}]
+`
+	if err := os.WriteFile(filepath.Join(dir, "rbac.yaml"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "", "explain", "access", "user:"+hostile, dir)
+	if code != 0 || !strings.Contains(out, `FAIL forged`) || !strings.Contains(out, `\x1b[2J\r\nFAIL forged\x07\u202e`) {
+		t.Fatalf("exit %d: %q %q", code, out, errOut)
+	}
+	assertNoControls(t, "explain access output", out)
+
+	// A file that cannot be read is reported by name on stderr.
+	bad := filepath.Join(dir, "bad"+strings.ReplaceAll(hostile, "/", "")+".yaml")
+	if err := os.WriteFile(bad, []byte("kind: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "", "explain", "access", "user:x", dir)
+	if code != 2 || !strings.Contains(errOut, "FAIL forged") {
+		t.Fatalf("exit %d: %q", code, errOut)
+	}
+	assertNoControls(t, "explain access errors", errOut)
 }

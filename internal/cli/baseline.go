@@ -6,9 +6,11 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 )
@@ -43,6 +45,9 @@ file (or in the working directory). It is written whole or not at all. Input err
   bulwark baseline update ./deploy --baseline ci/bulwark-baseline.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := rejectGateFlags(cmd); err != nil {
+				return err
+			}
 			opt, path, err := flags.options(cmd, s, true)
 			if err != nil {
 				return err
@@ -58,9 +63,12 @@ file (or in the working directory). It is written whole or not at all. Input err
 			}
 			if len(rep.Errors) > 0 || len(rep.CheckErrors) > 0 {
 				for _, e := range rep.Errors {
-					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", render.OneLine(e.File), e.Line, render.OneLine(e.Message))
 				}
-				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", path)}
+				for _, e := range rep.CheckErrors {
+					fmt.Fprintln(s.err, "bulwark:", render.OneLine(e.Error()))
+				}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", render.OneLine(path))}
 			}
 			fs := make([]finding.Finding, len(rep.Findings))
 			for i := range rep.Findings {
@@ -86,11 +94,31 @@ file (or in the working directory). It is written whole or not at all. Input err
 			if opt.Baseline != nil {
 				removed = len(opt.Baseline.Findings) - kept
 			}
-			fmt.Fprintf(s.out, "%s: %d findings (%d new, %d kept, %d fixed and removed)\n", path, len(nb.Findings), added, kept, removed)
+			fmt.Fprintf(s.out, "%s: %d findings (%d new, %d kept, %d fixed and removed)\n", render.OneLine(path), len(nb.Findings), added, kept, removed)
 			return nil
 		},
 	}
 	flags.add(cmd)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Annotations[gateOnlyKey] != nil {
+			f.Hidden = true
+		}
+	})
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to, as for scan manifests --aks")
 	return cmd
+}
+
+// gateOnlyKey marks the scan flags that only judge findings. `baseline
+// update` records every finding and judges none, so it refuses them rather
+// than accept and ignore them; the annotation says what it does instead.
+const gateOnlyKey = "bulwark/gate-only"
+
+func rejectGateFlags(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if why := f.Annotations[gateOnlyKey]; why != nil && err == nil {
+			err = usageError("--%s: %s does not gate: %s", f.Name, cmd.CommandPath(), why[0])
+		}
+	})
+	return err
 }

@@ -58,6 +58,8 @@ func (f *scanFlags) add(cmd *cobra.Command) {
 	fs.StringVar(&f.policyFile, "policy", "", "policy file (default: bulwark.yaml in the working directory or a parent, up to the repository root)")
 	fs.StringVar(&f.baselineFile, "baseline", "", "baseline file (default: "+baseline.FileName+" beside the policy file, or in the working directory)")
 	fs.BoolVar(&f.newOnly, "new-only", false, "fail only on findings absent from the baseline")
+	fs.SetAnnotation("fail-on", gateOnlyKey, []string{"it records every finding whatever its severity; the gate is the scan's: bulwark scan manifests --fail-on"})
+	fs.SetAnnotation("new-only", gateOnlyKey, []string{"it records every finding, new or not; --new-only is for the scans that read the baseline it writes"})
 	fs.StringVar(&f.asOf, "as-of", "", "judge grace periods and exception expiry as of this date, YYYY-MM-DD (default: today)")
 	fs.StringSliceVar(&f.onlyChecks, "checks", nil, "run only these check ids (comma-separated)")
 	fs.StringSliceVar(&f.skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
@@ -105,8 +107,8 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 	}
 	now := time.Now()
 	if f.asOf != "" {
-		if now, err = time.Parse(policy.DateLayout, f.asOf); err != nil {
-			return opt, "", usageError("--as-of %q: want a YYYY-MM-DD date", f.asOf)
+		if now, err = policy.ParseDate(f.asOf); err != nil {
+			return opt, "", usageError("--as-of: %v", err)
 		}
 	}
 	bfile := f.baselineFile
@@ -119,7 +121,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 	var base *baseline.Baseline
 	switch _, statErr := os.Stat(bfile); {
 	case statErr == nil:
-		if base, err = baseline.Load(bfile); err != nil {
+		if base, err = baseline.Load(bfile, now); err != nil {
 			return opt, "", &exitError{code: report.ExitError, err: err}
 		}
 	case f.baselineFile != "" && !needBaseline:
@@ -152,6 +154,7 @@ func newScanManifests(s *streams) *cobra.Command {
 		flags      scanFlags
 		img        imageFlags
 		aksContext string
+		pssEnforce string
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -189,6 +192,9 @@ explicitly win over it.`,
 			if err != nil {
 				return err
 			}
+			if opt.Settings.PSSEnforce, err = pss.ParseEnforce(pssEnforce); err != nil {
+				return usageError("--pss-enforce %v", err)
+			}
 			ctx := context.Background()
 			if aksContext != "" {
 				if opt.Context, err = loadAKSContext(ctx, aksContext); err != nil {
@@ -218,6 +224,7 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	cmd.Flags().StringVar(&pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd

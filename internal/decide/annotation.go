@@ -85,9 +85,9 @@ func ParseAnnotation(s string) (Annotation, error) {
 		val, rest, _ = strings.Cut(val, " ")
 		switch key {
 		case "until":
-			t, err := time.Parse(policy.DateLayout, val)
+			t, err := policy.ParseDate(val)
 			if err != nil {
-				return a, fmt.Errorf("until=%q is not a YYYY-MM-DD date", val)
+				return a, fmt.Errorf("until=: %v", err)
 			}
 			a.Until = t
 		case "owner":

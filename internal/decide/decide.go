@@ -183,6 +183,8 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 		excs = d.Policy.Exceptions
 	}
 	matched := make([]int, len(excs))
+	index := d.Policy.NewIndex()
+	var candidates []int
 	dates := dateCache{}
 	annWarned := map[string]bool{}
 
@@ -200,7 +202,8 @@ func (d *Decider) Apply(fs []finding.Finding) Outcome {
 
 		// Exceptions: the first live one wins; an expired one that covers
 		// the finding is recorded so the run can say it no longer applies.
-		for j := range excs {
+		candidates = index.Candidates(dd.Finding, obj, candidates)
+		for _, j := range candidates {
 			e := &excs[j]
 			if !e.Covers(dd.Finding, obj) {
 				continue

@@ -191,6 +191,7 @@ func TestAnnotationExceptions(t *testing.T) {
 		{"expired", allow, ann, "2026-12-02", StatusFail, "expired on 2026-12-01"},
 		{"other check", allow, "K8S-001 until=2026-12-01 reason=x", "2026-11-01", StatusFail, ""},
 		{"malformed", allow, "K8S-029 reason=no date", "2026-11-01", StatusFail, "until=YYYY-MM-DD and reason=... are required"},
+		{"until centuries away", allow, "K8S-029 until=2207-01-31 reason=x", "2026-11-01", StatusFail, `"2207-01-31" is out of range`},
 		{"unknown id", allow, "K8S-0290 until=2026-12-01 reason=x", "2026-11-01", StatusFail, `unknown check id "K8S-0290"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,6 +71,8 @@ func TestParseErrors(t *testing.T) {
 		{"typo in exception id", head + "exceptions:\n- checks: [K8S-001, K8S-9999]\n  reason: r\n  owner: o\n  expires: 2027-01-01\n", `bulwark.yaml:4: exceptions[0].checks: unknown check id "K8S-9999"`},
 		{"unknown area", head + "checks:\n  exclude: [resource]\n", `bulwark.yaml:4: checks.exclude: "resource" is neither a check id nor an area`},
 		{"bad date", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n  expires: 2027-02-30\n", `bulwark.yaml:7: "2027-02-30" is not a date`},
+		{"expiry centuries away", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n  expires: 2207-01-31\n", `bulwark.yaml:7: "2207-01-31" is out of range: dates fall between 2000-01-01 and 2099-12-31`},
+		{"expiry in year 1", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n  expires: 0001-01-01\n", `bulwark.yaml:7: "0001-01-01" is out of range`},
 		{"missing expiry", head + "exceptions:\n- checks: [K8S-001]\n  reason: r\n  owner: o\n", "bulwark.yaml:4: exceptions[0]: expires is required"},
 		{"missing owner and reason", head + "exceptions:\n- checks: [K8S-001]\n  expires: 2027-01-01\n", "owner is required"},
 		{"bad duration", head + "gracePeriods:\n  high: 14 days\n", `bulwark.yaml:4: "14 days" is not a duration`},

@@ -99,12 +99,35 @@ type Date struct {
 const DateLayout = "2006-01-02"
 
 func (d *Date) UnmarshalYAML(n *yaml.Node) error {
-	t, err := time.Parse(DateLayout, n.Value)
-	if n.Kind != yaml.ScalarNode || err != nil {
-		return fmt.Errorf("line %d: %q is not a date: write YYYY-MM-DD", n.Line, n.Value)
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a date, YYYY-MM-DD", n.Line)
+	}
+	t, err := ParseDate(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
 	}
 	d.Time, d.Line = t, n.Line
 	return nil
+}
+
+// The years a date of Bulwark's may fall in. Anything else is a typo or a
+// forgery — a waiver until 2207, a finding first seen in year 1 or "due"
+// in 10026 — that would otherwise silently waive or never fail.
+const (
+	MinYear = 2000
+	MaxYear = 2099
+)
+
+// ParseDate reads a YYYY-MM-DD date between MinYear and MaxYear.
+func ParseDate(s string) (time.Time, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date: write YYYY-MM-DD", s)
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return time.Time{}, fmt.Errorf("%q is out of range: dates fall between %d-01-01 and %d-12-31", s, MinYear, MaxYear)
+	}
+	return t, nil
 }
 
 func (d Date) String() string {

@@ -192,6 +192,10 @@ func oneLine(s string) string {
 	return b.String()
 }
 
+// OneLine is oneLine for the commands that print manifest content outside a
+// report (explain access, baseline update).
+func OneLine(s string) string { return oneLine(s) }
+
 // isControl reports C0 and C1 controls, DEL and the Unicode line and
 // paragraph separators and bidirectional overrides, which can make text
 // render differently from what it is.

@@ -2,109 +2,66 @@ package rbac
 
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// Built-in ClusterRoles that manifests bind without defining them. Their
-// rules are those of the API server's bootstrap policy
-// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy, testdata
-// cluster-roles.yaml): admin, edit and view hold no rules of their own and
-// aggregate the system:aggregate-to-* roles, exactly as in a cluster. A role
-// of the same name in the inventory (a live cluster's, or a manifest's)
-// replaces the built-in one.
+// The built-in roles that manifests bind without defining them, taken from
+// the bootstrap policy (bootstrap.go): admin, edit and view hold no rules
+// of their own and aggregate the system:aggregate-to-* roles, exactly as in
+// a cluster. A role of the same name in the inventory is used when it
+// grants nothing more than the bootstrap role (a live cluster's copy); one
+// that differs (a manifest redefining cluster-admin) never replaces the
+// built-in: the API server reconciles the built-in rules back, so bindings
+// to it keep them, and K8S-124 reports the redefinition.
 
 const (
 	labelAggregateToAdmin = "rbac.authorization.k8s.io/aggregate-to-admin"
 	labelAggregateToEdit  = "rbac.authorization.k8s.io/aggregate-to-edit"
 	labelAggregateToView  = "rbac.authorization.k8s.io/aggregate-to-view"
-	// LabelBootstrapping marks the API server's own RBAC objects.
+	// LabelBootstrapping marks the API server's own RBAC objects. It is
+	// no proof of that: anyone can set it.
 	LabelBootstrapping = "kubernetes.io/bootstrapping"
 )
 
-func rule(groups, resources, verbs []string) rbacv1.PolicyRule {
-	return rbacv1.PolicyRule{APIGroups: groups, Resources: resources, Verbs: verbs}
-}
-
 var (
-	core       = []string{""}
-	readVerbs  = []string{"get", "list", "watch"}
-	writeVerbs = []string{"create", "delete", "deletecollection", "patch", "update"}
+	builtinClusterRoleNames = []string{
+		"cluster-admin", "admin", "edit", "view",
+		"system:aggregate-to-admin", "system:aggregate-to-edit", "system:aggregate-to-view",
+		"system:discovery", "system:basic-user", "system:public-info-viewer",
+	}
+	// builtinRoleNames are namespaced bootstrap Roles that bindings
+	// reference by a name without the system: prefix.
+	builtinRoleNames = [][2]string{{"kube-system", "extension-apiserver-authentication-reader"}}
 )
 
-func aggregated(label string) *rbacv1.AggregationRule {
-	return &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{{MatchLabels: map[string]string{label: "true"}}}}
+// builtinRole returns a fresh copy of a bootstrap role: the model points
+// into it.
+func builtinRole(kind, ns, name string) *Role {
+	u, ok := upstreamRoleOf(kind, ns, name)
+	if !ok {
+		panic("rbac: " + name + " is not in the bootstrap policy")
+	}
+	v := u.variants[0]
+	labels := map[string]string{}
+	for k, val := range v.labels {
+		labels[k] = val
+	}
+	r := &Role{Kind: kind, Namespace: ns, Name: name, Labels: labels, Rules: make([]rbacv1.PolicyRule, len(v.rules))}
+	for i := range v.rules {
+		v.rules[i].DeepCopyInto(&r.Rules[i])
+	}
+	if v.agg != nil {
+		r.Aggregation = v.agg.DeepCopy()
+	}
+	return r
 }
 
-func builtinRole(name string, labels map[string]string, agg *rbacv1.AggregationRule, rules ...rbacv1.PolicyRule) *rbacv1.ClusterRole {
-	if labels == nil {
-		labels = map[string]string{}
+func builtinRoles() []*Role {
+	var out []*Role
+	for _, n := range builtinClusterRoleNames {
+		out = append(out, builtinRole(kindClusterRole, "", n))
 	}
-	labels[LabelBootstrapping] = "rbac-defaults"
-	return &rbacv1.ClusterRole{
-		TypeMeta:        metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
-		ObjectMeta:      metav1.ObjectMeta{Name: name, Labels: labels},
-		AggregationRule: agg,
-		Rules:           rules,
+	for _, n := range builtinRoleNames {
+		out = append(out, builtinRole(kindRole, n[0], n[1]))
 	}
-}
-
-// builtinClusterRoles returns fresh copies: the model points into them.
-func builtinClusterRoles() []*rbacv1.ClusterRole {
-	return []*rbacv1.ClusterRole{
-		builtinRole("cluster-admin", nil, nil,
-			rule([]string{"*"}, []string{"*"}, []string{"*"}),
-			rbacv1.PolicyRule{NonResourceURLs: []string{"*"}, Verbs: []string{"*"}}),
-		builtinRole("admin", nil, aggregated(labelAggregateToAdmin)),
-		builtinRole("edit", map[string]string{labelAggregateToAdmin: "true"}, aggregated(labelAggregateToEdit)),
-		builtinRole("view", map[string]string{labelAggregateToEdit: "true"}, aggregated(labelAggregateToView)),
-		builtinRole("system:aggregate-to-admin", map[string]string{labelAggregateToAdmin: "true"}, nil,
-			rule([]string{"authorization.k8s.io"}, []string{"localsubjectaccessreviews"}, []string{"create"}),
-			rule([]string{"rbac.authorization.k8s.io"}, []string{"rolebindings", "roles"}, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
-		),
-		builtinRole("system:aggregate-to-edit", map[string]string{labelAggregateToEdit: "true"}, nil,
-			rule(core, []string{"pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"}, readVerbs),
-			rule(core, []string{"serviceaccounts"}, []string{"impersonate"}),
-			rule(core, []string{"pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"}, writeVerbs),
-			rule(core, []string{"pods/eviction"}, []string{"create"}),
-			rule(core, []string{"configmaps", "events", "persistentvolumeclaims", "replicationcontrollers", "replicationcontrollers/scale", "secrets", "serviceaccounts", "services", "services/proxy"}, writeVerbs),
-			rule(core, []string{"serviceaccounts/token"}, []string{"create"}),
-			rule([]string{"apps"}, []string{"daemonsets", "deployments", "deployments/rollback", "deployments/scale", "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"}, writeVerbs),
-			rule([]string{"autoscaling"}, []string{"horizontalpodautoscalers"}, writeVerbs),
-			rule([]string{"batch"}, []string{"cronjobs", "jobs"}, writeVerbs),
-			rule([]string{"extensions"}, []string{"daemonsets", "deployments", "deployments/rollback", "deployments/scale", "ingresses", "networkpolicies", "replicasets", "replicasets/scale", "replicationcontrollers/scale"}, writeVerbs),
-			rule([]string{"policy"}, []string{"poddisruptionbudgets"}, writeVerbs),
-			rule([]string{"networking.k8s.io"}, []string{"ingresses", "networkpolicies"}, writeVerbs),
-			rule([]string{"coordination.k8s.io"}, []string{"leases"}, []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}),
-		),
-		builtinRole("system:aggregate-to-view", map[string]string{labelAggregateToView: "true"}, nil,
-			rule(core, []string{"configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status"}, readVerbs),
-			rule(core, []string{"bindings", "events", "limitranges", "namespaces/status", "pods/log", "pods/status", "replicationcontrollers/status", "resourcequotas", "resourcequotas/status"}, readVerbs),
-			rule(core, []string{"namespaces"}, readVerbs),
-			rule([]string{"discovery.k8s.io"}, []string{"endpointslices"}, readVerbs),
-			rule([]string{"apps"}, []string{"controllerrevisions", "daemonsets", "daemonsets/status", "deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"}, readVerbs),
-			rule([]string{"autoscaling"}, []string{"horizontalpodautoscalers", "horizontalpodautoscalers/status"}, readVerbs),
-			rule([]string{"batch"}, []string{"cronjobs", "cronjobs/status", "jobs", "jobs/status"}, readVerbs),
-			rule([]string{"extensions"}, []string{"daemonsets", "daemonsets/status", "deployments", "deployments/scale", "deployments/status", "ingresses", "ingresses/status", "networkpolicies", "replicasets", "replicasets/scale", "replicasets/status", "replicationcontrollers/scale"}, readVerbs),
-			rule([]string{"policy"}, []string{"poddisruptionbudgets", "poddisruptionbudgets/status"}, readVerbs),
-			rule([]string{"networking.k8s.io"}, []string{"ingresses", "ingresses/status", "networkpolicies"}, readVerbs),
-		),
-		builtinRole("system:discovery", nil, nil,
-			rbacv1.PolicyRule{NonResourceURLs: []string{"/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"}, Verbs: []string{"get"}}),
-		builtinRole("system:basic-user", nil, nil,
-			rule([]string{"authorization.k8s.io"}, []string{"selfsubjectaccessreviews", "selfsubjectrulesreviews"}, []string{"create"}),
-			rule([]string{"authentication.k8s.io"}, []string{"selfsubjectreviews"}, []string{"create"})),
-		builtinRole("system:public-info-viewer", nil, nil,
-			rbacv1.PolicyRule{NonResourceURLs: []string{"/healthz", "/livez", "/readyz", "/version", "/version/"}, Verbs: []string{"get"}}),
-	}
-}
-
-// builtinRoles are the bootstrap policy's namespaced Roles that bindings
-// reference by a name without the system: prefix.
-func builtinRoles() []*rbacv1.Role {
-	return []*rbacv1.Role{{
-		TypeMeta: metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role"},
-		ObjectMeta: metav1.ObjectMeta{Name: "extension-apiserver-authentication-reader", Namespace: "kube-system",
-			Labels: map[string]string{LabelBootstrapping: "rbac-defaults"}},
-		Rules: []rbacv1.PolicyRule{{APIGroups: core, Resources: []string{"configmaps"}, ResourceNames: []string{"extension-apiserver-authentication"}, Verbs: readVerbs}},
-	}}
+	return out
 }

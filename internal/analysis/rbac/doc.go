@@ -37,5 +37,7 @@
 // The analysis only reads the inventory: manifests and live clusters are
 // judged alike. An object absent from the inventory is unknown, never
 // assumed harmless or dangerous, except for the built-in roles above whose
-// rules are fixed by Kubernetes.
+// rules are fixed by Kubernetes. Which objects are the API server's own is
+// decided by content against its bootstrap policy (bootstrap.go), not by
+// name or label; a redefined built-in role keeps its built-in rules.
 package rbac

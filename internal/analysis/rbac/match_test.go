@@ -16,23 +16,23 @@ func TestRuleAllows(t *testing.T) {
 		req  Request
 		want bool
 	}{
-		{"exact", r(core, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, true},
-		{"other verb", r(core, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "list", Resource: "secrets"}, false},
-		{"verb wildcard", r(core, []string{"secrets"}, []string{"*"}, nil), Request{Verb: "delete", Resource: "secrets"}, true},
+		{"exact", r([]string{""}, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, true},
+		{"other verb", r([]string{""}, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "list", Resource: "secrets"}, false},
+		{"verb wildcard", r([]string{""}, []string{"secrets"}, []string{"*"}, nil), Request{Verb: "delete", Resource: "secrets"}, true},
 		{"other group", r([]string{"apps"}, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, false},
 		{"group wildcard", r([]string{"*"}, []string{"secrets"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, true},
-		{"resource wildcard", r(core, []string{"*"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, true},
-		{"resource wildcard covers subresources", r(core, []string{"*"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
-		{"resource does not cover its subresources", r(core, []string{"pods"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
-		{"exact subresource", r(core, []string{"pods/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
-		{"subresource is not the resource", r(core, []string{"pods/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods"}, false},
-		{"*/subresource", r(core, []string{"*/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
-		{"*/subresource needs one", r(core, []string{"*/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "exec"}, false},
-		{"resource/* is literal", r(core, []string{"pods/*"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
-		{"resourceNames allow the name", r(core, []string{"secrets"}, []string{"get"}, []string{"tls"}), Request{Verb: "get", Resource: "secrets", Name: "tls"}, true},
-		{"resourceNames deny others", r(core, []string{"secrets"}, []string{"get"}, []string{"tls"}), Request{Verb: "get", Resource: "secrets", Name: "db"}, false},
-		{"resourceNames never allow a collection", r(core, []string{"secrets"}, []string{"list"}, []string{"tls"}), Request{Verb: "list", Resource: "secrets"}, false},
-		{"resourceNames * is literal", r(core, []string{"secrets"}, []string{"get"}, []string{"*"}), Request{Verb: "get", Resource: "secrets", Name: "db"}, false},
+		{"resource wildcard", r([]string{""}, []string{"*"}, []string{"get"}, nil), Request{Verb: "get", Resource: "secrets"}, true},
+		{"resource wildcard covers subresources", r([]string{""}, []string{"*"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
+		{"resource does not cover its subresources", r([]string{""}, []string{"pods"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
+		{"exact subresource", r([]string{""}, []string{"pods/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
+		{"subresource is not the resource", r([]string{""}, []string{"pods/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods"}, false},
+		{"*/subresource", r([]string{""}, []string{"*/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, true},
+		{"*/subresource needs one", r([]string{""}, []string{"*/exec"}, []string{"create"}, nil), Request{Verb: "create", Resource: "exec"}, false},
+		{"resource/* is literal", r([]string{""}, []string{"pods/*"}, []string{"create"}, nil), Request{Verb: "create", Resource: "pods", Subresource: "exec"}, false},
+		{"resourceNames allow the name", r([]string{""}, []string{"secrets"}, []string{"get"}, []string{"tls"}), Request{Verb: "get", Resource: "secrets", Name: "tls"}, true},
+		{"resourceNames deny others", r([]string{""}, []string{"secrets"}, []string{"get"}, []string{"tls"}), Request{Verb: "get", Resource: "secrets", Name: "db"}, false},
+		{"resourceNames never allow a collection", r([]string{""}, []string{"secrets"}, []string{"list"}, []string{"tls"}), Request{Verb: "list", Resource: "secrets"}, false},
+		{"resourceNames * is literal", r([]string{""}, []string{"secrets"}, []string{"get"}, []string{"*"}), Request{Verb: "get", Resource: "secrets", Name: "db"}, false},
 		{"nonResourceURLs match no resource", &rbacv1.PolicyRule{NonResourceURLs: []string{"*"}, Verbs: []string{"*"}}, Request{Verb: "get", Resource: "secrets"}, false},
 	}
 	for _, tt := range tests {
@@ -54,7 +54,7 @@ func TestRuleClasses(t *testing.T) {
 	if IsFullWildcard(named) {
 		t.Error("a named rule is not a full wildcard")
 	}
-	for _, r := range builtinClusterRoles() {
+	for _, r := range builtinRoles() {
 		trivial := r.Name == "system:discovery" || r.Name == "system:basic-user" || r.Name == "system:public-info-viewer"
 		for i := range r.Rules {
 			if IsTrivial(&r.Rules[i]) != trivial {
@@ -62,8 +62,8 @@ func TestRuleClasses(t *testing.T) {
 			}
 		}
 	}
-	if !OnlyClusterScoped(&rbacv1.PolicyRule{Resources: []string{"nodes", "nodes/proxy"}, APIGroups: core, Verbs: []string{"get"}}) ||
-		OnlyClusterScoped(&rbacv1.PolicyRule{Resources: []string{"nodes", "pods"}, APIGroups: core, Verbs: []string{"get"}}) {
+	if !OnlyClusterScoped(&rbacv1.PolicyRule{Resources: []string{"nodes", "nodes/proxy"}, APIGroups: []string{""}, Verbs: []string{"get"}}) ||
+		OnlyClusterScoped(&rbacv1.PolicyRule{Resources: []string{"nodes", "pods"}, APIGroups: []string{""}, Verbs: []string{"get"}}) {
 		t.Error("cluster scope misjudged")
 	}
 }

@@ -19,10 +19,6 @@ const (
 	kindClusterRole        = "ClusterRole"
 	kindRoleBinding        = "RoleBinding"
 	kindClusterRoleBinding = "ClusterRoleBinding"
-
-	// labelAddonManager marks objects the AKS (and upstream) addon manager
-	// reconciles; users cannot change them, so they count as built-in.
-	labelAddonManager = "addonmanager.kubernetes.io/mode"
 )
 
 // Role is a Role or ClusterRole.
@@ -44,6 +40,8 @@ type Role struct {
 	aggregatedInto []*Role
 	boundBy        []*Binding
 	sameAs         *Role // the role of the same kind and name read first
+	builtinOf      *Role // the redefinition this built-in's rules are kept in
+	redefines      []string
 }
 
 // RoleRule is one rule of a role, as written in it.
@@ -69,10 +67,6 @@ func (r *Role) Ref() string { return r.Kind + " " + nsName(r.Namespace, r.Name) 
 // Builtin reports a role that comes from Bulwark's copy of the API
 // server's bootstrap policy, not from the inventory.
 func (r *Role) Builtin() bool { return r.Object == nil }
-
-// System reports a role the platform owns: a system:-prefixed name, the
-// API server's bootstrap label, or the addon manager's label.
-func (r *Role) System() bool { return isSystem(r.Name, r.Labels) }
 
 // Effective returns the role's rules including those it aggregates, each
 // pointing at the role it is written in. Duplicates are dropped.
@@ -115,9 +109,6 @@ func (b *Binding) RoleRefString() string {
 	return b.RoleRef.Kind + " " + b.RoleRef.Name
 }
 
-// System reports a binding the platform owns (see Role.System).
-func (b *Binding) System() bool { return isSystem(b.Name, b.Labels) }
-
 // Scope is where the binding grants: everywhere for a ClusterRoleBinding,
 // its namespace for a RoleBinding.
 func (b *Binding) Scope() Scope {
@@ -132,10 +123,6 @@ func (b *Binding) Subject(i int) Subject { return FromRBAC(b.Subjects[i], b.Name
 
 // SubjectPath is the field path of the i-th subject.
 func (b *Binding) SubjectPath(i int) *field.Path { return field.NewPath("subjects").Index(i) }
-
-func isSystem(name string, l map[string]string) bool {
-	return strings.HasPrefix(name, "system:") || l[LabelBootstrapping] == "rbac-defaults" || l[labelAddonManager] != ""
-}
 
 // Scope is where a grant applies.
 type Scope struct {
@@ -173,7 +160,10 @@ func (g Grant) Path() string {
 	sb.WriteString(g.Binding.Ref())
 	sb.WriteString(" → ")
 	sb.WriteString(g.Binding.Role.Ref())
-	if g.Rule.Role != g.Binding.Role {
+	switch {
+	case g.Rule.Role.builtinOf == g.Binding.Role:
+		sb.WriteString(" (built-in)")
+	case g.Rule.Role != g.Binding.Role:
 		sb.WriteString(" → aggregated ")
 		sb.WriteString(g.Rule.Role.Ref())
 	}
@@ -272,14 +262,12 @@ func Build(inv *inventory.Inventory) *Model {
 			m.addRole(&Role{Kind: kindClusterRole, Name: r.Name, Labels: r.Labels, Rules: r.Rules, Aggregation: r.AggregationRule, Object: o})
 		}
 	}
-	for _, r := range builtinClusterRoles() {
-		if _, ok := m.roles[roleKey{kindClusterRole, "", r.Name}]; !ok {
-			m.addRole(&Role{Kind: kindClusterRole, Name: r.Name, Labels: r.Labels, Rules: r.Rules, Aggregation: r.AggregationRule})
-		}
-	}
-	for _, r := range builtinRoles() {
-		if _, ok := m.roles[roleKey{kindRole, r.Namespace, r.Name}]; !ok {
-			m.addRole(&Role{Kind: kindRole, Namespace: r.Namespace, Name: r.Name, Labels: r.Labels, Rules: r.Rules})
+	for _, b := range builtinRoles() {
+		switch r, ok := m.roles[roleKey{b.Kind, b.Namespace, b.Name}]; {
+		case !ok:
+			m.addRole(b)
+		case len(r.Redefines()) > 0:
+			r.keepBuiltin(b)
 		}
 	}
 	m.aggregate()
@@ -320,6 +308,7 @@ func Build(inv *inventory.Inventory) *Model {
 
 func (m *Model) addRole(r *Role) {
 	r.own = ownRules(r)
+	r.redefines = r.redefinition()
 	m.Roles = append(m.Roles, r)
 	if r.Object != nil {
 		m.byObject[r.Object] = r
@@ -334,6 +323,31 @@ func (m *Model) addRole(r *Role) {
 		return
 	}
 	m.roles[k] = r
+}
+
+// keepBuiltin gives a redefined built-in role the built-in's rules and
+// aggregation besides its own, as the API server's reconciliation does
+// (it adds what is missing and keeps what was added): a manifest cannot
+// take cluster-admin's rights away from those bound to it.
+func (r *Role) keepBuiltin(b *Role) {
+	b.own = ownRules(b)
+	b.builtinOf = r
+	r.own = append(b.own, r.own...)
+	if b.Aggregation != nil {
+		agg := b.Aggregation.DeepCopy()
+		if r.Aggregation != nil {
+			agg.ClusterRoleSelectors = append(agg.ClusterRoleSelectors, r.Aggregation.ClusterRoleSelectors...)
+		}
+		r.Aggregation = agg
+	}
+	for k, v := range b.Labels {
+		if _, set := r.Labels[k]; !set && k != LabelBootstrapping {
+			if r.Labels == nil {
+				r.Labels = map[string]string{}
+			}
+			r.Labels[k] = v
+		}
+	}
 }
 
 func ownRules(r *Role) []*RoleRule {

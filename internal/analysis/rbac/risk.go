@@ -422,7 +422,7 @@ func (r *Role) used(seen map[*Role]bool) bool {
 		return true
 	}
 	for _, into := range r.aggregatedInto {
-		if into.Builtin() || into.System() || into.used(seen) {
+		if into.Bootstrap() || into.used(seen) {
 			return true
 		}
 	}

@@ -19,7 +19,7 @@ func evalRisk(risk rbac.Risk, what func(*rbac.Binding, rbac.RiskGrant) string) c
 	return func(ctx *check.Context, obj *inventory.Object, r *check.Report) {
 		m := rbac.For(ctx.Inventory)
 		b, ok := m.BindingOf(obj)
-		if !ok || b.System() {
+		if !ok || b.Bootstrap() {
 			return
 		}
 		for i := range b.Subjects {

@@ -7,9 +7,11 @@
 // Findings belong to the RoleBinding or ClusterRoleBinding that grants the
 // right, at the field of the subject it grants it to (subjects[i]); the
 // message names the subject and the path binding → role → rule that
-// grants it. Bindings the platform owns (system:-prefixed, labelled
-// kubernetes.io/bootstrapping=rbac-defaults or managed by the addon
-// manager) are not judged by the risk checks; bindings that grant anything
+// grants it. The API server's own bindings are not judged by the risk
+// checks: those of its bootstrap policy, recognised by name, roleRef and
+// subjects (rbac.Binding.Bootstrap), never by a system: prefix or a label,
+// which anyone can write. A role redefining a built-in one is K8S-124's.
+// Bindings that grant anything
 // beyond discovery to system:anonymous, system:unauthenticated,
 // system:authenticated or system:serviceaccounts are reported whoever owns
 // them, and so are bindings that name system:masters, except the API

@@ -15,7 +15,9 @@ import (
 // or can become it, with the shortest chain of steps (see
 // internal/analysis/rbac, Escalation). Pods without an API token are not
 // reported: a compromise of them does not yield the account. Workloads the
-// addon manager owns are the platform's and are not reported.
+// addon manager owns in a live cluster are the platform's and are not
+// reported; in a manifest its label is only a label, which anyone can
+// write, and exempts nothing.
 
 func init() {
 	check.Register(&check.Check{
@@ -39,7 +41,7 @@ func init() {
 func evalWorkloadEscalation(ctx *check.Context, obj *inventory.Object, r *check.Report) {
 	m := rbac.For(ctx.Inventory)
 	w, ok := m.WorkloadOf(obj)
-	if !ok || !w.TokenMounted || obj.Meta.Labels["addonmanager.kubernetes.io/mode"] != "" {
+	if !ok || !w.TokenMounted || obj.Loc.File == "" && obj.Meta.Labels["addonmanager.kubernetes.io/mode"] != "" {
 		return
 	}
 	sa := rbac.ServiceAccount(w.Namespace, w.ServiceAccount)

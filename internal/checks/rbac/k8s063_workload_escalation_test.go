@@ -1,6 +1,15 @@
 package rbac
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
+	"github.com/bulwark-sec/bulwark/internal/engine"
+	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/source/manifest"
+)
 
 func deployment(ns, name, sa, extra string) string {
 	return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + ", namespace: " + ns + extra + "}\nspec:\n  template:\n    spec:\n      serviceAccountName: " + sa + "\n      containers: [{name: c, image: c}]"
@@ -26,6 +35,23 @@ func TestWorkloadEscalation(t *testing.T) {
 				"  volumes: [{name: t, projected: {sources: [{serviceAccountToken: {path: t}}]}}]"},
 			[]want{{"Pod/shop/p", "spec.serviceAccountName", nil}}},
 		{"no way up", []string{edit, deployment("shop", "web", "default", "")}, nil},
-		{"addon-managed workloads are the platform's", []string{admin, deployment("shop", "deployer", "ci", ", labels: {addonmanager.kubernetes.io/mode: Reconcile}")}, nil},
+		{"the addon manager's label in a manifest exempts nothing", []string{admin, deployment("shop", "deployer", "ci", ", labels: {addonmanager.kubernetes.io/mode: Reconcile}")},
+			[]want{{"Deployment/shop/deployer", "spec.template.spec.serviceAccountName", []string{"which is cluster-admin"}}}},
 	})
+}
+
+// In a live cluster the addon manager's workloads are the platform's.
+func TestWorkloadEscalationLiveAddon(t *testing.T) {
+	p := manifest.Parse("live.yaml", []byte(crb("ci-admin", "cluster-admin", "[{kind: ServiceAccount, name: ci, namespace: kube-system}]")+"\n---\n"+
+		deployment("kube-system", "addon", "ci", ", labels: {addonmanager.kubernetes.io/mode: Reconcile}")), manifest.DefaultLimits)
+	if len(p.Errors) > 0 {
+		t.Fatal(p.Errors)
+	}
+	for _, o := range p.Objects {
+		o.Loc = finding.Location{Resource: "/apis/" + o.Kind + "/" + o.Meta.Name}
+	}
+	c, _ := check.Lookup("K8S-063")
+	if res := engine.Run(inventory.New(p.Objects), []*check.Check{c}, checktest.DefaultSettings(), engine.Options{Workers: 1}); len(res.Findings) != 0 {
+		t.Errorf("live addon-managed workload reported: %v", res.Findings)
+	}
 }

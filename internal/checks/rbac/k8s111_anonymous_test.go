@@ -6,7 +6,7 @@ func TestAnonymous(t *testing.T) {
 	runCases(t, "K8S-111", []tcase{
 		{"view for anonymous", []string{crb("open", "view", "[{kind: User, name: 'system:anonymous'}]")},
 			[]want{{"ClusterRoleBinding/open", "subjects[0]", []string{"User system:anonymous (every request without credentials) is granted ClusterRole view cluster-wide",
-				"ClusterRoleBinding open → ClusterRole view → aggregated ClusterRole system:aggregate-to-view rules[0]", "and 9 more rules"}}}},
+				"ClusterRoleBinding open → ClusterRole view → aggregated ClusterRole system:aggregate-to-view rules[0]", "and 11 more rules"}}}},
 		{"a system-named binding is still judged", []string{crb("system:oops", "edit", "[{kind: Group, name: devs}, {kind: Group, name: 'system:unauthenticated'}]")},
 			[]want{{"ClusterRoleBinding/system:oops", "subjects[1]", []string{"Group system:unauthenticated"}}}},
 		{"health and version only (system:public-info-viewer)", []string{

@@ -10,9 +10,9 @@ import (
 )
 
 // K8S-113 reads the subjects of bindings and reports Group system:masters
-// in any binding but the API server's own: the built-in cluster-admin
-// ClusterRoleBinding, labelled kubernetes.io/bootstrapping=rbac-defaults,
-// is not reported; a system:-named binding someone else wrote is.
+// in any binding but the API server's own: the bootstrap cluster-admin
+// ClusterRoleBinding (recognised by roleRef and subjects, not by its
+// label) is not reported; a system:-named binding someone else wrote is.
 
 func init() {
 	check.Register(&check.Check{
@@ -33,7 +33,7 @@ func init() {
 
 func evalSystemMasters(ctx *check.Context, obj *inventory.Object, r *check.Report) {
 	b, ok := rbac.For(ctx.Inventory).BindingOf(obj)
-	if !ok || b.Labels[rbac.LabelBootstrapping] == "rbac-defaults" {
+	if !ok || b.Bootstrap() {
 		return
 	}
 	for i, s := range b.Subjects {

@@ -35,7 +35,7 @@ func init() {
 
 func evalMissingRole(ctx *check.Context, obj *inventory.Object, r *check.Report) {
 	b, ok := rbac.For(ctx.Inventory).BindingOf(obj)
-	if !ok || b.Role != nil || b.System() || strings.HasPrefix(b.RoleRef.Name, "system:") || b.RoleRef.Name == "" {
+	if !ok || b.Role != nil || b.Bootstrap() || strings.HasPrefix(b.RoleRef.Name, "system:") || b.RoleRef.Name == "" {
 		return
 	}
 	r.Fail(field.NewPath("roleRef", "name"), b.RoleRef.Name, "%s references %s, which is neither in the scanned objects nor a built-in role; its %d subject(s) get whatever a role of that name grants once one is created",

@@ -36,7 +36,7 @@ func init() {
 
 func evalUnboundRole(ctx *check.Context, obj *inventory.Object, r *check.Report) {
 	role, ok := rbac.For(ctx.Inventory).RoleOf(obj)
-	if !ok || role.System() || role.Used() {
+	if !ok || role.Bootstrap() || role.Used() {
 		return
 	}
 	risky := rbac.RoleRisks(role)

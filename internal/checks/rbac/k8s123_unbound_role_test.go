@@ -15,6 +15,8 @@ func TestUnboundRole(t *testing.T) {
 		{"a ClusterRole's cluster-scoped rights count", []string{clusterRole("np", `[{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]`)},
 			[]want{{"ClusterRole/np", "rules[0]", []string{"reach the kubelet API through nodes/proxy"}}}},
 		{"a Role's cluster-scoped rules grant nothing", []string{role("shop", "np", `[{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}]`)}, nil},
-		{"system roles", []string{clusterRole("system:controller:x", `[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`)}, nil},
+		{"a system: name is no exemption", []string{clusterRole("system:controller:x", `[{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]`)},
+			[]want{{"ClusterRole/system:controller:x", "rules[0]", []string{"full access"}}}},
+		{"a bootstrap role as the API server writes it", []string{clusterRole("system:controller:clusterrole-aggregation-controller", `[{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, get, list, patch, update, watch]}]`)}, nil},
 	})
 }

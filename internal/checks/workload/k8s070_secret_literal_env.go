@@ -118,7 +118,7 @@ var credentialWordSuffixes = []string{
 var connectionWordSuffixes = []string{"connectionstring", "connectionstrings", "connstr", "connstring"}
 
 // credentialWords are whole words that name a secret.
-var credentialWords = map[string]bool{"pwd": true, "pass": true, "sas": true, "pat": true, "htpasswd": true}
+var credentialWords = map[string]bool{"pwd": true, "pw": true, "pass": true, "sas": true, "pat": true, "htpasswd": true, "bearer": true}
 
 // connectionWords are whole words that name a connection string, DSN or
 // URL.
@@ -126,15 +126,27 @@ var connectionWords = map[string]bool{"dsn": true, "url": true, "uri": true}
 
 // keyQualifiers make a following "key" a credential: API_KEY, ACCESS_KEY,
 // PRIVATE_KEY, SHARED_KEY, WORKSPACE_KEY (Log Analytics), PRIMARY_KEY
-// (Azure's primary/secondary key pairs)... but not CACHE_KEY or
-// PARTITION_KEY.
+// (Azure's primary/secondary key pairs), the key kinds of cryptography
+// (SSH_KEY, TLS_KEY, ED25519_KEY) and the Azure services whose access keys
+// are the credential (COSMOS_DB_KEY, EVENT_HUB_KEY, REDIS_KEY)... but not
+// CACHE_KEY, PARTITION_KEY or PUBLIC_KEY. Two words before "key" count
+// run together too (cosmos db → cosmosdb, event hub → eventhub).
 var keyQualifiers = map[string]bool{
-	"api": true, "access": true, "private": true, "secret": true, "signing": true, "encryption": true,
-	"master": true, "account": true, "storage": true, "subscription": true, "admin": true, "primary": true,
+	"api": true, "access": true, "private": true, "secret": true, "signing": true, "encryption": true, "decryption": true,
+	"master": true, "account": true, "storage": true, "storageaccount": true, "subscription": true, "admin": true, "primary": true,
 	"secondary": true, "function": true, "functions": true, "license": true, "app": true, "auth": true,
 	"client": true, "sas": true, "hmac": true, "webhook": true, "service": true, "cosmos": true, "search": true,
-	"shared": true, "workspace": true,
+	"shared": true, "workspace": true, "query": true, "deploy": true,
+	"ssh": true, "tls": true, "ssl": true, "gpg": true, "pgp": true, "rsa": true, "ecdsa": true, "dsa": true, "ed": true,
+	"cert": true, "certificate": true, "jwt": true, "jwk": true,
+	"cosmosdb": true, "documentdb": true, "redis": true, "eventhub": true, "eventhubs": true, "servicebus": true,
+	"iothub": true, "signalr": true, "webpubsub": true, "relay": true, "notificationhub": true, "appconfig": true,
+	"openai": true, "cognitive": true, "cognitiveservices": true, "speech": true, "translator": true, "maps": true,
 }
+
+// keyMaterial after "key" says the value is the key itself, whatever kind
+// of key: SSH_KEY_CONTENT, KEY_MATERIAL. A public key is not a secret.
+var keyMaterial = map[string]bool{"content": true, "contents": true, "material": true}
 
 // trailingQualifiers may follow the credential word without changing what
 // the name holds.
@@ -144,6 +156,9 @@ var trailingQualifiers = map[string]bool{
 	"data": true, "pem": true, "der": true, "hex": true, "sha": true, "md": true, "prod": true, "production": true,
 	"dev": true, "staging": true, "test": true, "primary": true, "secondary": true, "old": true, "new": true,
 	"current": true, "next": true, "prev": true, "previous": true, "backup": true, "default": true, "override": true,
+	// The credential's own content, inline rather than a path to it.
+	"content": true, "contents": true, "material": true, "text": true, "body": true, "bytes": true, "blob": true,
+	"inline": true, "literal": true, "json": true,
 }
 
 // credentialName reports whether an env var or ConfigMap key name says it
@@ -186,8 +201,20 @@ func credentialWordEndsAt(toks []string, j int) nameClass {
 	}
 	switch {
 	case t == "key" || t == "keys":
-		// AZURE_*_KEY, or a qualified key (API_KEY, ACCOUNT_KEY...).
-		if toks[0] == "azure" && j > 0 || j > 0 && keyQualifiers[toks[j-1]] {
+		// AZURE_*_KEY, a qualified key (API_KEY, ACCOUNT_KEY, ED25519_KEY,
+		// COSMOS_DB_KEY...) or the key's material (SSH_KEY_CONTENT).
+		prev, pair := "", ""
+		if i := j - 1; i >= 0 {
+			if isDigitWord(toks[i]) && i > 0 {
+				i--
+			}
+			prev = toks[i]
+			if i > 0 {
+				pair = toks[i-1] + toks[i]
+			}
+		}
+		if toks[0] == "azure" && j > 0 || keyQualifiers[prev] || keyQualifiers[pair] ||
+			j+1 < len(toks) && keyMaterial[toks[j+1]] && prev != "public" {
 			return secretName
 		}
 	case t == "string" || t == "strings" || t == "str":

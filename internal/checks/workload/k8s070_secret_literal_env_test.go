@@ -34,6 +34,13 @@ func TestCredentialName(t *testing.T) {
 		"LOG_ANALYTICS_SHARED_KEY", "WORKSPACE_KEY", "WORKSPACE_SHARED_KEY", "LOG_ANALYTICS_WORKSPACE_KEY", "workspaceKey",
 		"sharedKey", "SHAREDKEY", "PRIMARY_KEY", "SECONDARY_KEY", "primarySharedKey", "COSMOS_PRIMARY_MASTER_KEY",
 		"MASTER_KEY", "SIGNING_KEY", "JWT_SIGNING_KEY", "ENCRYPTION_KEY", "DATA_ENCRYPTION_KEY_OLD", "SHARED_KEY_SECONDARY",
+		// Key material inline, cryptographic key kinds, Azure service keys.
+		"SSH_KEY_CONTENT", "TLS_KEY_CONTENT", "AZURE_STORAGE_KEY_CONTENT", "PRIVATE_KEY_CONTENT", "GCP_KEY_CONTENTS", "KEY_MATERIAL",
+		"APP_PRIVATE_KEY", "SSH_PRIVATE_KEY", "SSH_KEY", "TLS_KEY", "GPG_KEY", "ED25519_KEY", "CLIENT_CERT_KEY", "JWT_KEY",
+		"STORAGE_SAS_TOKEN", "SB_SAS_KEY_VALUE", "OAUTH_CLIENT_SECRET", "DB_PASSWD", "MSSQL_SA_PWD", "DB_PW", "BEARER_TOKEN", "BEARER",
+		"SENDGRID_APIKEY", "X_APIKEY", "AZURE_STORAGE_ACCESS_KEY", "STORAGE_ACCOUNT_ACCESS_KEY", "AZURE_STORAGEACCOUNT_KEY",
+		"COSMOS_DB_KEY", "COSMOSDB_KEY", "EVENT_HUB_KEY", "EVENTHUB_KEY", "SERVICE_BUS_KEY", "REDIS_KEY", "SEARCH_QUERY_KEY",
+		"SIGNALR_KEY", "OPENAI_KEY", "SPEECH_KEY", "PASSWORD_TEXT", "TOKEN_INLINE",
 	}
 	connection := []string{
 		"CONNECTION_STRING", "ConnectionString", "SERVICEBUS_CONNECTION_STRING", "ConnectionStrings__Default",
@@ -49,6 +56,12 @@ func TestCredentialName(t *testing.T) {
 		"KEY_VAULT_NAME", "KEYVAULT_NAME", "PRIMARY_REGION", "SECONDARY_REGION", "SIGNING_ALGORITHM", "ENCRYPTION_ALGORITHM",
 		"WORKSPACE_ID", "LOG_ANALYTICS_WORKSPACE_ID", "WORKSPACE_NAME", "SHARED_KEY_NAME", "MASTER_KEY_VERSION",
 		"ENCRYPTION_KEY_ID", "PRIMARY_KEY_COLUMN", "SHARED_ACCESS_KEY_NAME", "SHARED_DRIVE", "MASTER_NODE",
+		// Names about a key or secret that are not it.
+		"AZURE_KEY_VAULT_NAME", "PUBLIC_KEY", "SSH_PUBLIC_KEY", "PUBLIC_KEY_CONTENT", "SSH_PUBLIC_KEY_CONTENT", "SSH_KEY_PATH",
+		"SSH_KEY_FILE", "TLS_KEY_FILE", "PRIVATE_KEY_PATH", "KEY_CONTENT_TYPE", "ACCOUNT_KEY_NAME", "STORAGE_KEY_NAME",
+		"COSMOS_DB_KEY_NAME", "EVENT_HUB_KEY_NAME", "REDIS_KEY_PREFIX", "ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", "SSH_KEY_TYPE",
+		"PW_LENGTH", "PWD_DIR", "OLDPWD", "TOKEN_TTL", "PASSWORD_POLICY", "CLIENT_SECRET_EXPIRY", "APIKEY_HEADER", "DB_KEY",
+		"STORAGE_PARTITION_KEY", "SORT_KEY", "RSA_KEY_SIZE", "KEY_CONTENT_ENCODING",
 	}
 	for _, tt := range []struct {
 		names []string
@@ -163,6 +176,16 @@ func TestSecretLiteralEnv(t *testing.T) {
 		{"redis connection string with password", "REDIS_CONNECTION_STRING", "contoso.redis.cache.windows.net:6380,password=redispw,ssl=True", "redispw", true},
 		{"DSN with password", "MYSQL_DSN", "app:mysqlpw@tcp(db:3306)/app", "mysqlpw", true},
 		{"secret name keeps any literal", "SERVICEBUS_SECRET", "Endpoint=sb://ns.servicebus.windows.net/", "", true},
+		{"inline key content", "SSH_KEY_CONTENT", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "", true},
+		{"Cosmos DB key", "COSMOS_DB_KEY", "Y29zbW9zLWtleS12YWx1ZQ==", "", true},
+		{"event hub key", "EVENT_HUB_KEY", "ZXZlbnRodWIta2V5", "", true},
+		{"SAS token", "STORAGE_SAS_TOKEN", "sv=2022-11-02&sp=r&sr=b", "", true},
+		{"short password word", "DB_PW", "pa55word", "", true},
+		{"key vault name is a name", "AZURE_KEY_VAULT_NAME", "contoso-kv", "", false},
+		{"password file is a path", "DB_PASSWORD_FILE", "/mnt/secrets/db-password", "", false},
+		{"token URL is a URL", "OAUTH_TOKEN_URL", "https://login.microsoftonline.com/t/oauth2/v2.0/token", "", false},
+		{"public key content", "SSH_PUBLIC_KEY_CONTENT", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBulwark", "", false},
+		{"key path", "SSH_KEY_PATH", "/etc/ssh/id_ed25519", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
