@@ -713,3 +713,33 @@ func (r *record) hasName(n string) bool {
 	}
 	return false
 }
+
+// memSize estimates the bytes r holds in memory: its strings and the
+// headers of its strings, slices and structs. It bounds an import's
+// memory, so it errs on the high side.
+func (r *record) memSize() int64 {
+	const str, slice = 16, 24
+	n := int64(128 + len(r.ID) + len(r.Summary) + len(r.DBSeverity))
+	for _, a := range r.Aliases {
+		n += str + int64(len(a))
+	}
+	for _, s := range r.Severity {
+		n += 2*str + int64(len(s.Type)+len(s.Score))
+	}
+	for _, a := range r.Affected {
+		n += 6*str + 3*slice + int64(len(a.Ecosystem)+len(a.Name)+len(a.DBSeverity)+len(a.EcoSeverity))
+		for _, s := range a.Severity {
+			n += 2*str + int64(len(s.Type)+len(s.Score))
+		}
+		for _, v := range a.Versions {
+			n += str + int64(len(v))
+		}
+		for _, rg := range a.Ranges {
+			n += str + slice + int64(len(rg.Type))
+			for _, e := range rg.Events {
+				n += str + 8 + int64(len(e.Value))
+			}
+		}
+	}
+	return n
+}

@@ -30,11 +30,21 @@ type Limits struct {
 	// MaxDocuments bounds the number of JSON documents (default
 	// vuln.MaxZipEntries).
 	MaxDocuments int
+	// MaxInflation bounds how many times its own size a zip may inflate
+	// to (plus 64 MiB): OSV exports inflate about tenfold, a zip bomb a
+	// thousandfold (default 40).
+	MaxInflation int64
+	// MaxMemoryFactor bounds the memory the advisories held for the
+	// import may take, as a multiple of the input's size (the zip, or the
+	// JSON read from a directory) plus 32 MiB (default 6). With the data
+	// file built from them and the garbage collector's headroom this
+	// keeps an import within about 20 times its input.
+	MaxMemoryFactor int64
 }
 
 // DefaultLimits returns the limits used when a field is zero.
 func DefaultLimits() Limits {
-	return Limits{MaxEntrySize: vuln.MaxEntrySize, MaxTotalSize: 4 << 30, MaxDocuments: vuln.MaxZipEntries}
+	return Limits{MaxEntrySize: vuln.MaxEntrySize, MaxTotalSize: 4 << 30, MaxDocuments: vuln.MaxZipEntries, MaxInflation: 40, MaxMemoryFactor: 6}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -47,6 +57,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDocuments <= 0 {
 		l.MaxDocuments = d.MaxDocuments
+	}
+	if l.MaxInflation <= 0 {
+		l.MaxInflation = d.MaxInflation
+	}
+	if l.MaxMemoryFactor <= 0 {
+		l.MaxMemoryFactor = d.MaxMemoryFactor
 	}
 	return l
 }
@@ -94,6 +110,12 @@ func (im Importer) ImportZip(path string, now time.Time) ([]Source, error) {
 	}
 	defer zr.Close()
 	c := newCollector(im.Limits, "", now)
+	if st, err := os.Stat(path); err == nil {
+		c.input = st.Size()
+		if inflated := c.lim.MaxInflation*st.Size() + 64<<20; inflated < c.maxTotal {
+			c.maxTotal, c.inflation = inflated, true
+		}
+	}
 	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() || !strings.HasSuffix(strings.ToLower(zf.Name), ".json") {
 			continue
@@ -120,7 +142,9 @@ func (im Importer) ImportZip(path string, now time.Time) ([]Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OSV export %s is damaged: %s: %w", path, zf.Name, err)
 		}
-		c.add(zf.Name, data)
+		if err := c.add(zf.Name, data); err != nil {
+			return nil, fmt.Errorf("OSV export %s: %w", path, err)
+		}
 	}
 	return im.finish(c, abs, dataDate{})
 }
@@ -185,6 +209,13 @@ type collector struct {
 	stats ImportStats
 	total int64
 	ecos  map[string]*ecoSet
+	// maxTotal is MaxTotalSize, or less for a zip (MaxInflation);
+	// inflation says which.
+	maxTotal  int64
+	inflation bool
+	// input is the size of what is imported: the zip, or the JSON read
+	// so far from a directory; held estimates the memory of the records.
+	input, held int64
 }
 
 type ecoSet struct {
@@ -196,7 +227,8 @@ type ecoSet struct {
 const maxReported = 5
 
 func newCollector(lim Limits, only string, now time.Time) *collector {
-	return &collector{lim: lim.withDefaults(), only: only, now: now, ecos: map[string]*ecoSet{}}
+	lim = lim.withDefaults()
+	return &collector{lim: lim, only: only, now: now, ecos: map[string]*ecoSet{}, maxTotal: lim.MaxTotalSize}
 }
 
 func (c *collector) nextDocument() error {
@@ -209,8 +241,12 @@ func (c *collector) nextDocument() error {
 
 func (c *collector) reserve(n int64) error {
 	c.total += n
-	if c.total > c.lim.MaxTotalSize {
-		return fmt.Errorf("%w: more than %d uncompressed bytes", ErrLimit, c.lim.MaxTotalSize)
+	if c.total > c.maxTotal {
+		if c.inflation {
+			return fmt.Errorf("%w: the members inflate to more than %d bytes (%d times the archive's %d bytes, plus 64 MiB); a zip bomb?",
+				ErrLimit, c.maxTotal, c.lim.MaxInflation, c.input)
+		}
+		return fmt.Errorf("%w: more than %d uncompressed bytes", ErrLimit, c.maxTotal)
 	}
 	return nil
 }
@@ -266,7 +302,10 @@ func (c *collector) walk(root string) error {
 			c.malformed(rel, fmt.Sprintf("over the %d-byte limit", c.lim.MaxEntrySize))
 			return nil
 		}
-		c.add(rel, data)
+		c.input += int64(len(data))
+		if err := c.add(rel, data); err != nil {
+			return fmt.Errorf("%s: %w", root, err)
+		}
 		return nil
 	})
 }
@@ -282,20 +321,21 @@ type osvDoc struct {
 // staleness warning for good.
 const futureSkew = 48 * time.Hour
 
-// add converts one OSV document.
-func (c *collector) add(name string, data []byte) {
+// add converts one OSV document. Only the memory bound fails it; a
+// document that is not OSV is counted as malformed.
+func (c *collector) add(name string, data []byte) error {
 	var d osvDoc
 	if err := json.Unmarshal(data, &d); err != nil {
 		c.malformed(name, "not an OSV document: "+err.Error())
-		return
+		return nil
 	}
 	if d.ID == "" {
 		c.malformed(name, "no id")
-		return
+		return nil
 	}
 	if d.Withdrawn != "" {
 		c.stats.Withdrawn++
-		return
+		return nil
 	}
 	groups := map[string][]recAffected{}
 	var skipped []string
@@ -318,7 +358,7 @@ func (c *collector) add(name string, data []byte) {
 				c.unsupported(e)
 			}
 		}
-		return
+		return nil
 	}
 	var mod time.Time
 	if t, err := time.Parse(time.RFC3339Nano, d.Modified); err == nil && t.Year() > 1 && !t.After(c.now.Add(futureSkew)) {
@@ -334,7 +374,7 @@ func (c *collector) add(name string, data []byte) {
 		if _, ok := set.recs[d.ID]; ok {
 			dup = true
 		}
-		set.recs[d.ID] = &record{
+		r := &record{
 			ID:         d.ID,
 			Aliases:    d.Names(),
 			Summary:    truncateUTF8(d.Title(), maxSummary),
@@ -342,6 +382,11 @@ func (c *collector) add(name string, data []byte) {
 			DBSeverity: severityText(d.DatabaseSpecific),
 			Affected:   affs,
 		}
+		if old := set.recs[d.ID]; old != nil {
+			c.held -= old.memSize()
+		}
+		c.held += r.memSize()
+		set.recs[d.ID] = r
 		if mod.After(set.newest) {
 			set.newest = mod
 		}
@@ -349,6 +394,11 @@ func (c *collector) add(name string, data []byte) {
 	if dup {
 		c.stats.Duplicates++
 	}
+	if limit := c.lim.MaxMemoryFactor*c.input + 32<<20; c.held > limit {
+		return fmt.Errorf("%w: the advisories take more than %d bytes of memory (%d times the input's %d bytes, plus 32 MiB)",
+			ErrLimit, limit, c.lim.MaxMemoryFactor, c.input)
+	}
+	return nil
 }
 
 func compactAffected(a *vuln.Affected) recAffected {
