@@ -504,7 +504,7 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 	for _, v := range byKey {
 		out = append(out, *v)
 	}
-	out = dropTrackerDuplicates(out)
+	out = mergeSame(out)
 	slices.SortFunc(out, func(a, b Vulnerability) int {
 		return cmp.Or(strings.Compare(a.Key(), b.Key()), strings.Compare(a.ID, b.ID), strings.Compare(a.Version, b.Version))
 	})
@@ -516,34 +516,120 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 // trackers: DEBIAN-CVE-2024-1234, UBUNTU-CVE-2024-1234, ALPINE-CVE-...
 var trackerRE = regexp.MustCompile(`^[A-Z]+-CVE-\d{4}-\d+$`)
 
-// dropTrackerDuplicates removes a tracker's per-CVE advisory for a package
-// when a notice (DSA, DLA, USN...) for the same package names all its
-// CVEs: OSV exports both, and reporting the same CVE twice for one package
-// is noise.
-func dropTrackerDuplicates(vs []Vulnerability) []Vulnerability {
-	covered := map[string]bool{}
-	for _, v := range vs {
-		if trackerRE.MatchString(v.ID) {
-			continue
+// mergeSame makes one finding of the advisories of one installed package
+// that share an id through their aliases, upstream or related ids: OSV
+// exports a distribution's notice (USN, DSA) and its per-CVE tracker
+// entries (UBUNTU-CVE-…, DEBIAN-CVE-…), and the Go and GitHub databases
+// alias each other, each with its own rating or none. The finding keeps
+// the highest rating, the highest fixed version, and lists every id; it
+// is named by a notice before a tracker entry, then by the smallest id,
+// so that its fingerprint does not depend on the order of the data.
+func mergeSame(vs []Vulnerability) []Vulnerability {
+	parent := make([]int, len(vs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
 		}
+		return i
+	}
+	owner := map[string]int{} // package instance + id -> first vulnerability naming it
+	for i, v := range vs {
+		inst := v.Key() + "\x00" + v.Version + "\x00"
 		for _, n := range append([]string{v.ID}, v.Aliases...) {
-			covered[v.Key()+"\x00"+n] = true
+			if j, ok := owner[inst+n]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				owner[inst+n] = i
+			}
 		}
 	}
-	return slices.DeleteFunc(vs, func(v Vulnerability) bool {
-		if !trackerRE.MatchString(v.ID) {
-			return false
+	groups := map[int][]int{}
+	var roots []int
+	for i := range vs {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
 		}
-		cves := 0
-		for _, n := range v.Aliases {
-			if !strings.HasPrefix(n, "CVE-") {
-				continue
-			}
-			cves++
-			if !covered[v.Key()+"\x00"+n] {
-				return false
+		groups[r] = append(groups[r], i)
+	}
+	out := make([]Vulnerability, 0, len(roots))
+	for _, r := range roots {
+		members := groups[r]
+		if len(members) == 1 {
+			out = append(out, vs[members[0]])
+			continue
+		}
+		out = append(out, merge(vs, members))
+	}
+	return out
+}
+
+func merge(vs []Vulnerability, members []int) Vulnerability {
+	name, rated := members[0], members[0]
+	for _, i := range members[1:] {
+		a, b := vs[i], vs[name]
+		if ta, tb := trackerRE.MatchString(a.ID), trackerRE.MatchString(b.ID); ta != tb && !ta || ta == tb && a.ID < b.ID {
+			name = i
+		}
+		if c := cmp.Compare(severityRank(vs[i].Severity), severityRank(vs[rated].Severity)); c > 0 || c == 0 && vs[i].Score > vs[rated].Score {
+			rated = i
+		}
+	}
+	m := vs[name]
+	m.Aliases, m.Binaries, m.Platforms = nil, slices.Clone(m.Binaries), slices.Clone(m.Platforms)
+	m.Severity, m.Score, m.Vector = vs[rated].Severity, vs[rated].Score, vs[rated].Vector
+	for _, i := range members {
+		v := vs[i]
+		for _, n := range append([]string{v.ID}, v.Aliases...) {
+			if n != m.ID && !slices.Contains(m.Aliases, n) {
+				m.Aliases = append(m.Aliases, n)
 			}
 		}
-		return cves > 0
-	})
+		for _, b := range v.Binaries {
+			if !slices.Contains(m.Binaries, b) {
+				m.Binaries = append(m.Binaries, b)
+			}
+		}
+		for _, p := range v.Platforms {
+			if !slices.Contains(m.Platforms, p) {
+				m.Platforms = append(m.Platforms, p)
+			}
+		}
+		if m.Summary == "" {
+			m.Summary = v.Summary
+		}
+		if v.Fixed != "" && (m.Fixed == "" || laterVersion(v, m.Fixed)) {
+			m.Fixed = v.Fixed
+		}
+	}
+	slices.Sort(m.Aliases)
+	slices.Sort(m.Binaries)
+	return m
+}
+
+func severityRank(s string) int {
+	switch strings.ToUpper(s) {
+	case "CRITICAL":
+		return 4
+	case "HIGH":
+		return 3
+	case "MEDIUM":
+		return 2
+	case "LOW":
+		return 1
+	}
+	return 0
+}
+
+// laterVersion reports whether v's fixed version is above other, in v's
+// package ecosystem; versions that cannot be compared keep other.
+func laterVersion(v Vulnerability, other string) bool {
+	eco := map[string]string{image.TypeDeb: vuln.EcoDebian, image.TypeApk: vuln.EcoAlpine, image.TypeGo: vuln.EcoGo}[v.Type]
+	c, err := vuln.CompareVersions(eco, v.Package, v.Fixed, other)
+	return err == nil && c > 0
 }

@@ -177,6 +177,21 @@ func parseVersion(eco, name, v string) (version, error) {
 	return nil, fmt.Errorf("unsupported ecosystem %q", eco)
 }
 
+// CompareVersions orders two versions of package name in ecosystem eco
+// (-1, 0, 1).
+func CompareVersions(eco, name, a, b string) (int, error) {
+	eco, _ = splitEcosystem(eco)
+	va, err := parseVersion(eco, name, a)
+	if err != nil {
+		return 0, err
+	}
+	vb, err := parseVersion(eco, name, b)
+	if err != nil {
+		return 0, err
+	}
+	return va.cmp(vb), nil
+}
+
 func normRelease(eco, r string) string {
 	r = strings.TrimPrefix(strings.TrimSpace(r), "v")
 	if eco == EcoUbuntu {
@@ -407,16 +422,20 @@ func severityOf(e *Entry, a *Affected) SeverityInfo {
 		var best SeverityInfo
 		for _, s := range list {
 			si := SeverityInfo{Type: s.Type, Vector: s.Score}
-			if strings.HasPrefix(s.Type, "CVSS_V3") || strings.HasPrefix(s.Score, "CVSS:3") {
+			switch {
+			case strings.HasPrefix(s.Type, "CVSS_V3") || strings.HasPrefix(s.Score, "CVSS:3"):
 				if sc, err := CVSS3BaseScore(s.Score); err == nil {
 					si.Score, si.Level = sc, LevelForScore(sc)
 				}
+			case s.Type == "Ubuntu":
+				// Ubuntu's priority (negligible ... critical), not a vector.
+				si.Vector, si.Level = "", strings.ToUpper(s.Score)
 			}
-			if best.Vector == "" || si.Score > best.Score {
+			if best.Vector == "" && best.Level == "" || si.Score > best.Score || best.Level == "" && si.Level != "" && si.Score >= best.Score {
 				best = si
 			}
 		}
-		if best.Vector != "" {
+		if best.Vector != "" || best.Level != "" {
 			if best.Level == "" {
 				best.Level = dbSeverity(e.DatabaseSpecific, a.DatabaseSpecific, a.EcosystemSpecific)
 			}
