@@ -40,6 +40,10 @@ type Package struct {
 	LayerIndex  int
 	LayerDigest v1.Hash // compressed digest as in the manifest
 	LayerDiffID v1.Hash // uncompressed digest
+	// GOOS and GOARCH a Go binary was built for (its build settings);
+	// advisories limited to other platforms do not apply to it.
+	GOOS   string `json:",omitempty"`
+	GOARCH string `json:",omitempty"`
 }
 
 func (p Package) key() string {
@@ -625,12 +629,21 @@ func goPackages(data []byte, p string) []Package {
 	if err != nil || bi == nil {
 		return nil
 	}
+	var goos, goarch string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOOS":
+			goos = s.Value
+		case "GOARCH":
+			goarch = s.Value
+		}
+	}
 	var out []Package
 	if gv := GoVersion(bi.GoVersion); gv != "" {
-		out = append(out, Package{Type: TypeGo, Name: "stdlib", Version: gv, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: "stdlib", Version: gv, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	if bi.Main.Path != "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		out = append(out, Package{Type: TypeGo, Name: bi.Main.Path, Version: bi.Main.Version, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: bi.Main.Path, Version: bi.Main.Version, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	for _, d := range bi.Deps {
 		m := d
@@ -640,7 +653,7 @@ func goPackages(data []byte, p string) []Package {
 		if m.Path == "" || m.Version == "" {
 			continue // local replace without version
 		}
-		out = append(out, Package{Type: TypeGo, Name: m.Path, Version: m.Version, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: m.Path, Version: m.Version, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	return out
 }

@@ -439,6 +439,15 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 		var groups []*group
 		byQuery := map[vuln.Query]*group{}
 		qs := vuln.QueriesFor(p.Packages, p.OS)
+		// A binary's own build settings name its platform; records
+		// from before they were read fall back to the image's.
+		goos, goarch, _ := strings.Cut(p.Platform, "/")
+		goarch, _, _ = strings.Cut(goarch, "/")
+		for i := range qs {
+			if qs[i].Ecosystem == vuln.EcoGo && qs[i].GOOS == "" && qs[i].GOARCH == "" {
+				qs[i].GOOS, qs[i].GOARCH = goos, goarch
+			}
+		}
 		for _, q := range qs {
 			if !db.Has(q.Ecosystem) && !slices.Contains(uncovered, q.Ecosystem) {
 				uncovered = append(uncovered, q.Ecosystem)

@@ -383,3 +383,34 @@ func TestUbuntuNoticeAndTrackerOneFinding(t *testing.T) {
 		t.Errorf("merged finding: %+v", v)
 	}
 }
+
+// TestGoAdvisoriesOfOtherPlatforms: a Go advisory limited to other
+// platforms (ecosystem_specific.imports[].goos/goarch) is not reported on
+// a binary built for this one, read from its build settings.
+func TestGoAdvisoriesOfOtherPlatforms(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "layout")
+	imagetest.Layout(t, dir, imagetest.Image(t, runtime.GOARCH, nil, imagetest.Layer(t, imagetest.File{Name: "app", Content: binary(t), Mode: 0o755})))
+	other := "ppc64le"
+	if runtime.GOARCH == other {
+		other = "amd64"
+	}
+	limited := func(id string, imports ...map[string]any) map[string]any {
+		e := entry(id, "Go", "stdlib", ev("introduced", "0"))
+		e["affected"].([]any)[0].(map[string]any)["ecosystem_specific"] = map[string]any{"imports": imports}
+		return e
+	}
+	db := newDB(t, "db1",
+		limited("GO-WINDOWS", map[string]any{"path": "os", "goos": []string{"windows"}}),
+		limited("GO-OTHER-ARCH", map[string]any{"path": "crypto/x", "goarch": []string{other}}),
+		limited("GO-THIS", map[string]any{"path": "os", "goos": []string{"windows"}}, map[string]any{"path": "net", "goos": []string{runtime.GOOS}, "goarch": []string{runtime.GOARCH}}),
+		limited("GO-ANY", map[string]any{"path": "net"}),
+	)
+	r := Scan(context.Background(), []Target{{Ref: dir}}, Options{DB: db})[0]
+	var ids []string
+	for _, v := range r.Vulnerabilities {
+		ids = append(ids, v.ID)
+	}
+	if r.Err != "" || strings.Join(ids, " ") != "GO-ANY GO-THIS" {
+		t.Fatalf("want GO-ANY GO-THIS, got %v (%s)", ids, r.Err)
+	}
+}

@@ -408,6 +408,7 @@ func compactAffected(a *vuln.Affected) recAffected {
 		Severity:    a.Severity,
 		DBSeverity:  severityText(a.DatabaseSpecific),
 		EcoSeverity: severityText(a.EcosystemSpecific),
+		Platforms:   goPlatforms(a.EcosystemSpecific),
 		Versions:    a.Versions,
 	}
 	for _, rg := range a.Ranges {
