@@ -34,6 +34,12 @@ type Matcher interface {
 	Has(ecosystem string) bool
 }
 
+// Rater is implemented by a Matcher that can rate advisories their own
+// data leaves unrated (vulndb.Store, from the GitHub Advisory Database).
+type Rater interface {
+	Rating(ids []string) (sev vuln.SeverityInfo, from string, ok bool, err error)
+}
+
 // VerifyFunc verifies the signature of repository@digest. A missing or
 // untrusted signature is a Signature with Verified false; an error means
 // the signature could not be assessed.
@@ -63,6 +69,9 @@ type Options struct {
 	Cache *Cache
 	// IgnoreUnfixed drops vulnerabilities without a published fix.
 	IgnoreUnfixed bool
+	// DropUnrated leaves out vulnerabilities no data rates (the policy's
+	// vulnerabilities.unrated: ignore), saying how many in a warning.
+	DropUnrated bool
 	// RecordsOnly judges images by their scan records without pulling
 	// them: an image without a record is NeverScanned.
 	RecordsOnly bool
@@ -386,6 +395,7 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 		}
 		if ok {
 			res.Vulnerabilities, res.Uncovered, res.Cached = m.Vulnerabilities, m.Uncovered, true
+			dropUnrated(res, opt)
 			return
 		}
 	}
@@ -399,6 +409,25 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 			res.Warnings = append(res.Warnings, err.Error())
 		}
 	}
+	dropUnrated(res, opt)
+}
+
+func dropUnrated(res *Result, opt *Options) {
+	if !opt.DropUnrated {
+		return
+	}
+	n := len(res.Vulnerabilities)
+	res.Vulnerabilities = slices.DeleteFunc(slices.Clone(res.Vulnerabilities), func(v Vulnerability) bool { return vuln.Rank(v.Severity) == 0 })
+	if d := n - len(res.Vulnerabilities); d > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d %s without a rating left out (vulnerabilities.unrated: ignore)", d, plural(d, "vulnerability", "vulnerabilities")))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func topDigest(img *image.Image) string {
@@ -490,6 +519,14 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 				}
 				if v.Severity == "NONE" {
 					v.Severity = ""
+				}
+				if rater, ok := db.(Rater); ok && vuln.Rank(v.Severity) == 0 {
+					si, from, ok, err := rater.Rating(append([]string{v.ID}, v.Aliases...))
+					if err != nil {
+						errs = append(errs, err)
+					} else if ok {
+						v.Severity, v.Score, v.Vector, v.RatedBy = strings.ToUpper(si.Level), si.Score, si.Vector, from
+					}
 				}
 				for _, x := range g.pkgs {
 					if x.Name != q.Name && !slices.Contains(v.Binaries, x.Name) {
@@ -585,13 +622,13 @@ func merge(vs []Vulnerability, members []int) Vulnerability {
 		if ta, tb := trackerRE.MatchString(a.ID), trackerRE.MatchString(b.ID); ta != tb && !ta || ta == tb && a.ID < b.ID {
 			name = i
 		}
-		if c := cmp.Compare(severityRank(vs[i].Severity), severityRank(vs[rated].Severity)); c > 0 || c == 0 && vs[i].Score > vs[rated].Score {
+		if c := cmp.Compare(vuln.Rank(vs[i].Severity), vuln.Rank(vs[rated].Severity)); c > 0 || c == 0 && vs[i].Score > vs[rated].Score {
 			rated = i
 		}
 	}
 	m := vs[name]
 	m.Aliases, m.Binaries, m.Platforms = nil, slices.Clone(m.Binaries), slices.Clone(m.Platforms)
-	m.Severity, m.Score, m.Vector = vs[rated].Severity, vs[rated].Score, vs[rated].Vector
+	m.Severity, m.Score, m.Vector, m.RatedBy = vs[rated].Severity, vs[rated].Score, vs[rated].Vector, vs[rated].RatedBy
 	for _, i := range members {
 		v := vs[i]
 		for _, n := range append([]string{v.ID}, v.Aliases...) {
@@ -619,20 +656,6 @@ func merge(vs []Vulnerability, members []int) Vulnerability {
 	slices.Sort(m.Aliases)
 	slices.Sort(m.Binaries)
 	return m
-}
-
-func severityRank(s string) int {
-	switch strings.ToUpper(s) {
-	case "CRITICAL":
-		return 4
-	case "HIGH":
-		return 3
-	case "MEDIUM":
-		return 2
-	case "LOW":
-		return 1
-	}
-	return 0
 }
 
 // laterVersion reports whether v's fixed version is above other, in v's

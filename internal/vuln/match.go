@@ -473,6 +473,26 @@ func evalRange(iv version, evs []pev) (affected bool, fixed string) {
 	return affected, fixed
 }
 
+// EntrySeverity is the rating of an advisory as a whole: its severity[]
+// (CVSS, Ubuntu priority), else database_specific.severity.
+func EntrySeverity(e *Entry) SeverityInfo { return severityOf(e, &Affected{}) }
+
+// Rank orders rating levels: CRITICAL 4, HIGH (IMPORTANT) 3, MEDIUM
+// (MODERATE) 2, LOW (NEGLIGIBLE, UNIMPORTANT) 1, anything else 0.
+func Rank(level string) int {
+	switch strings.ToUpper(level) {
+	case "CRITICAL":
+		return 4
+	case "HIGH", "IMPORTANT":
+		return 3
+	case "MEDIUM", "MODERATE":
+		return 2
+	case "LOW", "NEGLIGIBLE", "UNIMPORTANT":
+		return 1
+	}
+	return 0
+}
+
 func severityOf(e *Entry, a *Affected) SeverityInfo {
 	for _, list := range [][]Severity{e.Severity, a.Severity} {
 		var best SeverityInfo

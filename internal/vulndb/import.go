@@ -156,11 +156,41 @@ func (im Importer) ImportDir(osvDir string, now time.Time) ([]Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if root, ok := ghsaRoot(abs); ok {
+		c := newCollector(im.Limits, RatingsEcosystem, now)
+		c.ratings = true
+		if err := c.walk(root); err != nil {
+			return nil, err
+		}
+		return im.finish(c, abs, dataDate{})
+	}
 	c := newCollector(im.Limits, "", now)
 	if err := c.walk(abs); err != nil {
 		return nil, err
 	}
 	return im.finish(c, abs, dataDate{})
+}
+
+// RatingsEcosystem is the source that holds the GitHub Advisory
+// Database's ratings. It is not an ecosystem of packages: its records are
+// looked up by advisory id (Store.Rating), to rate the advisories of other
+// sources that alias them.
+const RatingsEcosystem = "GHSA"
+
+// ghsaRoot recognizes the GitHub Advisory Database (a clone of
+// github/advisory-database, or its advisories/github-reviewed directory)
+// and returns the reviewed advisories' directory. Its unreviewed
+// advisories carry no rating worth importing.
+func ghsaRoot(dir string) (string, bool) {
+	for _, d := range []string{filepath.Join(dir, "advisories", "github-reviewed"), dir} {
+		if filepath.Base(d) != "github-reviewed" {
+			continue
+		}
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d, true
+		}
+	}
+	return "", false
 }
 
 // ImportGoVulnDB imports data/osv of a golang.org/x/vulndb module directory
@@ -216,6 +246,9 @@ type collector struct {
 	// input is the size of what is imported: the zip, or the JSON read
 	// so far from a directory; held estimates the memory of the records.
 	input, held int64
+	// ratings: the documents are GitHub advisories kept for their
+	// rating only (RatingsEcosystem).
+	ratings bool
 }
 
 type ecoSet struct {
@@ -337,6 +370,9 @@ func (c *collector) add(name string, data []byte) error {
 		c.stats.Withdrawn++
 		return nil
 	}
+	if c.ratings {
+		return c.addRating(name, &d)
+	}
 	groups := map[string][]recAffected{}
 	var skipped []string
 	for _, a := range d.Affected {
@@ -393,6 +429,44 @@ func (c *collector) add(name string, data []byte) error {
 	}
 	if dup {
 		c.stats.Duplicates++
+	}
+	if limit := c.lim.MaxMemoryFactor*c.input + 32<<20; c.held > limit {
+		return fmt.Errorf("%w: the advisories take more than %d bytes of memory (%d times the input's %d bytes, plus 32 MiB)",
+			ErrLimit, limit, c.lim.MaxMemoryFactor, c.input)
+	}
+	return nil
+}
+
+// addRating keeps what rates a GitHub advisory: its CVSS vectors and
+// database_specific.severity, under its id and each alias (the index is
+// by "package name": here, by id).
+func (c *collector) addRating(name string, d *osvDoc) error {
+	if !strings.HasPrefix(d.ID, "GHSA-") {
+		c.malformed(name, "not a GitHub advisory (id "+truncateUTF8(d.ID, 40)+")")
+		return nil
+	}
+	r := &record{ID: d.ID, Aliases: d.Names(), Severity: d.Severity, DBSeverity: severityText(d.DatabaseSpecific)}
+	if len(r.Severity) == 0 && r.DBSeverity == "" {
+		c.stats.Unsupported++
+		c.unsupported("unrated")
+		return nil
+	}
+	for _, n := range append([]string{d.ID}, r.Aliases...) {
+		r.Affected = append(r.Affected, recAffected{Ecosystem: RatingsEcosystem, Name: n})
+	}
+	set := c.ecos[RatingsEcosystem]
+	if set == nil {
+		set = &ecoSet{recs: map[string]*record{}}
+		c.ecos[RatingsEcosystem] = set
+	}
+	if old := set.recs[d.ID]; old != nil {
+		c.held -= old.memSize()
+		c.stats.Duplicates++
+	}
+	c.held += r.memSize()
+	set.recs[d.ID] = r
+	if t, err := time.Parse(time.RFC3339Nano, d.Modified); err == nil && t.Year() > 1 && !t.After(c.now.Add(futureSkew)) && t.After(set.newest) {
+		set.newest = t.UTC()
 	}
 	if limit := c.lim.MaxMemoryFactor*c.input + 32<<20; c.held > limit {
 		return fmt.Errorf("%w: the advisories take more than %d bytes of memory (%d times the input's %d bytes, plus 32 MiB)",
