@@ -284,7 +284,7 @@ func openArchiveImage(ctx context.Context, a *archive, path string, opts OpenOpt
 		return out, out.fill()
 	}
 	if _, ok := a.entry("index.json"); !ok {
-		return nil, fmt.Errorf("%s: neither manifest.json nor index.json found", path)
+		return nil, fmt.Errorf("%s: neither manifest.json nor index.json found (not an image archive, or a truncated one)", path)
 	}
 	raw, err := a.readSmall("index.json")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -174,4 +175,18 @@ func WriteFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// ResetPeakRSS lowers this test process's peak RSS to its current RSS.
+// Run's measure is the child's peak, and Linux starts a child that the Go
+// runtime spawns (vfork, sharing this process's memory until exec) with
+// the parent's peak: a test that built a large input in memory would
+// otherwise see its own peak charged to the binary. Call it before Run
+// after building large inputs.
+func ResetPeakRSS(t *testing.T) {
+	t.Helper()
+	debug.FreeOSMemory()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Logf("cannot reset the peak RSS (%v): the measure may include the test's own", err)
+	}
 }
