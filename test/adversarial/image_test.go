@@ -52,6 +52,7 @@ func scanImage(t *testing.T, db, path string) Result {
 // is not assessed in the report (stdout), not on stderr.
 func expectBound(t *testing.T, r Result, inputSize int64, msgs ...string) {
 	t.Helper()
+	t.Logf("input %d bytes", inputSize)
 	ExpectBoundError(t, r, inputSize, 20)
 	for _, m := range msgs {
 		if !strings.Contains(r.Stdout+r.Stderr, m) {
@@ -174,6 +175,7 @@ func TestImageManyWhiteouts(t *testing.T) {
 		t.Fatalf("exit %d, want 0; %s", r.Code, r)
 	}
 	ExpectNoPanic(t, r)
+	t.Logf("input %d bytes", size(t, p))
 	ExpectRSS(t, r, size(t, p), 20)
 	expectTmpEmpty(t, tmp)
 
@@ -332,6 +334,7 @@ func TestDBImportZipBombs(t *testing.T) {
 			zipBomb(t, z, tc.n, tc.variants, tc.doc)
 			ResetPeakRSS(t)
 			r := Run(t, Limits{}, nil, "db", "import", "--db-dir", t.TempDir(), z)
+			t.Logf("input %d bytes", size(t, z))
 			ExpectBoundError(t, r, size(t, z), 20, "all.zip", "import limit exceeded", tc.msg)
 			expectTmpEmpty(t, tmp)
 		})
