@@ -453,8 +453,15 @@ func (s *state) applyLayer(ctx context.Context, l v1.Layer, idx int, dg, diffID 
 	tr := tar.NewReader(&countingReader{ctx: ctx, r: rc, s: s})
 
 	// Entries of this layer hide lower layers only: collect first, apply
-	// after the layer is read.
+	// after the layer is read. Only paths the tree holds (files the
+	// inventory read, and their directories) can hide anything, so the
+	// rest are not kept.
 	var hides []hideOp
+	hide := func(p string, how hideKind) {
+		if p == "" || s.root.find(p) != nil {
+			hides = append(hides, hideOp{p, how})
+		}
+	}
 	var adds []addOp
 	for {
 		if err := ctx.Err(); err != nil {
@@ -488,23 +495,23 @@ func (s *state) applyLayer(ctx context.Context, l v1.Layer, idx int, dg, diffID 
 		}
 		dir, base := path.Split(n)
 		if base == ".wh..wh..opq" {
-			hides = append(hides, hideOp{strings.TrimSuffix(dir, "/"), hideBelow})
+			hide(strings.TrimSuffix(dir, "/"), hideBelow)
 			continue
 		}
 		if strings.HasPrefix(base, ".wh.") {
-			hides = append(hides, hideOp{dir + strings.TrimPrefix(base, ".wh."), hidePath})
+			hide(dir+strings.TrimPrefix(base, ".wh."), hidePath)
 			continue
 		}
 		switch h.Typeflag {
 		case tar.TypeDir:
-			hides = append(hides, hideOp{n, hideFile})
+			hide(n, hideFile)
 			continue
 		case tar.TypeReg, tar.TypeRegA:
 		default:
-			hides = append(hides, hideOp{n, hidePath}) // symlink / hardlink / device shadows a lower file or tree
+			hide(n, hidePath) // symlink / hardlink / device shadows a lower file or tree
 			continue
 		}
-		hides = append(hides, hideOp{n, hidePath})
+		hide(n, hidePath)
 		fs, err := inspectFile(tr, n, h, idx, s.lim)
 		if err != nil {
 			return layerReadErr(err)

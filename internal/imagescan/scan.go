@@ -399,7 +399,11 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 			return
 		}
 	}
-	v, uncovered, errs := match(rec, opt.DB, opt.IgnoreUnfixed)
+	v, uncovered, errs := match(ctx, rec, opt.DB, opt.IgnoreUnfixed)
+	if err := ctx.Err(); err != nil {
+		res.Err = "matching vulnerabilities: " + err.Error()
+		return
+	}
 	for _, e := range errs {
 		res.Warnings = append(res.Warnings, "package not matched: "+e.Error())
 	}
@@ -454,7 +458,7 @@ func takeInventory(ctx context.Context, digest string, imgs []*image.Image, lim 
 
 // match looks every platform's packages up and merges what is the same
 // vulnerability of the same package on several platforms.
-func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []string, []error) {
+func match(ctx context.Context, rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []string, []error) {
 	byKey := map[string]*Vulnerability{}
 	var errs []error
 	var uncovered []string
@@ -498,6 +502,9 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 		}
 		// Match one group at a time so a match is credited to its group.
 		for i, q := range uniq {
+			if ctx.Err() != nil {
+				return nil, nil, nil // the caller reports the deadline
+			}
 			ms, es := db.MatchAll([]vuln.Query{q})
 			errs = append(errs, es...)
 			g := groups[i]
