@@ -94,6 +94,10 @@ warn when it is older than --max-db-age (7 days).`,
 				if err != nil {
 					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: %w", a, err)}
 				}
+				if !st.IsDir() && !st.Mode().IsRegular() {
+					// A FIFO or device would block the read or never end.
+					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: not a regular file or directory", a)}
+				}
 				var srcs []vulndb.Source
 				if st.IsDir() {
 					srcs, err = vulndb.ImportDir(d, a, now)
