@@ -155,6 +155,9 @@ func skippedNote(st vulndb.ImportStats) string {
 	if st.Unsupported > 0 {
 		parts = append(parts, fmt.Sprintf("%d in unsupported ecosystems", st.Unsupported))
 	}
+	if st.Unrated > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a rating", st.Unrated))
+	}
 	if st.Malformed > 0 {
 		m := fmt.Sprintf("%d malformed", st.Malformed)
 		if len(st.MalformedFiles) > 0 {

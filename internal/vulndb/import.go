@@ -447,8 +447,7 @@ func (c *collector) addRating(name string, d *osvDoc) error {
 	}
 	r := &record{ID: d.ID, Aliases: d.Names(), Severity: d.Severity, DBSeverity: severityText(d.DatabaseSpecific)}
 	if len(r.Severity) == 0 && r.DBSeverity == "" {
-		c.stats.Unsupported++
-		c.unsupported("unrated")
+		c.stats.Unrated++
 		return nil
 	}
 	for _, n := range append([]string{d.ID}, r.Aliases...) {
@@ -595,6 +594,9 @@ func (s ImportStats) summary() string {
 		}
 		sort.Strings(ecos)
 		parts = append(parts, fmt.Sprintf("%d unsupported (%s)", s.Unsupported, strings.Join(ecos, ", ")))
+	}
+	if s.Unrated > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a rating", s.Unrated))
 	}
 	if s.Malformed > 0 {
 		parts = append(parts, fmt.Sprintf("%d malformed (%s)", s.Malformed, strings.Join(s.MalformedFiles, "; ")))
