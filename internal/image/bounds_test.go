@@ -63,7 +63,7 @@ func TestWhiteoutsNearLinear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
+	if d := time.Since(start); d > 8*time.Second { // the old code: about a minute
 		t.Fatalf("%d whiteouts took %v", n, d)
 	}
 	if len(pkgs) != 3 {
@@ -245,7 +245,7 @@ func TestDockerArchiveManyLayers(t *testing.T) {
 	if _, err := image.Scan(context.Background(), im.Image, image.Limits{MaxLayers: n}); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("%d layers took %v", n, d)
 	}
 	_, err = image.Scan(context.Background(), im.Image, image.Limits{})
