@@ -57,7 +57,11 @@ that runs scans, or into a shared --db-dir).
          https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip
          https://osv-vulnerabilities.storage.googleapis.com/Alpine/all.zip
          https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip
-  DIR    a directory of OSV JSON files
+  DIR    a directory of OSV JSON files, or a clone of the GitHub Advisory Database
+         (git clone https://github.com/github/advisory-database): its reviewed
+         advisories' ratings (CVSS, database_specific.severity) then rate the
+         advisories of the other sources that alias them by GHSA or CVE id, most Go,
+         Debian and Alpine advisories having none of their own
 
 --go-vulndb imports the Go vulnerability database from the module golang.org/x/vulndb
 in the Go module cache, which the Go module proxy serves where nothing else is
@@ -73,7 +77,8 @@ warn when it is older than --max-db-age (7 days).`,
 		Example: `  bulwark db import Debian-all.zip Alpine-all.zip
   bulwark db import --go-vulndb
   bulwark db import --go-vulndb-dir ~/go/pkg/mod/golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
-  bulwark db import --db-dir /shared/bulwark/vulndb ./osv-json/`,
+  bulwark db import --db-dir /shared/bulwark/vulndb ./osv-json/
+  bulwark db import ./advisory-database`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !goVulnDB && goDir == "" {
 				return usageError("nothing to import: give OSV zip files or directories, or --go-vulndb")
@@ -88,6 +93,10 @@ warn when it is older than --max-db-age (7 days).`,
 				st, err := os.Stat(a)
 				if err != nil {
 					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: %w", a, err)}
+				}
+				if !st.IsDir() && !st.Mode().IsRegular() {
+					// A FIFO or device would block the read or never end.
+					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: not a regular file or directory", a)}
 				}
 				var srcs []vulndb.Source
 				if st.IsDir() {
@@ -145,6 +154,9 @@ func skippedNote(st vulndb.ImportStats) string {
 	}
 	if st.Unsupported > 0 {
 		parts = append(parts, fmt.Sprintf("%d in unsupported ecosystems", st.Unsupported))
+	}
+	if st.Unrated > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a rating", st.Unrated))
 	}
 	if st.Malformed > 0 {
 		m := fmt.Sprintf("%d malformed", st.Malformed)

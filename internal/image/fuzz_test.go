@@ -57,9 +57,9 @@ func FuzzOpenTarball(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		img, err := image.OpenTarball(p, image.OpenOptions{MaxLayoutTarBytes: 1 << 20})
+		img, err := image.OpenTarball(context.Background(), p, image.OpenOptions{})
 		if err == nil {
-			_, _ = image.Scan(context.Background(), img.Image, image.Limits{MaxTotalBytes: 1 << 20})
+			_, _ = image.Scan(context.Background(), img.Image, image.DefaultLimits())
 			img.Close()
 		}
 	})

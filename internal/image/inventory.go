@@ -40,13 +40,19 @@ type Package struct {
 	LayerIndex  int
 	LayerDigest v1.Hash // compressed digest as in the manifest
 	LayerDiffID v1.Hash // uncompressed digest
+	// GOOS and GOARCH a Go binary was built for (its build settings);
+	// advisories limited to other platforms do not apply to it.
+	GOOS   string `json:",omitempty"`
+	GOARCH string `json:",omitempty"`
 }
 
 func (p Package) key() string {
 	return p.Type + "\x00" + p.Path + "\x00" + p.Name + "\x00" + p.Version + "\x00" + p.SourceName + "\x00" + p.SourceVersion
 }
 
-// Limits bounds the inventory work.
+// Limits bounds the inventory of one image. Every bound is an error
+// wrapping ErrLimit that names the limit: an image beyond them is not
+// assessed, never partly assessed.
 type Limits struct {
 	// MaxBinarySize: regular files larger than this are not read for Go build
 	// info (default 256 MiB).
@@ -55,13 +61,24 @@ type Limits struct {
 	// (default 64 MiB).
 	MaxDBSize int64
 	// MaxTotalBytes: upper bound of uncompressed layer bytes read over the
-	// whole image (default 16 GiB).
+	// whole image, sizes declared by tar headers included (default 16 GiB).
 	MaxTotalBytes int64
+	// MaxLayers bounds the layers of one image (default 1000; Docker and
+	// containerd stop near 128).
+	MaxLayers int
+	// MaxFiles bounds the tar entries over all layers (default 2,000,000).
+	MaxFiles int
+	// MaxFileSize bounds the size a tar header declares for one file
+	// (default 8 GiB).
+	MaxFileSize int64
+	// MaxPathLen bounds an entry's name (default 4096, Linux's PATH_MAX).
+	MaxPathLen int
 }
 
 // DefaultLimits returns the default limits.
 func DefaultLimits() Limits {
-	return Limits{MaxBinarySize: 256 << 20, MaxDBSize: 64 << 20, MaxTotalBytes: 16 << 30}
+	return Limits{MaxBinarySize: 256 << 20, MaxDBSize: 64 << 20, MaxTotalBytes: 16 << 30,
+		MaxLayers: 1000, MaxFiles: 2_000_000, MaxFileSize: 8 << 30, MaxPathLen: 4096}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -75,11 +92,23 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxTotalBytes <= 0 {
 		l.MaxTotalBytes = d.MaxTotalBytes
 	}
+	if l.MaxLayers <= 0 {
+		l.MaxLayers = d.MaxLayers
+	}
+	if l.MaxFiles <= 0 {
+		l.MaxFiles = d.MaxFiles
+	}
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = d.MaxFileSize
+	}
+	if l.MaxPathLen <= 0 {
+		l.MaxPathLen = d.MaxPathLen
+	}
 	return l
 }
 
-// ErrLimit is returned (wrapped) when MaxTotalBytes or MaxDBSize is exceeded.
-var ErrLimit = errors.New("image inventory limit exceeded")
+// ErrLimit is returned (wrapped) when a Limits bound is exceeded.
+var ErrLimit = errors.New("image limit exceeded")
 
 // LayerError reports a layer that could not be read completely.
 type LayerError struct {
@@ -103,6 +132,10 @@ type fileState struct {
 	// unread is set for a package database Bulwark cannot read (rpm):
 	// its packages are not in the inventory, which the scan must say.
 	unread bool
+}
+
+func (fs *fileState) interesting() bool {
+	return len(fs.pkgs) > 0 || fs.os != nil || fs.unread
 }
 
 // OSRelease is the distribution from etc/os-release (or usr/lib/os-release).
@@ -146,16 +179,29 @@ func Inventory(ctx context.Context, img v1.Image, lim Limits) ([]Package, error)
 }
 
 // Scan is Inventory plus the os-release of the final filesystem.
+//
+// Layers are applied bottom-up to a tree that holds only the files the
+// inventory reads (package databases, os-release, Go binaries) and their
+// directories. A whiteout, an opaque directory or a file replacing a
+// directory cuts a subtree off in one step, and the package set is kept up
+// to date as files come and go, so the work is linear in the entries of
+// the image, whatever mix of whiteouts and layers it has.
 func Scan(ctx context.Context, img v1.Image, lim Limits) (*Result, error) {
 	lim = lim.withDefaults()
 	layers, err := img.Layers()
 	if err != nil {
 		return nil, fmt.Errorf("image layers: %w", err)
 	}
-	files := map[string]*fileState{}
-	added := map[string]Package{} // key -> package with attribution
-	budget := &budget{left: lim.MaxTotalBytes}
-
+	if len(layers) > lim.MaxLayers {
+		return nil, fmt.Errorf("%w: %d layers, more than the %d layers allowed per image", ErrLimit, len(layers), lim.MaxLayers)
+	}
+	// Diff ids come from the config in one read: asking each layer makes
+	// some implementations re-read the manifest and config per layer.
+	var diffIDs []v1.Hash
+	if cf, err := img.ConfigFile(); err == nil && cf != nil && len(cf.RootFS.DiffIDs) == len(layers) {
+		diffIDs = cf.RootFS.DiffIDs
+	}
+	st := &state{root: &node{}, present: map[string]Package{}, lim: lim, left: lim.MaxTotalBytes, files: lim.MaxFiles}
 	for i, l := range layers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -164,46 +210,31 @@ func Scan(ctx context.Context, img v1.Image, lim Limits) (*Result, error) {
 		if err != nil {
 			return nil, &LayerError{Index: i, Err: err}
 		}
-		diffID, err := l.DiffID()
-		if err != nil {
+		var diffID v1.Hash
+		if diffIDs != nil {
+			diffID = diffIDs[i]
+		} else if diffID, err = l.DiffID(); err != nil {
 			return nil, &LayerError{Index: i, Digest: dg, Err: err}
 		}
-		if err := applyLayer(ctx, l, i, files, lim, budget); err != nil {
+		if err := st.applyLayer(ctx, l, i, dg, diffID); err != nil {
 			return nil, &LayerError{Index: i, Digest: dg, Err: err}
 		}
-		// Recompute the package set after this layer.
-		now := map[string]Package{}
-		for _, fs := range files {
-			for _, p := range fs.pkgs {
-				now[p.key()] = p
-			}
-		}
-		next := make(map[string]Package, len(now))
-		for k, p := range now {
-			if prev, ok := added[k]; ok {
-				next[k] = prev
-				continue
-			}
-			p.LayerIndex, p.LayerDigest, p.LayerDiffID = i, dg, diffID
-			next[k] = p
-		}
-		added = next
 	}
 	res := &Result{}
-	for p, fs := range files {
-		if fs != nil && fs.unread {
+	st.root.walk("", func(p string, fs *fileState) {
+		if fs.unread {
 			res.Unread = append(res.Unread, p)
 		}
-	}
+	})
 	sort.Strings(res.Unread)
 	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
-		if fs, ok := files[p]; ok && fs != nil && fs.os != nil {
-			res.OS = fs.os
+		if n := st.root.find(p); n != nil && n.fs != nil && n.fs.os != nil {
+			res.OS = n.fs.os
 			break
 		}
 	}
-	out := make([]Package, 0, len(added))
-	for _, p := range added {
+	out := make([]Package, 0, len(st.present))
+	for _, p := range st.present {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(a, b int) bool {
@@ -223,22 +254,173 @@ func Scan(ctx context.Context, img v1.Image, lim Limits) (*Result, error) {
 	return res, nil
 }
 
-type budget struct{ left int64 }
+// node is a directory or file of the merged filesystem that is, or leads
+// to, a file the inventory read.
+type node struct {
+	kids map[string]*node
+	fs   *fileState
+}
 
+func (n *node) find(p string) *node {
+	for _, c := range strings.Split(p, "/") {
+		if n = n.kids[c]; n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// walk calls f for every file below n, with its path.
+func (n *node) walk(prefix string, f func(string, *fileState)) {
+	if n.fs != nil {
+		f(prefix, n.fs)
+	}
+	for name, k := range n.kids {
+		p := name
+		if prefix != "" {
+			p = prefix + "/" + name
+		}
+		k.walk(p, f)
+	}
+}
+
+// state is the merged filesystem while layers are applied.
+type state struct {
+	root *node
+	// present are the packages of the merged filesystem, by key, with the
+	// layer that added them.
+	present map[string]Package
+	// removed holds, while a layer is applied, the packages it took away,
+	// so that a file rewritten with the same packages keeps their layer.
+	removed map[string]Package
+	lim     Limits
+	left    int64 // uncompressed bytes still allowed
+	files   int   // tar entries still allowed
+}
+
+func (s *state) drop(fs *fileState) {
+	for _, p := range fs.pkgs {
+		k := p.key()
+		if a, ok := s.present[k]; ok {
+			s.removed[k] = a
+			delete(s.present, k)
+		}
+	}
+}
+
+func (s *state) dropTree(n *node) {
+	n.walk("", func(_ string, fs *fileState) { s.drop(fs) })
+}
+
+// hide applies an entry of an upper layer to the lower ones: a whiteout or
+// a non-directory hides the path and everything below it, an opaque
+// directory everything below it, a directory only a file at its path.
+func (s *state) hide(p string, how hideKind) {
+	parent, n := s.root, s.root
+	base := ""
+	if p != "" {
+		dir, b := path.Split(p)
+		if dir != "" {
+			if parent = s.root.find(strings.TrimSuffix(dir, "/")); parent == nil {
+				return
+			}
+		}
+		base = b
+		if n = parent.kids[base]; n == nil {
+			return
+		}
+	}
+	switch how {
+	case hidePath:
+		s.dropTree(n)
+		if n == s.root {
+			s.root.kids, s.root.fs = nil, nil
+		} else {
+			delete(parent.kids, base)
+		}
+	case hideBelow:
+		for _, k := range n.kids {
+			s.dropTree(k)
+		}
+		n.kids = nil
+	case hideFile:
+		if n.fs != nil {
+			s.drop(n.fs)
+			n.fs = nil
+		}
+	}
+}
+
+type hideKind int
+
+const (
+	hidePath hideKind = iota
+	hideBelow
+	hideFile
+)
+
+func (s *state) add(p string, fs *fileState, layer int, dg, diffID v1.Hash) {
+	n := s.root
+	for _, c := range strings.Split(p, "/") {
+		k := n.kids[c]
+		if k == nil {
+			if n.kids == nil {
+				n.kids = map[string]*node{}
+			}
+			k = &node{}
+			n.kids[c] = k
+		}
+		n = k
+	}
+	if n.fs != nil {
+		s.drop(n.fs)
+	}
+	n.fs = fs
+	for _, p := range fs.pkgs {
+		k := p.key()
+		if a, ok := s.removed[k]; ok {
+			s.present[k] = a
+			delete(s.removed, k)
+			continue
+		}
+		if _, ok := s.present[k]; !ok {
+			p.LayerIndex, p.LayerDigest, p.LayerDiffID = layer, dg, diffID
+			s.present[k] = p
+		}
+	}
+}
+
+type hideOp struct {
+	path string
+	how  hideKind
+}
+
+type addOp struct {
+	path string
+	fs   *fileState
+}
+
+// countingReader charges the bytes read to the image's budget and stops
+// when the scan's context ends, so that neither a long layer nor a large
+// file outlives --image-timeout.
 type countingReader struct {
-	r io.Reader
-	b *budget
+	ctx context.Context
+	r   io.Reader
+	s   *state
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
-	if c.b.left <= 0 {
-		return 0, fmt.Errorf("%w: total uncompressed bytes", ErrLimit)
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
 	}
-	if int64(len(p)) > c.b.left {
-		p = p[:c.b.left]
+	if c.s.left <= 0 {
+		return 0, fmt.Errorf("%w: more than %d uncompressed bytes per image", ErrLimit, c.s.lim.MaxTotalBytes)
+	}
+	if int64(len(p)) > c.s.left {
+		p = p[:c.s.left]
 	}
 	n, err := c.r.Read(p)
-	c.b.left -= int64(n)
+	c.s.left -= int64(n)
 	return n, err
 }
 
@@ -247,16 +429,40 @@ func cleanName(n string) string {
 	return strings.TrimPrefix(n, "/")
 }
 
-func applyLayer(ctx context.Context, l v1.Layer, idx int, files map[string]*fileState, lim Limits, b *budget) error {
+// isSparse reports a GNU or PAX sparse entry. The OCI image spec advises
+// against them and their declared size is not what the layer holds, so a
+// tiny layer could declare gigabytes of holes.
+func isSparse(h *tar.Header) bool {
+	if h.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *state) applyLayer(ctx context.Context, l v1.Layer, idx int, dg, diffID v1.Hash) error {
 	rc, err := l.Uncompressed()
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
 	defer rc.Close()
-	tr := tar.NewReader(&countingReader{r: rc, b: b})
+	tr := tar.NewReader(&countingReader{ctx: ctx, r: rc, s: s})
 
-	var whiteouts, opaque []string
-	upper := map[string]*fileState{} // nil value = path replaced by a non-interesting entry
+	// Entries of this layer hide lower layers only: collect first, apply
+	// after the layer is read. Only paths the tree holds (files the
+	// inventory read, and their directories) can hide anything, so the
+	// rest are not kept.
+	var hides []hideOp
+	hide := func(p string, how hideKind) {
+		if p == "" || s.root.find(p) != nil {
+			hides = append(hides, hideOp{p, how})
+		}
+	}
+	var adds []addOp
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -268,59 +474,65 @@ func applyLayer(ctx context.Context, l v1.Layer, idx int, files map[string]*file
 		if err != nil {
 			return layerReadErr(err)
 		}
+		if s.files--; s.files < 0 {
+			return fmt.Errorf("%w: more than %d files per image", ErrLimit, s.lim.MaxFiles)
+		}
+		if len(h.Name) > s.lim.MaxPathLen {
+			return fmt.Errorf("%w: a path of %d bytes, longer than the %d allowed", ErrLimit, len(h.Name), s.lim.MaxPathLen)
+		}
+		if h.Size > s.lim.MaxFileSize {
+			return fmt.Errorf("%w: %s declares %d bytes, more than the %d allowed per file", ErrLimit, cleanName(h.Name), h.Size, s.lim.MaxFileSize)
+		}
+		if isSparse(h) {
+			return fmt.Errorf("%s is a sparse file; image layers must not hold sparse files", cleanName(h.Name))
+		}
+		if h.Size > s.left {
+			return fmt.Errorf("%w: %s declares %d bytes, more than the %d uncompressed bytes per image", ErrLimit, cleanName(h.Name), h.Size, s.lim.MaxTotalBytes)
+		}
 		n := cleanName(h.Name)
 		if n == "" {
 			continue
 		}
 		dir, base := path.Split(n)
 		if base == ".wh..wh..opq" {
-			opaque = append(opaque, strings.TrimSuffix(dir, "/"))
+			hide(strings.TrimSuffix(dir, "/"), hideBelow)
 			continue
 		}
 		if strings.HasPrefix(base, ".wh.") {
-			whiteouts = append(whiteouts, dir+strings.TrimPrefix(base, ".wh."))
+			hide(dir+strings.TrimPrefix(base, ".wh."), hidePath)
 			continue
 		}
-		if h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA {
-			if h.Typeflag != tar.TypeDir {
-				upper[n] = nil // symlink / hardlink / device shadows a lower file
-			}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			hide(n, hideFile)
+			continue
+		case tar.TypeReg, tar.TypeRegA:
+		default:
+			hide(n, hidePath) // symlink / hardlink / device shadows a lower file or tree
 			continue
 		}
-		fs, err := inspectFile(tr, n, h, idx, lim)
+		hide(n, hidePath)
+		fs, err := inspectFile(tr, n, h, idx, s.lim)
 		if err != nil {
 			return layerReadErr(err)
 		}
-		upper[n] = fs
-	}
-	// Whiteouts hide lower layers only.
-	for _, d := range opaque {
-		prefix := d + "/"
-		if d == "" {
-			prefix = ""
+		if fs.interesting() {
+			adds = append(adds, addOp{n, fs})
 		}
-		for p := range files {
-			if strings.HasPrefix(p, prefix) {
-				delete(files, p)
+	}
+	s.removed = map[string]Package{}
+	for i, op := range hides {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
+		s.hide(op.path, op.how)
 	}
-	for _, w := range whiteouts {
-		delete(files, w)
-		prefix := w + "/"
-		for p := range files {
-			if strings.HasPrefix(p, prefix) {
-				delete(files, p)
-			}
-		}
+	for _, op := range adds {
+		s.add(op.path, op.fs, idx, dg, diffID)
 	}
-	for p, fs := range upper {
-		if fs == nil {
-			delete(files, p)
-		} else {
-			files[p] = fs
-		}
-	}
+	s.removed = nil
 	return nil
 }
 
@@ -340,7 +552,7 @@ var execMagics = [][]byte{
 
 func readAllLimited(r io.Reader, size, max int64) ([]byte, error) {
 	if size > max {
-		return nil, fmt.Errorf("%w: file of %d bytes > %d", ErrLimit, size, max)
+		return nil, fmt.Errorf("%w: a file of %d bytes, more than the %d allowed", ErrLimit, size, max)
 	}
 	buf := make([]byte, size)
 	if _, err := io.ReadFull(r, buf); err != nil {
@@ -424,12 +636,21 @@ func goPackages(data []byte, p string) []Package {
 	if err != nil || bi == nil {
 		return nil
 	}
+	var goos, goarch string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOOS":
+			goos = s.Value
+		case "GOARCH":
+			goarch = s.Value
+		}
+	}
 	var out []Package
 	if gv := GoVersion(bi.GoVersion); gv != "" {
-		out = append(out, Package{Type: TypeGo, Name: "stdlib", Version: gv, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: "stdlib", Version: gv, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	if bi.Main.Path != "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		out = append(out, Package{Type: TypeGo, Name: bi.Main.Path, Version: bi.Main.Version, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: bi.Main.Path, Version: bi.Main.Version, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	for _, d := range bi.Deps {
 		m := d
@@ -439,7 +660,7 @@ func goPackages(data []byte, p string) []Package {
 		if m.Path == "" || m.Version == "" {
 			continue // local replace without version
 		}
-		out = append(out, Package{Type: TypeGo, Name: m.Path, Version: m.Version, Path: p})
+		out = append(out, Package{Type: TypeGo, Name: m.Path, Version: m.Version, Path: p, GOOS: goos, GOARCH: goarch})
 	}
 	return out
 }

@@ -4,13 +4,10 @@
 package image
 
 import (
-	"archive/tar"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -18,7 +15,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
 // DefaultPlatform is used to pick a manifest out of an index when no platform
@@ -45,10 +41,14 @@ type OpenOptions struct {
 	Remote []remote.Option
 	// NameOptions for reference parsing (e.g. name.Insecure for plain HTTP).
 	NameOptions []name.Option
-	// MaxLayoutTarBytes bounds the extraction of an OCI-layout tarball
-	// (default 8 GiB).
-	MaxLayoutTarBytes int64
+	// MaxArchiveEntries bounds the members of an image tarball (default
+	// DefaultMaxArchiveEntries).
+	MaxArchiveEntries int
 }
+
+// DefaultMaxArchiveEntries bounds the members of an image tarball: a few
+// per layer in real archives.
+const DefaultMaxArchiveEntries = 100_000
 
 // Image is an opened, platform-resolved image.
 type Image struct {
@@ -89,7 +89,11 @@ func Open(ctx context.Context, ref string, opts OpenOptions) (*Image, error) {
 		if st.IsDir() {
 			return OpenLayout(ref, opts)
 		}
-		return OpenTarball(ref, opts)
+		if !st.Mode().IsRegular() {
+			// A FIFO or device would block the open or never end.
+			return nil, fmt.Errorf("%s is not a regular file, directory or registry reference", ref)
+		}
+		return OpenTarball(ctx, ref, opts)
 	}
 	return OpenRemote(ctx, ref, opts)
 }
@@ -252,122 +256,47 @@ func pickFromIndex(idx v1.ImageIndex, plat v1.Platform) (v1.Image, *v1.Platform,
 	return nil, nil, fmt.Errorf("%w %s in index (available: %s)", ErrNoPlatform, plat.String(), strings.Join(avail, ", "))
 }
 
-// OpenTarball opens a docker-archive ("docker save") tarball, or an OCI-layout
-// packed into a tar (index.json + oci-layout + blobs/), which is extracted to
-// a temporary directory removed by Close.
-func OpenTarball(path string, opts OpenOptions) (*Image, error) {
-	hasManifest, hasIndex, err := tarTopLevel(path)
+// OpenTarball opens a docker-archive ("docker save") tarball, or an OCI
+// layout packed into a tar (index.json + oci-layout + blobs/), in place:
+// nothing is extracted (see archive.go). Close releases the file.
+func OpenTarball(ctx context.Context, path string, opts OpenOptions) (*Image, error) {
+	a, err := openArchive(ctx, path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read tarball %s: %w", path, err)
 	}
-	switch {
-	case hasManifest:
-		img, err := tarball.ImageFromPath(path, nil)
+	out, err := openArchiveImage(ctx, a, path, opts)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	out.Kind, out.Reference = KindTar, path
+	out.cleanup = func() { a.Close() }
+	return out, nil
+}
+
+func openArchiveImage(ctx context.Context, a *archive, path string, opts OpenOptions) (*Image, error) {
+	if _, ok := a.entry("manifest.json"); ok {
+		img, err := a.dockerImage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("open docker tarball %s: %w", path, err)
 		}
-		out := &Image{Kind: KindTar, Reference: path, Image: img}
-		if err := out.fill(); err != nil {
-			return nil, err
-		}
-		return out, nil
-	case hasIndex:
-		dir, err := os.MkdirTemp("", "bulwark-oci-*")
-		if err != nil {
-			return nil, err
-		}
-		limit := opts.MaxLayoutTarBytes
-		if limit <= 0 {
-			limit = 8 << 30
-		}
-		if err := extractTar(path, dir, limit); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("extract OCI tarball %s: %w", path, err)
-		}
-		out, err := OpenLayout(dir, opts)
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		out.Kind, out.Reference = KindTar, path
-		out.cleanup = func() { os.RemoveAll(dir) }
-		return out, nil
-	default:
-		return nil, fmt.Errorf("%s: neither manifest.json nor index.json found", path)
+		out := &Image{Image: img}
+		return out, out.fill()
 	}
-}
-
-func tarTopLevel(path string) (manifest, index bool, err error) {
-	f, err := os.Open(path)
+	if _, ok := a.entry("index.json"); !ok {
+		return nil, fmt.Errorf("%s: neither manifest.json nor index.json found (not an image archive, or a truncated one)", path)
+	}
+	raw, err := a.readSmall("index.json")
 	if err != nil {
-		return false, false, err
+		return nil, fmt.Errorf("OCI tarball %s: %w", path, err)
 	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return manifest, index, nil
-		}
-		if err != nil {
-			return manifest, index, err
-		}
-		switch cleanName(h.Name) {
-		case "manifest.json":
-			manifest = true
-		case "index.json":
-			index = true
-		}
-	}
-}
-
-func extractTar(path, dir string, limit int64) error {
-	f, err := os.Open(path)
+	out := &Image{}
+	img, p, idxDigest, err := resolveLayoutIndex(&layoutIndex{a: a, raw: raw}, opts.platform(), 0)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("OCI tarball %s: %w", path, err)
 	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	var total int64
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		n := cleanName(h.Name)
-		if n == "" || strings.HasPrefix(n, "../") || n == ".." {
-			continue
-		}
-		target := filepath.Join(dir, filepath.FromSlash(n))
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			if total+h.Size > limit {
-				return fmt.Errorf("tarball exceeds %d bytes", limit)
-			}
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			w, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-			if err != nil {
-				return err
-			}
-			n, err := io.Copy(w, io.LimitReader(tr, h.Size))
-			total += n
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return err
-			}
-		}
-	}
+	out.Image, out.Platform, out.IndexDigest = img, p, idxDigest
+	return out, out.fill()
 }
 
 func (i *Image) fill() error {

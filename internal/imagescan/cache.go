@@ -16,7 +16,7 @@ import (
 
 // cacheSchema changes whenever what is cached changes meaning (the
 // inventory rules, the record layout); old entries are then not read.
-const cacheSchema = "2"
+const cacheSchema = "3"
 
 // Cache stores, by digest, what assessing an image produced:
 //

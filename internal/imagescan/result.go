@@ -56,6 +56,9 @@ type Vulnerability struct {
 	Severity string  `json:"severity,omitempty"`
 	Score    float64 `json:"score,omitempty"`
 	Vector   string  `json:"vector,omitempty"`
+	// RatedBy is the GitHub advisory whose rating Severity is, when the
+	// advisory itself rates nothing.
+	RatedBy string `json:"ratedBy,omitempty"`
 	// Layer that added the package (0-based) and its digest.
 	Layer       int    `json:"layer"`
 	LayerDigest string `json:"layerDigest"`

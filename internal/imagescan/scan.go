@@ -34,6 +34,12 @@ type Matcher interface {
 	Has(ecosystem string) bool
 }
 
+// Rater is implemented by a Matcher that can rate advisories their own
+// data leaves unrated (vulndb.Store, from the GitHub Advisory Database).
+type Rater interface {
+	Rating(ids []string) (sev vuln.SeverityInfo, from string, ok bool, err error)
+}
+
 // VerifyFunc verifies the signature of repository@digest. A missing or
 // untrusted signature is a Signature with Verified false; an error means
 // the signature could not be assessed.
@@ -63,6 +69,9 @@ type Options struct {
 	Cache *Cache
 	// IgnoreUnfixed drops vulnerabilities without a published fix.
 	IgnoreUnfixed bool
+	// DropUnrated leaves out vulnerabilities no data rates (the policy's
+	// vulnerabilities.unrated: ignore), saying how many in a warning.
+	DropUnrated bool
 	// RecordsOnly judges images by their scan records without pulling
 	// them: an image without a record is NeverScanned.
 	RecordsOnly bool
@@ -386,10 +395,15 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 		}
 		if ok {
 			res.Vulnerabilities, res.Uncovered, res.Cached = m.Vulnerabilities, m.Uncovered, true
+			dropUnrated(res, opt)
 			return
 		}
 	}
-	v, uncovered, errs := match(rec, opt.DB, opt.IgnoreUnfixed)
+	v, uncovered, errs := match(ctx, rec, opt.DB, opt.IgnoreUnfixed)
+	if err := ctx.Err(); err != nil {
+		res.Err = "matching vulnerabilities: " + err.Error()
+		return
+	}
 	for _, e := range errs {
 		res.Warnings = append(res.Warnings, "package not matched: "+e.Error())
 	}
@@ -399,6 +413,25 @@ func assessVulnerabilities(ctx context.Context, res *Result, ref string, opt *Op
 			res.Warnings = append(res.Warnings, err.Error())
 		}
 	}
+	dropUnrated(res, opt)
+}
+
+func dropUnrated(res *Result, opt *Options) {
+	if !opt.DropUnrated {
+		return
+	}
+	n := len(res.Vulnerabilities)
+	res.Vulnerabilities = slices.DeleteFunc(slices.Clone(res.Vulnerabilities), func(v Vulnerability) bool { return vuln.Rank(v.Severity) == 0 })
+	if d := n - len(res.Vulnerabilities); d > 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d %s without a rating left out (vulnerabilities.unrated: ignore)", d, plural(d, "vulnerability", "vulnerabilities")))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func topDigest(img *image.Image) string {
@@ -425,7 +458,7 @@ func takeInventory(ctx context.Context, digest string, imgs []*image.Image, lim 
 
 // match looks every platform's packages up and merges what is the same
 // vulnerability of the same package on several platforms.
-func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []string, []error) {
+func match(ctx context.Context, rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []string, []error) {
 	byKey := map[string]*Vulnerability{}
 	var errs []error
 	var uncovered []string
@@ -439,6 +472,15 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 		var groups []*group
 		byQuery := map[vuln.Query]*group{}
 		qs := vuln.QueriesFor(p.Packages, p.OS)
+		// A binary's own build settings name its platform; records
+		// from before they were read fall back to the image's.
+		goos, goarch, _ := strings.Cut(p.Platform, "/")
+		goarch, _, _ = strings.Cut(goarch, "/")
+		for i := range qs {
+			if qs[i].Ecosystem == vuln.EcoGo && qs[i].GOOS == "" && qs[i].GOARCH == "" {
+				qs[i].GOOS, qs[i].GOARCH = goos, goarch
+			}
+		}
 		for _, q := range qs {
 			if !db.Has(q.Ecosystem) && !slices.Contains(uncovered, q.Ecosystem) {
 				uncovered = append(uncovered, q.Ecosystem)
@@ -460,6 +502,9 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 		}
 		// Match one group at a time so a match is credited to its group.
 		for i, q := range uniq {
+			if ctx.Err() != nil {
+				return nil, nil, nil // the caller reports the deadline
+			}
 			ms, es := db.MatchAll([]vuln.Query{q})
 			errs = append(errs, es...)
 			g := groups[i]
@@ -481,6 +526,14 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 				}
 				if v.Severity == "NONE" {
 					v.Severity = ""
+				}
+				if rater, ok := db.(Rater); ok && vuln.Rank(v.Severity) == 0 {
+					si, from, ok, err := rater.Rating(append([]string{v.ID}, v.Aliases...))
+					if err != nil {
+						errs = append(errs, err)
+					} else if ok {
+						v.Severity, v.Score, v.Vector, v.RatedBy = strings.ToUpper(si.Level), si.Score, si.Vector, from
+					}
 				}
 				for _, x := range g.pkgs {
 					if x.Name != q.Name && !slices.Contains(v.Binaries, x.Name) {
@@ -504,7 +557,7 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 	for _, v := range byKey {
 		out = append(out, *v)
 	}
-	out = dropTrackerDuplicates(out)
+	out = mergeSame(out)
 	slices.SortFunc(out, func(a, b Vulnerability) int {
 		return cmp.Or(strings.Compare(a.Key(), b.Key()), strings.Compare(a.ID, b.ID), strings.Compare(a.Version, b.Version))
 	})
@@ -516,34 +569,106 @@ func match(rec *Record, db Matcher, ignoreUnfixed bool) ([]Vulnerability, []stri
 // trackers: DEBIAN-CVE-2024-1234, UBUNTU-CVE-2024-1234, ALPINE-CVE-...
 var trackerRE = regexp.MustCompile(`^[A-Z]+-CVE-\d{4}-\d+$`)
 
-// dropTrackerDuplicates removes a tracker's per-CVE advisory for a package
-// when a notice (DSA, DLA, USN...) for the same package names all its
-// CVEs: OSV exports both, and reporting the same CVE twice for one package
-// is noise.
-func dropTrackerDuplicates(vs []Vulnerability) []Vulnerability {
-	covered := map[string]bool{}
-	for _, v := range vs {
-		if trackerRE.MatchString(v.ID) {
-			continue
+// mergeSame makes one finding of the advisories of one installed package
+// that share an id through their aliases, upstream or related ids: OSV
+// exports a distribution's notice (USN, DSA) and its per-CVE tracker
+// entries (UBUNTU-CVE-…, DEBIAN-CVE-…), and the Go and GitHub databases
+// alias each other, each with its own rating or none. The finding keeps
+// the highest rating, the highest fixed version, and lists every id; it
+// is named by a notice before a tracker entry, then by the smallest id,
+// so that its fingerprint does not depend on the order of the data.
+func mergeSame(vs []Vulnerability) []Vulnerability {
+	parent := make([]int, len(vs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
 		}
+		return i
+	}
+	owner := map[string]int{} // package instance + id -> first vulnerability naming it
+	for i, v := range vs {
+		inst := v.Key() + "\x00" + v.Version + "\x00"
 		for _, n := range append([]string{v.ID}, v.Aliases...) {
-			covered[v.Key()+"\x00"+n] = true
+			if j, ok := owner[inst+n]; ok {
+				parent[find(i)] = find(j)
+			} else {
+				owner[inst+n] = i
+			}
 		}
 	}
-	return slices.DeleteFunc(vs, func(v Vulnerability) bool {
-		if !trackerRE.MatchString(v.ID) {
-			return false
+	groups := map[int][]int{}
+	var roots []int
+	for i := range vs {
+		r := find(i)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
 		}
-		cves := 0
-		for _, n := range v.Aliases {
-			if !strings.HasPrefix(n, "CVE-") {
-				continue
-			}
-			cves++
-			if !covered[v.Key()+"\x00"+n] {
-				return false
+		groups[r] = append(groups[r], i)
+	}
+	out := make([]Vulnerability, 0, len(roots))
+	for _, r := range roots {
+		members := groups[r]
+		if len(members) == 1 {
+			out = append(out, vs[members[0]])
+			continue
+		}
+		out = append(out, merge(vs, members))
+	}
+	return out
+}
+
+func merge(vs []Vulnerability, members []int) Vulnerability {
+	name, rated := members[0], members[0]
+	for _, i := range members[1:] {
+		a, b := vs[i], vs[name]
+		if ta, tb := trackerRE.MatchString(a.ID), trackerRE.MatchString(b.ID); ta != tb && !ta || ta == tb && a.ID < b.ID {
+			name = i
+		}
+		if c := cmp.Compare(vuln.Rank(vs[i].Severity), vuln.Rank(vs[rated].Severity)); c > 0 || c == 0 && vs[i].Score > vs[rated].Score {
+			rated = i
+		}
+	}
+	m := vs[name]
+	m.Aliases, m.Binaries, m.Platforms = nil, slices.Clone(m.Binaries), slices.Clone(m.Platforms)
+	m.Severity, m.Score, m.Vector, m.RatedBy = vs[rated].Severity, vs[rated].Score, vs[rated].Vector, vs[rated].RatedBy
+	for _, i := range members {
+		v := vs[i]
+		for _, n := range append([]string{v.ID}, v.Aliases...) {
+			if n != m.ID && !slices.Contains(m.Aliases, n) {
+				m.Aliases = append(m.Aliases, n)
 			}
 		}
-		return cves > 0
-	})
+		for _, b := range v.Binaries {
+			if !slices.Contains(m.Binaries, b) {
+				m.Binaries = append(m.Binaries, b)
+			}
+		}
+		for _, p := range v.Platforms {
+			if !slices.Contains(m.Platforms, p) {
+				m.Platforms = append(m.Platforms, p)
+			}
+		}
+		if m.Summary == "" {
+			m.Summary = v.Summary
+		}
+		if v.Fixed != "" && (m.Fixed == "" || laterVersion(v, m.Fixed)) {
+			m.Fixed = v.Fixed
+		}
+	}
+	slices.Sort(m.Aliases)
+	slices.Sort(m.Binaries)
+	return m
+}
+
+// laterVersion reports whether v's fixed version is above other, in v's
+// package ecosystem; versions that cannot be compared keep other.
+func laterVersion(v Vulnerability, other string) bool {
+	eco := map[string]string{image.TypeDeb: vuln.EcoDebian, image.TypeApk: vuln.EcoAlpine, image.TypeGo: vuln.EcoGo}[v.Type]
+	c, err := vuln.CompareVersions(eco, v.Package, v.Fixed, other)
+	return err == nil && c > 0
 }

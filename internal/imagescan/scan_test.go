@@ -327,22 +327,90 @@ func TestPlatformDigestVerifiesThroughItsIndex(t *testing.T) {
 	}
 }
 
-func TestDropTrackerDuplicates(t *testing.T) {
-	v := func(id, pkg string, aliases ...string) Vulnerability {
-		return Vulnerability{ID: id, Type: "deb", Package: pkg, Path: "var/lib/dpkg/status", Aliases: aliases}
+// TestMergeSame: advisories of one installed package that share an id
+// through aliases, upstream or related ids are one finding with the
+// highest rating, the highest fix and every id; others stay apart.
+func TestMergeSame(t *testing.T) {
+	v := func(id, pkg, sev, fixed string, aliases ...string) Vulnerability {
+		return Vulnerability{ID: id, Type: "deb", Package: pkg, Version: "1.0-1", Path: "var/lib/dpkg/status", Severity: sev, Fixed: fixed, Aliases: aliases, Platforms: []string{"linux/amd64"}}
 	}
-	got := dropTrackerDuplicates([]Vulnerability{
-		v("DSA-5678-1", "openssl", "CVE-2026-1", "CVE-2026-2"),
-		v("DEBIAN-CVE-2026-1", "openssl", "CVE-2026-1"), // named by the DSA: dropped
-		v("DEBIAN-CVE-2026-3", "openssl", "CVE-2026-3"), // not named: kept
-		v("DEBIAN-CVE-2026-2", "curl", "CVE-2026-2"),    // another package: kept
-		v("DEBIAN-CVE-2026-9", "openssl"),               // names no CVE: kept
+	got := mergeSame([]Vulnerability{
+		v("UBUNTU-CVE-2026-1", "openssl", "MEDIUM", "1.0-2", "CVE-2026-1"),
+		v("USN-7000-1", "openssl", "", "1.0-10", "CVE-2026-1", "CVE-2026-2"), // related CVEs
+		v("UBUNTU-CVE-2026-2", "openssl", "HIGH", "", "CVE-2026-2"),
+		v("UBUNTU-CVE-2026-3", "openssl", "LOW", "", "CVE-2026-3"), // shares nothing: apart
+		v("UBUNTU-CVE-2026-1", "curl", "LOW", "", "CVE-2026-1"),    // another package: apart
+		v("GO-2026-1", "openssl", "", "", "GHSA-aaaa-bbbb-cccc"),
+		v("GHSA-aaaa-bbbb-cccc", "openssl", "CRITICAL", "", "CVE-2026-9"),
 	})
-	var ids []string
+	var lines []string
 	for _, x := range got {
-		ids = append(ids, x.ID+"/"+x.Package)
+		lines = append(lines, fmt.Sprintf("%s/%s %s fixed=%s %s", x.ID, x.Package, x.Severity, x.Fixed, strings.Join(x.Aliases, ",")))
 	}
-	if want := "DSA-5678-1/openssl DEBIAN-CVE-2026-3/openssl DEBIAN-CVE-2026-2/curl DEBIAN-CVE-2026-9/openssl"; strings.Join(ids, " ") != want {
-		t.Errorf("got %s\nwant %s", strings.Join(ids, " "), want)
+	slices.Sort(lines)
+	want := []string{
+		"GHSA-aaaa-bbbb-cccc/openssl CRITICAL fixed= CVE-2026-9,GO-2026-1",
+		"UBUNTU-CVE-2026-1/curl LOW fixed= CVE-2026-1",
+		"UBUNTU-CVE-2026-3/openssl LOW fixed= CVE-2026-3",
+		"USN-7000-1/openssl HIGH fixed=1.0-10 CVE-2026-1,CVE-2026-2,UBUNTU-CVE-2026-1,UBUNTU-CVE-2026-2",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestUbuntuNoticeAndTrackerOneFinding: Ubuntu's OSV export has a USN
+// naming the CVEs it fixes under "related" and an UBUNTU-CVE entry naming
+// its CVE under "upstream", rated differently: one finding, rated high.
+func TestUbuntuNoticeAndTrackerOneFinding(t *testing.T) {
+	img := imagetest.Image(t, "amd64", nil, imagetest.Layer(t,
+		imagetest.File{Name: "etc/os-release", Content: []byte("ID=ubuntu\nVERSION_ID=\"22.04\"\n")},
+		imagetest.File{Name: "var/lib/dpkg/status", Content: []byte(dpkgStatus)}))
+	dir := filepath.Join(t.TempDir(), "layout")
+	imagetest.Layout(t, dir, img)
+	usn := entry("USN-7000-1", "Ubuntu:22.04:LTS", "openssl", ev("introduced", "0"), ev("fixed", "3.0.15-1~deb12u2"))
+	usn["related"] = []string{"CVE-2026-1", "UBUNTU-CVE-2026-1"}
+	usn["severity"] = []any{map[string]string{"type": "Ubuntu", "score": "medium"}}
+	tracker := entry("UBUNTU-CVE-2026-1", "Ubuntu:22.04:LTS", "openssl", ev("introduced", "0"))
+	tracker["upstream"] = []string{"CVE-2026-1"}
+	tracker["severity"] = []any{map[string]string{"type": "Ubuntu", "score": "high"}}
+	r := Scan(context.Background(), []Target{{Ref: dir}}, Options{DB: newDB(t, "db1", usn, tracker)})[0]
+	if r.Err != "" || len(r.Vulnerabilities) != 1 {
+		t.Fatalf("want one finding, got %+v", r.Vulnerabilities)
+	}
+	v := r.Vulnerabilities[0]
+	if v.ID != "USN-7000-1" || v.Severity != "HIGH" || v.Fixed != "3.0.15-1~deb12u2" || strings.Join(v.Aliases, ",") != "CVE-2026-1,UBUNTU-CVE-2026-1" {
+		t.Errorf("merged finding: %+v", v)
+	}
+}
+
+// TestGoAdvisoriesOfOtherPlatforms: a Go advisory limited to other
+// platforms (ecosystem_specific.imports[].goos/goarch) is not reported on
+// a binary built for this one, read from its build settings.
+func TestGoAdvisoriesOfOtherPlatforms(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "layout")
+	imagetest.Layout(t, dir, imagetest.Image(t, runtime.GOARCH, nil, imagetest.Layer(t, imagetest.File{Name: "app", Content: binary(t), Mode: 0o755})))
+	other := "ppc64le"
+	if runtime.GOARCH == other {
+		other = "amd64"
+	}
+	limited := func(id string, imports ...map[string]any) map[string]any {
+		e := entry(id, "Go", "stdlib", ev("introduced", "0"))
+		e["affected"].([]any)[0].(map[string]any)["ecosystem_specific"] = map[string]any{"imports": imports}
+		return e
+	}
+	db := newDB(t, "db1",
+		limited("GO-WINDOWS", map[string]any{"path": "os", "goos": []string{"windows"}}),
+		limited("GO-OTHER-ARCH", map[string]any{"path": "crypto/x", "goarch": []string{other}}),
+		limited("GO-THIS", map[string]any{"path": "os", "goos": []string{"windows"}}, map[string]any{"path": "net", "goos": []string{runtime.GOOS}, "goarch": []string{runtime.GOARCH}}),
+		limited("GO-ANY", map[string]any{"path": "net"}),
+	)
+	r := Scan(context.Background(), []Target{{Ref: dir}}, Options{DB: db})[0]
+	var ids []string
+	for _, v := range r.Vulnerabilities {
+		ids = append(ids, v.ID)
+	}
+	if r.Err != "" || strings.Join(ids, " ") != "GO-ANY GO-THIS" {
+		t.Fatalf("want GO-ANY GO-THIS, got %v (%s)", ids, r.Err)
 	}
 }

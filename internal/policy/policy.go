@@ -176,7 +176,15 @@ type Vulnerabilities struct {
 	// MaxDatabaseAge warns when vulnerability data is older than this
 	// (default 7 days).
 	MaxDatabaseAge *Duration `yaml:"maxDatabaseAge"`
+	// Unrated gates advisories that no data rates (IMG-005): a severity
+	// they are gated at (default medium, IMG-005's own), or "ignore" to
+	// leave them out of the report.
+	Unrated Severity `yaml:"unrated"`
 }
+
+// UnratedIgnore is the vulnerabilities.unrated value that leaves unrated
+// advisories out.
+const UnratedIgnore = "ignore"
 
 // Error is a policy problem at a line.
 type Error struct {

@@ -83,6 +83,8 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", "apiVersion: [\n", "bulwark.yaml:"},
 		{"empty", "", "empty policy"},
 		{"two documents", head + "---\n" + head, "one document"},
+		{"bad unrated", head + "vulnerabilities:\n  unrated: severe\n", `bulwark.yaml:4: vulnerabilities.unrated: unknown severity "severe"`},
+		{"unrated and an IMG-005 override", head + "severityOverrides:\n  IMG-005: low\nvulnerabilities:\n  unrated: ignore\n", "bulwark.yaml:6: vulnerabilities.unrated: severityOverrides sets IMG-005 (the unrated advisories) on line 4 already"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("bulwark.yaml", []byte(tt.doc))

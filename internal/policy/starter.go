@@ -62,4 +62,5 @@ vulnerabilities:
   ignoreUnfixed: false     # leave out advisories without a published fix
   maxDatabaseAge: 7d       # warn when the vulnerability data is older
 #  failOn: critical        # gate of the vulnerability checks alone (failOn gates the rest)
+#  unrated: medium         # gate of advisories no data rates (IMG-005): a severity, or ignore
 `

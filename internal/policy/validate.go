@@ -99,6 +99,14 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 			bad(p.Vulnerabilities.FailOn.Line, "vulnerabilities.failOn: %v", err)
 		}
 	}
+	if u := p.Vulnerabilities.Unrated; u.Value != "" {
+		if _, err := finding.ParseSeverity(u.Value); err != nil && !strings.EqualFold(u.Value, UnratedIgnore) {
+			bad(u.Line, "vulnerabilities.unrated: %v (or %s)", err, UnratedIgnore)
+		}
+		if l, dup := seen["IMG-005"]; dup {
+			bad(u.Line, "vulnerabilities.unrated: severityOverrides sets IMG-005 (the unrated advisories) on line %d already", l)
+		}
+	}
 	switch tp := &p.Images.TrustPolicy; {
 	case tp.Kind == yaml.ScalarNode && strings.TrimSpace(tp.Value) == "":
 		bad(tp.Line, "images.trustPolicy: want a path to a Notation trust directory or trustpolicy.json, or the trust policy document inline")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -32,6 +33,10 @@ type Query struct {
 	Release string
 	Name    string // Debian: source package; Alpine: origin; Go: module path or "stdlib"
 	Version string // Debian: source version
+	// GOOS and GOARCH of a Go binary: advisories limited to other
+	// platforms (ecosystem_specific.imports[].goos/goarch) do not apply.
+	// Empty matches every platform.
+	GOOS, GOARCH string
 }
 
 // SeverityInfo is the severity of a match.
@@ -84,7 +89,7 @@ func QueriesFor(pkgs []image.Package, osr *image.OSRelease) []Query {
 			}
 			out = append(out, Query{Ecosystem: distroEcosystem(id, EcoAlpine), Release: release, Name: n, Version: p.Version})
 		case image.TypeGo:
-			out = append(out, Query{Ecosystem: EcoGo, Name: p.Name, Version: p.Version})
+			out = append(out, Query{Ecosystem: EcoGo, Name: p.Name, Version: p.Version, GOOS: p.GOOS, GOARCH: p.GOARCH})
 		}
 	}
 	return out
@@ -177,6 +182,21 @@ func parseVersion(eco, name, v string) (version, error) {
 	return nil, fmt.Errorf("unsupported ecosystem %q", eco)
 }
 
+// CompareVersions orders two versions of package name in ecosystem eco
+// (-1, 0, 1).
+func CompareVersions(eco, name, a, b string) (int, error) {
+	eco, _ = splitEcosystem(eco)
+	va, err := parseVersion(eco, name, a)
+	if err != nil {
+		return 0, err
+	}
+	vb, err := parseVersion(eco, name, b)
+	if err != nil {
+		return 0, err
+	}
+	return va.cmp(vb), nil
+}
+
 func normRelease(eco, r string) string {
 	r = strings.TrimPrefix(strings.TrimSpace(r), "v")
 	if eco == EcoUbuntu {
@@ -217,6 +237,9 @@ func (db *DB) Match(q Query) ([]Match, error) {
 			continue
 		}
 		a := &r.entry.Affected[r.affected]
+		if !r.c.onPlatform(q.GOOS, q.GOARCH) {
+			continue
+		}
 		hit, fixed := affects(q.Version, iv, r.c)
 		if !hit {
 			continue
@@ -260,6 +283,9 @@ type pev struct {
 // compiled is an affected[] element with its versions parsed once at load
 // time.
 type compiled struct {
+	// platforms are the Go platforms of ecosystem_specific.imports, each
+	// a goos and a goarch list (empty = any); nil = every platform.
+	platforms   [][2][]string
 	rawVersions map[string]bool
 	versions    []version
 	ranges      [][]pev // sorted events of each ECOSYSTEM/SEMVER range
@@ -269,6 +295,9 @@ type compiled struct {
 // dropped (counted in bad).
 func compile(eco, name string, a *Affected) (c *compiled, bad int) {
 	c = &compiled{}
+	if eco == EcoGo {
+		c.platforms = GoPlatforms(a.EcosystemSpecific)
+	}
 	for _, v := range a.Versions {
 		if c.rawVersions == nil {
 			c.rawVersions = map[string]bool{}
@@ -337,6 +366,48 @@ func compileEvents(eco, name string, events []Event) ([]pev, bool) {
 	return evs, true
 }
 
+// GoPlatforms reads ecosystem_specific.imports[].goos/goarch of a Go
+// advisory: one goos and one goarch list per import (an empty list allows
+// any). An import without either applies everywhere, and so does the
+// advisory: nil.
+func GoPlatforms(raw json.RawMessage) [][2][]string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var es struct {
+		Imports []struct {
+			GOOS   []string `json:"goos"`
+			GOARCH []string `json:"goarch"`
+		} `json:"imports"`
+	}
+	if json.Unmarshal(raw, &es) != nil {
+		return nil
+	}
+	var out [][2][]string
+	for _, i := range es.Imports {
+		if len(i.GOOS) == 0 && len(i.GOARCH) == 0 {
+			return nil
+		}
+		out = append(out, [2][]string{i.GOOS, i.GOARCH})
+	}
+	return out
+}
+
+// onPlatform reports whether the advisory applies to a binary for goos
+// and goarch ("" = unknown, which applies).
+func (c *compiled) onPlatform(goos, goarch string) bool {
+	if len(c.platforms) == 0 {
+		return true
+	}
+	in := func(list []string, v string) bool { return len(list) == 0 || v == "" || slices.Contains(list, v) }
+	for _, p := range c.platforms {
+		if in(p[0], goos) && in(p[1], goarch) {
+			return true
+		}
+	}
+	return false
+}
+
 // affects evaluates the versions list and the ranges of c.
 func affects(raw string, iv version, c *compiled) (bool, string) {
 	hit := c.rawVersions[raw]
@@ -402,21 +473,45 @@ func evalRange(iv version, evs []pev) (affected bool, fixed string) {
 	return affected, fixed
 }
 
+// EntrySeverity is the rating of an advisory as a whole: its severity[]
+// (CVSS, Ubuntu priority), else database_specific.severity.
+func EntrySeverity(e *Entry) SeverityInfo { return severityOf(e, &Affected{}) }
+
+// Rank orders rating levels: CRITICAL 4, HIGH (IMPORTANT) 3, MEDIUM
+// (MODERATE) 2, LOW (NEGLIGIBLE, UNIMPORTANT) 1, anything else 0.
+func Rank(level string) int {
+	switch strings.ToUpper(level) {
+	case "CRITICAL":
+		return 4
+	case "HIGH", "IMPORTANT":
+		return 3
+	case "MEDIUM", "MODERATE":
+		return 2
+	case "LOW", "NEGLIGIBLE", "UNIMPORTANT":
+		return 1
+	}
+	return 0
+}
+
 func severityOf(e *Entry, a *Affected) SeverityInfo {
 	for _, list := range [][]Severity{e.Severity, a.Severity} {
 		var best SeverityInfo
 		for _, s := range list {
 			si := SeverityInfo{Type: s.Type, Vector: s.Score}
-			if strings.HasPrefix(s.Type, "CVSS_V3") || strings.HasPrefix(s.Score, "CVSS:3") {
+			switch {
+			case strings.HasPrefix(s.Type, "CVSS_V3") || strings.HasPrefix(s.Score, "CVSS:3"):
 				if sc, err := CVSS3BaseScore(s.Score); err == nil {
 					si.Score, si.Level = sc, LevelForScore(sc)
 				}
+			case s.Type == "Ubuntu":
+				// Ubuntu's priority (negligible ... critical), not a vector.
+				si.Vector, si.Level = "", strings.ToUpper(s.Score)
 			}
-			if best.Vector == "" || si.Score > best.Score {
+			if best.Vector == "" && best.Level == "" || si.Score > best.Score || best.Level == "" && si.Level != "" && si.Score >= best.Score {
 				best = si
 			}
 		}
-		if best.Vector != "" {
+		if best.Vector != "" || best.Level != "" {
 			if best.Level == "" {
 				best.Level = dbSeverity(e.DatabaseSpecific, a.DatabaseSpecific, a.EcosystemSpecific)
 			}

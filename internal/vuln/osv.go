@@ -20,6 +20,7 @@ type Entry struct {
 	ID               string          `json:"id"`
 	Aliases          []string        `json:"aliases,omitempty"`
 	Upstream         []string        `json:"upstream,omitempty"`
+	Related          []string        `json:"related,omitempty"`
 	Withdrawn        string          `json:"withdrawn,omitempty"`
 	Summary          string          `json:"summary,omitempty"`
 	Details          string          `json:"details,omitempty"`
@@ -28,12 +29,14 @@ type Entry struct {
 	DatabaseSpecific json.RawMessage `json:"database_specific,omitempty"`
 }
 
-// Names are the advisory's other ids: its aliases, then the upstream ids
-// it derives from (OSV 1.6 "upstream": Debian's DEBIAN-CVE-2024-1234 names
-// CVE-2024-1234 there, not in aliases), without duplicates or itself.
+// Names are the advisory's other ids: its aliases, the upstream ids it
+// derives from (OSV 1.6 "upstream": Debian's DEBIAN-CVE-2024-1234 names
+// CVE-2024-1234 there, not in aliases), then its related ids (Ubuntu's
+// USNs name the CVEs they fix there), without duplicates or itself. Scans
+// merge the advisories of one package that share a name.
 func (e *Entry) Names() []string {
 	var out []string
-	for _, list := range [][]string{e.Aliases, e.Upstream} {
+	for _, list := range [][]string{e.Aliases, e.Upstream, e.Related} {
 		for _, a := range list {
 			if a != "" && a != e.ID && !slices.Contains(out, a) {
 				out = append(out, a)

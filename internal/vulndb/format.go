@@ -45,8 +45,9 @@ import (
 // records of one ecosystem to 4 GiB - two orders of magnitude above any OSV
 // export.
 const (
-	fileMagic     = "BWVULNDB"
-	fileVersion   = 1
+	fileMagic = "BWVULNDB"
+	// fileVersion 2 added the Go platforms of an affected block.
+	fileVersion   = 2
 	headerSize    = 64
 	maxEcoNameLen = 64
 	// maxSummary bounds the stored summary: reports show one line, and
@@ -82,8 +83,12 @@ type recAffected struct {
 	Severity    []vuln.Severity
 	DBSeverity  string // database_specific.severity of the affected block
 	EcoSeverity string // ecosystem_specific.severity (Debian urgency, ...)
-	Versions    []string
-	Ranges      []recRange
+	// Platforms are the Go platforms the advisory is limited to, one per
+	// ecosystem_specific.imports[] element: "goos,.../goarch,..." (a side
+	// left empty allows any); nil when it applies everywhere.
+	Platforms []string
+	Versions  []string
+	Ranges    []recRange
 }
 
 type recRange struct {
@@ -116,7 +121,7 @@ func (r *record) toEntry() *vuln.Entry {
 		a.Severity = ra.Severity
 		a.Versions = ra.Versions
 		a.DatabaseSpecific = severityObject(ra.DBSeverity)
-		a.EcosystemSpecific = severityObject(ra.EcoSeverity)
+		a.EcosystemSpecific = ecosystemSpecific(ra.EcoSeverity, ra.Platforms)
 		if len(ra.Ranges) > 0 {
 			a.Ranges = make([]vuln.Range, len(ra.Ranges))
 		}
@@ -148,6 +153,45 @@ func severityObject(s string) json.RawMessage {
 		Severity string `json:"severity"`
 	}{s})
 	return b
+}
+
+// ecosystemSpecific rebuilds the ecosystem_specific members the matcher
+// reads: the severity text and the Go platforms of the imports.
+func ecosystemSpecific(sev string, platforms []string) json.RawMessage {
+	if len(platforms) == 0 {
+		return severityObject(sev)
+	}
+	type imp struct {
+		GOOS   []string `json:"goos,omitempty"`
+		GOARCH []string `json:"goarch,omitempty"`
+	}
+	v := struct {
+		Severity string `json:"severity,omitempty"`
+		Imports  []imp  `json:"imports"`
+	}{Severity: sev}
+	for _, p := range platforms {
+		goos, goarch, _ := strings.Cut(p, "/")
+		var i imp
+		if goos != "" {
+			i.GOOS = strings.Split(goos, ",")
+		}
+		if goarch != "" {
+			i.GOARCH = strings.Split(goarch, ",")
+		}
+		v.Imports = append(v.Imports, i)
+	}
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// goPlatforms reads the platform limits of ecosystem_specific.imports
+// (see recAffected.Platforms).
+func goPlatforms(raw json.RawMessage) []string {
+	var out []string
+	for _, p := range vuln.GoPlatforms(raw) {
+		out = append(out, strings.Join(p[0], ",")+"/"+strings.Join(p[1], ","))
+	}
+	return out
 }
 
 // severityText extracts a string "severity" member the way vuln.DB does;
@@ -234,6 +278,7 @@ func appendRecord(b []byte, r *record) []byte {
 		e.sevs(a.Severity)
 		e.str(a.DBSeverity)
 		e.str(a.EcoSeverity)
+		e.strs(a.Platforms)
 		e.strs(a.Versions)
 		e.uv(uint64(len(a.Ranges)))
 		for _, rg := range a.Ranges {
@@ -329,8 +374,8 @@ func decodeRecord(b []byte) (*record, error) {
 	r.Summary = d.str()
 	r.Severity = d.sevs()
 	r.DBSeverity = d.str()
-	// An affected block takes at least 7 bytes (two strings, five counts).
-	if n := d.count(7); n > 0 {
+	// An affected block takes at least 8 bytes (two strings, six counts).
+	if n := d.count(8); n > 0 {
 		r.Affected = make([]recAffected, n)
 	}
 	for i := range r.Affected {
@@ -340,6 +385,7 @@ func decodeRecord(b []byte) (*record, error) {
 		a.Severity = d.sevs()
 		a.DBSeverity = d.str()
 		a.EcoSeverity = d.str()
+		a.Platforms = d.strs()
 		a.Versions = d.strs()
 		if n := d.count(2); n > 0 {
 			a.Ranges = make([]recRange, n)
@@ -490,7 +536,7 @@ func parseHeader(h []byte, size int64) (*fileHeader, error) {
 		return nil, errors.New("not a Bulwark vulnerability data file")
 	}
 	if v := binary.LittleEndian.Uint32(h[8:]); v != fileVersion {
-		return nil, fmt.Errorf("data file format %d is not supported (want %d)", v, fileVersion)
+		return nil, fmt.Errorf("data file format %d is not supported (want %d; a file written by another Bulwark version: run `bulwark db import` again)", v, fileVersion)
 	}
 	fh := &fileHeader{
 		n:      int(binary.LittleEndian.Uint32(h[12:])),
@@ -712,4 +758,37 @@ func (r *record) hasName(n string) bool {
 		}
 	}
 	return false
+}
+
+// memSize estimates the bytes r holds in memory: its strings and the
+// headers of its strings, slices and structs. It bounds an import's
+// memory, so it errs on the high side.
+func (r *record) memSize() int64 {
+	const str, slice = 16, 24
+	n := int64(128 + len(r.ID) + len(r.Summary) + len(r.DBSeverity))
+	for _, a := range r.Aliases {
+		n += str + int64(len(a))
+	}
+	for _, s := range r.Severity {
+		n += 2*str + int64(len(s.Type)+len(s.Score))
+	}
+	for _, a := range r.Affected {
+		n += 6*str + 3*slice + int64(len(a.Ecosystem)+len(a.Name)+len(a.DBSeverity)+len(a.EcoSeverity))
+		for _, s := range a.Severity {
+			n += 2*str + int64(len(s.Type)+len(s.Score))
+		}
+		for _, v := range a.Versions {
+			n += str + int64(len(v))
+		}
+		for _, p := range a.Platforms {
+			n += str + int64(len(p))
+		}
+		for _, rg := range a.Ranges {
+			n += str + slice + int64(len(rg.Type))
+			for _, e := range rg.Events {
+				n += str + 8 + int64(len(e.Value))
+			}
+		}
+	}
+	return n
 }

@@ -30,11 +30,21 @@ type Limits struct {
 	// MaxDocuments bounds the number of JSON documents (default
 	// vuln.MaxZipEntries).
 	MaxDocuments int
+	// MaxInflation bounds how many times its own size a zip may inflate
+	// to (plus 64 MiB): OSV exports inflate about tenfold, a zip bomb a
+	// thousandfold (default 40).
+	MaxInflation int64
+	// MaxMemoryFactor bounds the memory the advisories held for the
+	// import may take, as a multiple of the input's size (the zip, or the
+	// JSON read from a directory) plus 32 MiB (default 6). With the data
+	// file built from them and the garbage collector's headroom this
+	// keeps an import within about 20 times its input.
+	MaxMemoryFactor int64
 }
 
 // DefaultLimits returns the limits used when a field is zero.
 func DefaultLimits() Limits {
-	return Limits{MaxEntrySize: vuln.MaxEntrySize, MaxTotalSize: 4 << 30, MaxDocuments: vuln.MaxZipEntries}
+	return Limits{MaxEntrySize: vuln.MaxEntrySize, MaxTotalSize: 4 << 30, MaxDocuments: vuln.MaxZipEntries, MaxInflation: 40, MaxMemoryFactor: 6}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -47,6 +57,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDocuments <= 0 {
 		l.MaxDocuments = d.MaxDocuments
+	}
+	if l.MaxInflation <= 0 {
+		l.MaxInflation = d.MaxInflation
+	}
+	if l.MaxMemoryFactor <= 0 {
+		l.MaxMemoryFactor = d.MaxMemoryFactor
 	}
 	return l
 }
@@ -94,6 +110,12 @@ func (im Importer) ImportZip(path string, now time.Time) ([]Source, error) {
 	}
 	defer zr.Close()
 	c := newCollector(im.Limits, "", now)
+	if st, err := os.Stat(path); err == nil {
+		c.input = st.Size()
+		if inflated := c.lim.MaxInflation*st.Size() + 64<<20; inflated < c.maxTotal {
+			c.maxTotal, c.inflation = inflated, true
+		}
+	}
 	for _, zf := range zr.File {
 		if zf.FileInfo().IsDir() || !strings.HasSuffix(strings.ToLower(zf.Name), ".json") {
 			continue
@@ -120,7 +142,9 @@ func (im Importer) ImportZip(path string, now time.Time) ([]Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("OSV export %s is damaged: %s: %w", path, zf.Name, err)
 		}
-		c.add(zf.Name, data)
+		if err := c.add(zf.Name, data); err != nil {
+			return nil, fmt.Errorf("OSV export %s: %w", path, err)
+		}
 	}
 	return im.finish(c, abs, dataDate{})
 }
@@ -132,11 +156,41 @@ func (im Importer) ImportDir(osvDir string, now time.Time) ([]Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if root, ok := ghsaRoot(abs); ok {
+		c := newCollector(im.Limits, RatingsEcosystem, now)
+		c.ratings = true
+		if err := c.walk(root); err != nil {
+			return nil, err
+		}
+		return im.finish(c, abs, dataDate{})
+	}
 	c := newCollector(im.Limits, "", now)
 	if err := c.walk(abs); err != nil {
 		return nil, err
 	}
 	return im.finish(c, abs, dataDate{})
+}
+
+// RatingsEcosystem is the source that holds the GitHub Advisory
+// Database's ratings. It is not an ecosystem of packages: its records are
+// looked up by advisory id (Store.Rating), to rate the advisories of other
+// sources that alias them.
+const RatingsEcosystem = "GHSA"
+
+// ghsaRoot recognizes the GitHub Advisory Database (a clone of
+// github/advisory-database, or its advisories/github-reviewed directory)
+// and returns the reviewed advisories' directory. Its unreviewed
+// advisories carry no rating worth importing.
+func ghsaRoot(dir string) (string, bool) {
+	for _, d := range []string{filepath.Join(dir, "advisories", "github-reviewed"), dir} {
+		if filepath.Base(d) != "github-reviewed" {
+			continue
+		}
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return d, true
+		}
+	}
+	return "", false
 }
 
 // ImportGoVulnDB imports data/osv of a golang.org/x/vulndb module directory
@@ -185,6 +239,16 @@ type collector struct {
 	stats ImportStats
 	total int64
 	ecos  map[string]*ecoSet
+	// maxTotal is MaxTotalSize, or less for a zip (MaxInflation);
+	// inflation says which.
+	maxTotal  int64
+	inflation bool
+	// input is the size of what is imported: the zip, or the JSON read
+	// so far from a directory; held estimates the memory of the records.
+	input, held int64
+	// ratings: the documents are GitHub advisories kept for their
+	// rating only (RatingsEcosystem).
+	ratings bool
 }
 
 type ecoSet struct {
@@ -196,7 +260,8 @@ type ecoSet struct {
 const maxReported = 5
 
 func newCollector(lim Limits, only string, now time.Time) *collector {
-	return &collector{lim: lim.withDefaults(), only: only, now: now, ecos: map[string]*ecoSet{}}
+	lim = lim.withDefaults()
+	return &collector{lim: lim, only: only, now: now, ecos: map[string]*ecoSet{}, maxTotal: lim.MaxTotalSize}
 }
 
 func (c *collector) nextDocument() error {
@@ -209,8 +274,12 @@ func (c *collector) nextDocument() error {
 
 func (c *collector) reserve(n int64) error {
 	c.total += n
-	if c.total > c.lim.MaxTotalSize {
-		return fmt.Errorf("%w: more than %d uncompressed bytes", ErrLimit, c.lim.MaxTotalSize)
+	if c.total > c.maxTotal {
+		if c.inflation {
+			return fmt.Errorf("%w: the members inflate to more than %d bytes (%d times the archive's %d bytes, plus 64 MiB); a zip bomb?",
+				ErrLimit, c.maxTotal, c.lim.MaxInflation, c.input)
+		}
+		return fmt.Errorf("%w: more than %d uncompressed bytes", ErrLimit, c.maxTotal)
 	}
 	return nil
 }
@@ -266,7 +335,10 @@ func (c *collector) walk(root string) error {
 			c.malformed(rel, fmt.Sprintf("over the %d-byte limit", c.lim.MaxEntrySize))
 			return nil
 		}
-		c.add(rel, data)
+		c.input += int64(len(data))
+		if err := c.add(rel, data); err != nil {
+			return fmt.Errorf("%s: %w", root, err)
+		}
 		return nil
 	})
 }
@@ -282,20 +354,24 @@ type osvDoc struct {
 // staleness warning for good.
 const futureSkew = 48 * time.Hour
 
-// add converts one OSV document.
-func (c *collector) add(name string, data []byte) {
+// add converts one OSV document. Only the memory bound fails it; a
+// document that is not OSV is counted as malformed.
+func (c *collector) add(name string, data []byte) error {
 	var d osvDoc
 	if err := json.Unmarshal(data, &d); err != nil {
 		c.malformed(name, "not an OSV document: "+err.Error())
-		return
+		return nil
 	}
 	if d.ID == "" {
 		c.malformed(name, "no id")
-		return
+		return nil
 	}
 	if d.Withdrawn != "" {
 		c.stats.Withdrawn++
-		return
+		return nil
+	}
+	if c.ratings {
+		return c.addRating(name, &d)
 	}
 	groups := map[string][]recAffected{}
 	var skipped []string
@@ -318,7 +394,7 @@ func (c *collector) add(name string, data []byte) {
 				c.unsupported(e)
 			}
 		}
-		return
+		return nil
 	}
 	var mod time.Time
 	if t, err := time.Parse(time.RFC3339Nano, d.Modified); err == nil && t.Year() > 1 && !t.After(c.now.Add(futureSkew)) {
@@ -334,7 +410,7 @@ func (c *collector) add(name string, data []byte) {
 		if _, ok := set.recs[d.ID]; ok {
 			dup = true
 		}
-		set.recs[d.ID] = &record{
+		r := &record{
 			ID:         d.ID,
 			Aliases:    d.Names(),
 			Summary:    truncateUTF8(d.Title(), maxSummary),
@@ -342,6 +418,11 @@ func (c *collector) add(name string, data []byte) {
 			DBSeverity: severityText(d.DatabaseSpecific),
 			Affected:   affs,
 		}
+		if old := set.recs[d.ID]; old != nil {
+			c.held -= old.memSize()
+		}
+		c.held += r.memSize()
+		set.recs[d.ID] = r
 		if mod.After(set.newest) {
 			set.newest = mod
 		}
@@ -349,6 +430,48 @@ func (c *collector) add(name string, data []byte) {
 	if dup {
 		c.stats.Duplicates++
 	}
+	if limit := c.lim.MaxMemoryFactor*c.input + 32<<20; c.held > limit {
+		return fmt.Errorf("%w: the advisories take more than %d bytes of memory (%d times the input's %d bytes, plus 32 MiB)",
+			ErrLimit, limit, c.lim.MaxMemoryFactor, c.input)
+	}
+	return nil
+}
+
+// addRating keeps what rates a GitHub advisory: its CVSS vectors and
+// database_specific.severity, under its id and each alias (the index is
+// by "package name": here, by id).
+func (c *collector) addRating(name string, d *osvDoc) error {
+	if !strings.HasPrefix(d.ID, "GHSA-") {
+		c.malformed(name, "not a GitHub advisory (id "+truncateUTF8(d.ID, 40)+")")
+		return nil
+	}
+	r := &record{ID: d.ID, Aliases: d.Names(), Severity: d.Severity, DBSeverity: severityText(d.DatabaseSpecific)}
+	if len(r.Severity) == 0 && r.DBSeverity == "" {
+		c.stats.Unrated++
+		return nil
+	}
+	for _, n := range append([]string{d.ID}, r.Aliases...) {
+		r.Affected = append(r.Affected, recAffected{Ecosystem: RatingsEcosystem, Name: n})
+	}
+	set := c.ecos[RatingsEcosystem]
+	if set == nil {
+		set = &ecoSet{recs: map[string]*record{}}
+		c.ecos[RatingsEcosystem] = set
+	}
+	if old := set.recs[d.ID]; old != nil {
+		c.held -= old.memSize()
+		c.stats.Duplicates++
+	}
+	c.held += r.memSize()
+	set.recs[d.ID] = r
+	if t, err := time.Parse(time.RFC3339Nano, d.Modified); err == nil && t.Year() > 1 && !t.After(c.now.Add(futureSkew)) && t.After(set.newest) {
+		set.newest = t.UTC()
+	}
+	if limit := c.lim.MaxMemoryFactor*c.input + 32<<20; c.held > limit {
+		return fmt.Errorf("%w: the advisories take more than %d bytes of memory (%d times the input's %d bytes, plus 32 MiB)",
+			ErrLimit, limit, c.lim.MaxMemoryFactor, c.input)
+	}
+	return nil
 }
 
 func compactAffected(a *vuln.Affected) recAffected {
@@ -358,6 +481,7 @@ func compactAffected(a *vuln.Affected) recAffected {
 		Severity:    a.Severity,
 		DBSeverity:  severityText(a.DatabaseSpecific),
 		EcoSeverity: severityText(a.EcosystemSpecific),
+		Platforms:   goPlatforms(a.EcosystemSpecific),
 		Versions:    a.Versions,
 	}
 	for _, rg := range a.Ranges {
@@ -470,6 +594,9 @@ func (s ImportStats) summary() string {
 		}
 		sort.Strings(ecos)
 		parts = append(parts, fmt.Sprintf("%d unsupported (%s)", s.Unsupported, strings.Join(ecos, ", ")))
+	}
+	if s.Unrated > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a rating", s.Unrated))
 	}
 	if s.Malformed > 0 {
 		parts = append(parts, fmt.Sprintf("%d malformed (%s)", s.Malformed, strings.Join(s.MalformedFiles, "; ")))

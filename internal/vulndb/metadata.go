@@ -80,6 +80,9 @@ type ImportStats struct {
 	// Duplicates counts documents whose id was already seen in the same
 	// run; the later one is kept.
 	Duplicates int `json:"duplicates,omitempty"`
+	// Unrated counts GitHub advisories without a rating: a ratings
+	// import keeps nothing of them.
+	Unrated int `json:"unrated,omitempty"`
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -372,6 +373,9 @@ func (s *Store) DB() (*vuln.DB, error) {
 	db := vuln.NewDB()
 	byID := map[string]*vuln.Entry{}
 	for _, src := range s.meta.Sources {
+		if src.Ecosystem == RatingsEcosystem {
+			continue // looked up by id, not matched
+		}
 		df := s.files[src.Ecosystem]
 		all := make([]int, df.ix.n)
 		for i := range all {
@@ -411,6 +415,43 @@ func (s *Store) Verify() error {
 }
 
 var errClosed = errors.New("vulnerability database is closed")
+
+// Rating returns the highest rating the GitHub Advisory Database (when
+// imported) gives any of ids, an advisory's id and aliases, and the
+// GitHub advisory it comes from. ok is false when none is rated there.
+func (s *Store) Rating(ids []string) (sev vuln.SeverityInfo, from string, ok bool, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return sev, "", false, errClosed
+	}
+	df := s.files[RatingsEcosystem]
+	if df == nil {
+		return sev, "", false, nil
+	}
+	seen := map[int]bool{}
+	for _, id := range ids {
+		ords, err := df.ix.lookup(id)
+		if err != nil {
+			return sev, "", false, df.damaged(err)
+		}
+		ords = slices.DeleteFunc(ords, func(o int) bool { return seen[o] })
+		for _, o := range ords {
+			seen[o] = true
+		}
+		recs, err := df.read(ords)
+		if err != nil {
+			return sev, "", false, err
+		}
+		for _, r := range recs {
+			si := vuln.EntrySeverity(r.toEntry())
+			if k := vuln.Rank(si.Level); k > 0 && (!ok || k > vuln.Rank(sev.Level) || k == vuln.Rank(sev.Level) && si.Score > sev.Score) {
+				sev, from, ok = si, r.ID, true
+			}
+		}
+	}
+	return sev, from, ok, nil
+}
 
 // ensure loads the advisories of every queried package into s.db.
 func (s *Store) ensure(qs []vuln.Query) error {

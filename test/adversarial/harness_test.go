@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -106,6 +107,9 @@ func Run(t *testing.T, lim Limits, stdin io.Reader, args ...string) Result {
 	cmd.Dir = t.TempDir()
 	// Keep the user's policy, caches and colour out of the run.
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HOME="+cmd.Dir, "XDG_CACHE_HOME="+filepath.Join(cmd.Dir, "cache"))
+	// The child starts with this process's peak RSS: lower it first so
+	// that the measure is the binary's own.
+	ResetPeakRSS(t)
 	start := time.Now()
 	err = cmd.Run()
 	r := Result{Stdout: out.String(), Stderr: errb.String(), Wall: time.Since(start)}
@@ -174,4 +178,18 @@ func WriteFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// ResetPeakRSS lowers this test process's peak RSS to its current RSS.
+// Run's measure is the child's peak, and Linux starts a child that the Go
+// runtime spawns (vfork, sharing this process's memory until exec) with
+// the parent's peak: a test that built a large input in memory would
+// otherwise see its own peak charged to the binary. Call it before Run
+// after building large inputs; Run calls it itself.
+func ResetPeakRSS(t *testing.T) {
+	t.Helper()
+	debug.FreeOSMemory()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Logf("cannot reset the peak RSS (%v): the measure may include the test's own", err)
+	}
 }

@@ -86,6 +86,9 @@ func describe(v imagescan.Vulnerability) string {
 	if v.Score > 0 {
 		notes = append(notes, fmt.Sprintf("CVSS %.1f", v.Score))
 	}
+	if v.RatedBy != "" {
+		notes = append(notes, fmt.Sprintf("rated %s by %s", strings.ToLower(v.Severity), v.RatedBy))
+	}
 	if len(notes) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(notes, "; "))
 	}

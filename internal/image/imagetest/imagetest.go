@@ -6,12 +6,14 @@ package imagetest
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -194,4 +196,54 @@ func Layout(t testing.TB, dir string, img v1.Image) {
 	if err := lp.AppendImage(img); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// SparseMember is a PAX 1.0 sparse tar member (as GNU tar --sparse writes
+// it): data stored at offset 0, the rest of realSize a hole. archive/tar
+// reads such members but cannot write them. No end-of-archive marker is
+// added.
+func SparseMember(name string, realSize int64, data []byte) []byte {
+	var out bytes.Buffer
+	rec := func(k, v string) string {
+		s := " " + k + "=" + v + "\n"
+		n := len(s) + 1 // the length counts its own digits
+		for len(strconv.Itoa(n))+len(s) != n {
+			n = len(strconv.Itoa(n)) + len(s)
+		}
+		return strconv.Itoa(n) + s
+	}
+	pax := rec("GNU.sparse.major", "1") + rec("GNU.sparse.minor", "0") + rec("GNU.sparse.name", name) + rec("GNU.sparse.realsize", strconv.FormatInt(realSize, 10))
+	sparseMap := fmt.Sprintf("1\n0\n%d\n", len(data))
+	body := append(pad([]byte(sparseMap)), data...)
+	out.Write(ustarHeader("PaxHeaders/"+name, 'x', int64(len(pax))))
+	out.Write(pad([]byte(pax)))
+	out.Write(ustarHeader("GNUSparseFile.0/"+name, '0', int64(len(body))))
+	out.Write(pad(body))
+	return out.Bytes()
+}
+
+func pad(b []byte) []byte {
+	if r := len(b) % 512; r != 0 {
+		b = append(b, make([]byte, 512-r)...)
+	}
+	return b
+}
+
+func ustarHeader(name string, typ byte, size int64) []byte {
+	h := make([]byte, 512)
+	copy(h[0:100], name)
+	copy(h[100:108], "0000644\x00")
+	copy(h[108:116], "0000000\x00")
+	copy(h[116:124], "0000000\x00")
+	copy(h[124:136], fmt.Sprintf("%011o\x00", size))
+	copy(h[136:148], "00000000000\x00")
+	h[156] = typ
+	copy(h[257:265], "ustar\x0000")
+	copy(h[148:156], "        ")
+	sum := 0
+	for _, c := range h {
+		sum += int(c)
+	}
+	copy(h[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	return h
 }
