@@ -74,6 +74,10 @@ type Meta struct {
 	// Data are the dated data sets the verdict depends on (DataVersions:
 	// the AKS version calendar); a run warns when one is stale.
 	Data []string `json:"data,omitempty"`
+	// SeveritySetting names a policy setting that sets the check's
+	// severity besides severityOverrides ("vulnerabilities.unrated" for the
+	// check that reports unrated advisories).
+	SeveritySetting string `json:"severitySetting,omitempty"`
 	// CEL expresses the check for the API server's own
 	// ValidatingAdmissionPolicy (bulwark admission policies); nil when CEL
 	// cannot express it exactly. The end-to-end test holds each

@@ -198,27 +198,13 @@ func (f *imageFlags) build(ctx context.Context, cmd *cobra.Command, pol *policy.
 }
 
 // applyUnrated carries out vulnerabilities.unrated: "ignore" leaves
-// unrated advisories out of the scan, a severity is what IMG-005 (the
-// check that reports them) is gated at, as a severity override would.
-// The policy's validation rejects an IMG-005 override next to it.
+// unrated advisories out of the scan. A severity is the policy's to apply
+// (Policy.Severity, to the check declaring that setting).
 func applyUnrated(pol *policy.Policy, o *imagescan.Options) {
-	u := pol.Vulnerabilities.Unrated
-	switch {
-	case u.Value == "":
-	case strings.EqualFold(u.Value, policy.UnratedIgnore):
+	if strings.EqualFold(pol.Vulnerabilities.Unrated.Value, policy.UnratedIgnore) {
 		o.DropUnrated = true
-	default:
-		for _, ov := range pol.SeverityOverrides {
-			if strings.EqualFold(ov.Check.ID, unratedCheck) {
-				return
-			}
-		}
-		pol.SeverityOverrides = append(pol.SeverityOverrides, policy.Override{Check: policy.CheckRef{ID: unratedCheck, Line: u.Line}, Severity: u})
 	}
 }
-
-// unratedCheck reports advisories that rate nothing.
-const unratedCheck = "IMG-005"
 
 // loadTrust reads the trust policy from --trust-policy, else the policy
 // file's images.trustPolicy; nil when neither is set.

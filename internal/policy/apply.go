@@ -22,6 +22,13 @@ func (p *Policy) Severity(checkID string, def finding.Severity) finding.Severity
 			}
 		}
 	}
+	if u := p.Vulnerabilities.Unrated.Value; u != "" {
+		if c, ok := check.Lookup(checkID); ok && c.SeveritySetting == UnratedSetting {
+			if s, err := finding.ParseSeverity(u); err == nil {
+				return s
+			}
+		}
+	}
 	return def
 }
 

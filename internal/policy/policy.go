@@ -186,6 +186,10 @@ type Vulnerabilities struct {
 // advisories out.
 const UnratedIgnore = "ignore"
 
+// UnratedSetting is the setting's name, which the check it sets declares
+// (check.Meta.SeveritySetting).
+const UnratedSetting = "vulnerabilities.unrated"
+
 // Error is a policy problem at a line.
 type Error struct {
 	File string

@@ -103,8 +103,10 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 		if _, err := finding.ParseSeverity(u.Value); err != nil && !strings.EqualFold(u.Value, UnratedIgnore) {
 			bad(u.Line, "vulnerabilities.unrated: %v (or %s)", err, UnratedIgnore)
 		}
-		if l, dup := seen["IMG-005"]; dup {
-			bad(u.Line, "vulnerabilities.unrated: severityOverrides sets IMG-005 (the unrated advisories) on line %d already", l)
+		for _, c := range check.All() {
+			if l, dup := seen[c.ID]; dup && c.SeveritySetting == UnratedSetting {
+				bad(u.Line, "vulnerabilities.unrated: severityOverrides sets %s (the unrated advisories) on line %d already", c.ID, l)
+			}
 		}
 	}
 	switch tp := &p.Images.TrustPolicy; {

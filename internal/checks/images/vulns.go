@@ -24,17 +24,18 @@ var vulnRemediation = "Rebuild the image on a base with the fixed package versio
 	"Run `bulwark db import` regularly: findings are only as current as the vulnerability data. " +
 	"Accept a finding that cannot be fixed yet with a policy exception (checks: [IMG-00x], image: <reference>), with an owner and an expiry."
 
-func registerVulnCheck(id, title string, sev finding.Severity, matches func(level string) bool) {
+func registerVulnCheck(id, title string, sev finding.Severity, severitySetting string, matches func(level string) bool) {
 	check.Register(&check.Check{
 		Meta: check.Meta{
 			ID: id, Title: title, Severity: sev, Area: "vulnerabilities",
 			Description: "The image contains a package version that a published advisory (OSV: Debian, Alpine, Go vulnerability database) says is vulnerable. " +
 				"Packages are read from the image's layers (dpkg status, apk installed database, Go build information of binaries) and matched by the name advisories use: the Debian source package, the Alpine origin, the Go module or standard library.",
-			Remediation:  vulnRemediation,
-			Controls:     check.Controls{ASB: []string{"PV-5", "PV-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
-			Kinds:        []string{imagescan.Kind},
-			Sources:      []check.Source{check.Images},
-			ImageAspects: []string{imagescan.AspectVulnerabilities},
+			Remediation:     vulnRemediation,
+			Controls:        check.Controls{ASB: []string{"PV-5", "PV-6"}, CIS: []string{"5.1.1"}, Practice: "registry"},
+			Kinds:           []string{imagescan.Kind},
+			Sources:         []check.Source{check.Images},
+			ImageAspects:    []string{imagescan.AspectVulnerabilities},
+			SeveritySetting: severitySetting,
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectVulnerabilities)
