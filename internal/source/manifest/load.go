@@ -68,6 +68,9 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 
+	// One expansion budget for the whole run: per file or per document, a
+	// directory or a List of bombs would get a fresh allowance for each.
+	b := newBudget(opt.Limits)
 	parsed := make([]Parsed, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -75,7 +78,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				parsed[i] = readAndParse(files[i], opt)
+				parsed[i] = readAndParse(files[i], opt, b)
 			}
 		})
 	}
@@ -212,12 +215,12 @@ func excluded(p string, patterns []string) bool {
 	return false
 }
 
-func readAndParse(name string, opt Options) Parsed {
+func readAndParse(name string, opt Options, b *budget) Parsed {
 	data, err := readLimited(name, opt)
 	if err != nil {
 		return Parsed{Errors: []*Error{{File: displayName(name), Msg: err.Error()}}}
 	}
-	return Parse(displayName(name), data, opt.Limits)
+	return parse(displayName(name), data, b)
 }
 
 func displayName(name string) string {

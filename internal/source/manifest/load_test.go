@@ -192,7 +192,7 @@ func TestReadRejectsSwappedFile(t *testing.T) {
 		t.Skip("mkfifo:", err)
 	}
 	done := make(chan Parsed, 1)
-	go func() { done <- readAndParse(fifo, Options{MaxFileSize: DefaultMaxFileSize, Limits: DefaultLimits}) }()
+	go func() { done <- readAndParse(fifo, Options{MaxFileSize: DefaultMaxFileSize}, newBudget(DefaultLimits)) }()
 	select {
 	case p := <-done:
 		if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Msg, "named pipe") {

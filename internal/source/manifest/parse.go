@@ -63,7 +63,14 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse reads every document of one file. A syntax error stops the file
 // (the rest cannot be framed reliably) but keeps the documents before it;
 // a document that parses but does not decode is reported and skipped.
+// The file is a run of its own: Load shares one expansion budget between
+// all the files it reads.
 func Parse(file string, data []byte, lim Limits) Parsed {
+	return parse(file, data, newBudget(lim))
+}
+
+func parse(file string, data []byte, b *budget) Parsed {
+	b.read(len(data))
 	var p Parsed
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
@@ -77,7 +84,7 @@ func Parse(file string, data []byte, lim Limits) Parsed {
 			break
 		}
 		p.Documents++
-		p.document(file, &doc, lim)
+		p.document(file, &doc, b)
 	}
 	return p
 }
@@ -98,7 +105,7 @@ func syntaxError(file string, data []byte, err error) *Error {
 	return e
 }
 
-func (p *Parsed) document(file string, doc *yaml.Node, lim Limits) {
+func (p *Parsed) document(file string, doc *yaml.Node, b *budget) {
 	if len(doc.Content) == 0 {
 		return // an empty document, e.g. a trailing "---"
 	}
@@ -125,14 +132,14 @@ func (p *Parsed) document(file string, doc *yaml.Node, lim Limits) {
 			return
 		}
 		for _, item := range items.Content {
-			p.object(file, item, lim)
+			p.object(file, item, b)
 		}
 		return
 	}
-	p.object(file, root, lim)
+	p.object(file, root, b)
 }
 
-func (p *Parsed) object(file string, n *yaml.Node, lim Limits) {
+func (p *Parsed) object(file string, n *yaml.Node, b *budget) {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "list item is not a mapping"})
@@ -143,7 +150,7 @@ func (p *Parsed) object(file string, n *yaml.Node, lim Limits) {
 		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "no apiVersion and kind"})
 		return
 	}
-	c := converter{limits: lim}
+	c := converter{limits: b.lim, budget: b}
 	if err := c.value(n, 0); err != nil {
 		var ne *nodeError
 		if errors.As(err, &ne) {
