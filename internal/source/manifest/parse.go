@@ -165,6 +165,10 @@ func (p *Parsed) object(file string, n *yaml.Node, b *budget) {
 		p.Errors = append(p.Errors, &Error{file, n.Line, fmt.Sprintf("%s: bad apiVersion %q: %v", kind, apiVersion, err)})
 		return
 	}
+	if msg := unservedKind(gv, kind); msg != "" {
+		p.Errors = append(p.Errors, &Error{file, n.Line, fmt.Sprintf("%s %q: %s", kind, scalarPath(n, "metadata", "name"), msg)})
+		return
+	}
 	typed, meta := typedKind(gv.Group, kind)
 	target := typed
 	if typed == nil {
