@@ -45,6 +45,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 	t := &tableWriter{w: bw, color: opt.Color, checks: indexChecks(rep)}
 	t.findings(rep)
 	t.errors(rep)
+	t.objectNotes(rep)
 	t.coverage(rep)
 	t.warnings(rep)
 	t.summary(rep)

@@ -71,6 +71,17 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
+	notAssessed := make([]report.ObjectNote, 0, len(loaded.NotAssessed))
+	for _, n := range loaded.NotAssessed {
+		notAssessed = append(notAssessed, report.ObjectNote(n))
+	}
+	viaTemplate := []report.ObjectNote{}
+	for _, o := range loaded.Objects {
+		if note := o.JudgedNote(); note != "" {
+			viaTemplate = append(viaTemplate, report.ObjectNote{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Meta.Namespace,
+				Name: o.Meta.Name, File: o.Loc.File, Line: o.Loc.Line, Reason: note})
+		}
+	}
 	opt = withoutImageChecks(withoutAzureChecks(opt))
 	objs := append(loaded.Objects, opt.Context...)
 	var imgs []*imagescan.Result
@@ -82,6 +93,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	selected := selectedChecks(opt)
 	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
 	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
+	rep.Inventory.NotAssessed, rep.Inventory.ViaTemplate = notAssessed, viaTemplate
 	// Context objects were read for the checks, not scanned.
 	rep.Inventory.Objects -= len(opt.Context)
 	for _, c := range opt.Context {
@@ -162,9 +174,11 @@ func evaluate(inv *inventory.Inventory, checks []*check.Check, opt Options, comm
 		Warnings:    nonNil(outcome.Warnings),
 		CheckErrors: res.CheckErrors(),
 		Inventory: report.Inventory{
-			Objects: objects,
-			Kinds:   kinds,
-			Skipped: []report.Skipped{},
+			Objects:     objects,
+			Kinds:       kinds,
+			Skipped:     []report.Skipped{},
+			NotAssessed: []report.ObjectNote{},
+			ViaTemplate: []report.ObjectNote{},
 		},
 		Errors:   []report.InputError{},
 		Coverage: []report.Coverage{},

@@ -39,11 +39,13 @@ const DefaultMaxFileSize = 64 << 20
 
 // Result is everything found under the given paths.
 type Result struct {
-	Objects   []*inventory.Object
-	Files     int
-	Documents int
-	Skipped   []Skipped
-	Errors    []*Error
+	// Objects are all objects read, NotAssessed included.
+	Objects     []*inventory.Object
+	Files       int
+	Documents   int
+	Skipped     []Skipped
+	NotAssessed []NotAssessed
+	Errors      []*Error
 }
 
 // Load reads paths (files, directories searched recursively for .yaml,
@@ -100,10 +102,11 @@ feed:
 		res.Objects = append(res.Objects, p.Objects...)
 		res.Documents += p.Documents
 		res.Skipped = append(res.Skipped, p.Skipped...)
+		res.NotAssessed = append(res.NotAssessed, p.NotAssessed...)
 		res.Errors = append(res.Errors, p.Errors...)
 	}
 	res.Files = len(files)
-	if len(res.Objects) == 0 && len(res.Errors) == 0 && !opt.AllowEmpty {
+	if len(res.Objects) == len(res.NotAssessed) && len(res.Errors) == 0 && !opt.AllowEmpty {
 		res.Errors = append(res.Errors, emptyError(paths, res))
 	}
 	return res, nil
@@ -117,6 +120,10 @@ func emptyError(paths []string, res *Result) *Error {
 	}
 	msg := fmt.Sprintf("no Kubernetes objects found (%d files, %d documents, %d skipped as not Kubernetes objects): nothing was checked",
 		res.Files, res.Documents, len(res.Skipped))
+	if n := len(res.NotAssessed); n > 0 {
+		msg = fmt.Sprintf("no Kubernetes object Bulwark can assess (%d files, %d documents; %d objects of kinds it has no checks for, listed as not assessed): nothing was checked",
+			res.Files, res.Documents, n)
+	}
 	if slices.Contains(paths, "-") {
 		msg += "; if a command pipes into bulwark, check that it succeeded"
 	}

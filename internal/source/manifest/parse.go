@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,12 +40,27 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// NotAssessed is an object that was read but that no check judges beyond
+// its apiVersion: Bulwark has no type for its kind and it carries no pod
+// template. Listed, never counted as passed.
+type NotAssessed struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Reason     string `json:"reason"`
+}
+
 // Parsed is what one file holds.
 type Parsed struct {
-	Objects   []*inventory.Object
-	Documents int
-	Skipped   []Skipped
-	Errors    []*Error
+	// Objects are all objects read, NotAssessed included.
+	Objects     []*inventory.Object
+	Documents   int
+	Skipped     []Skipped
+	NotAssessed []NotAssessed
+	Errors      []*Error
 }
 
 // parserProblems are go-yaml's parser error messages (parserc.go), whose
@@ -179,6 +195,14 @@ func (p *Parsed) object(file string, n *yaml.Node, b *budget) {
 		p.Errors = append(p.Errors, &Error{file, n.Line, fmt.Sprintf("%s %q: %s", kind, scalarPath(n, "metadata", "name"), decodeMessage(err))})
 		return
 	}
+	if typed == nil {
+		if tw, reason := templateWorkload(c.buf, kind, gv.Group); tw != nil {
+			typed = tw
+		} else {
+			p.NotAssessed = append(p.NotAssessed, NotAssessed{APIVersion: apiVersion, Kind: kind, Namespace: meta.Namespace,
+				Name: meta.Name, File: file, Line: n.Line, Reason: reason})
+		}
+	}
 	tm := metav1.TypeMeta{APIVersion: apiVersion, Kind: kind}
 	loc := finding.Location{File: file, Line: n.Line, Column: n.Column}
 	obj := inventory.NewObject(tm, meta, typed, loc, n)
@@ -234,4 +258,49 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// templateWorkload finds the pod template of an object of a kind Bulwark
+// has no type for (js is the object as JSON) where a Deployment or a
+// CronJob has it: any such kind, a custom resource or not, is a workload
+// its controller will run, and the checks judge it through the template.
+// Without one it says why the object is not assessed.
+func templateWorkload(js []byte, kind, group string) (*inventory.TemplateWorkload, string) {
+	what := fmt.Sprintf("Bulwark has no checks for kind %s", kind)
+	if group != "" {
+		what += " of " + group
+	}
+	var shape struct {
+		Spec struct {
+			Template    json.RawMessage `json:"template"`
+			JobTemplate struct {
+				Spec struct {
+					Template json.RawMessage `json:"template"`
+				} `json:"spec"`
+			} `json:"jobTemplate"`
+		} `json:"spec"`
+	}
+	if err := kjson.UnmarshalCaseSensitivePreserveInts(js, &shape); err != nil {
+		return nil, what + " and it has no pod template (spec is not a mapping)"
+	}
+	for _, c := range []struct {
+		raw      []byte
+		path, as string
+	}{
+		{shape.Spec.Template, "spec.template", "Deployment"},
+		{shape.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template", "CronJob"},
+	} {
+		if len(c.raw) == 0 || string(c.raw) == "null" {
+			continue
+		}
+		tw := &inventory.TemplateWorkload{As: c.as}
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(c.raw, &tw.Template); err != nil {
+			return nil, fmt.Sprintf("%s and its %s is not a pod template (%s)", what, c.path, decodeMessage(err))
+		}
+		if len(tw.Template.Spec.Containers) == 0 {
+			return nil, fmt.Sprintf("%s and its %s has no containers", what, c.path)
+		}
+		return tw, ""
+	}
+	return nil, what + " and it has no pod template at spec.template or spec.jobTemplate.spec.template"
 }
