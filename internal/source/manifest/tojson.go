@@ -118,6 +118,11 @@ func (c *converter) spend(line int, cost int64, flush bool) error {
 func (c *converter) expand(line int, n *yaml.Node, depth int) error {
 	if c.expanding == 0 {
 		c.mark, c.pending, c.at = len(c.buf), 0, line
+		// Once the run's budget is spent, every later expansion fails at
+		// once instead of each doing a chunk of work first.
+		if c.budget.spent.Load() > c.budget.allow.Load() {
+			return &nodeError{line, c.budget.errorf()}
+		}
 	}
 	c.expanding++
 	err := c.value(n, depth)
