@@ -1,9 +1,10 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,11 +61,16 @@ func (o *outputFlags) write(s *streams, rep *report.Report) error {
 	if o.output == "" {
 		return render.Write(s.out, o.format, rep, render.Options{Color: !o.noColor && isTerminal(s.out)})
 	}
-	var buf bytes.Buffer
-	if err := render.Write(&buf, o.format, rep, render.Options{}); err != nil {
-		return err
-	}
-	return writeFileAtomic(o.output, buf.Bytes())
+	// Rendered straight into the temporary file: a report can be ten times
+	// the size of its input, and a copy of it in memory on top of the
+	// findings was the run's peak.
+	return writeAtomic(o.output, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if err := render.Write(bw, o.format, rep, render.Options{}); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
 // finish writes the report and turns its verdict into the exit code;
@@ -97,13 +103,22 @@ func finish(s *streams, out *outputFlags, rep *report.Report) error {
 }
 
 func writeFileAtomic(name string, data []byte) error {
+	return writeAtomic(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomic writes name whole or not at all: write fills a temporary
+// file beside it, which then replaces name.
+func writeAtomic(name string, write func(io.Writer) error) error {
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, ".bulwark-*.tmp")
 	if err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("--output: %w", err)
 	}
