@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -87,22 +89,131 @@ func Parse(file string, data []byte, lim Limits) Parsed {
 
 func parse(file string, data []byte, b *budget) Parsed {
 	b.read(len(data))
+	pieces := splitDocuments(data, splitSize, runtime.GOMAXPROCS(0))
+	if len(pieces) == 1 {
+		p, _ := parsePiece(file, data, pieces[0], b)
+		return p
+	}
+	// A large file (rendered Helm output on stdin, a bundle of CRDs) is
+	// parsed in pieces on every core: parsing is most of a scan's time.
+	parts := make([]Parsed, len(pieces))
+	broken := make([]bool, len(pieces))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
+		wg.Go(func() {
+			for i := range next {
+				parts[i], broken[i] = parsePiece(file, data, pieces[i], b)
+			}
+		})
+	}
+	for i := range pieces {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var p Parsed
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for i, part := range parts {
+		p.Objects = append(p.Objects, part.Objects...)
+		p.Documents += part.Documents
+		p.Skipped = append(p.Skipped, part.Skipped...)
+		p.NotAssessed = append(p.NotAssessed, part.NotAssessed...)
+		p.Errors = append(p.Errors, part.Errors...)
+		if broken[i] {
+			break // as when read in one piece: a syntax error ends the file
+		}
+	}
+	return p
+}
+
+// splitSize is the size from which a file is parsed in pieces.
+var splitSize = 4 << 20
+
+// piece is a run of whole documents of a file: data[start:end], which
+// begins after line lines.
+type piece struct{ start, end, line int }
+
+// splitDocuments cuts data into up to 4×workers pieces of whole documents,
+// at document markers: a line "---" at column 0 ends any scalar or
+// collection (YAML 1.2, c-forbidden), so the pieces parse as the whole
+// would. A marker right after a directive (%YAML) is not cut at.
+func splitDocuments(data []byte, minSize, workers int) []piece {
+	n := min(4*workers, len(data)/max(minSize/4, 1))
+	if len(data) < minSize || n < 2 {
+		return []piece{{0, len(data), 0}}
+	}
+	var out []piece
+	start, line := 0, 0
+	for k := 1; k < n; k++ {
+		cut := documentStart(data, max(start+1, k*len(data)/n))
+		if cut < 0 {
+			break
+		}
+		if cut <= start {
+			continue
+		}
+		out = append(out, piece{start, cut, line})
+		line += bytes.Count(data[start:cut], []byte{'\n'})
+		start = cut
+	}
+	return append(out, piece{start, len(data), line})
+}
+
+// documentStart finds the first "---" marker line at or after from that
+// does not follow a directive, or -1.
+func documentStart(data []byte, from int) int {
+	for i := from; i < len(data); {
+		j := bytes.Index(data[i:], []byte("\n---"))
+		if j < 0 {
+			return -1
+		}
+		at := i + j + 1
+		i = at
+		if end := at + 3; end < len(data) && !strings.ContainsRune(" \t\r\n", rune(data[end])) {
+			continue // "---x" is a scalar, not a marker
+		}
+		prev := bytes.LastIndexByte(data[:at-1], '\n') + 1
+		if data[prev] == '%' {
+			continue
+		}
+		return at
+	}
+	return -1
+}
+
+// parsePiece parses the documents of one piece of a file; broken is true
+// when a syntax error stopped it.
+func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(all[pc.start:pc.end]))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			break
+			return p, false
 		}
 		if err != nil {
-			p.Errors = append(p.Errors, syntaxError(file, data, err))
-			break
+			e := syntaxError(file, all, err)
+			if e.Line > 0 {
+				e.Line += pc.line
+			}
+			p.Errors = append(p.Errors, e)
+			return p, true
+		}
+		if pc.line > 0 {
+			shiftLines(&doc, pc.line)
 		}
 		p.Documents++
 		p.document(file, &doc, b)
 	}
-	return p
+}
+
+// shiftLines moves a piece's nodes to their lines in the whole file.
+// Anchored nodes are reached once, through Content, never through Alias.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
 }
 
 func syntaxError(file string, data []byte, err error) *Error {
