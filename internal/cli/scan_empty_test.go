@@ -40,3 +40,15 @@ func TestEmptyInputIsAnError(t *testing.T) {
 		t.Errorf("baseline update --allow-empty: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestExplainAccessEmptyInput: an answer from no input ("no binding
+// applies") would look like an all-clear; the same loader refuses it.
+func TestExplainAccessEmptyInput(t *testing.T) {
+	code, _, stderr := run(t, "", "explain", "access", "sa:a:b", "-")
+	if code != 2 || !strings.Contains(stderr, "no Kubernetes objects found") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "explain", "access", "sa:a:b", "-", "--allow-empty"); code != 0 {
+		t.Errorf("--allow-empty: exit %d, stderr %q", code, stderr)
+	}
+}
