@@ -273,7 +273,7 @@ run exits 2 because its verdict is incomplete. Input with no Kubernetes object a
 (an empty file or directory, empty standard input from a failed command) also exits 2:
 nothing was checked. Pass --allow-empty where that is expected. Only regular files
 are read: a FIFO or device named on the command line is an error, one found in a
-directory is skipped with a note. A built-in kind under an apiVersion that never served
+directory is skipped with a warning. A built-in kind under an apiVersion that never served
 it (apiVersion: v1, kind: Deployment) is an input error, as the API server refuses it.
 An unknown kind with a pod template at spec.template (Argo Rollout, OpenShift
 DeploymentConfig) or spec.jobTemplate.spec.template is judged through it as a

@@ -71,6 +71,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
+	unread := loaded.Unread
 	notAssessed := make([]report.ObjectNote, 0, len(loaded.NotAssessed))
 	for _, n := range loaded.NotAssessed {
 		notAssessed = append(notAssessed, report.ObjectNote(n))
@@ -105,6 +106,9 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k inventory.KindCount) bool { return k.Count == 0 })
 	rep.Errors = inputErrors
+	for _, u := range unread {
+		rep.Warnings = append(rep.Warnings, u.File+": "+u.Reason)
+	}
 	if opt.Images != nil {
 		addImageNotes(rep, imgs, selected, opt.Images)
 	}

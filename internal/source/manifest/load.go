@@ -45,7 +45,10 @@ type Result struct {
 	Documents   int
 	Skipped     []Skipped
 	NotAssessed []NotAssessed
-	Errors      []*Error
+	// Unread are files found in a directory that were not read: FIFOs,
+	// devices and sockets, which could block or never end.
+	Unread []Skipped
+	Errors []*Error
 }
 
 // Load reads paths (files, directories searched recursively for .yaml,
@@ -194,7 +197,7 @@ func collect(paths []string, opt Options, res *Result) []string {
 				mode = info.Mode()
 			}
 			if !mode.IsRegular() {
-				res.Skipped = append(res.Skipped, Skipped{File: p, Reason: notRegular(mode) + "; not read"})
+				res.Unread = append(res.Unread, Skipped{File: p, Reason: notRegular(mode) + "; not read"})
 				return nil
 			}
 			add(p)

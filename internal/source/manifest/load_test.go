@@ -104,7 +104,7 @@ func TestLoadBadExclude(t *testing.T) {
 // TestLoadNonRegularFiles: a FIFO blocks the reader until a writer comes
 // and a device may never end. Named, through a symlink or found in a
 // directory, neither may block the run: named ones are errors, found ones
-// are skipped with a note.
+// are skipped and listed.
 func TestLoadNonRegularFiles(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no FIFOs")
@@ -171,10 +171,10 @@ func TestLoadNonRegularFiles(t *testing.T) {
 	if len(res.Errors) != 3 {
 		t.Errorf("errors = %q, want the three named files", got)
 	}
-	if len(res.Skipped) != 3 {
-		t.Fatalf("skipped = %+v, want the FIFO, the link to it and the link to /dev/zero in the tree", res.Skipped)
+	if len(res.Unread) != 3 {
+		t.Fatalf("unread = %+v, want the FIFO, the link to it and the link to /dev/zero in the tree", res.Unread)
 	}
-	for _, s := range res.Skipped {
+	for _, s := range res.Unread {
 		if !strings.Contains(s.Reason, "not a regular file") || !strings.HasPrefix(s.File, tree) {
 			t.Errorf("skipped %+v", s)
 		}
