@@ -168,6 +168,32 @@ func TestYAMLDeepNesting(t *testing.T) {
 	ExpectBoundError(t, scanFile(t, p), n, memFactor, "deepblock.yaml:", "nesting deeper than 128 levels")
 }
 
+// TestYAMLDenseDocuments: a node can take two bytes of input, and the YAML
+// parser's node tree about 150 times that: 8 MB of "1," took 1.3 GiB.
+// Documents far denser than manifests are refused before they are parsed.
+func TestYAMLDenseDocuments(t *testing.T) {
+	for name, gen := range map[string]func(w *bufio.Writer){
+		"flow.yaml":  func(w *bufio.Writer) { w.WriteString(yamlHead + "x: ["); repeat(w, "1,", 4<<20); w.WriteString("1]\n") },
+		"block.yaml": func(w *bufio.Writer) { w.WriteString(yamlHead + "x:\n"); repeat(w, "- 1\n", 2<<20) },
+		"keys.yaml": func(w *bufio.Writer) {
+			w.WriteString(yamlHead + "data:\n")
+			for i := range 1 << 20 {
+				fmt.Fprintf(w, "  k%d: v\n", i)
+			}
+		},
+		"min.json": func(w *bufio.Writer) {
+			w.WriteString(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m"},"data":{`)
+			for i := range 1 << 20 {
+				fmt.Fprintf(w, `"%d":"v",`, i)
+			}
+			w.WriteString(`"end":"v"}}`)
+		},
+	} {
+		p, n := writeGenerated(t, name, gen)
+		ExpectBoundError(t, scanFile(t, p), n, memFactor, name+":1: document of", "allowed for its size")
+	}
+}
+
 // TestYAMLHugeScalars: a scalar just under --max-file-size is read within
 // the time and memory bound; a file over it is refused unread.
 func TestYAMLHugeScalars(t *testing.T) {

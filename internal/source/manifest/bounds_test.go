@@ -118,3 +118,31 @@ func TestMergeBombBounded(t *testing.T) {
 	p := Parse("merge.yaml", []byte(doc), DefaultLimits)
 	wantBoundError(t, p.Errors, "merge.yaml")
 }
+
+// TestDenseDocumentRefused: a node can take two bytes of input and the
+// YAML parser's node tree a hundred times that, so a document far denser
+// than manifests are is refused before it is parsed, at its first line;
+// the documents after it are still read.
+func TestDenseDocumentRefused(t *testing.T) {
+	ok := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n"
+	dense := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dense}\nx: [" + strings.Repeat("1,", 1<<20) + "1]\n---\n"
+	after := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n"
+	p := Parse("dense.yaml", []byte(ok+dense+after), DefaultLimits)
+	if len(p.Errors) != 1 || p.Errors[0].Line != 5 || !strings.Contains(p.Errors[0].Msg, "holds about 10485") ||
+		!strings.Contains(p.Errors[0].Msg, "allowed for its size (262144 plus one per 8 bytes)") {
+		t.Fatalf("errors = %v", p.Errors)
+	}
+	if len(p.Objects) != 2 || p.Objects[1].Meta.Name != "after" || p.Objects[1].Loc.Line != 10 {
+		t.Errorf("objects around the refused document: %d", len(p.Objects))
+	}
+
+	// As many bytes of ordinary manifests are read.
+	var b strings.Builder
+	for i := 0; b.Len() < len(dense); i++ {
+		fmt.Fprintf(&b, "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d%d, labels: {app: web}}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: registry.example.com/web:1.0\n          ports: [{containerPort: 8080}]\n", i)
+	}
+	p = Parse("list.yaml", []byte("apiVersion: v1\nkind: List\nitems:\n"+b.String()), DefaultLimits)
+	if len(p.Errors) != 0 || len(p.Objects) < 1000 {
+		t.Errorf("ordinary List of %d bytes refused: %v", b.Len(), p.Errors)
+	}
+}

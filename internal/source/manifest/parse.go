@@ -182,25 +182,80 @@ func documentStart(data []byte, from int) int {
 }
 
 // parsePiece parses the documents of one piece of a file; broken is true
-// when a syntax error stopped it.
+// when a syntax error stopped it. Each document is measured before the
+// YAML parser builds its node tree, which costs far more per node than a
+// node costs in input: see maxNodes.
 func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(all[pc.start:pc.end]))
+	line := pc.line
+	for start := pc.start; start < pc.end; {
+		end := documentStart(all, start+1)
+		if end < 0 || end > pc.end {
+			end = pc.end
+		}
+		doc := all[start:end]
+		if n, limit := estimateNodes(doc), maxNodes(len(doc)); n > limit {
+			at := line + 1
+			if bytes.HasPrefix(doc, []byte("---")) {
+				at++ // the document starts after its marker
+			}
+			p.Errors = append(p.Errors, &Error{file, at, fmt.Sprintf(
+				"document of %s holds about %d YAML nodes, more than the %d allowed for its size (%d plus one per %d bytes): parsing it would take memory out of proportion to the input",
+				humanBytes(int64(len(doc))), n, limit, nodeFloor, bytesPerNode)})
+		} else if broken = p.decode(file, all, doc, line, b); broken {
+			return p, true
+		}
+		line += bytes.Count(doc, []byte{'\n'})
+		start = end
+	}
+	return p, false
+}
+
+// The YAML parser's node tree takes about 150 bytes per node, 300 at the
+// garbage collector's peak, and a node can take as little as two bytes of
+// input ("1,"). Ordinary manifests have a node per 15 bytes or so, pretty-
+// printed JSON fewer; a document denser than one node per bytesPerNode
+// bytes, beyond nodeFloor nodes, is refused before it is parsed.
+const (
+	nodeFloor    = 256 << 10
+	bytesPerNode = 8
+)
+
+func maxNodes(size int) int { return nodeFloor + size/bytesPerNode }
+
+// estimateNodes bounds the nodes of a YAML or JSON text from above, give or
+// take: every node but the first is separated from the one before by a
+// comma, a line break or a colon.
+func estimateNodes(doc []byte) int {
+	n := 1
+	for _, c := range doc {
+		switch c {
+		case ',', '\n', ':':
+			n++
+		}
+	}
+	return n
+}
+
+// decode parses the documents of data (one, or more after a bare "...")
+// that begins after line lines of the file.
+func (p *Parsed) decode(file string, all, data []byte, line int, b *budget) (broken bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return p, false
+			return false
 		}
 		if err != nil {
 			e := syntaxError(file, all, err)
 			if e.Line > 0 {
-				e.Line += pc.line
+				e.Line += line
 			}
 			p.Errors = append(p.Errors, e)
-			return p, true
+			return true
 		}
-		if pc.line > 0 {
-			shiftLines(&doc, pc.line)
+		if line > 0 {
+			shiftLines(&doc, line)
 		}
 		p.Documents++
 		p.document(file, &doc, b)
