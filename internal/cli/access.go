@@ -30,6 +30,7 @@ func newExplainAccess(s *streams) *cobra.Command {
 		groups      []string
 		excludes    []string
 		maxFileSize int64
+		allowEmpty  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "access SUBJECT PATH...",
@@ -61,7 +62,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 			if maxFileSize <= 0 {
 				return usageError("--max-file-size must be positive")
 			}
-			loaded, err := manifest.Load(context.Background(), args[1:], manifest.Options{Exclude: excludes, MaxFileSize: maxFileSize, Stdin: s.in})
+			loaded, err := manifest.Load(context.Background(), args[1:], manifest.Options{Exclude: excludes, MaxFileSize: maxFileSize, Stdin: s.in, AllowEmpty: allowEmpty})
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -80,6 +81,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 	fs.StringArrayVar(&groups, "group", nil, "a group the subject is in besides those Kubernetes adds (e.g. an Entra ID group object id); repeatable")
 	fs.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching this glob (** matches any depth); repeatable")
 	fs.Int64Var(&maxFileSize, "max-file-size", manifest.DefaultMaxFileSize, "largest input file read, in bytes")
+	fs.BoolVar(&allowEmpty, "allow-empty", false, "accept input that holds no Kubernetes object (default: exit 2, since there is nothing to explain)")
 	return cmd
 }
 

@@ -47,6 +47,7 @@ type scanFlags struct {
 	onlyChecks   []string
 	skipChecks   []string
 	maxFileSize  int64
+	allowEmpty   bool
 }
 
 func (f *scanFlags) add(cmd *cobra.Command) {
@@ -64,6 +65,7 @@ func (f *scanFlags) add(cmd *cobra.Command) {
 	fs.StringSliceVar(&f.onlyChecks, "checks", nil, "run only these check ids (comma-separated)")
 	fs.StringSliceVar(&f.skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", manifest.DefaultMaxFileSize, "largest input file read, in bytes")
+	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept input that holds no Kubernetes object (default: exit 2, since nothing was checked)")
 }
 
 // options turns the flags, the policy and the baseline into scan options.
@@ -130,7 +132,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 		return opt, "", usageError("--new-only needs a baseline: none at %s (create one with `bulwark baseline update`)", bfile)
 	}
 	opt = scan.Options{
-		Manifest:     manifest.Options{Exclude: f.excludes, MaxFileSize: f.maxFileSize, Stdin: s.in},
+		Manifest:     manifest.Options{Exclude: f.excludes, MaxFileSize: f.maxFileSize, Stdin: s.in, AllowEmpty: f.allowEmpty},
 		Settings:     check.Settings{PSS: lv},
 		Gate:         gate,
 		VulnGate:     vulnGate,
@@ -170,7 +172,15 @@ The gate fails (exit 1) when a finding is at or above --fail-on, not waived by a
 exception, and past its due date (first seen + the policy's grace period for its
 severity; first seen comes from the baseline file). A file that cannot be read or
 parsed is reported as file:line: problem, the other files are still scanned, and the
-run exits 2 because its verdict is incomplete.
+run exits 2 because its verdict is incomplete. Input with no Kubernetes object at all
+(an empty file or directory, empty standard input from a failed command) also exits 2:
+nothing was checked. Pass --allow-empty where that is expected. Only regular files
+are read: a FIFO or device named on the command line is an error, one found in a
+directory is skipped with a warning. A built-in kind under an apiVersion that never served
+it (apiVersion: v1, kind: Deployment) is an input error, as the API server refuses it.
+An unknown kind with a pod template at spec.template (Argo Rollout, OpenShift
+DeploymentConfig) or spec.jobTemplate.spec.template is judged through it as a
+Deployment or CronJob would be; any other unknown kind is listed as not assessed.
 
 The policy file (bulwark.yaml, see docs/policy.md) sets the threshold, severity
 overrides, checks, grace periods, exceptions and allowed registries; flags given

@@ -50,18 +50,22 @@ const chunk = 32
 
 // Run evaluates checks against every object they apply to.
 func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settings, opt Options) Result {
+	// Checks are chosen by the kind an object is judged as: a custom
+	// resource carrying a pod template gets the checks of the built-in
+	// workload of the same shape.
 	byKind := map[string][]*check.Check{}
 	for _, o := range inv.Objects {
-		if _, done := byKind[o.Kind]; done {
+		kind := o.JudgedAs()
+		if _, done := byKind[kind]; done {
 			continue
 		}
 		var cs []*check.Check
 		for _, c := range checks {
-			if c.AppliesTo(o.Kind) {
+			if c.AppliesTo(kind) {
 				cs = append(cs, c)
 			}
 		}
-		byKind[o.Kind] = cs
+		byKind[kind] = cs
 	}
 
 	workers := opt.Workers
@@ -84,7 +88,7 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 					return
 				}
 				for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
-					for _, c := range byKind[o.Kind] {
+					for _, c := range byKind[o.JudgedAs()] {
 						res.eval(ctx, c, o)
 					}
 				}
@@ -140,7 +144,11 @@ func (w *worker) eval(ctx *check.Context, c *check.Check, o *inventory.Object) {
 	}()
 	w.rep.Reset(c, o)
 	c.Eval(ctx, o, &w.rep)
+	note := o.JudgedNote()
 	for _, f := range w.rep.Findings() {
+		if note != "" {
+			f.Message += " (" + note + ")"
+		}
 		if k := len(w.blocks); k == 0 || len(w.blocks[k-1]) == cap(w.blocks[k-1]) {
 			// Blocks grow from small to blockSize: one Pod's dozen findings
 			// (an admission request) must not cost a full block.

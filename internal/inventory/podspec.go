@@ -58,6 +58,8 @@ func (o *Object) PodSpec() (PodSpec, bool) {
 		return mk(&t.Spec.Template.ObjectMeta, &t.Spec.Template.Spec, templatePaths)
 	case *batchv1.CronJob:
 		return mk(&t.Spec.JobTemplate.Spec.Template.ObjectMeta, &t.Spec.JobTemplate.Spec.Template.Spec, cronPaths)
+	case *TemplateWorkload:
+		return mk(&t.Template.ObjectMeta, &t.Template.Spec, t.paths())
 	}
 	return PodSpec{}, false
 }

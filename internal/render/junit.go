@@ -143,6 +143,10 @@ func JUnit(w io.Writer, rep *report.Report) error {
 		doc.Suites = append(doc.Suites, s)
 	}
 
+	if s, ok := junitNotAssessed(rep); ok {
+		doc.Suites = append(doc.Suites, s)
+	}
+
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures

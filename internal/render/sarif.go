@@ -149,6 +149,7 @@ func SARIF(w io.Writer, rep *report.Report) error {
 		n.WithProperties(sarif.NewPropertyBag().Add("error", e.Err))
 		inv.AddToolExecutionNotification(n)
 	}
+	usesSrcRoot = sarifObjectNotes(inv, rep) || usesSrcRoot
 	run.AddInvocation(inv)
 
 	if usesSrcRoot {

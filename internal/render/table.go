@@ -60,6 +60,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 		t.others(rep)
 	}
 	t.errors(rep)
+	t.objectNotes(rep)
 	t.coverage(rep)
 	t.warnings(rep)
 	t.byCheck(rep)

@@ -112,6 +112,25 @@ type Inventory struct {
 	Kinds     []inventory.KindCount `json:"kinds"`
 	// Skipped are documents that are not Kubernetes objects.
 	Skipped []Skipped `json:"skipped"`
+	// NotAssessed are objects read (and counted in Objects) that no check
+	// judges beyond their apiVersion: kinds Bulwark has no checks for that
+	// carry no pod template.
+	NotAssessed []ObjectNote `json:"objectsNotAssessed"`
+	// ViaTemplate are objects of kinds Bulwark does not know that were
+	// judged through their pod template, as the built-in workload of the
+	// same shape (an Argo Rollout as a Deployment).
+	ViaTemplate []ObjectNote `json:"judgedThroughTemplate"`
+}
+
+// ObjectNote is an object listed with the reason it is listed.
+type ObjectNote struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	Reason     string `json:"reason"`
 }
 
 // Skipped is a document that was read but is not a Kubernetes object.

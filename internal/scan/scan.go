@@ -81,6 +81,18 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	for _, e := range loaded.Errors {
 		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
 	}
+	unread := loaded.Unread
+	notAssessed := make([]report.ObjectNote, 0, len(loaded.NotAssessed))
+	for _, n := range loaded.NotAssessed {
+		notAssessed = append(notAssessed, report.ObjectNote(n))
+	}
+	viaTemplate := []report.ObjectNote{}
+	for _, o := range loaded.Objects {
+		if note := o.JudgedNote(); note != "" {
+			viaTemplate = append(viaTemplate, report.ObjectNote{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Meta.Namespace,
+				Name: o.Meta.Name, File: o.Loc.File, Line: o.Loc.Line, Reason: note})
+		}
+	}
 	objs := append(loaded.Objects, opt.Context...)
 	var imgs []*imagescan.Result
 	selected := p.run
@@ -92,6 +104,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
 	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
+	rep.Inventory.NotAssessed, rep.Inventory.ViaTemplate = notAssessed, viaTemplate
 	// Context objects were read for the checks, not scanned.
 	rep.Inventory.Objects -= len(opt.Context)
 	for _, c := range opt.Context {
@@ -103,6 +116,9 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	}
 	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k inventory.KindCount) bool { return k.Count == 0 })
 	rep.Errors = inputErrors
+	for _, u := range unread {
+		rep.Warnings = append(rep.Warnings, u.File+": "+u.Reason)
+	}
 	if opt.Images != nil {
 		addImageNotes(rep, imgs, selected, opt.Images)
 	}
@@ -166,9 +182,11 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 		Warnings:    nonNil(outcome.Warnings),
 		CheckErrors: res.CheckErrors(),
 		Inventory: report.Inventory{
-			Objects: objects,
-			Kinds:   kinds,
-			Skipped: []report.Skipped{},
+			Objects:     objects,
+			Kinds:       kinds,
+			Skipped:     []report.Skipped{},
+			NotAssessed: []report.ObjectNote{},
+			ViaTemplate: []report.ObjectNote{},
 		},
 		Errors:   []report.InputError{},
 		Coverage: []report.Coverage{},

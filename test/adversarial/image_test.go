@@ -72,15 +72,6 @@ func expectTmpEmpty(t *testing.T, tmp string) {
 	}
 }
 
-func size(t *testing.T, p string) int64 {
-	t.Helper()
-	st, err := os.Stat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Size()
-}
-
 type member struct {
 	name string
 	data []byte

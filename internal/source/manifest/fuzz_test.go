@@ -18,7 +18,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	lim := Limits{MaxDepth: 64, MaxNodes: 100_000}
+	lim := DefaultLimits
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := Parse("fuzz.yaml", data, lim)
 		for _, o := range p.Objects {

@@ -1,12 +1,18 @@
 package manifest
 
 import (
+	"fmt"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/version"
+	"k8s.io/client-go/kubernetes/scheme"
 )
 
 // typedKind builds an empty typed object for a group and kind and returns
@@ -101,4 +107,79 @@ func typedKind(group, kind string) (any, *metav1.ObjectMeta) {
 		}
 	}
 	return nil, nil
+}
+
+// builtinKinds maps each built-in API group to its versions and their
+// kinds, as client-go's scheme registers them: every version Kubernetes
+// serves and the removed ones k8s.io/api still ships (apps/v1beta1,
+// extensions/v1beta1), which K8S-133 reports.
+var builtinKinds = func() map[string]map[string]map[string]bool {
+	out := map[string]map[string]map[string]bool{}
+	for gvk := range scheme.Scheme.AllKnownTypes() {
+		if gvk.Version == runtime.APIVersionInternal {
+			continue
+		}
+		vs := out[gvk.Group]
+		if vs == nil {
+			vs = map[string]map[string]bool{}
+			out[gvk.Group] = vs
+		}
+		if vs[gvk.Version] == nil {
+			vs[gvk.Version] = map[string]bool{}
+		}
+		vs[gvk.Version][gvk.Kind] = true
+	}
+	// Removed from k8s.io/api since, yet once served and still reported by
+	// K8S-133 rather than refused: CronJob's first API (until 1.21).
+	out["batch"]["v2alpha1"] = map[string]bool{"CronJob": true}
+	return out
+}()
+
+// unservedKind says why an object of a kind Bulwark judges cannot exist
+// under its apiVersion, or "" when it can. The API server refuses such an
+// object (no resource of that kind in that group/version), so it is an
+// input error, never an object counted and passed: apiVersion v1 with
+// kind Deployment, or apps/v1beta1 DaemonSet, which no release served.
+// Kinds Bulwark has no type for, and groups that are not built in, are
+// left alone: they are custom resources or not Bulwark's to refuse.
+func unservedKind(gv schema.GroupVersion, kind string) string {
+	versions, builtin := builtinKinds[gv.Group]
+	if !builtin || !judgedKind(kind) || versions[gv.Version][kind] {
+		return ""
+	}
+	return fmt.Sprintf("apiVersion %s does not serve kind %s, so the API server rejects this object; %s is served as %s",
+		gv, kind, kind, servedAs(kind))
+}
+
+// judgedKind reports whether kind is a built-in kind Bulwark decodes.
+func judgedKind(kind string) bool {
+	for group, versions := range builtinKinds {
+		for _, kinds := range versions {
+			if kinds[kind] {
+				if t, _ := typedKind(group, kind); t != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// servedAs is the newest apiVersion that serves kind.
+func servedAs(kind string) string {
+	var best schema.GroupVersion
+	found := false
+	for group, versions := range builtinKinds {
+		for v, kinds := range versions {
+			if !kinds[kind] {
+				continue
+			}
+			gv := schema.GroupVersion{Group: group, Version: v}
+			if !found || version.CompareKubeAwareVersionStrings(v, best.Version) > 0 ||
+				(v == best.Version && best.Group == "extensions") {
+				best, found = gv, true
+			}
+		}
+	}
+	return best.String()
 }

@@ -2,12 +2,14 @@ package manifest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,6 +28,10 @@ type Options struct {
 	Limits      Limits
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// AllowEmpty accepts input that holds no Kubernetes object at all.
+	// Without it such input is an error: an empty directory, or the empty
+	// output of a failed `helm template ... |`, must not pass a gate.
+	AllowEmpty bool
 }
 
 // DefaultMaxFileSize is far larger than any real manifest file.
@@ -33,11 +39,16 @@ const DefaultMaxFileSize = 64 << 20
 
 // Result is everything found under the given paths.
 type Result struct {
-	Objects   []*inventory.Object
-	Files     int
-	Documents int
-	Skipped   []Skipped
-	Errors    []*Error
+	// Objects are all objects read, NotAssessed included.
+	Objects     []*inventory.Object
+	Files       int
+	Documents   int
+	Skipped     []Skipped
+	NotAssessed []NotAssessed
+	// Unread are files found in a directory that were not read: FIFOs,
+	// devices and sockets, which could block or never end.
+	Unread []Skipped
+	Errors []*Error
 }
 
 // Load reads paths (files, directories searched recursively for .yaml,
@@ -62,6 +73,9 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 
+	// One expansion budget for the whole run: per file or per document, a
+	// directory or a List of bombs would get a fresh allowance for each.
+	b := newBudget(opt.Limits)
 	parsed := make([]Parsed, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -69,7 +83,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				parsed[i] = readAndParse(files[i], opt)
+				parsed[i] = readAndParse(files[i], opt, b)
 			}
 		})
 	}
@@ -91,10 +105,32 @@ feed:
 		res.Objects = append(res.Objects, p.Objects...)
 		res.Documents += p.Documents
 		res.Skipped = append(res.Skipped, p.Skipped...)
+		res.NotAssessed = append(res.NotAssessed, p.NotAssessed...)
 		res.Errors = append(res.Errors, p.Errors...)
 	}
 	res.Files = len(files)
+	if len(res.Objects) == len(res.NotAssessed) && len(res.Errors) == 0 && !opt.AllowEmpty {
+		res.Errors = append(res.Errors, emptyError(paths, res))
+	}
 	return res, nil
+}
+
+// emptyError says that nothing was found to check, and what was looked at.
+func emptyError(paths []string, res *Result) *Error {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = displayName(p)
+	}
+	msg := fmt.Sprintf("no Kubernetes objects found (%d files, %d documents, %d skipped as not Kubernetes objects): nothing was checked",
+		res.Files, res.Documents, len(res.Skipped))
+	if n := len(res.NotAssessed); n > 0 {
+		msg = fmt.Sprintf("no Kubernetes object Bulwark can assess (%d files, %d documents; %d objects of kinds it has no checks for, listed as not assessed): nothing was checked",
+			res.Files, res.Documents, n)
+	}
+	if slices.Contains(paths, "-") {
+		msg += "; if a command pipes into bulwark, check that it succeeded"
+	}
+	return &Error{File: strings.Join(names, ", "), Msg: msg + "; pass --allow-empty if empty input is expected"}
 }
 
 func collect(paths []string, opt Options, res *Result) []string {
@@ -118,8 +154,13 @@ func collect(paths []string, opt Options, res *Result) []string {
 		}
 		if !info.IsDir() {
 			// A file named on the command line is read whatever its
-			// extension: the user asked for it.
-			if !excluded(root, opt.Exclude) {
+			// extension: the user asked for it. Anything but a regular file
+			// (a FIFO, a device) could block or never end.
+			switch {
+			case excluded(root, opt.Exclude):
+			case !info.Mode().IsRegular():
+				res.Errors = append(res.Errors, &Error{File: root, Msg: notRegular(info.Mode())})
+			default:
 				add(root)
 			}
 			continue
@@ -143,10 +184,23 @@ func collect(paths []string, opt Options, res *Result) []string {
 			}
 			switch strings.ToLower(filepath.Ext(p)) {
 			case ".yaml", ".yml", ".json":
-				if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
-					add(p)
-				}
+			default:
+				return nil
 			}
+			mode := d.Type()
+			if mode&fs.ModeSymlink != 0 {
+				info, err := os.Stat(p)
+				if err != nil {
+					res.Errors = append(res.Errors, &Error{File: p, Msg: describeFSError(err)})
+					return nil
+				}
+				mode = info.Mode()
+			}
+			if !mode.IsRegular() {
+				res.Unread = append(res.Unread, Skipped{File: p, Reason: notRegular(mode) + "; not read"})
+				return nil
+			}
+			add(p)
 			return nil
 		})
 		if err != nil {
@@ -171,12 +225,12 @@ func excluded(p string, patterns []string) bool {
 	return false
 }
 
-func readAndParse(name string, opt Options) Parsed {
+func readAndParse(name string, opt Options, b *budget) Parsed {
 	data, err := readLimited(name, opt)
 	if err != nil {
 		return Parsed{Errors: []*Error{{File: displayName(name), Msg: err.Error()}}}
 	}
-	return Parse(displayName(name), data, opt.Limits)
+	return parse(displayName(name), data, b)
 }
 
 func displayName(name string) string {
@@ -194,12 +248,21 @@ func readLimited(name string, opt Options) ([]byte, error) {
 		}
 		r = opt.Stdin
 	} else {
-		f, err := os.Open(name)
+		f, err := openNonBlocking(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s", describeFSError(err))
 		}
 		defer f.Close()
-		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > opt.MaxFileSize {
+		// The opened file, not the name, is checked: the name may have been
+		// replaced by a FIFO or a device since it was listed.
+		info, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("%s", describeFSError(err))
+		}
+		if !info.Mode().IsRegular() {
+			return nil, errors.New(notRegular(info.Mode()))
+		}
+		if info.Size() > opt.MaxFileSize {
 			return nil, fmt.Errorf("file is %s, larger than the %s limit (--max-file-size)", humanBytes(info.Size()), humanBytes(opt.MaxFileSize))
 		}
 		r = f
@@ -212,6 +275,23 @@ func readLimited(name string, opt Options) ([]byte, error) {
 		return nil, fmt.Errorf("input is larger than the %s limit (--max-file-size)", humanBytes(opt.MaxFileSize))
 	}
 	return data, nil
+}
+
+// notRegular says why a file is not read. Only regular files are: reading
+// a FIFO waits for a writer, a device such as /dev/zero never ends.
+func notRegular(mode fs.FileMode) string {
+	what := "not a regular file"
+	switch {
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO), not a regular file"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket, not a regular file"
+	case mode&fs.ModeDevice != 0:
+		what = "a device, not a regular file"
+	}
+	return what + ": only regular files are read (use - for standard input)"
 }
 
 func describeFSError(err error) string {

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package manifest
+
+import "os"
+
+// openNonBlocking opens name; systems without FIFOs in the file system
+// have nothing to wait for.
+func openNonBlocking(name string) (*os.File, error) {
+	return os.Open(name)
+}
