@@ -27,13 +27,38 @@ type ref struct {
 	path   []string
 }
 
+// secret is a value derived from a secure parameter (secureString,
+// secureObject). Every function of a secret is a secret, and none of
+// them is ever printed: not in a placeholder, a type error, a finding or
+// a warning. Only "<redacted>" stands for it.
+type secret struct{ v any }
+
+// redacted is what output shows of a secret.
+const redacted = "<redacted>"
+
+// taint marks v as derived from a secret. An unknown keeps no reason
+// that could quote the secret.
+func taint(v any, what string) any {
+	switch x := v.(type) {
+	case secret:
+		return x
+	case unknown:
+		return unknown{what + " of a value derived from a secure parameter"}
+	case nil:
+		return nil
+	}
+	return secret{v}
+}
+
 // expr is a parsed expression.
 type expr interface{}
 
 type (
 	lit  struct{ v any }
 	call struct {
-		name string
+		name string // lower case
+		// orig is the name as written, for placeholders.
+		orig string
 		args []expr
 	}
 	member struct {
@@ -126,7 +151,7 @@ func (p *parser) expr() (expr, error) {
 				}
 			}
 			p.pos++
-			e = call{strings.ToLower(name), args}
+			e = call{strings.ToLower(name), name, args}
 		} else {
 			switch strings.ToLower(name) {
 			case "true":
@@ -223,6 +248,8 @@ type scope struct {
 	// symbols are languageVersion 2.0 symbolic resource names → resource
 	// ids, for reference('name').
 	symbols map[string]string
+	// b is the run's budget; nil in unit tests of single expressions.
+	b *budget
 }
 
 func (sc *scope) withCopy(name string, i int) *scope {
@@ -254,21 +281,49 @@ func (sc *scope) eval(e expr, depth int) any {
 	if depth > maxEvalDepth {
 		return unknown{"expression nested too deeply"}
 	}
+	sc.b.step()
+	sc.b.enter()
+	defer sc.b.leave()
 	switch x := e.(type) {
 	case lit:
 		return x.v
 	case member:
-		return access(sc.eval(x.x, depth+1), x.name)
+		v := sc.eval(x.x, depth+1)
+		if s, ok := v.(secret); ok {
+			return taint(access(s.v, x.name), "a property")
+		}
+		return access(v, x.name)
 	case indexExpr:
 		i := sc.eval(x.i, depth+1)
 		if u, ok := i.(unknown); ok {
 			return u
 		}
+		v := sc.eval(x.x, depth+1)
+		si, secretIndex := i.(secret)
+		sv, secretValue := v.(secret)
+		if secretIndex || secretValue {
+			if secretIndex {
+				i = si.v
+			}
+			if secretValue {
+				v = sv.v
+			}
+			return taint(indexValue(v, i), "an index")
+		}
+		return indexValue(v, i)
+	case call:
+		return sc.call(x, depth+1)
+	}
+	return unknown{"unsupported expression"}
+}
+
+// indexValue is v[i].
+func indexValue(v, i any) any {
+	{
 		switch k := i.(type) {
 		case string:
-			return access(sc.eval(x.x, depth+1), k)
+			return access(v, k)
 		case float64:
-			v := sc.eval(x.x, depth+1)
 			switch a := v.(type) {
 			case []any:
 				if int(k) >= 0 && int(k) < len(a) {
@@ -280,10 +335,7 @@ func (sc *scope) eval(e expr, depth int) any {
 			}
 		}
 		return unknown{"cannot index this value"}
-	case call:
-		return sc.call(x, depth+1)
 	}
-	return unknown{"unsupported expression"}
 }
 
 func access(v any, name string) any {
@@ -331,6 +383,16 @@ func init() {
 	}
 }
 
+// constructing are the functions whose results are new values, charged
+// to the run's byte budget.
+var constructing = map[string]bool{
+	"concat": true, "format": true, "string": true, "json": true, "tolower": true, "toupper": true, "trim": true,
+	"replace": true, "split": true, "union": true, "shallowmerge": true, "createarray": true, "array": true,
+	"createobject": true, "range": true, "items": true, "objectkeys": true, "join": true, "subscription": true,
+	"resourcegroup": true, "tenant": true, "deployment": true, "resourceid": true, "subscriptionresourceid": true,
+	"tenantresourceid": true, "extensionresourceid": true,
+}
+
 func (sc *scope) call(c call, depth int) any {
 	// Lazily evaluated functions first.
 	switch c.name {
@@ -342,7 +404,14 @@ func (sc *scope) call(c call, depth int) any {
 		if len(c.args) != 3 {
 			return unknown{"if() takes 3 arguments"}
 		}
-		switch cond := sc.eval(c.args[0], depth).(type) {
+		cond := sc.eval(c.args[0], depth)
+		if s, ok := cond.(secret); ok {
+			if b, ok := s.v.(bool); ok {
+				return taint(sc.eval(c.args[map[bool]int{true: 1, false: 2}[b]], depth), "if()")
+			}
+			return unknown{"if() on a condition derived from a secure parameter that is not a boolean"}
+		}
+		switch cond := cond.(type) {
 		case bool:
 			if cond {
 				return sc.eval(c.args[1], depth)
@@ -365,9 +434,87 @@ func (sc *scope) call(c call, depth int) any {
 		return nil
 	}
 	args := make([]any, len(c.args))
+	secretArg := make([]bool, len(c.args))
+	tainted := false
 	for i, a := range c.args {
 		args[i] = sc.eval(a, depth)
+		if s, ok := args[i].(secret); ok {
+			args[i], secretArg[i], tainted = s.v, true, true
+		}
 	}
+	switch c.name {
+	case "uniquestring", "guid", "newguid", "utcnow":
+		// Values made at deployment: a readable stand-in, the call as
+		// written with what is known of its arguments, distinct for
+		// distinct arguments so that three registries named
+		// uniqueString(resourceGroup().id, 'acrN') stay three.
+		p := sc.placeholder(c, args, secretArg)
+		sc.b.grow(int64(len(p)))
+		return p
+	}
+	v := sc.apply(c, args)
+	if constructing[c.name] {
+		sc.b.charge(v)
+	}
+	if tainted {
+		return taint(v, c.orig+"()")
+	}
+	return v
+}
+
+// placeholder renders a call whose value only the deployment knows.
+func (sc *scope) placeholder(c call, args []any, secretArg []bool) string {
+	parts := make([]string, len(c.args))
+	for i, e := range c.args {
+		switch v := args[i].(type) {
+		case string:
+			if !strings.ContainsAny(v, "{}/") {
+				parts[i] = quote(v)
+			} else {
+				parts[i] = render(e)
+			}
+		case float64, bool:
+			parts[i] = toString(v)
+		default:
+			parts[i] = render(e)
+		}
+		if secretArg[i] {
+			parts[i] = redacted
+		}
+	}
+	return "{" + c.orig + "(" + strings.Join(parts, ", ") + ")}"
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// render writes an expression back as template source.
+func render(e expr) string {
+	switch x := e.(type) {
+	case lit:
+		switch v := x.v.(type) {
+		case string:
+			return quote(v)
+		case nil:
+			return "null"
+		default:
+			return strings.ToLower(toString(v))
+		}
+	case call:
+		parts := make([]string, len(x.args))
+		for i, a := range x.args {
+			parts[i] = render(a)
+		}
+		return x.orig + "(" + strings.Join(parts, ", ") + ")"
+	case member:
+		return render(x.x) + "." + x.name
+	case indexExpr:
+		return render(x.x) + "[" + render(x.i) + "]"
+	}
+	return "?"
+}
+
+// apply computes a function of evaluated arguments.
+func (sc *scope) apply(c call, args []any) any {
 	str := func(i int) (string, bool) {
 		if i >= len(args) {
 			return "", false
@@ -452,31 +599,46 @@ func (sc *scope) call(c call, depth int) any {
 	case "concat":
 		if len(args) > 0 {
 			if _, isArr := args[0].([]any); isArr {
-				var out []any
+				n := 0
 				for _, a := range args {
 					arr, ok := a.([]any)
 					if !ok {
 						return unknown{"concat() mixes arrays and other values"}
 					}
-					out = append(out, arr...)
+					n += len(arr)
+				}
+				sc.b.grow(16 * int64(n))
+				out := make([]any, 0, n)
+				for _, a := range args {
+					out = append(out, a.([]any)...)
 				}
 				return out
 			}
 		}
-		var b strings.Builder
-		for _, a := range args {
-			b.WriteString(toString(a))
+		parts := make([]string, len(args))
+		n := int64(0)
+		for i, a := range args {
+			parts[i] = sc.toString(a)
+			n += int64(len(parts[i]))
 		}
-		return b.String()
+		sc.b.grow(n)
+		return strings.Join(parts, "")
 	case "format":
 		f, ok := str(0)
 		if !ok {
 			return unknown{"format() needs a format string"}
 		}
-		return netFormat(f, args[1:])
+		strs := make([]string, len(args)-1)
+		longest := 0
+		for i, a := range args[1:] {
+			strs[i] = sc.toString(a)
+			longest = max(longest, len(strs[i]))
+		}
+		sc.b.grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
+		return netFormat(f, strs)
 	case "string":
 		if len(args) == 1 {
-			return toString(args[0])
+			return sc.toString(args[0])
 		}
 	case "int":
 		if len(args) == 1 {
@@ -526,6 +688,8 @@ func (sc *scope) call(c call, depth int) any {
 		o, ok2 := str(1)
 		n, ok3 := str(2)
 		if ok1 && ok2 && ok3 {
+			k := int64(strings.Count(s, o))
+			sc.b.grow(int64(len(s)) + k*int64(len(n)-len(o)))
 			return strings.ReplaceAll(s, o, n)
 		}
 	case "split":
@@ -786,6 +950,7 @@ func (sc *scope) call(c call, depth int) any {
 			s, ok1 := args[0].(float64)
 			n, ok2 := args[1].(float64)
 			if ok1 && ok2 && n >= 0 && n <= 10000 {
+				sc.b.grow(16 * int64(n))
 				out := make([]any, int(n))
 				for i := range out {
 					out[i] = s + float64(i)
@@ -826,19 +991,14 @@ func (sc *scope) call(c call, depth int) any {
 		if a, ok := args[0].([]any); ok && len(args) == 2 {
 			sep, _ := args[1].(string)
 			parts := make([]string, len(a))
+			n := int64(len(sep) * len(a))
 			for i, x := range a {
-				parts[i] = toString(x)
+				parts[i] = sc.toString(x)
+				n += int64(len(parts[i]))
 			}
+			sc.b.grow(n)
 			return strings.Join(parts, sep)
 		}
-	case "uniquestring", "guid":
-		// Deterministic hashes of deployment-scoped values: a known,
-		// non-empty string that stands for the real one.
-		parts := make([]string, len(args))
-		for i, a := range args {
-			parts[i] = toString(a)
-		}
-		return "{" + c.name + "(" + strings.Join(parts, ",") + ")}"
 	case "subscription":
 		return map[string]any{"id": "/subscriptions/{subscriptionId}", "subscriptionId": "{subscriptionId}", "tenantId": "{tenantId}", "displayName": "{subscriptionName}"}
 	case "resourcegroup":
@@ -916,7 +1076,7 @@ func resourceID(fn string, args []any) any {
 
 // netFormat implements the .NET composite format of format(): {0}, {1}; a
 // format specifier after ':' is ignored.
-func netFormat(f string, args []any) any {
+func netFormat(f string, args []string) any {
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
 		c := f[i]
@@ -940,7 +1100,7 @@ func netFormat(f string, args []any) any {
 			if err != nil || n < 0 || n >= len(args) {
 				return unknown{"format(): bad placeholder {" + spec + "}"}
 			}
-			b.WriteString(toString(args[n]))
+			b.WriteString(args[n])
 			i += end
 		default:
 			b.WriteByte(c)
@@ -948,6 +1108,20 @@ func netFormat(f string, args []any) any {
 	}
 	return b.String()
 }
+
+// toString is toString within the run's budget: objects and arrays are
+// written as JSON, which expands every use of a shared part.
+func (sc *scope) toString(v any) string {
+	switch v.(type) {
+	case map[string]any, []any:
+		sc.b.grow(2 * sizeOf(v, sc.b.remaining()+1))
+	}
+	return toString(v)
+}
+
+// MarshalJSON keeps a secret out of JSON written from a value that holds
+// one (string() of an object with a secure member).
+func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // toString is string() as ARM does it: booleans as True/False, objects
 // and arrays as JSON.

@@ -21,7 +21,7 @@ type locator struct {
 	// root is where the resource starts, the fallback for paths with no
 	// recorded ancestor.
 	root pos
-	pm   posMap
+	pm   *posIndex
 	// mounts hand paths below a prefix to another resource's locator:
 	// agentPools[np] → the separate agent pool resource.
 	mounts []mount
@@ -36,14 +36,12 @@ type mount struct {
 }
 
 func newLocator(file string, root pos) *locator {
-	return &locator{file: file, root: root, pm: posMap{}}
+	return &locator{file: file, root: root, pm: newPosIndex()}
 }
 
 // set records the position of an ARM path given as segments.
 func (l *locator) set(segs []string, p pos) {
-	if p.line > 0 {
-		l.pm[segKey(segs)] = p
-	}
+	l.pm.set(segs, p)
 }
 
 func (l *locator) mount(prefix []string, sub *locator) {
@@ -63,14 +61,10 @@ func (l *locator) locate(path string) finding.Location {
 		}
 	}
 	loc := finding.Location{File: l.file, Resource: l.resource, Line: l.root.line, Column: l.root.col}
-	for i := len(segs); i > 0; i-- {
-		k := segKey(segs[:i])
-		if p, ok := l.pm[k]; ok {
-			loc.Line, loc.Column = p.line, p.col
-			if a, ok := l.attr[k]; ok && l.resource != "" {
-				loc.Resource = l.resource + "." + a
-			}
-			break
+	if p, n := l.pm.deepestPrefix(segs); n > 0 {
+		loc.Line, loc.Column = p.line, p.col
+		if a, ok := l.attr[segKey(segs[:n])]; ok && l.resource != "" {
+			loc.Resource = l.resource + "." + a
 		}
 	}
 	if l.file == "" {

@@ -22,30 +22,131 @@ type lineError struct {
 
 func (e *lineError) Error() string { return e.msg }
 
-// parseJSON parses a JSON document keeping positions. JSON is YAML, and
-// go.yaml.in/yaml/v3 records the line and column of every node.
+// parseJSON parses a file that must hold one JSON document (a
+// parameters file).
 func parseJSON(data []byte) (*yaml.Node, error) {
+	docs, err := parseJSONDocs(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) > 1 {
+		return nil, &lineError{docs[1].Line, "more than one JSON document in the file"}
+	}
+	return docs[0], nil
+}
+
+// parseJSONDocs parses the JSON documents of a file, keeping positions:
+// one, or several one after the other (`az aks show >> all.json`, JSON
+// lines), each an object or an array. Anything else after a document is
+// an error at its line, never dropped. JSON is YAML, and
+// go.yaml.in/yaml/v3 records the line and column of every node.
+func parseJSONDocs(data []byte) ([]*yaml.Node, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // az on Windows writes a BOM
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &lineError{1, "empty document"}
 	}
-	if trimmed[0] != '{' && trimmed[0] != '[' {
-		return nil, &lineError{1, "not JSON: want an object or an array"}
+	var docs []*yaml.Node
+	line, col, i, prevEnd := 1, 1, 0, 0
+	for {
+		// Skip whitespace, counting lines.
+		for i < len(data) && isJSONSpace(data[i]) {
+			if data[i] == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i++
+		}
+		if i == len(data) {
+			return docs, nil
+		}
+		if data[i] != '{' && data[i] != '[' {
+			if len(docs) == 0 {
+				return nil, &lineError{line, "not JSON: want an object or an array"}
+			}
+			return nil, &lineError{line, fmt.Sprintf("invalid JSON: %q after the document that ends on line %d", truncate(string(bytes.TrimSpace(data[i:min(len(data), i+20)])), 16), prevEnd)}
+		}
+		end, endLine, endCol := jsonValueEnd(data, i, line, col)
+		root, err := parseOne(data[i:end], line, col)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, root)
+		i, line, col, prevEnd = end, endLine, endCol, endLine
 	}
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// jsonValueEnd finds where the object or array starting at data[i] ends
+// (the whole rest when it never closes: the parser then says why), and
+// the line and column there.
+func jsonValueEnd(data []byte, i, line, col int) (int, int, int) {
+	depth, inString, escaped := 0, false, false
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return i + 1, line, col
+			}
+		}
+	}
+	return len(data), line, col
+}
+
+// parseOne parses one document that starts at line and col of the file.
+func parseOne(data []byte, line, col int) (*yaml.Node, error) {
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		return nil, yamlErr(err)
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		err := yamlErr(err)
+		if le, ok := err.(*lineError); ok && le.line > 0 {
+			le.line += line - 1
+		}
+		return nil, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, &lineError{extra.Line, "more than one JSON document in the file"}
-	}
+	n := &root
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		return root.Content[0], nil
+		n = root.Content[0]
 	}
-	return &root, nil
+	if line > 1 || col > 1 {
+		shift(n, line-1, col-1, 0)
+	}
+	return n, nil
+}
+
+// shift moves the positions of a document parsed on its own to where it
+// is in the file.
+func shift(n *yaml.Node, lines, cols, depth int) {
+	if depth > maxDepth+1 {
+		return
+	}
+	if n.Line == 1 {
+		n.Column += cols
+	}
+	n.Line += lines
+	for _, c := range n.Content {
+		shift(c, lines, cols, depth+1)
+	}
 }
 
 func yamlErr(err error) error {
@@ -65,21 +166,21 @@ func yamlErr(err error) error {
 // pos is a line and column.
 type pos struct{ line, col int }
 
-// posMap maps a normalized path (see segKey) to where it starts.
-type posMap map[string]pos
-
 // toValue converts a node to plain Go values (map[string]any, []any,
-// string, bool, float64, nil), recording positions under prefix.
-func toValue(n *yaml.Node, prefix []string, pm posMap, depth int) (any, error) {
+// string, bool, float64, nil), recording positions in pm (when not nil)
+// below the trie node at, and counting every value against b.
+func toValue(n *yaml.Node, at int32, pm *posIndex, b *budget, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, &lineError{n.Line, "document nested too deeply"}
 	}
+	b.at(n.Line)
+	b.value()
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return toValue(n.Content[0], prefix, pm, depth+1)
+		return toValue(n.Content[0], at, pm, b, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -90,11 +191,12 @@ func toValue(n *yaml.Node, prefix []string, pm posMap, depth int) (any, error) {
 			if _, dup := m[k.Value]; dup {
 				return nil, &lineError{k.Line, fmt.Sprintf("duplicate key %q", k.Value)}
 			}
-			p := append(prefix[:len(prefix):len(prefix)], k.Value)
+			var c int32
 			if pm != nil {
-				pm[segKey(p)] = pos{k.Line, k.Column}
+				c = pm.child(at, k.Value)
+				pm.setAt(c, pos{k.Line, k.Column})
 			}
-			val, err := toValue(v, p, pm, depth+1)
+			val, err := toValue(v, c, pm, b, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -104,11 +206,12 @@ func toValue(n *yaml.Node, prefix []string, pm posMap, depth int) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
-			p := append(prefix[:len(prefix):len(prefix)], "#"+strconv.Itoa(i))
+			var c int32
 			if pm != nil {
-				pm[segKey(p)] = pos{item.Line, item.Column}
+				c = pm.child(at, "#"+strconv.Itoa(i))
+				pm.setAt(c, pos{item.Line, item.Column})
 			}
-			val, err := toValue(item, p, pm, depth+1)
+			val, err := toValue(item, c, pm, b, depth+1)
 			if err != nil {
 				return nil, err
 			}

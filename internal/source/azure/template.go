@@ -74,7 +74,7 @@ func (t *tmpl) deployment(n *yaml.Node, outer *scope, supplied map[string]func()
 	}
 	sc := outer
 	if sc == nil {
-		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}}
+		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}, b: t.d.budget}
 		t.parameters(child(n, "parameters"), sc, supplied)
 		t.variables(child(n, "variables"), sc)
 	}
@@ -126,8 +126,14 @@ func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() an
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name := n.Content[i].Value
 		key := strings.ToLower(name)
+		// A secure parameter's value, supplied or default, and all that
+		// is computed from it, is never shown.
+		secure := strings.HasPrefix(strings.ToLower(scalarValue(child(n.Content[i+1], "type"))), "secure")
 		if v, ok := supplied[key]; ok {
 			sc.params[key] = v
+			if secure {
+				sc.params[key] = func() any { return taint(v(), "parameter "+name) }
+			}
 			continue
 		}
 		def := child(n.Content[i+1], "defaultValue")
@@ -137,7 +143,11 @@ func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() an
 			}
 			continue
 		}
-		sc.params[key] = once(func() any { return t.eval(def, sc, nil, nil) }, "parameter "+name)
+		eval := func() any { return t.eval(def, sc, nil, nil) }
+		if secure {
+			eval = func() any { return taint(t.eval(def, sc, nil, nil), "parameter "+name) }
+		}
+		sc.params[key] = once(eval, "parameter "+name)
 	}
 }
 
@@ -179,6 +189,11 @@ func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, path []string, l *locator, dep
 	if depth > maxDepth {
 		return unknown{"template nested too deeply"}
 	}
+	b := t.d.budget
+	b.at(n.Line)
+	b.step()
+	b.enter()
+	defer b.leave()
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
@@ -251,6 +266,8 @@ func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, path []string, l *locator) a
 		}
 		return unknown{"copy loop " + name + ": count is not a number from 0 to 800"}
 	}
+	t.d.budget.at(spec.Line)
+	t.d.budget.copy(int64(count))
 	out := make([]any, int(count))
 	for i := range out {
 		p := append(path[:len(path):len(path)], "#"+strconv.Itoa(i))
@@ -300,6 +317,8 @@ func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) 
 			t.unexpandedCopy(n, sc, parent, name)
 			return
 		}
+		t.d.budget.at(cn.Line)
+		t.d.budget.copy(int64(count))
 		for i := range int(count) {
 			t.resourceOnce(n, sc.withCopy(name, i), parent, depth)
 		}
@@ -446,9 +465,18 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
 		arm[key] = t.eval(n.Content[i+1], sc, []string{key}, l)
 	}
 	gaps := aks.Gaps{}
+	// What the deployment would be sent, with every shared part
+	// expanded: counted before it is walked and encoded.
+	t.d.budget.charge(arm)
 	x := &res{kind: k, name: name, id: pseudoID(typ, name), gaps: gaps, loc: l, origin: originIaC, group: t.group, label: t.d.file}
 	if name == "" {
+		// Unknown before deployment (or secret): the resource is named
+		// by where it is, and its copy index, so that a loop's
+		// resources stay apart.
 		x.name = fmt.Sprintf("%s:%d", t.d.file, n.Line)
+		if i, ok := sc.copies[""]; ok {
+			x.name += fmt.Sprintf("[%d]", i)
+		}
 		x.id = ""
 	}
 	// What reference() feeds is read before the unknowns are dropped.
@@ -521,6 +549,14 @@ func deepGet(v any, keys ...string) any {
 // each as a gap at its path.
 func scrub(v any, path []string, gaps aks.Gaps) any {
 	switch x := v.(type) {
+	case secret:
+		// A string keeps its place (a password is set); anything else
+		// from a secure parameter is not read.
+		if _, ok := x.v.(string); ok {
+			return redacted
+		}
+		gaps.Add(dotted(path), "set from a secure parameter, which is not read")
+		return nil
 	case unknown:
 		gaps.Add(dotted(path), "depends on the deployment: "+x.reason)
 		return nil
