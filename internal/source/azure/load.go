@@ -377,11 +377,16 @@ func fileErr(file string, err error) *Error {
 }
 
 // loadParameters reads --parameters files: {"parameters": {"x": {"value": ...}}}.
-func loadParameters(opt Options) (map[string]any, error) {
+func loadParameters(opt Options) (out map[string]any, err error) {
 	if len(opt.Parameters) == 0 {
 		return nil, nil
 	}
-	out := map[string]any{}
+	defer func() {
+		if le, ok := recover().(*limitError); ok {
+			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.line, le.msg)
+		}
+	}()
+	out = map[string]any{}
 	for _, f := range opt.Parameters {
 		data, err := readInput(f, opt)
 		if err != nil {

@@ -187,6 +187,7 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 	if !nested && len(props) > 0 {
 		arm["properties"] = props
 	}
+	applyLegacy(k, arm, loc)
 	id, _ := lookupString(m, "id")
 	name, _ := lookupString(m, "name")
 	x := &res{kind: k, id: id, name: name, gaps: aks.Gaps{}, loc: loc, origin: originDoc, label: d.file}

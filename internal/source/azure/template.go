@@ -465,6 +465,8 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
 		arm[key] = t.eval(n.Content[i+1], sc, []string{key}, l)
 	}
 	gaps := aks.Gaps{}
+	applyLegacy(k, arm, l)
+	legacyGap(k, t.eval(child(n, "apiVersion"), sc, nil, nil), gaps)
 	// What the deployment would be sent, with every shared part
 	// expanded: counted before it is walked and encoded.
 	t.d.budget.charge(arm)
