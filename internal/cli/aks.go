@@ -97,29 +97,34 @@ when the input has no id) and resources.labels (Azure tags).`,
 			}
 			rep, err := scan.AKS(context.Background(), aopt)
 			if err != nil {
-				return usageError("%v", err)
+				return usageError("%s", printable(err.Error()))
 			}
 			// Files that hold no cluster and no registry are a wrong path or a
 			// format we do not read: never a pass.
 			if aopt.Live == nil && rep.Inventory.Objects == 0 && len(rep.Errors) == 0 {
-				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", strings.Join(args, ", "))}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", printable(strings.Join(args, ", ")))}
 			}
 			if err := out.write(s, rep); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
 			if out.format != "table" || out.output != "" {
+				// Names, ids and messages come from Azure inputs: no
+				// control character of theirs reaches the terminal, and
+				// no line break forges a line, as in the table.
 				for _, e := range rep.Errors {
+					var line string
 					switch {
 					case e.File == "":
-						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.Resource, e.Message)
+						line = fmt.Sprintf("%s: %s", e.Resource, e.Message)
 					case e.Line > 0:
-						fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", e.File, e.Line, e.Message)
+						line = fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
 					default:
-						fmt.Fprintf(s.err, "bulwark: %s: %s\n", e.File, e.Message)
+						line = fmt.Sprintf("%s: %s", e.File, e.Message)
 					}
+					fmt.Fprintf(s.err, "bulwark: %s\n", printable(line))
 				}
 				for _, w := range rep.Warnings {
-					fmt.Fprintf(s.err, "bulwark: warning: %s\n", w)
+					fmt.Fprintf(s.err, "bulwark: warning: %s\n", printable(w))
 				}
 			}
 			if rep.Summary.ExitCode != report.ExitPass {

@@ -116,3 +116,30 @@ func TestScanAKSUnrecognisedInputIsAnError(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestScanAKSControlCharacters: names, ids and messages from Azure inputs
+// reach neither stderr nor the table with their control characters.
+func TestScanAKSControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	evil := `evil\u001b]0;owned\u0007\u001b[2J\nbulwark: PASS forged\r`
+	doc := `{"type": "Microsoft.ContainerRegistry/registries", "name": "` + evil + `", "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/` + evil + `", "properties": {"adminUserEnabled": "` + evil + `"}}` +
+		"\n" + `{"type": "Microsoft.ContainerService/managedClusters", "name": "` + evil + `", "properties": {"agentPoolProfiles": [{"name": "` + evil + `", "osSKU": "` + evil + `"}]}}` + "\n\u001b[31mgarbage\n"
+	file := filepath.Join(dir, "evil\u001b[1m.json")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json", "sarif"} {
+		_, out, errs := run(t, "", "scan", "aks", file, "-f", format, "--as-of", "2026-11-26")
+		if strings.ContainsAny(errs, "\x1b\x07\r") {
+			t.Errorf("-f %s: control characters on stderr: %q", format, errs)
+		}
+		for _, l := range strings.Split(errs, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "bulwark: PASS") {
+				t.Errorf("-f %s: a forged line on stderr: %q", format, errs)
+			}
+		}
+		if format == "table" && strings.ContainsAny(out, "\x1b\x07\r") {
+			t.Errorf("table: control characters: %q", out)
+		}
+	}
+}
