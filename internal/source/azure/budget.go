@@ -28,7 +28,7 @@ type Limits struct {
 // DefaultLimits are far above what real templates, az output and plans
 // of large estates need (docs/limits.md has the measurements).
 var DefaultLimits = Limits{
-	Values: 4_000_000,
+	Values: 2_000_000,
 	Steps:  20_000_000,
 	Bytes:  64 << 20,
 	Copies: 200_000,
@@ -98,11 +98,11 @@ func (b *budget) at(line int) {
 	}
 }
 
-func (b *budget) value() {
+func (b *budget) addValues(n int64) {
 	if b == nil {
 		return
 	}
-	if b.values++; b.values > b.lim.Values {
+	if b.values += n; b.values > b.lim.Values {
 		b.fail("more than %d JSON values in the inputs of one run (limit)", b.lim.Values)
 	}
 }

@@ -318,7 +318,7 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 		res.Errors = append(res.Errors, &Error{File: file, Line: bud.line, Msg: msg})
 	}()
 	bud.line = 0
-	docs, err := parseJSONDocs(data)
+	docs, err := parseJSONDocs(data, bud)
 	if err != nil {
 		res.Errors = append(res.Errors, fileErr(file, err))
 		// Documents before the error are read: the error fails the run.
@@ -392,11 +392,12 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, err)
 		}
-		root, err := parseJSON(data)
+		pb := newBudget(opt.Limits)
+		root, err := parseJSON(data, pb)
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
 		}
-		v, err := toValue(root, rootNode, nil, newBudget(opt.Limits), 0)
+		v, err := toValue(root, rootNode, nil, pb, 0)
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
 		}

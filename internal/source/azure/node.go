@@ -24,8 +24,8 @@ func (e *lineError) Error() string { return e.msg }
 
 // parseJSON parses a file that must hold one JSON document (a
 // parameters file).
-func parseJSON(data []byte) (*yaml.Node, error) {
-	docs, err := parseJSONDocs(data)
+func parseJSON(data []byte, b *budget) (*yaml.Node, error) {
+	docs, err := parseJSONDocs(data, b)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,11 @@ func parseJSON(data []byte) (*yaml.Node, error) {
 // lines), each an object or an array. Anything else after a document is
 // an error at its line, never dropped. JSON is YAML, and
 // go.yaml.in/yaml/v3 records the line and column of every node.
-func parseJSONDocs(data []byte) ([]*yaml.Node, error) {
+//
+// The values of each document are counted against b before it is
+// parsed: a parsed value costs some hundred bytes, so a document of too
+// many is refused before it takes the memory.
+func parseJSONDocs(data []byte, b *budget) ([]*yaml.Node, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // az on Windows writes a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &lineError{1, "empty document"}
@@ -66,7 +70,9 @@ func parseJSONDocs(data []byte) ([]*yaml.Node, error) {
 			}
 			return nil, &lineError{line, fmt.Sprintf("invalid JSON: %q after the document that ends on line %d", truncate(string(bytes.TrimSpace(data[i:min(len(data), i+20)])), 16), prevEnd)}
 		}
-		end, endLine, endCol := jsonValueEnd(data, i, line, col)
+		end, endLine, endCol, values := jsonValueEnd(data, i, line, col)
+		b.at(line)
+		b.addValues(values)
 		root, err := parseOne(data[i:end], line, col)
 		if err != nil {
 			return nil, err
@@ -79,10 +85,11 @@ func parseJSONDocs(data []byte) ([]*yaml.Node, error) {
 func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // jsonValueEnd finds where the object or array starting at data[i] ends
-// (the whole rest when it never closes: the parser then says why), and
-// the line and column there.
-func jsonValueEnd(data []byte, i, line, col int) (int, int, int) {
+// (the whole rest when it never closes: the parser then says why), the
+// line and column there, and about how many values it holds.
+func jsonValueEnd(data []byte, i, line, col int) (int, int, int, int64) {
 	depth, inString, escaped := 0, false, false
+	values := int64(1)
 	for ; i < len(data); i++ {
 		c := data[i]
 		if c == '\n' {
@@ -104,14 +111,17 @@ func jsonValueEnd(data []byte, i, line, col int) (int, int, int) {
 			inString = true
 		case c == '{' || c == '[':
 			depth++
+			values++
+		case c == ',':
+			values++
 		case c == '}' || c == ']':
 			depth--
 			if depth == 0 {
-				return i + 1, line, col
+				return i + 1, line, col, values
 			}
 		}
 	}
-	return len(data), line, col
+	return len(data), line, col, values
 }
 
 // parseOne parses one document that starts at line and col of the file.
@@ -174,7 +184,6 @@ func toValue(n *yaml.Node, at int32, pm *posIndex, b *budget, depth int) (any, e
 		return nil, &lineError{n.Line, "document nested too deeply"}
 	}
 	b.at(n.Line)
-	b.value()
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
@@ -208,7 +217,7 @@ func toValue(n *yaml.Node, at int32, pm *posIndex, b *budget, depth int) (any, e
 		for i, item := range n.Content {
 			var c int32
 			if pm != nil {
-				c = pm.child(at, "#"+strconv.Itoa(i))
+				c = pm.item(at, i)
 				pm.setAt(c, pos{item.Line, item.Column})
 			}
 			val, err := toValue(item, c, pm, b, depth+1)

@@ -1,6 +1,10 @@
 package azure
 
-import "strings"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 // posIndex records where fields start, by path, in memory proportional
 // to the number of fields: a trie whose nodes are numbered, each edge a
@@ -14,9 +18,25 @@ type posIndex struct {
 	intern map[string]string
 }
 
+// posEdge is a member name (seg) or, for list items, an index + 1
+// (item) with seg empty: indexes need no string of their own.
 type posEdge struct {
 	parent int32
+	item   int32
 	seg    string
+}
+
+// edge makes the edge of a path segment: "#N" is list item N.
+func (x *posIndex) edge(parent int32, seg string, intern bool) posEdge {
+	if len(seg) > 1 && seg[0] == '#' {
+		if i, err := strconv.Atoi(seg[1:]); err == nil && i >= 0 && i < math.MaxInt32 {
+			return posEdge{parent: parent, item: int32(i) + 1}
+		}
+	}
+	if intern {
+		return posEdge{parent: parent, seg: x.key(seg)}
+	}
+	return posEdge{parent: parent, seg: strings.ToLower(seg)}
 }
 
 // rootNode is the trie node of the empty path.
@@ -37,7 +57,15 @@ func (x *posIndex) key(seg string) string {
 
 // child returns the node of seg below parent, creating it.
 func (x *posIndex) child(parent int32, seg string) int32 {
-	e := posEdge{parent, x.key(seg)}
+	return x.childEdge(x.edge(parent, seg, true))
+}
+
+// item returns the node of list item i below parent, creating it.
+func (x *posIndex) item(parent int32, i int) int32 {
+	return x.childEdge(posEdge{parent: parent, item: int32(i) + 1})
+}
+
+func (x *posIndex) childEdge(e posEdge) int32 {
 	if n, ok := x.kids[e]; ok {
 		return n
 	}
@@ -49,7 +77,7 @@ func (x *posIndex) child(parent int32, seg string) int32 {
 
 // lookup returns the node of seg below parent, if there is one.
 func (x *posIndex) lookup(parent int32, seg string) (int32, bool) {
-	n, ok := x.kids[posEdge{parent, strings.ToLower(seg)}]
+	n, ok := x.kids[x.edge(parent, seg, false)]
 	return n, ok
 }
 

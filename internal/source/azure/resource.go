@@ -110,13 +110,28 @@ var envelope = map[string]bool{
 	"apiversion": true, "scope": true, "dependson": true, "condition": true, "copy": true, "comments": true,
 }
 
+// maxSkippedPerList bounds the skipped items listed for one list.
+const maxSkippedPerList = 100
+
 // readResources reads a resource document: one resource, a list of them
 // (az ... list), an ARM list response ({"value": [...]}) or Azure Resource
 // Graph output ({"data": [...]}).
 func readResources(d *document, b *builder, r *Result) {
 	items := func(list []any, prefix ...string) {
+		// A list of a million things that are not resources is listed
+		// as its first ones and a count, not a million lines; every
+		// item is still read.
+		skipped, more := len(r.Skipped), 0
 		for i, item := range list {
 			readResource(d, item, append(prefix[:len(prefix):len(prefix)], "#"+strconv.Itoa(i)), b, r)
+			if len(r.Skipped)-skipped > maxSkippedPerList {
+				r.Skipped = r.Skipped[:len(r.Skipped)-1]
+				more++
+			}
+		}
+		if more > 0 {
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line,
+				Reason: fmt.Sprintf("%d more items of this list are not Azure resources", more)})
 		}
 	}
 	switch v := d.value.(type) {
