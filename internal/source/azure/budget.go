@@ -30,8 +30,8 @@ type Limits struct {
 var DefaultLimits = Limits{
 	Values: 2_000_000,
 	Steps:  20_000_000,
-	Bytes:  64 << 20,
-	Copies: 200_000,
+	Bytes:  16 << 20,
+	Copies: 10_000,
 	Depth:  2_000,
 }
 

@@ -189,8 +189,12 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 		if !nested && !envelope[strings.ToLower(key)] {
 			segs = []string{"properties", key}
 		}
-		loc.set(segs, pos{node.Content[i].Line, node.Content[i].Column})
-		recordPositions(val, segs, loc, 0)
+		at := rootNode
+		for _, sg := range segs {
+			at = loc.pm.child(at, sg)
+		}
+		loc.pm.setAt(at, pos{node.Content[i].Line, node.Content[i].Column})
+		recordPositions(val, at, loc, 0)
 	}
 	for key, val := range m {
 		if !nested && !envelope[strings.ToLower(key)] {
@@ -291,23 +295,25 @@ func nodeAt(root *yaml.Node, segs []string) *yaml.Node {
 	return n
 }
 
-// recordPositions records where every field below n starts, under segs.
-func recordPositions(n *yaml.Node, segs []string, l *locator, depth int) {
+// recordPositions records where every field below n starts, below the
+// trie node at: by node, not by path, so that a deep input costs its
+// size and not its size times its depth.
+func recordPositions(n *yaml.Node, at int32, l *locator, depth int) {
 	if depth > maxDepth {
 		return
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			p := append(segs[:len(segs):len(segs)], n.Content[i].Value)
-			l.set(p, pos{n.Content[i].Line, n.Content[i].Column})
-			recordPositions(n.Content[i+1], p, l, depth+1)
+			c := l.pm.child(at, n.Content[i].Value)
+			l.pm.setAt(c, pos{n.Content[i].Line, n.Content[i].Column})
+			recordPositions(n.Content[i+1], c, l, depth+1)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			p := append(segs[:len(segs):len(segs)], "#"+strconv.Itoa(i))
-			l.set(p, pos{item.Line, item.Column})
-			recordPositions(item, p, l, depth+1)
+			c := l.pm.item(at, i)
+			l.pm.setAt(c, pos{item.Line, item.Column})
+			recordPositions(item, c, l, depth+1)
 		}
 	}
 }
