@@ -75,7 +75,7 @@ func TestARMDeepWideDocument(t *testing.T) {
 		b.WriteString(`{"` + key + `": `)
 	}
 	b.WriteString("[")
-	for i := range 20000 {
+	for i := range 10000 {
 		if i > 0 {
 			b.WriteString(",")
 		}
