@@ -67,8 +67,29 @@ func nestedDeployments(depth int) string {
 // per field: 272 KB took all memory) is read within the bound; one level
 // deeper is an error at its line.
 func TestARMDeepWideDocument(t *testing.T) {
+	for name, head := range map[string]string{
+		"az document": `{"type": "Microsoft.ContainerRegistry/registries", "name": "r", "properties": {"adminUserEnabled": false, "x": `,
+		// A template's values are evaluated and their positions recorded
+		// too: the same shape in a template resource.
+		"template": armHead + `"resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "r", "properties": {"adminUserEnabled": false, "x": `,
+	} {
+		t.Run(name, func(t *testing.T) {
+			tail := "}}"
+			if name == "template" {
+				tail = "}}]}"
+			}
+			deepWide(t, head, tail)
+		})
+	}
+	tooDeep := strings.Repeat("[", 300) + strings.Repeat("]", 300)
+	p := WriteFile(t, t.TempDir(), "nest.json", []byte(tooDeep))
+	r := Run(t, Limits{}, nil, "scan", "aks", p, "-f", "json")
+	ExpectBoundError(t, r, int64(len(tooDeep)), 20, "nest.json:1:")
+}
+
+func deepWide(t *testing.T, head, tail string) {
 	var b bytes.Buffer
-	b.WriteString(`{"type": "Microsoft.ContainerRegistry/registries", "name": "r", "properties": {"adminUserEnabled": false, "x": `)
+	b.WriteString(head)
 	key := strings.Repeat("k", 1000)
 	const depth = 200
 	for range depth {
@@ -83,7 +104,7 @@ func TestARMDeepWideDocument(t *testing.T) {
 	}
 	b.WriteString("]")
 	b.WriteString(strings.Repeat("}", depth))
-	b.WriteString("}}")
+	b.WriteString(tail)
 	doc := b.Bytes()
 	if len(doc) < 272<<10 {
 		t.Fatalf("input %d bytes, want at least 272 KiB", len(doc))
@@ -98,11 +119,6 @@ func TestARMDeepWideDocument(t *testing.T) {
 	}
 	ExpectNoPanic(t, r)
 	ExpectRSS(t, r, int64(len(doc)), 20)
-
-	tooDeep := strings.Repeat("[", 300) + strings.Repeat("]", 300)
-	p = WriteFile(t, t.TempDir(), "nest.json", []byte(tooDeep))
-	r = Run(t, Limits{}, nil, "scan", "aks", p, "-f", "json")
-	ExpectBoundError(t, r, int64(len(tooDeep)), 20, "nest.json:1:")
 }
 
 // TestARMSeveralDocuments: every document of a file is judged; trailing
