@@ -82,7 +82,7 @@ func applyLegacy(k rkind, arm map[string]any, l *locator) {
 		}
 		setPathFold(arm, f.to, v)
 		if l != nil {
-			if p, ok := l.pm.get(f.from); ok {
+			if p, ok := l.get(f.from); ok {
 				l.set(f.to, p)
 			}
 		}

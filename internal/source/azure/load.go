@@ -318,43 +318,45 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 		res.Errors = append(res.Errors, &Error{File: file, Line: bud.line, Msg: msg})
 	}()
 	bud.line = 0
-	docs, err := parseJSONDocs(data, bud)
+	docs, err := parseJSONDocs(data, bud, true)
 	if err != nil {
 		res.Errors = append(res.Errors, fileErr(file, err))
 		// Documents before the error are read: the error fails the run.
 	}
-	for _, root := range docs {
-		loadDocument(file, root, params, b, bud, res)
+	for _, doc := range docs {
+		loadDocument(file, doc, params, b, bud, res)
 	}
 }
 
 // loadDocument hands one JSON document to the reader of its format.
-func loadDocument(file string, root *yaml.Node, params map[string]any, b *builder, bud *budget, res *Result) {
-	pm := newPosIndex()
-	v, err := toValue(root, rootNode, pm, bud, 0)
-	if err != nil {
-		res.Errors = append(res.Errors, fileErr(file, err))
-		return
-	}
-	d := &document{file: file, root: root, value: v, pm: pm, budget: bud}
-	switch detect(v) {
+func loadDocument(file string, doc jsonDoc, params map[string]any, b *builder, bud *budget, res *Result) {
+	d := &document{file: file, value: doc.value, pm: doc.pm, at: doc.at, budget: bud}
+	switch detect(doc.value) {
 	case formatResource:
 		readResources(d, b, res)
 	case formatTemplate:
+		root, err := parseOne(doc.data, doc.line, doc.col)
+		if err != nil {
+			res.Errors = append(res.Errors, fileErr(file, err))
+			return
+		}
+		d.root = root
 		readTemplate(d, params, b, res)
 	case formatPlan:
 		readPlan(d, b, res)
 	case formatParameters:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "ARM deployment parameters: pass the file with --parameters"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "ARM deployment parameters: pass the file with --parameters"})
 	default:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "not an Azure resource, ARM template or Terraform plan"})
 	}
 }
 
 // document is one parsed input file.
 type document struct {
-	file  string
+	file string
+	// root is the syntax tree of templates only.
 	root  *yaml.Node
+	at    pos
 	value any
 	pm    *posIndex
 	// budget is the run's, shared by every document.
@@ -366,7 +368,7 @@ func (d *document) posOf(segs []string) pos {
 	if p, ok := d.pm.get(segs); ok {
 		return p
 	}
-	return pos{d.root.Line, d.root.Column}
+	return d.at
 }
 
 func fileErr(file string, err error) *Error {
@@ -392,16 +394,11 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, err)
 		}
-		pb := newBudget(opt.Limits)
-		root, err := parseJSON(data, pb)
+		doc, err := parseJSON(data, newBudget(opt.Limits))
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
 		}
-		v, err := toValue(root, rootNode, nil, pb, 0)
-		if err != nil {
-			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
-		}
-		m, _ := v.(map[string]any)
+		m, _ := doc.value.(map[string]any)
 		ps, ok := aks.Lookup(m, "parameters")
 		pmap, isMap := ps.(map[string]any)
 		if !ok || !isMap {

@@ -28,6 +28,12 @@ type locator struct {
 	// attr, when set, names the input's own path of a field (Terraform
 	// attribute paths) for Location.Resource.
 	attr map[string]string
+	// doc, when set, is the position index of the document the resource
+	// is in, docAt the resource's node in it; flat says the document is
+	// az output, whose properties are at the top level.
+	doc   *posIndex
+	docAt int32
+	flat  bool
 }
 
 type mount struct {
@@ -61,7 +67,11 @@ func (l *locator) locate(path string) finding.Location {
 		}
 	}
 	loc := finding.Location{File: l.file, Resource: l.resource, Line: l.root.line, Column: l.root.col}
-	if p, n := l.pm.deepestPrefix(segs); n > 0 {
+	p, n := l.pm.deepestPrefix(segs)
+	if dp, dn := l.docDeepest(segs); dn > n {
+		p, n = dp, dn
+	}
+	if n > 0 {
 		loc.Line, loc.Column = p.line, p.col
 		if a, ok := l.attr[segKey(segs[:n])]; ok && l.resource != "" {
 			loc.Resource = l.resource + "." + a
@@ -71,4 +81,39 @@ func (l *locator) locate(path string) finding.Location {
 		loc.Line, loc.Column = 0, 0
 	}
 	return loc
+}
+
+// docDeepest is deepestPrefix in the resource's document.
+func (l *locator) docDeepest(segs []string) (pos, int) {
+	if l.doc == nil || len(segs) == 0 {
+		return pos{}, 0
+	}
+	skip := 0
+	if l.flat && strings.EqualFold(segs[0], "properties") {
+		skip = 1
+	}
+	var best pos
+	depth := 0
+	n := l.docAt
+	for i, s := range segs[skip:] {
+		var ok bool
+		if n, ok = l.doc.lookup(n, s); !ok {
+			break
+		}
+		if p := l.doc.at[n]; p.line > 0 {
+			best, depth = p, skip+i+1
+		}
+	}
+	return best, depth
+}
+
+// get returns the position recorded for exactly segs.
+func (l *locator) get(segs []string) (pos, bool) {
+	if p, ok := l.pm.get(segs); ok {
+		return p, true
+	}
+	if p, n := l.docDeepest(segs); n == len(segs) {
+		return p, true
+	}
+	return pos{}, false
 }

@@ -24,32 +24,32 @@ func (e *lineError) Error() string { return e.msg }
 
 // parseJSON parses a file that must hold one JSON document (a
 // parameters file).
-func parseJSON(data []byte, b *budget) (*yaml.Node, error) {
-	docs, err := parseJSONDocs(data, b)
+func parseJSON(data []byte, b *budget) (jsonDoc, error) {
+	docs, err := parseJSONDocs(data, b, false)
 	if err != nil {
-		return nil, err
+		return jsonDoc{}, err
 	}
 	if len(docs) > 1 {
-		return nil, &lineError{docs[1].Line, "more than one JSON document in the file"}
+		return jsonDoc{}, &lineError{docs[1].line, "more than one JSON document in the file"}
 	}
 	return docs[0], nil
 }
 
-// parseJSONDocs parses the JSON documents of a file, keeping positions:
-// one, or several one after the other (`az aks show >> all.json`, JSON
-// lines), each an object or an array. Anything else after a document is
-// an error at its line, never dropped. JSON is YAML, and
-// go.yaml.in/yaml/v3 records the line and column of every node.
+// parseJSONDocs parses the JSON documents of a file, keeping positions
+// when asked: one, or several one after the other (`az aks show >>
+// all.json`, JSON lines), each an object or an array. Anything else after
+// a document is an error at its line, never dropped; the documents before
+// it are returned with the error.
 //
 // The values of each document are counted against b before it is
 // parsed: a parsed value costs some hundred bytes, so a document of too
 // many is refused before it takes the memory.
-func parseJSONDocs(data []byte, b *budget) ([]*yaml.Node, error) {
+func parseJSONDocs(data []byte, b *budget, positions bool) ([]jsonDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // az on Windows writes a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &lineError{1, "empty document"}
 	}
-	var docs []*yaml.Node
+	var docs []jsonDoc
 	line, col, i, prevEnd := 1, 1, 0, 0
 	for {
 		// Skip whitespace, counting lines.
@@ -73,11 +73,26 @@ func parseJSONDocs(data []byte, b *budget) ([]*yaml.Node, error) {
 		end, endLine, endCol, values := jsonValueEnd(data, i, line, col)
 		b.at(line)
 		b.addValues(values)
-		root, err := parseOne(data[i:end], line, col)
-		if err != nil {
-			return nil, err
+		if c := data[end-1]; end == len(data) && c != '}' && c != ']' {
+			// Parse it anyway: a syntax error inside says more.
+			p := &jsonParser{data: data[:end], i: i, line: line, col: col}
+			if _, err := p.value(rootNode, 0); err != nil && p.i < end {
+				return docs, err
+			}
+			return docs, &lineError{line, "invalid JSON: the document that starts here is never closed"}
 		}
-		docs = append(docs, root)
+		p := &jsonParser{data: data[:end], i: i, line: line, col: col}
+		if positions {
+			p.pm = newPosIndex()
+		}
+		v, err := p.value(rootNode, 0)
+		if err != nil {
+			return docs, err
+		}
+		if p.space(); p.i != end {
+			return docs, p.errf("unexpected data after the document")
+		}
+		docs = append(docs, jsonDoc{value: v, pm: p.pm, at: pos{line, col}, data: data[i:end], line: line, col: col})
 		i, line, col, prevEnd = end, endLine, endCol, endLine
 	}
 }
@@ -124,7 +139,9 @@ func jsonValueEnd(data []byte, i, line, col int) (int, int, int, int64) {
 	return len(data), line, col, values
 }
 
-// parseOne parses one document that starts at line and col of the file.
+// parseOne parses one document that starts at line and col of the file
+// into a tree with positions, for the template evaluator: JSON is YAML,
+// and go.yaml.in/yaml/v3 records the line and column of every node.
 func parseOne(data []byte, line, col int) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
@@ -175,65 +192,6 @@ func yamlErr(err error) error {
 
 // pos is a line and column.
 type pos struct{ line, col int }
-
-// toValue converts a node to plain Go values (map[string]any, []any,
-// string, bool, float64, nil), recording positions in pm (when not nil)
-// below the trie node at, and counting every value against b.
-func toValue(n *yaml.Node, at int32, pm *posIndex, b *budget, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, &lineError{n.Line, "document nested too deeply"}
-	}
-	b.at(n.Line)
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return toValue(n.Content[0], at, pm, b, depth+1)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				return nil, &lineError{k.Line, "object key is not a string"}
-			}
-			if _, dup := m[k.Value]; dup {
-				return nil, &lineError{k.Line, fmt.Sprintf("duplicate key %q", k.Value)}
-			}
-			var c int32
-			if pm != nil {
-				c = pm.child(at, k.Value)
-				pm.setAt(c, pos{k.Line, k.Column})
-			}
-			val, err := toValue(v, c, pm, b, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = val
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for i, item := range n.Content {
-			var c int32
-			if pm != nil {
-				c = pm.item(at, i)
-				pm.setAt(c, pos{item.Line, item.Column})
-			}
-			val, err := toValue(item, c, pm, b, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, val)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		return scalar(n)
-	case yaml.AliasNode:
-		return nil, &lineError{n.Line, "YAML aliases are not JSON"}
-	}
-	return nil, nil
-}
 
 func scalar(n *yaml.Node) (any, error) {
 	switch n.ShortTag() {

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/bulwark-sec/bulwark/internal/aks"
 )
 
@@ -130,7 +128,7 @@ func readResources(d *document, b *builder, r *Result) {
 			}
 		}
 		if more > 0 {
-			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line,
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line,
 				Reason: fmt.Sprintf("%d more items of this list are not Azure resources", more)})
 		}
 	}
@@ -138,7 +136,7 @@ func readResources(d *document, b *builder, r *Result) {
 	case []any:
 		items(v)
 		if len(v) == 0 {
-			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line, Reason: "empty list"})
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "empty list"})
 		}
 	case map[string]any:
 		if _, typed := v["type"]; !typed {
@@ -180,22 +178,17 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 		}
 	}
 	loc := newLocator(d.file, at)
+	// Positions are the document's own, below the resource, the
+	// properties level az flattens away put back by the locator.
+	loc.doc, loc.flat = d.pm, !nested
+	for _, s := range prefix {
+		if loc.docAt, ok = d.pm.lookup(loc.docAt, s); !ok {
+			loc.doc = nil
+			break
+		}
+	}
 	arm := map[string]any{}
 	props := map[string]any{}
-	node := nodeAt(d.root, prefix)
-	for i := 0; node != nil && i+1 < len(node.Content); i += 2 {
-		key, val := node.Content[i].Value, node.Content[i+1]
-		segs := []string{key}
-		if !nested && !envelope[strings.ToLower(key)] {
-			segs = []string{"properties", key}
-		}
-		at := rootNode
-		for _, sg := range segs {
-			at = loc.pm.child(at, sg)
-		}
-		loc.pm.setAt(at, pos{node.Content[i].Line, node.Content[i].Column})
-		recordPositions(val, at, loc, 0)
-	}
 	for key, val := range m {
 		if !nested && !envelope[strings.ToLower(key)] {
 			props[key] = val
@@ -260,62 +253,6 @@ func canon(arm map[string]any, s *schema, issues *[]issue) map[string]any {
 		m = map[string]any{}
 	}
 	return m
-}
-
-// nodeAt follows document path segments from root.
-func nodeAt(root *yaml.Node, segs []string) *yaml.Node {
-	n := root
-	for _, s := range segs {
-		switch {
-		case n.Kind == yaml.SequenceNode && strings.HasPrefix(s, "#"):
-			i, err := strconv.Atoi(s[1:])
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		case n.Kind == yaml.MappingNode:
-			var next *yaml.Node
-			for j := 0; j+1 < len(n.Content); j += 2 {
-				if n.Content[j].Value == s {
-					next = n.Content[j+1]
-					break
-				}
-			}
-			if next == nil {
-				return nil
-			}
-			n = next
-		default:
-			return nil
-		}
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-// recordPositions records where every field below n starts, below the
-// trie node at: by node, not by path, so that a deep input costs its
-// size and not its size times its depth.
-func recordPositions(n *yaml.Node, at int32, l *locator, depth int) {
-	if depth > maxDepth {
-		return
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			c := l.pm.child(at, n.Content[i].Value)
-			l.pm.setAt(c, pos{n.Content[i].Line, n.Content[i].Column})
-			recordPositions(n.Content[i+1], c, l, depth+1)
-		}
-	case yaml.SequenceNode:
-		for i, item := range n.Content {
-			c := l.pm.item(at, i)
-			l.pm.setAt(c, pos{item.Line, item.Column})
-			recordPositions(item, c, l, depth+1)
-		}
-	}
 }
 
 // parentID cuts "/<childType>/<name>" off a child resource id.

@@ -71,7 +71,7 @@ func readPlan(d *document, b *builder, r *Result) {
 		}
 	}
 	if n == 0 {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
 	}
 }
 
