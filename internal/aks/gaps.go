@@ -42,11 +42,12 @@ func (g Gaps) Overlapping(path string) []Gap {
 // overlaps compares paths case-insensitively (ARM property names are)
 // and only at segment boundaries.
 func overlaps(a, b string) bool {
-	a, b = strings.ToLower(a), strings.ToLower(b)
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	if !strings.HasPrefix(b, a) {
+	// Without lower-casing copies: this runs for every gap, check,
+	// pool and object.
+	if !strings.EqualFold(a, b[:len(a)]) {
 		return false
 	}
 	return len(a) == len(b) || b[len(a)] == '.' || b[len(a)] == '['

@@ -291,7 +291,7 @@ func (c *Calendar) RetiredOS(osSKU string, minor Version, hasMinor bool, nodeIma
 		switch {
 		case o.NodeImagePrefix != "" && nodeImage != "" && strings.HasPrefix(strings.ToLower(nodeImage), strings.ToLower(o.NodeImagePrefix)):
 			return o, true
-		case o.OSSKU != "" && strings.EqualFold(o.OSSKU, osSKU):
+		case o.OSSKU != "" && CanonicalOSSKU(o.OSSKU) == CanonicalOSSKU(osSKU):
 			if o.BelowMinor != (Version{}) {
 				// An inference from the version; the node image, when
 				// known, says which OS release really runs.
@@ -303,4 +303,23 @@ func (c *Calendar) RetiredOS(osSKU string, minor Version, hasMinor bool, nodeIma
 		}
 	}
 	return RetiredOS{}, false
+}
+
+// osSKUAliases are the other spellings the AKS API accepts for an OS SKU:
+// preview API versions and az (--os-sku Mariner) take "Mariner" for
+// CBLMariner, both Azure Linux 2.0. The API compares SKUs
+// case-insensitively.
+var osSKUAliases = map[string]string{
+	"mariner":    "cblmariner",
+	"cblmariner": "cblmariner",
+}
+
+// CanonicalOSSKU is the one spelling of an OS SKU that all its accepted
+// spellings share, lower case, for comparison.
+func CanonicalOSSKU(s string) string {
+	low := strings.ToLower(strings.TrimSpace(s))
+	if c, ok := osSKUAliases[low]; ok {
+		return c
+	}
+	return low
 }

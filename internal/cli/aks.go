@@ -97,12 +97,12 @@ when the input has no id) and resources.labels (Azure tags).`,
 			}
 			rep, err := scan.AKS(context.Background(), aopt)
 			if err != nil {
-				return usageError("%v", err)
+				return usageError("%s", printable(err.Error()))
 			}
 			// Files that hold no cluster and no registry are a wrong path or a
 			// format we do not read: never a pass.
 			if aopt.Live == nil && rep.Inventory.Objects == 0 && len(rep.Errors) == 0 {
-				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", strings.Join(args, ", "))}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", printable(strings.Join(args, ", ")))}
 			}
 			return finish(s, &out, rep)
 		},

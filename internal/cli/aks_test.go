@@ -116,3 +116,98 @@ func TestScanAKSUnrecognisedInputIsAnError(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestScanAKSControlCharacters: names, ids and messages from Azure inputs
+// reach neither stderr nor the table with their control characters.
+func TestScanAKSControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	evil := `evil\u001b]0;owned\u0007\u001b[2J\nbulwark: PASS forged\r`
+	doc := `{"type": "Microsoft.ContainerRegistry/registries", "name": "` + evil + `", "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/` + evil + `", "properties": {"adminUserEnabled": "` + evil + `"}}` +
+		"\n" + `{"type": "Microsoft.ContainerService/managedClusters", "name": "` + evil + `", "properties": {"agentPoolProfiles": [{"name": "` + evil + `", "osSKU": "` + evil + `"}]}}` + "\n\u001b[31mgarbage\n"
+	file := filepath.Join(dir, "evil\u001b[1m.json")
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json", "sarif"} {
+		_, out, errs := run(t, "", "scan", "aks", file, "-f", format, "--as-of", "2026-11-26")
+		if strings.ContainsAny(errs, "\x1b\x07\r") {
+			t.Errorf("-f %s: control characters on stderr: %q", format, errs)
+		}
+		for _, l := range strings.Split(errs, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "bulwark: PASS") {
+				t.Errorf("-f %s: a forged line on stderr: %q", format, errs)
+			}
+		}
+		if format == "table" && strings.ContainsAny(out, "\x1b\x07\r") {
+			t.Errorf("table: control characters: %q", out)
+		}
+	}
+}
+
+// TestScanAKSSecureParametersNeverPrinted: a secure parameter's value,
+// default or from --parameters, and what is computed from it, appear in no
+// output format and not on stderr.
+func TestScanAKSSecureParametersNeverPrinted(t *testing.T) {
+	const marker = "Zq7SecretMarker"
+	dir := t.TempDir()
+	tmpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+	"parameters": {"pw": {"type": "secureString", "defaultValue": "` + marker + `"}, "obj": {"type": "secureObject", "defaultValue": {"k": "` + marker + `"}},
+		"fromFile": {"type": "secureString"}},
+	"resources": [
+		{"type": "Microsoft.ContainerRegistry/registries", "name": "[concat('acr', uniqueString(resourceGroup().id, parameters('pw')))]", "properties": {"adminUserEnabled": true},
+			"tags": {"a": "[parameters('pw').x]", "b": "[add(parameters('fromFile'), 1)]", "c": "[guid(parameters('obj').k)]", "d": "[string(parameters('obj'))]", "e": "[concat(parameters('fromFile'), '!')]"}},
+		{"type": "Microsoft.ContainerRegistry/registries", "name": "[parameters('fromFile')]", "properties": {"adminUserEnabled": "[parameters('pw')]"}},
+		{"type": "Microsoft.ContainerService/managedClusters", "name": "[format('aks-{0}', uniqueString(parameters('obj').k))]", "properties": {"dnsPrefix": "[parameters('pw')]",
+			"kubernetesVersion": "[parameters('pw')]", "agentPoolProfiles": [{"name": "[parameters('pw')]", "osSKU": "[concat(parameters('pw'), 'Mariner')]"}]}}
+	]}`
+	file := filepath.Join(dir, "main.json")
+	params := filepath.Join(dir, "main.parameters.json")
+	if err := os.WriteFile(file, []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(params, []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {"fromFile": {"value": "`+marker+`"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "json", "sarif", "junit"} {
+		code, out, errs := run(t, "", "scan", "aks", file, "--parameters", params, "-f", format, "--as-of", "2026-11-26")
+		if code != report.ExitError || !strings.Contains(errs+out, "adminUserEnabled") {
+			t.Errorf("-f %s: exit %d, want %d with the type error reported:\n%s", format, code, report.ExitError, errs)
+		}
+		if strings.Contains(out, marker) || strings.Contains(errs, marker) {
+			t.Errorf("-f %s: the secure value was printed:\n%s\n%s", format, out, errs)
+		}
+		if format == "json" && !strings.Contains(out, "acr{uniqueString(resourceGroup().id, <redacted>)}") {
+			t.Errorf("-f json: no readable, redacted stand-in for the name:\n%s\n%s", out[:min(len(out), 3000)], errs)
+		}
+	}
+}
+
+// TestScanAKSDeploymentTimeNamesDistinct: three registries named with
+// uniqueString() have three names and three fingerprints.
+func TestScanAKSDeploymentTimeNamesDistinct(t *testing.T) {
+	dir := t.TempDir()
+	var res []string
+	for i := 1; i <= 3; i++ {
+		res = append(res, `{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "[concat('acr', uniqueString('acr`+string(rune('0'+i))+`', resourceGroup().id))]", "sku": {"name": "Basic"}, "properties": {"adminUserEnabled": true}}`)
+	}
+	file := filepath.Join(dir, "main.json")
+	if err := os.WriteFile(file, []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [`+strings.Join(res, ",")+`]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errs := run(t, "", "scan", "aks", file, "-f", "json", "--checks", "ACR-001")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, errs)
+	}
+	names, prints := map[string]bool{}, map[string]bool{}
+	for _, f := range rep.Findings {
+		names[f.Subject.Name] = true
+		prints[f.Fingerprint] = true
+	}
+	if len(rep.Findings) != 3 || len(names) != 3 || len(prints) != 3 {
+		t.Errorf("%d findings, %d names %v, %d fingerprints; want 3 of each", len(rep.Findings), len(names), names, len(prints))
+	}
+	if !names["acr{uniqueString('acr2', resourceGroup().id)}"] {
+		t.Errorf("names %v lack the readable acr{uniqueString('acr2', resourceGroup().id)}", names)
+	}
+}

@@ -9,7 +9,9 @@ import (
 // AKS-506 reads osSKU, nodeImageVersion and the Kubernetes version of
 // every node pool: the pool's OS must not be retired on the scan's day
 // (Azure Linux 2.0 / CBL-Mariner, Ubuntu 18.04 and 20.04, Windows Server
-// 2019; the list and dates are in internal/aks/versions.json). The node
+// 2019; the list and dates are in internal/aks/versions.json), whatever
+// spelling of the SKU the API accepted (Mariner, cblmariner: see
+// model.CanonicalOSSKU). The node
 // image version, when the input has it, says which OS release really
 // runs; otherwise the osSKU and version imply it.
 

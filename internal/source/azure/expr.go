@@ -27,13 +27,38 @@ type ref struct {
 	path   []string
 }
 
+// secret is a value derived from a secure parameter (secureString,
+// secureObject). Every function of a secret is a secret, and none of
+// them is ever printed: not in a placeholder, a type error, a finding or
+// a warning. Only "<redacted>" stands for it.
+type secret struct{ v any }
+
+// redacted is what output shows of a secret.
+const redacted = "<redacted>"
+
+// taint marks v as derived from a secret. An unknown keeps no reason
+// that could quote the secret.
+func taint(v any, what string) any {
+	switch x := v.(type) {
+	case secret:
+		return x
+	case unknown:
+		return unknown{what + " of a value derived from a secure parameter"}
+	case nil:
+		return nil
+	}
+	return secret{v}
+}
+
 // expr is a parsed expression.
 type expr interface{}
 
 type (
 	lit  struct{ v any }
 	call struct {
-		name string
+		name string // lower case
+		// orig is the name as written, for placeholders.
+		orig string
 		args []expr
 	}
 	member struct {
@@ -126,7 +151,7 @@ func (p *parser) expr() (expr, error) {
 				}
 			}
 			p.pos++
-			e = call{strings.ToLower(name), args}
+			e = call{strings.ToLower(name), name, args}
 		} else {
 			switch strings.ToLower(name) {
 			case "true":
@@ -223,6 +248,8 @@ type scope struct {
 	// symbols are languageVersion 2.0 symbolic resource names → resource
 	// ids, for reference('name').
 	symbols map[string]string
+	// b is the run's budget; nil in unit tests of single expressions.
+	b *budget
 }
 
 func (sc *scope) withCopy(name string, i int) *scope {
@@ -254,21 +281,49 @@ func (sc *scope) eval(e expr, depth int) any {
 	if depth > maxEvalDepth {
 		return unknown{"expression nested too deeply"}
 	}
+	sc.b.step()
+	sc.b.enter()
+	defer sc.b.leave()
 	switch x := e.(type) {
 	case lit:
 		return x.v
 	case member:
-		return access(sc.eval(x.x, depth+1), x.name)
+		v := sc.eval(x.x, depth+1)
+		if s, ok := v.(secret); ok {
+			return taint(access(s.v, x.name), "a property")
+		}
+		return access(v, x.name)
 	case indexExpr:
 		i := sc.eval(x.i, depth+1)
 		if u, ok := i.(unknown); ok {
 			return u
 		}
+		v := sc.eval(x.x, depth+1)
+		si, secretIndex := i.(secret)
+		sv, secretValue := v.(secret)
+		if secretIndex || secretValue {
+			if secretIndex {
+				i = si.v
+			}
+			if secretValue {
+				v = sv.v
+			}
+			return taint(indexValue(v, i), "an index")
+		}
+		return indexValue(v, i)
+	case call:
+		return sc.call(x, depth+1)
+	}
+	return unknown{"unsupported expression"}
+}
+
+// indexValue is v[i].
+func indexValue(v, i any) any {
+	{
 		switch k := i.(type) {
 		case string:
-			return access(sc.eval(x.x, depth+1), k)
+			return access(v, k)
 		case float64:
-			v := sc.eval(x.x, depth+1)
 			switch a := v.(type) {
 			case []any:
 				if int(k) >= 0 && int(k) < len(a) {
@@ -280,10 +335,7 @@ func (sc *scope) eval(e expr, depth int) any {
 			}
 		}
 		return unknown{"cannot index this value"}
-	case call:
-		return sc.call(x, depth+1)
 	}
-	return unknown{"unsupported expression"}
 }
 
 func access(v any, name string) any {
@@ -331,6 +383,16 @@ func init() {
 	}
 }
 
+// constructing are the functions whose results are new values, charged
+// to the run's byte budget.
+var constructing = map[string]bool{
+	"concat": true, "format": true, "string": true, "json": true, "tolower": true, "toupper": true, "trim": true,
+	"replace": true, "split": true, "union": true, "shallowmerge": true, "createarray": true, "array": true,
+	"createobject": true, "range": true, "items": true, "objectkeys": true, "join": true, "subscription": true,
+	"resourcegroup": true, "tenant": true, "deployment": true, "resourceid": true, "subscriptionresourceid": true,
+	"tenantresourceid": true, "extensionresourceid": true,
+}
+
 func (sc *scope) call(c call, depth int) any {
 	// Lazily evaluated functions first.
 	switch c.name {
@@ -342,7 +404,14 @@ func (sc *scope) call(c call, depth int) any {
 		if len(c.args) != 3 {
 			return unknown{"if() takes 3 arguments"}
 		}
-		switch cond := sc.eval(c.args[0], depth).(type) {
+		cond := sc.eval(c.args[0], depth)
+		if s, ok := cond.(secret); ok {
+			if b, ok := s.v.(bool); ok {
+				return taint(sc.eval(c.args[map[bool]int{true: 1, false: 2}[b]], depth), "if()")
+			}
+			return unknown{"if() on a condition derived from a secure parameter that is not a boolean"}
+		}
+		switch cond := cond.(type) {
 		case bool:
 			if cond {
 				return sc.eval(c.args[1], depth)
@@ -365,9 +434,87 @@ func (sc *scope) call(c call, depth int) any {
 		return nil
 	}
 	args := make([]any, len(c.args))
+	secretArg := make([]bool, len(c.args))
+	tainted := false
 	for i, a := range c.args {
 		args[i] = sc.eval(a, depth)
+		if s, ok := args[i].(secret); ok {
+			args[i], secretArg[i], tainted = s.v, true, true
+		}
 	}
+	switch c.name {
+	case "uniquestring", "guid", "newguid", "utcnow":
+		// Values made at deployment: a readable stand-in, the call as
+		// written with what is known of its arguments, distinct for
+		// distinct arguments so that three registries named
+		// uniqueString(resourceGroup().id, 'acrN') stay three.
+		p := sc.placeholder(c, args, secretArg)
+		sc.b.grow(int64(len(p)))
+		return p
+	}
+	v := sc.apply(c, args)
+	if constructing[c.name] {
+		sc.b.charge(v)
+	}
+	if tainted {
+		return taint(v, c.orig+"()")
+	}
+	return v
+}
+
+// placeholder renders a call whose value only the deployment knows.
+func (sc *scope) placeholder(c call, args []any, secretArg []bool) string {
+	parts := make([]string, len(c.args))
+	for i, e := range c.args {
+		switch v := args[i].(type) {
+		case string:
+			if !strings.ContainsAny(v, "{}/") {
+				parts[i] = quote(v)
+			} else {
+				parts[i] = render(e)
+			}
+		case float64, bool:
+			parts[i] = toString(v)
+		default:
+			parts[i] = render(e)
+		}
+		if secretArg[i] {
+			parts[i] = redacted
+		}
+	}
+	return "{" + c.orig + "(" + strings.Join(parts, ", ") + ")}"
+}
+
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// render writes an expression back as template source.
+func render(e expr) string {
+	switch x := e.(type) {
+	case lit:
+		switch v := x.v.(type) {
+		case string:
+			return quote(v)
+		case nil:
+			return "null"
+		default:
+			return strings.ToLower(toString(v))
+		}
+	case call:
+		parts := make([]string, len(x.args))
+		for i, a := range x.args {
+			parts[i] = render(a)
+		}
+		return x.orig + "(" + strings.Join(parts, ", ") + ")"
+	case member:
+		return render(x.x) + "." + x.name
+	case indexExpr:
+		return render(x.x) + "[" + render(x.i) + "]"
+	}
+	return "?"
+}
+
+// apply computes a function of evaluated arguments.
+func (sc *scope) apply(c call, args []any) any {
 	str := func(i int) (string, bool) {
 		if i >= len(args) {
 			return "", false
@@ -419,439 +566,595 @@ func (sc *scope) call(c call, depth int) any {
 			return a
 		}
 	}
-	switch c.name {
-	case "parameters":
-		name, _ := str(0)
-		v, ok := sc.params[strings.ToLower(name)]
-		if !ok {
-			return unknown{fmt.Sprintf("parameter %q is not declared", name)}
+	if f, ok := functions[c.name]; ok {
+		if v, done := f(sc, c, args); done {
+			return v
 		}
-		return v()
-	case "variables":
-		name, _ := str(0)
-		f, ok := sc.vars[strings.ToLower(name)]
-		if !ok {
-			return unknown{fmt.Sprintf("variable %q is not defined", name)}
-		}
-		return f()
-	case "copyindex":
-		loop, offset := "", 0.0
-		for _, a := range args {
-			switch v := a.(type) {
-			case string:
-				loop = v
-			case float64:
-				offset = v
+	}
+	return unknown{fmt.Sprintf("%s() is not evaluated before deployment", c.name)}
+}
+
+// functions are the template functions evaluated before deployment, by
+// lower-case name, one entry each (aliases share one). A function returns
+// false when it cannot evaluate its arguments: the call is then unknown
+// before deployment. Functions that take their arguments unevaluated (if,
+// coalesce) or stand for deployment-time values (uniqueString, guid,
+// newGuid, utcNow) are in scope.call.
+var functions map[string]func(sc *scope, c call, args []any) (any, bool)
+
+func init() {
+	functions = map[string]func(sc *scope, c call, args []any) (any, bool){
+		"parameters": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			name, _ := str(0)
+			v, ok := sc.params[strings.ToLower(name)]
+			if !ok {
+				return unknown{fmt.Sprintf("parameter %q is not declared", name)}, true
 			}
-		}
-		i, ok := sc.copies[strings.ToLower(loop)]
-		if !ok {
-			return unknown{"copyIndex() outside a copy loop"}
-		}
-		return float64(i) + offset
-	case "concat":
-		if len(args) > 0 {
-			if _, isArr := args[0].([]any); isArr {
+			return v(), true
+		},
+		"variables": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			name, _ := str(0)
+			f, ok := sc.vars[strings.ToLower(name)]
+			if !ok {
+				return unknown{fmt.Sprintf("variable %q is not defined", name)}, true
+			}
+			return f(), true
+		},
+		"copyindex": func(sc *scope, c call, args []any) (any, bool) {
+			loop, offset := "", 0.0
+			for _, a := range args {
+				switch v := a.(type) {
+				case string:
+					loop = v
+				case float64:
+					offset = v
+				}
+			}
+			i, ok := sc.copies[strings.ToLower(loop)]
+			if !ok {
+				return unknown{"copyIndex() outside a copy loop"}, true
+			}
+			return float64(i) + offset, true
+		},
+		"concat": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) > 0 {
+				if _, isArr := args[0].([]any); isArr {
+					n := 0
+					for _, a := range args {
+						arr, ok := a.([]any)
+						if !ok {
+							return unknown{"concat() mixes arrays and other values"}, true
+						}
+						n += len(arr)
+					}
+					sc.b.grow(16 * int64(n))
+					out := make([]any, 0, n)
+					for _, a := range args {
+						out = append(out, a.([]any)...)
+					}
+					return out, true
+				}
+			}
+			parts := make([]string, len(args))
+			n := int64(0)
+			for i, a := range args {
+				parts[i] = sc.toString(a)
+				n += int64(len(parts[i]))
+			}
+			sc.b.grow(n)
+			return strings.Join(parts, ""), true
+		},
+		"format": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			f, ok := str(0)
+			if !ok {
+				return unknown{"format() needs a format string"}, true
+			}
+			strs := make([]string, len(args)-1)
+			longest := 0
+			for i, a := range args[1:] {
+				strs[i] = sc.toString(a)
+				longest = max(longest, len(strs[i]))
+			}
+			sc.b.grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
+			return netFormat(f, strs), true
+		},
+		"string": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				return sc.toString(args[0]), true
+			}
+			return nil, false
+		},
+		"int": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				switch v := args[0].(type) {
+				case float64:
+					return math.Trunc(v), true
+				case string:
+					if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+						return float64(n), true
+					}
+				}
+			}
+			return nil, false
+		},
+		"bool": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				switch v := args[0].(type) {
+				case bool:
+					return v, true
+				case string:
+					if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
+						return b, true
+					}
+				case float64:
+					return v != 0, true
+				}
+			}
+			return nil, false
+		},
+		"json": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			if s, ok := str(0); ok && len(args) == 1 {
+				var v any
+				if err := json.Unmarshal([]byte(s), &v); err == nil {
+					return v, true
+				}
+			}
+			return nil, false
+		},
+		"tolower": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			if s, ok := str(0); ok {
+				return strings.ToLower(s), true
+			}
+			return nil, false
+		},
+		"toupper": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			if s, ok := str(0); ok {
+				return strings.ToUpper(s), true
+			}
+			return nil, false
+		},
+		"trim": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			if s, ok := str(0); ok {
+				return strings.TrimSpace(s), true
+			}
+			return nil, false
+		},
+		"replace": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			s, ok1 := str(0)
+			o, ok2 := str(1)
+			n, ok3 := str(2)
+			if ok1 && ok2 && ok3 {
+				k := int64(strings.Count(s, o))
+				sc.b.grow(int64(len(s)) + k*int64(len(n)-len(o)))
+				return strings.ReplaceAll(s, o, n), true
+			}
+			return nil, false
+		},
+		"split": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			s, ok1 := str(0)
+			if ok1 && len(args) == 2 {
+				var seps []string
+				switch d := args[1].(type) {
+				case string:
+					seps = []string{d}
+				case []any:
+					for _, x := range d {
+						if xs, ok := x.(string); ok {
+							seps = append(seps, xs)
+						}
+					}
+				}
+				parts := []string{s}
+				for _, sep := range seps {
+					var next []string
+					for _, p := range parts {
+						next = append(next, strings.Split(p, sep)...)
+					}
+					parts = next
+				}
+				out := make([]any, len(parts))
+				for i, p := range parts {
+					out[i] = p
+				}
+				return out, true
+			}
+			return nil, false
+		},
+		"startswith": func(sc *scope, c call, args []any) (any, bool) {
+			str := argStr(args)
+			s, ok1 := str(0)
+			t, ok2 := str(1)
+			if ok1 && ok2 {
+				if c.name == "startswith" {
+					return strings.HasPrefix(strings.ToLower(s), strings.ToLower(t)), true
+				}
+				return strings.HasSuffix(strings.ToLower(s), strings.ToLower(t)), true
+			}
+			return nil, false
+		},
+		"endswith": nil, // as startswith
+		"length": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				switch v := args[0].(type) {
+				case string:
+					return float64(len([]rune(v))), true
+				case []any:
+					return float64(len(v)), true
+				case map[string]any:
+					return float64(len(v)), true
+				}
+			}
+			return nil, false
+		},
+		"empty": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				switch v := args[0].(type) {
+				case nil:
+					return true, true
+				case string:
+					return v == "", true
+				case []any:
+					return len(v) == 0, true
+				case map[string]any:
+					return len(v) == 0, true
+				}
+			}
+			return nil, false
+		},
+		"contains": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 2 {
+				switch v := args[0].(type) {
+				case string:
+					if s, ok := args[1].(string); ok {
+						return strings.Contains(v, s), true
+					}
+				case []any:
+					for _, x := range v {
+						if equal(x, args[1]) {
+							return true, true
+						}
+					}
+					return false, true
+				case map[string]any:
+					if s, ok := args[1].(string); ok {
+						for k := range v {
+							if strings.EqualFold(k, s) {
+								return true, true
+							}
+						}
+						return false, true
+					}
+				}
+			}
+			return nil, false
+		},
+		"first": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 1 {
+				switch v := args[0].(type) {
+				case string:
+					if v == "" {
+						return "", true
+					}
+					r := []rune(v)
+					if c.name == "first" {
+						return string(r[0]), true
+					}
+					return string(r[len(r)-1]), true
+				case []any:
+					if len(v) == 0 {
+						return nil, true
+					}
+					if c.name == "first" {
+						return v[0], true
+					}
+					return v[len(v)-1], true
+				}
+			}
+			return nil, false
+		},
+		"last": nil, // as first
+		"union": func(sc *scope, c call, args []any) (any, bool) {
+			if c.name == "shallowmerge" && len(args) == 1 {
+				arr, _ := args[0].([]any)
+				args = arr
+			}
+			if len(args) > 0 {
+				if _, isObj := args[0].(map[string]any); isObj {
+					out := map[string]any{}
+					for _, a := range args {
+						m, ok := a.(map[string]any)
+						if !ok {
+							return unknown{"union() mixes objects and other values"}, true
+						}
+						for k, v := range m {
+							out[k] = v
+						}
+					}
+					return out, true
+				}
 				var out []any
+				seen := map[string]bool{}
 				for _, a := range args {
 					arr, ok := a.([]any)
 					if !ok {
-						return unknown{"concat() mixes arrays and other values"}
+						return unknown{"union() mixes arrays and other values"}, true
 					}
-					out = append(out, arr...)
-				}
-				return out
-			}
-		}
-		var b strings.Builder
-		for _, a := range args {
-			b.WriteString(toString(a))
-		}
-		return b.String()
-	case "format":
-		f, ok := str(0)
-		if !ok {
-			return unknown{"format() needs a format string"}
-		}
-		return netFormat(f, args[1:])
-	case "string":
-		if len(args) == 1 {
-			return toString(args[0])
-		}
-	case "int":
-		if len(args) == 1 {
-			switch v := args[0].(type) {
-			case float64:
-				return math.Trunc(v)
-			case string:
-				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-					return float64(n)
-				}
-			}
-		}
-	case "bool":
-		if len(args) == 1 {
-			switch v := args[0].(type) {
-			case bool:
-				return v
-			case string:
-				if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
-					return b
-				}
-			case float64:
-				return v != 0
-			}
-		}
-	case "json":
-		if s, ok := str(0); ok && len(args) == 1 {
-			var v any
-			if err := json.Unmarshal([]byte(s), &v); err == nil {
-				return v
-			}
-		}
-	case "tolower":
-		if s, ok := str(0); ok {
-			return strings.ToLower(s)
-		}
-	case "toupper":
-		if s, ok := str(0); ok {
-			return strings.ToUpper(s)
-		}
-	case "trim":
-		if s, ok := str(0); ok {
-			return strings.TrimSpace(s)
-		}
-	case "replace":
-		s, ok1 := str(0)
-		o, ok2 := str(1)
-		n, ok3 := str(2)
-		if ok1 && ok2 && ok3 {
-			return strings.ReplaceAll(s, o, n)
-		}
-	case "split":
-		s, ok1 := str(0)
-		if ok1 && len(args) == 2 {
-			var seps []string
-			switch d := args[1].(type) {
-			case string:
-				seps = []string{d}
-			case []any:
-				for _, x := range d {
-					if xs, ok := x.(string); ok {
-						seps = append(seps, xs)
-					}
-				}
-			}
-			parts := []string{s}
-			for _, sep := range seps {
-				var next []string
-				for _, p := range parts {
-					next = append(next, strings.Split(p, sep)...)
-				}
-				parts = next
-			}
-			out := make([]any, len(parts))
-			for i, p := range parts {
-				out[i] = p
-			}
-			return out
-		}
-	case "startswith", "endswith":
-		s, ok1 := str(0)
-		t, ok2 := str(1)
-		if ok1 && ok2 {
-			if c.name == "startswith" {
-				return strings.HasPrefix(strings.ToLower(s), strings.ToLower(t))
-			}
-			return strings.HasSuffix(strings.ToLower(s), strings.ToLower(t))
-		}
-	case "length":
-		if len(args) == 1 {
-			switch v := args[0].(type) {
-			case string:
-				return float64(len([]rune(v)))
-			case []any:
-				return float64(len(v))
-			case map[string]any:
-				return float64(len(v))
-			}
-		}
-	case "empty":
-		if len(args) == 1 {
-			switch v := args[0].(type) {
-			case nil:
-				return true
-			case string:
-				return v == ""
-			case []any:
-				return len(v) == 0
-			case map[string]any:
-				return len(v) == 0
-			}
-		}
-	case "contains":
-		if len(args) == 2 {
-			switch v := args[0].(type) {
-			case string:
-				if s, ok := args[1].(string); ok {
-					return strings.Contains(v, s)
-				}
-			case []any:
-				for _, x := range v {
-					if equal(x, args[1]) {
-						return true
-					}
-				}
-				return false
-			case map[string]any:
-				if s, ok := args[1].(string); ok {
-					for k := range v {
-						if strings.EqualFold(k, s) {
-							return true
+					for _, x := range arr {
+						k := toString(x)
+						if _, isStr := x.(string); !isStr {
+							k = "\x00" + k
+						}
+						if !seen[k] {
+							seen[k] = true
+							out = append(out, x)
 						}
 					}
-					return false
+				}
+				return out, true
+			}
+			return nil, false
+		},
+		"shallowmerge": nil, // as union
+		"createarray": func(sc *scope, c call, args []any) (any, bool) {
+			if c.name == "array" && len(args) == 1 {
+				if a, ok := args[0].([]any); ok {
+					return a, true
 				}
 			}
-		}
-	case "first", "last":
-		if len(args) == 1 {
-			switch v := args[0].(type) {
-			case string:
-				if v == "" {
-					return ""
-				}
-				r := []rune(v)
-				if c.name == "first" {
-					return string(r[0])
-				}
-				return string(r[len(r)-1])
-			case []any:
-				if len(v) == 0 {
-					return nil
-				}
-				if c.name == "first" {
-					return v[0]
-				}
-				return v[len(v)-1]
-			}
-		}
-	case "union", "shallowmerge":
-		if c.name == "shallowmerge" && len(args) == 1 {
-			arr, _ := args[0].([]any)
-			args = arr
-		}
-		if len(args) > 0 {
-			if _, isObj := args[0].(map[string]any); isObj {
+			out := make([]any, len(args))
+			copy(out, args)
+			return out, true
+		},
+		"array": nil, // as createarray
+		"createobject": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args)%2 == 0 {
 				out := map[string]any{}
-				for _, a := range args {
-					m, ok := a.(map[string]any)
+				for i := 0; i < len(args); i += 2 {
+					k, ok := args[i].(string)
 					if !ok {
-						return unknown{"union() mixes objects and other values"}
+						return unknown{"createObject() key is not a string"}, true
 					}
-					for k, v := range m {
-						out[k] = v
-					}
+					out[k] = args[i+1]
 				}
-				return out
+				return out, true
 			}
-			var out []any
-			seen := map[string]bool{}
+			return nil, false
+		},
+		"equals": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 2 {
+				return equal(args[0], args[1]), true
+			}
+			return nil, false
+		},
+		"not": func(sc *scope, c call, args []any) (any, bool) {
+			if b, ok := args[0].(bool); ok && len(args) == 1 {
+				return !b, true
+			}
+			return nil, false
+		},
+		"and": func(sc *scope, c call, args []any) (any, bool) {
+			acc := c.name == "and"
 			for _, a := range args {
-				arr, ok := a.([]any)
+				b, ok := a.(bool)
 				if !ok {
-					return unknown{"union() mixes arrays and other values"}
+					return unknown{c.name + "() of a value that is not a boolean"}, true
 				}
-				for _, x := range arr {
-					k := toString(x)
-					if _, isStr := x.(string); !isStr {
-						k = "\x00" + k
-					}
-					if !seen[k] {
-						seen[k] = true
-						out = append(out, x)
+				if c.name == "and" {
+					acc = acc && b
+				} else {
+					acc = acc || b
+				}
+			}
+			return acc, true
+		},
+		"or": nil, // as and
+		"greater": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 2 {
+				a, ok1 := args[0].(float64)
+				b, ok2 := args[1].(float64)
+				if ok1 && ok2 {
+					switch c.name {
+					case "greater":
+						return a > b, true
+					case "greaterorequals":
+						return a >= b, true
+					case "less":
+						return a < b, true
+					default:
+						return a <= b, true
 					}
 				}
 			}
-			return out
-		}
-	case "createarray", "array":
-		if c.name == "array" && len(args) == 1 {
-			if a, ok := args[0].([]any); ok {
-				return a
-			}
-		}
-		out := make([]any, len(args))
-		copy(out, args)
-		return out
-	case "createobject":
-		if len(args)%2 == 0 {
-			out := map[string]any{}
-			for i := 0; i < len(args); i += 2 {
-				k, ok := args[i].(string)
+			return nil, false
+		},
+		"greaterorequals": nil, // as greater
+		"less":            nil, // as greater
+		"lessorequals":    nil, // as greater
+		"add": func(sc *scope, c call, args []any) (any, bool) {
+			nums := make([]float64, 0, len(args))
+			for _, a := range args {
+				if arr, ok := a.([]any); ok && (c.name == "min" || c.name == "max") {
+					for _, x := range arr {
+						if f, ok := x.(float64); ok {
+							nums = append(nums, f)
+						}
+					}
+					continue
+				}
+				f, ok := a.(float64)
 				if !ok {
-					return unknown{"createObject() key is not a string"}
+					return unknown{c.name + "() of a value that is not a number"}, true
 				}
-				out[k] = args[i+1]
+				nums = append(nums, f)
 			}
-			return out
-		}
-	case "equals":
-		if len(args) == 2 {
-			return equal(args[0], args[1])
-		}
-	case "not":
-		if b, ok := args[0].(bool); ok && len(args) == 1 {
-			return !b
-		}
-	case "and", "or":
-		acc := c.name == "and"
-		for _, a := range args {
-			b, ok := a.(bool)
-			if !ok {
-				return unknown{c.name + "() of a value that is not a boolean"}
+			if len(nums) == 0 {
+				return nil, false
 			}
-			if c.name == "and" {
-				acc = acc && b
-			} else {
-				acc = acc || b
-			}
-		}
-		return acc
-	case "greater", "greaterorequals", "less", "lessorequals":
-		if len(args) == 2 {
-			a, ok1 := args[0].(float64)
-			b, ok2 := args[1].(float64)
-			if ok1 && ok2 {
+			r := nums[0]
+			for _, n := range nums[1:] {
 				switch c.name {
-				case "greater":
-					return a > b
-				case "greaterorequals":
-					return a >= b
-				case "less":
-					return a < b
-				default:
-					return a <= b
-				}
-			}
-		}
-	case "add", "sub", "mul", "div", "mod", "min", "max":
-		nums := make([]float64, 0, len(args))
-		for _, a := range args {
-			if arr, ok := a.([]any); ok && (c.name == "min" || c.name == "max") {
-				for _, x := range arr {
-					if f, ok := x.(float64); ok {
-						nums = append(nums, f)
+				case "add":
+					r += n
+				case "sub":
+					r -= n
+				case "mul":
+					r *= n
+				case "div":
+					if n == 0 {
+						return unknown{"division by zero"}, true
 					}
+					r = math.Trunc(r / n)
+				case "mod":
+					if n == 0 {
+						return unknown{"division by zero"}, true
+					}
+					r = math.Mod(r, n)
+				case "min":
+					r = math.Min(r, n)
+				case "max":
+					r = math.Max(r, n)
 				}
-				continue
 			}
-			f, ok := a.(float64)
-			if !ok {
-				return unknown{c.name + "() of a value that is not a number"}
-			}
-			nums = append(nums, f)
-		}
-		if len(nums) == 0 {
-			break
-		}
-		r := nums[0]
-		for _, n := range nums[1:] {
-			switch c.name {
-			case "add":
-				r += n
-			case "sub":
-				r -= n
-			case "mul":
-				r *= n
-			case "div":
-				if n == 0 {
-					return unknown{"division by zero"}
+			return r, true
+		},
+		"sub": nil, // as add
+		"mul": nil, // as add
+		"div": nil, // as add
+		"mod": nil, // as add
+		"min": nil, // as add
+		"max": nil, // as add
+		"range": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 2 {
+				s, ok1 := args[0].(float64)
+				n, ok2 := args[1].(float64)
+				if ok1 && ok2 && n >= 0 && n <= 10000 {
+					sc.b.grow(16 * int64(n))
+					out := make([]any, int(n))
+					for i := range out {
+						out[i] = s + float64(i)
+					}
+					return out, true
 				}
-				r = math.Trunc(r / n)
-			case "mod":
-				if n == 0 {
-					return unknown{"division by zero"}
+			}
+			return nil, false
+		},
+		"take": func(sc *scope, c call, args []any) (any, bool) {
+			if len(args) == 2 {
+				n, ok := args[1].(float64)
+				if a, isArr := args[0].([]any); isArr && ok {
+					k := max(0, min(int(n), len(a)))
+					if c.name == "take" {
+						return a[:k], true
+					}
+					return a[k:], true
 				}
-				r = math.Mod(r, n)
-			case "min":
-				r = math.Min(r, n)
-			case "max":
-				r = math.Max(r, n)
 			}
-		}
-		return r
-	case "range":
-		if len(args) == 2 {
-			s, ok1 := args[0].(float64)
-			n, ok2 := args[1].(float64)
-			if ok1 && ok2 && n >= 0 && n <= 10000 {
-				out := make([]any, int(n))
-				for i := range out {
-					out[i] = s + float64(i)
+			return nil, false
+		},
+		"skip": nil, // as take
+		"items": func(sc *scope, c call, args []any) (any, bool) {
+			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+				keys := sortedKeys(m)
+				out := make([]any, len(keys))
+				for i, k := range keys {
+					out[i] = map[string]any{"key": k, "value": m[k]}
 				}
-				return out
+				return out, true
 			}
-		}
-	case "take", "skip":
-		if len(args) == 2 {
-			n, ok := args[1].(float64)
-			if a, isArr := args[0].([]any); isArr && ok {
-				k := max(0, min(int(n), len(a)))
-				if c.name == "take" {
-					return a[:k]
+			return nil, false
+		},
+		"objectkeys": func(sc *scope, c call, args []any) (any, bool) {
+			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+				keys := sortedKeys(m)
+				out := make([]any, len(keys))
+				for i, k := range keys {
+					out[i] = k
 				}
-				return a[k:]
+				return out, true
 			}
-		}
-	case "items":
-		if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
-			keys := sortedKeys(m)
-			out := make([]any, len(keys))
-			for i, k := range keys {
-				out[i] = map[string]any{"key": k, "value": m[k]}
+			return nil, false
+		},
+		"join": func(sc *scope, c call, args []any) (any, bool) {
+			if a, ok := args[0].([]any); ok && len(args) == 2 {
+				sep, _ := args[1].(string)
+				parts := make([]string, len(a))
+				n := int64(len(sep) * len(a))
+				for i, x := range a {
+					parts[i] = sc.toString(x)
+					n += int64(len(parts[i]))
+				}
+				sc.b.grow(n)
+				return strings.Join(parts, sep), true
 			}
-			return out
-		}
-	case "objectkeys":
-		if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
-			keys := sortedKeys(m)
-			out := make([]any, len(keys))
-			for i, k := range keys {
-				out[i] = k
-			}
-			return out
-		}
-	case "join":
-		if a, ok := args[0].([]any); ok && len(args) == 2 {
-			sep, _ := args[1].(string)
-			parts := make([]string, len(a))
-			for i, x := range a {
-				parts[i] = toString(x)
-			}
-			return strings.Join(parts, sep)
-		}
-	case "uniquestring", "guid":
-		// Deterministic hashes of deployment-scoped values: a known,
-		// non-empty string that stands for the real one.
-		parts := make([]string, len(args))
-		for i, a := range args {
-			parts[i] = toString(a)
-		}
-		return "{" + c.name + "(" + strings.Join(parts, ",") + ")}"
-	case "subscription":
-		return map[string]any{"id": "/subscriptions/{subscriptionId}", "subscriptionId": "{subscriptionId}", "tenantId": "{tenantId}", "displayName": "{subscriptionName}"}
-	case "resourcegroup":
-		return map[string]any{"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}", "name": "{resourceGroupName}",
-			"location": "{resourceGroupLocation}", "type": "Microsoft.Resources/resourceGroups", "properties": map[string]any{}}
-	case "tenant":
-		return map[string]any{"tenantId": "{tenantId}", "countryCode": "{countryCode}", "displayName": "{tenantName}"}
-	case "deployment":
-		return map[string]any{"name": "{deploymentName}", "properties": map[string]any{}}
-	case "resourceid", "subscriptionresourceid", "tenantresourceid", "extensionresourceid":
-		return resourceID(c.name, args)
+			return nil, false
+		},
+		"subscription": func(sc *scope, c call, args []any) (any, bool) {
+			return map[string]any{"id": "/subscriptions/{subscriptionId}", "subscriptionId": "{subscriptionId}", "tenantId": "{tenantId}", "displayName": "{subscriptionName}"}, true
+		},
+		"resourcegroup": func(sc *scope, c call, args []any) (any, bool) {
+			return map[string]any{"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}", "name": "{resourceGroupName}",
+				"location": "{resourceGroupLocation}", "type": "Microsoft.Resources/resourceGroups", "properties": map[string]any{}}, true
+		},
+		"tenant": func(sc *scope, c call, args []any) (any, bool) {
+			return map[string]any{"tenantId": "{tenantId}", "countryCode": "{countryCode}", "displayName": "{tenantName}"}, true
+		},
+		"deployment": func(sc *scope, c call, args []any) (any, bool) {
+			return map[string]any{"name": "{deploymentName}", "properties": map[string]any{}}, true
+		},
+		"resourceid": func(sc *scope, c call, args []any) (any, bool) {
+			return resourceID(c.name, args), true
+		},
+		"subscriptionresourceid": nil, // as resourceid
+		"tenantresourceid":       nil, // as resourceid
+		"extensionresourceid":    nil, // as resourceid
 	}
-	return unknown{fmt.Sprintf("%s() is not evaluated before deployment", c.name)}
+	for name, f := range functions {
+		if f == nil {
+			functions[name] = functions[aliasOf[name]]
+		}
+	}
+}
+
+// aliasOf names the entry of a function that shares another's.
+var aliasOf = map[string]string{
+	"endswith":               "startswith",
+	"last":                   "first",
+	"shallowmerge":           "union",
+	"array":                  "createarray",
+	"or":                     "and",
+	"greaterorequals":        "greater",
+	"less":                   "greater",
+	"lessorequals":           "greater",
+	"sub":                    "add",
+	"mul":                    "add",
+	"div":                    "add",
+	"mod":                    "add",
+	"min":                    "add",
+	"max":                    "add",
+	"skip":                   "take",
+	"subscriptionresourceid": "resourceid",
+	"tenantresourceid":       "resourceid",
+	"extensionresourceid":    "resourceid",
+}
+
+// argStr returns argument i as a string.
+func argStr(args []any) func(int) (string, bool) {
+	return func(i int) (string, bool) {
+		if i >= len(args) {
+			return "", false
+		}
+		s, ok := args[i].(string)
+		return s, ok
+	}
 }
 
 // resourceID builds the id resourceId() and its relatives return, with
@@ -916,7 +1219,7 @@ func resourceID(fn string, args []any) any {
 
 // netFormat implements the .NET composite format of format(): {0}, {1}; a
 // format specifier after ':' is ignored.
-func netFormat(f string, args []any) any {
+func netFormat(f string, args []string) any {
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
 		c := f[i]
@@ -940,7 +1243,7 @@ func netFormat(f string, args []any) any {
 			if err != nil || n < 0 || n >= len(args) {
 				return unknown{"format(): bad placeholder {" + spec + "}"}
 			}
-			b.WriteString(toString(args[n]))
+			b.WriteString(args[n])
 			i += end
 		default:
 			b.WriteByte(c)
@@ -948,6 +1251,20 @@ func netFormat(f string, args []any) any {
 	}
 	return b.String()
 }
+
+// toString is toString within the run's budget: objects and arrays are
+// written as JSON, which expands every use of a shared part.
+func (sc *scope) toString(v any) string {
+	switch v.(type) {
+	case map[string]any, []any:
+		sc.b.grow(2 * sizeOf(v, sc.b.remaining()+1))
+	}
+	return toString(v)
+}
+
+// MarshalJSON keeps a secret out of JSON written from a value that holds
+// one (string() of an object with a secure member).
+func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // toString is string() as ARM does it: booleans as True/False, objects
 // and arrays as JSON.

@@ -60,7 +60,7 @@ func TestUnknownExpressions(t *testing.T) {
 		"[parameters('nodef')]":              "no default",
 		"[concat('x', parameters('nodef'))]": "no default",
 		"[listKeys(resourceId('Microsoft.Storage/storageAccounts', 's'), '2023-01-01').keys[0].value]": "not evaluated before deployment",
-		"[utcNow()]":                      "not evaluated before deployment",
+		"[pickZones('Microsoft.Compute', 'virtualMachines', 'westus2')]":                               "not evaluated before deployment",
 		"[parameters('undeclared')]":      "not declared",
 		"[concat('a']":                    "does not parse",
 		"[if(parameters('nodef'), 1, 2)]": "condition unknown",

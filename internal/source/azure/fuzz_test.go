@@ -15,6 +15,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add(`{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"address": "azurerm_kubernetes_cluster.x", "mode": "managed", "type": "azurerm_kubernetes_cluster", "values": {"default_node_pool": [{}]}}]}}}`)
 	f.Add(`{"$schema": "deploymentTemplate", "resources": [{"type": "[concat(", "name": "[[x"}]}`)
 	f.Add(`[{"type": "Microsoft.ContainerService/managedClusters", "properties": {"agentPoolProfiles": [null, 1]}}]`)
+	f.Add(`{"type": "Microsoft.ContainerRegistry/registries", "name": "a"}` + "\n" + `[{"type": "Microsoft.ContainerRegistry/registries", "name": "b"}] x`)
+	f.Add(`{"$schema": "deploymentTemplate", "parameters": {"s": {"type": "secureString", "defaultValue": "x"}}, "variables": {"a": "[concat(parameters('s'), parameters('s'))]", "b": "[replace(variables('a'), 'x', variables('a'))]"}, "resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "[uniqueString(variables('b'), resourceGroup().id)]"}]}`)
 	f.Fuzz(func(t *testing.T, doc string) {
 		res, err := Load(t.Context(), []string{"-"}, Options{Stdin: strings.NewReader(doc), MaxFileSize: 1 << 20})
 		if err != nil {

@@ -209,7 +209,7 @@ func toMap(v any) map[string]any {
 // liveLocator locates a field of a live resource: its ARM id, the agent
 // pool's own id for pool fields.
 func liveLocator(id string) *locator {
-	return &locator{resource: id, pm: posMap{}}
+	return &locator{resource: id, pm: newPosIndex()}
 }
 
 func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {

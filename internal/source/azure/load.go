@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +32,8 @@ type Options struct {
 	// Exclude holds glob patterns (** for any depth) matched against each
 	// path found in a directory and its base name.
 	Exclude []string
+	// Limits bound the run's work; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // DefaultMaxFileSize bounds one input file; plans of large estates run to
@@ -102,24 +105,33 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	b := newBuilder()
+	bud := newBudget(opt.Limits)
 	for _, f := range collect(paths, opt.Exclude, res) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if bud.spent != nil {
+			res.Errors = append(res.Errors, &Error{File: displayPath(f), Msg: "not read: a limit was reached on an earlier input (" + bud.spent.msg + ")"})
+			continue
+		}
 		res.Files++
 		data, err := readInput(f, opt)
-		name := f
-		if f == "-" {
-			name = "<stdin>"
-		}
+		name := displayPath(f)
 		if err != nil {
 			res.Errors = append(res.Errors, &Error{File: name, Msg: err.Error()})
 			continue
 		}
-		loadDocument(name, data, params, b, res)
+		loadFile(name, data, params, b, bud, res)
 	}
 	b.build(res)
 	return res, nil
+}
+
+func displayPath(f string) string {
+	if f == "-" {
+		return "<stdin>"
+	}
+	return f
 }
 
 func readInput(name string, opt Options) ([]byte, error) {
@@ -281,48 +293,82 @@ func lookupString(m map[string]any, keys ...string) (string, bool) {
 	return s, ok && isStr
 }
 
-// loadDocument parses one file and hands it to the reader of its format.
-func loadDocument(file string, data []byte, params map[string]any, b *builder, res *Result) {
-	root, err := parseJSON(data)
+// loadFile parses one file and hands each of its documents to the reader
+// of its format. A limit reached while reading the file is an error at
+// the line it was reached on, and what the file had added is withdrawn:
+// a half-evaluated template must not be judged as if it were whole.
+func loadFile(file string, data []byte, params map[string]any, b *builder, bud *budget, res *Result) {
+	before, gapsBefore, docsBefore := len(b.all), len(b.gaps), res.Documents
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		b.all, b.gaps, res.Documents = b.all[:before], b.gaps[:gapsBefore], docsBefore
+		if le, ok := r.(*limitError); ok {
+			res.Errors = append(res.Errors, &Error{File: file, Line: le.line, Msg: le.msg})
+			return
+		}
+		// A fault of ours: the file is not judged, and the message
+		// carries no input (it could be a secret).
+		msg := "internal error while reading this file; please report it"
+		if re, ok := r.(runtime.Error); ok {
+			msg += " (" + re.Error() + ")"
+		}
+		res.Errors = append(res.Errors, &Error{File: file, Line: bud.line, Msg: msg})
+	}()
+	bud.line = 0
+	docs, err := parseJSONDocs(data, bud, true)
 	if err != nil {
 		res.Errors = append(res.Errors, fileErr(file, err))
-		return
+		// Documents before the error are read: the error fails the run.
 	}
-	pm := posMap{}
-	v, err := toValue(root, nil, pm, 0)
-	if err != nil {
-		res.Errors = append(res.Errors, fileErr(file, err))
-		return
+	for _, doc := range docs {
+		loadDocument(file, doc, params, b, bud, res)
 	}
-	d := &document{file: file, root: root, value: v, pm: pm}
-	switch detect(v) {
+}
+
+// loadDocument hands one JSON document to the reader of its format.
+func loadDocument(file string, doc jsonDoc, params map[string]any, b *builder, bud *budget, res *Result) {
+	d := &document{file: file, value: doc.value, pm: doc.pm, at: doc.at, budget: bud}
+	switch detect(doc.value) {
 	case formatResource:
 		readResources(d, b, res)
 	case formatTemplate:
+		root, err := parseOne(doc.data, doc.line, doc.col)
+		if err != nil {
+			res.Errors = append(res.Errors, fileErr(file, err))
+			return
+		}
+		d.root = root
 		readTemplate(d, params, b, res)
 	case formatPlan:
 		readPlan(d, b, res)
 	case formatParameters:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "ARM deployment parameters: pass the file with --parameters"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "ARM deployment parameters: pass the file with --parameters"})
 	default:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: root.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "not an Azure resource, ARM template or Terraform plan"})
 	}
 }
 
 // document is one parsed input file.
 type document struct {
-	file  string
+	file string
+	// root is the syntax tree of templates only.
 	root  *yaml.Node
+	at    pos
 	value any
-	pm    posMap
+	pm    *posIndex
+	// budget is the run's, shared by every document.
+	budget *budget
 }
 
 // posOf returns the position of a document path.
 func (d *document) posOf(segs []string) pos {
-	if p, ok := d.pm[segKey(segs)]; ok {
+	if p, ok := d.pm.get(segs); ok {
 		return p
 	}
-	return pos{d.root.Line, d.root.Column}
+	return d.at
 }
 
 func fileErr(file string, err error) *Error {
@@ -333,25 +379,26 @@ func fileErr(file string, err error) *Error {
 }
 
 // loadParameters reads --parameters files: {"parameters": {"x": {"value": ...}}}.
-func loadParameters(opt Options) (map[string]any, error) {
+func loadParameters(opt Options) (out map[string]any, err error) {
 	if len(opt.Parameters) == 0 {
 		return nil, nil
 	}
-	out := map[string]any{}
+	defer func() {
+		if le, ok := recover().(*limitError); ok {
+			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.line, le.msg)
+		}
+	}()
+	out = map[string]any{}
 	for _, f := range opt.Parameters {
 		data, err := readInput(f, opt)
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, err)
 		}
-		root, err := parseJSON(data)
+		doc, err := parseJSON(data, newBudget(opt.Limits))
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
 		}
-		v, err := toValue(root, nil, nil, 0)
-		if err != nil {
-			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
-		}
-		m, _ := v.(map[string]any)
+		m, _ := doc.value.(map[string]any)
 		ps, ok := aks.Lookup(m, "parameters")
 		pmap, isMap := ps.(map[string]any)
 		if !ok || !isMap {

@@ -21,13 +21,19 @@ type locator struct {
 	// root is where the resource starts, the fallback for paths with no
 	// recorded ancestor.
 	root pos
-	pm   posMap
+	pm   *posIndex
 	// mounts hand paths below a prefix to another resource's locator:
 	// agentPools[np] → the separate agent pool resource.
 	mounts []mount
 	// attr, when set, names the input's own path of a field (Terraform
 	// attribute paths) for Location.Resource.
 	attr map[string]string
+	// doc, when set, is the position index of the document the resource
+	// is in, docAt the resource's node in it; flat says the document is
+	// az output, whose properties are at the top level.
+	doc   *posIndex
+	docAt int32
+	flat  bool
 }
 
 type mount struct {
@@ -36,14 +42,12 @@ type mount struct {
 }
 
 func newLocator(file string, root pos) *locator {
-	return &locator{file: file, root: root, pm: posMap{}}
+	return &locator{file: file, root: root, pm: newPosIndex()}
 }
 
 // set records the position of an ARM path given as segments.
 func (l *locator) set(segs []string, p pos) {
-	if p.line > 0 {
-		l.pm[segKey(segs)] = p
-	}
+	l.pm.set(segs, p)
 }
 
 func (l *locator) mount(prefix []string, sub *locator) {
@@ -63,18 +67,53 @@ func (l *locator) locate(path string) finding.Location {
 		}
 	}
 	loc := finding.Location{File: l.file, Resource: l.resource, Line: l.root.line, Column: l.root.col}
-	for i := len(segs); i > 0; i-- {
-		k := segKey(segs[:i])
-		if p, ok := l.pm[k]; ok {
-			loc.Line, loc.Column = p.line, p.col
-			if a, ok := l.attr[k]; ok && l.resource != "" {
-				loc.Resource = l.resource + "." + a
-			}
-			break
+	p, n := l.pm.deepestPrefix(segs)
+	if dp, dn := l.docDeepest(segs); dn > n {
+		p, n = dp, dn
+	}
+	if n > 0 {
+		loc.Line, loc.Column = p.line, p.col
+		if a, ok := l.attr[segKey(segs[:n])]; ok && l.resource != "" {
+			loc.Resource = l.resource + "." + a
 		}
 	}
 	if l.file == "" {
 		loc.Line, loc.Column = 0, 0
 	}
 	return loc
+}
+
+// docDeepest is deepestPrefix in the resource's document.
+func (l *locator) docDeepest(segs []string) (pos, int) {
+	if l.doc == nil || len(segs) == 0 {
+		return pos{}, 0
+	}
+	skip := 0
+	if l.flat && strings.EqualFold(segs[0], "properties") {
+		skip = 1
+	}
+	var best pos
+	depth := 0
+	n := l.docAt
+	for i, s := range segs[skip:] {
+		var ok bool
+		if n, ok = l.doc.lookup(n, s); !ok {
+			break
+		}
+		if p := l.doc.at[n]; p.line > 0 {
+			best, depth = p, skip+i+1
+		}
+	}
+	return best, depth
+}
+
+// get returns the position recorded for exactly segs.
+func (l *locator) get(segs []string) (pos, bool) {
+	if p, ok := l.pm.get(segs); ok {
+		return p, true
+	}
+	if p, n := l.docDeepest(segs); n == len(segs) {
+		return p, true
+	}
+	return pos{}, false
 }

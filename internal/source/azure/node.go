@@ -22,30 +22,158 @@ type lineError struct {
 
 func (e *lineError) Error() string { return e.msg }
 
-// parseJSON parses a JSON document keeping positions. JSON is YAML, and
-// go.yaml.in/yaml/v3 records the line and column of every node.
-func parseJSON(data []byte) (*yaml.Node, error) {
+// parseJSON parses a file that must hold one JSON document (a
+// parameters file).
+func parseJSON(data []byte, b *budget) (jsonDoc, error) {
+	docs, err := parseJSONDocs(data, b, false)
+	if err != nil {
+		return jsonDoc{}, err
+	}
+	if len(docs) > 1 {
+		return jsonDoc{}, &lineError{docs[1].line, "more than one JSON document in the file"}
+	}
+	return docs[0], nil
+}
+
+// parseJSONDocs parses the JSON documents of a file, keeping positions
+// when asked: one, or several one after the other (`az aks show >>
+// all.json`, JSON lines), each an object or an array. Anything else after
+// a document is an error at its line, never dropped; the documents before
+// it are returned with the error.
+//
+// The values of each document are counted against b before it is
+// parsed: a parsed value costs some hundred bytes, so a document of too
+// many is refused before it takes the memory.
+func parseJSONDocs(data []byte, b *budget, positions bool) ([]jsonDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // az on Windows writes a BOM
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &lineError{1, "empty document"}
 	}
-	if trimmed[0] != '{' && trimmed[0] != '[' {
-		return nil, &lineError{1, "not JSON: want an object or an array"}
+	var docs []jsonDoc
+	line, col, i, prevEnd := 1, 1, 0, 0
+	for {
+		// Skip whitespace, counting lines.
+		for i < len(data) && isJSONSpace(data[i]) {
+			if data[i] == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+			i++
+		}
+		if i == len(data) {
+			return docs, nil
+		}
+		if data[i] != '{' && data[i] != '[' {
+			if len(docs) == 0 {
+				return nil, &lineError{line, "not JSON: want an object or an array"}
+			}
+			return nil, &lineError{line, fmt.Sprintf("invalid JSON: %q after the document that ends on line %d", truncate(string(bytes.TrimSpace(data[i:min(len(data), i+20)])), 16), prevEnd)}
+		}
+		end, endLine, endCol, values := jsonValueEnd(data, i, line, col)
+		b.at(line)
+		b.addValues(values)
+		if c := data[end-1]; end == len(data) && c != '}' && c != ']' {
+			// Parse it anyway: a syntax error inside says more.
+			p := &jsonParser{data: data[:end], i: i, line: line, col: col}
+			if _, err := p.value(rootNode, 0); err != nil && p.i < end {
+				return docs, err
+			}
+			return docs, &lineError{line, "invalid JSON: the document that starts here is never closed"}
+		}
+		p := &jsonParser{data: data[:end], i: i, line: line, col: col}
+		if positions {
+			p.pm = newPosIndex()
+		}
+		v, err := p.value(rootNode, 0)
+		if err != nil {
+			return docs, err
+		}
+		if p.space(); p.i != end {
+			return docs, p.errf("unexpected data after the document")
+		}
+		docs = append(docs, jsonDoc{value: v, pm: p.pm, at: pos{line, col}, data: data[i:end], line: line, col: col})
+		i, line, col, prevEnd = end, endLine, endCol, endLine
 	}
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// jsonValueEnd finds where the object or array starting at data[i] ends
+// (the whole rest when it never closes: the parser then says why), the
+// line and column there, and about how many values it holds.
+func jsonValueEnd(data []byte, i, line, col int) (int, int, int, int64) {
+	depth, inString, escaped := 0, false, false
+	values := int64(1)
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			values++
+		case c == ',':
+			values++
+		case c == '}' || c == ']':
+			depth--
+			if depth == 0 {
+				return i + 1, line, col, values
+			}
+		}
+	}
+	return len(data), line, col, values
+}
+
+// parseOne parses one document that starts at line and col of the file
+// into a tree with positions, for the template evaluator: JSON is YAML,
+// and go.yaml.in/yaml/v3 records the line and column of every node.
+func parseOne(data []byte, line, col int) (*yaml.Node, error) {
 	var root yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&root); err != nil {
-		return nil, yamlErr(err)
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		err := yamlErr(err)
+		if le, ok := err.(*lineError); ok && le.line > 0 {
+			le.line += line - 1
+		}
+		return nil, err
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		return nil, &lineError{extra.Line, "more than one JSON document in the file"}
-	}
+	n := &root
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		return root.Content[0], nil
+		n = root.Content[0]
 	}
-	return &root, nil
+	if line > 1 || col > 1 {
+		shift(n, line-1, col-1, 0)
+	}
+	return n, nil
+}
+
+// shift moves the positions of a document parsed on its own to where it
+// is in the file.
+func shift(n *yaml.Node, lines, cols, depth int) {
+	if depth > maxDepth+1 {
+		return
+	}
+	if n.Line == 1 {
+		n.Column += cols
+	}
+	n.Line += lines
+	for _, c := range n.Content {
+		shift(c, lines, cols, depth+1)
+	}
 }
 
 func yamlErr(err error) error {
@@ -64,64 +192,6 @@ func yamlErr(err error) error {
 
 // pos is a line and column.
 type pos struct{ line, col int }
-
-// posMap maps a normalized path (see segKey) to where it starts.
-type posMap map[string]pos
-
-// toValue converts a node to plain Go values (map[string]any, []any,
-// string, bool, float64, nil), recording positions under prefix.
-func toValue(n *yaml.Node, prefix []string, pm posMap, depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, &lineError{n.Line, "document nested too deeply"}
-	}
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return nil, nil
-		}
-		return toValue(n.Content[0], prefix, pm, depth+1)
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				return nil, &lineError{k.Line, "object key is not a string"}
-			}
-			if _, dup := m[k.Value]; dup {
-				return nil, &lineError{k.Line, fmt.Sprintf("duplicate key %q", k.Value)}
-			}
-			p := append(prefix[:len(prefix):len(prefix)], k.Value)
-			if pm != nil {
-				pm[segKey(p)] = pos{k.Line, k.Column}
-			}
-			val, err := toValue(v, p, pm, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			m[k.Value] = val
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		s := make([]any, 0, len(n.Content))
-		for i, item := range n.Content {
-			p := append(prefix[:len(prefix):len(prefix)], "#"+strconv.Itoa(i))
-			if pm != nil {
-				pm[segKey(p)] = pos{item.Line, item.Column}
-			}
-			val, err := toValue(item, p, pm, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			s = append(s, val)
-		}
-		return s, nil
-	case yaml.ScalarNode:
-		return scalar(n)
-	case yaml.AliasNode:
-		return nil, &lineError{n.Line, "YAML aliases are not JSON"}
-	}
-	return nil, nil
-}
 
 func scalar(n *yaml.Node) (any, error) {
 	switch n.ShortTag() {

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/bulwark-sec/bulwark/internal/aks"
 )
 
@@ -110,20 +108,35 @@ var envelope = map[string]bool{
 	"apiversion": true, "scope": true, "dependson": true, "condition": true, "copy": true, "comments": true,
 }
 
+// maxSkippedPerList bounds the skipped items listed for one list.
+const maxSkippedPerList = 100
+
 // readResources reads a resource document: one resource, a list of them
 // (az ... list), an ARM list response ({"value": [...]}) or Azure Resource
 // Graph output ({"data": [...]}).
 func readResources(d *document, b *builder, r *Result) {
 	items := func(list []any, prefix ...string) {
+		// A list of a million things that are not resources is listed
+		// as its first ones and a count, not a million lines; every
+		// item is still read.
+		skipped, more := len(r.Skipped), 0
 		for i, item := range list {
 			readResource(d, item, append(prefix[:len(prefix):len(prefix)], "#"+strconv.Itoa(i)), b, r)
+			if len(r.Skipped)-skipped > maxSkippedPerList {
+				r.Skipped = r.Skipped[:len(r.Skipped)-1]
+				more++
+			}
+		}
+		if more > 0 {
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line,
+				Reason: fmt.Sprintf("%d more items of this list are not Azure resources", more)})
 		}
 	}
 	switch v := d.value.(type) {
 	case []any:
 		items(v)
 		if len(v) == 0 {
-			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line, Reason: "empty list"})
+			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "empty list"})
 		}
 	case map[string]any:
 		if _, typed := v["type"]; !typed {
@@ -165,18 +178,17 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 		}
 	}
 	loc := newLocator(d.file, at)
+	// Positions are the document's own, below the resource, the
+	// properties level az flattens away put back by the locator.
+	loc.doc, loc.flat = d.pm, !nested
+	for _, s := range prefix {
+		if loc.docAt, ok = d.pm.lookup(loc.docAt, s); !ok {
+			loc.doc = nil
+			break
+		}
+	}
 	arm := map[string]any{}
 	props := map[string]any{}
-	node := nodeAt(d.root, prefix)
-	for i := 0; node != nil && i+1 < len(node.Content); i += 2 {
-		key, val := node.Content[i].Value, node.Content[i+1]
-		segs := []string{key}
-		if !nested && !envelope[strings.ToLower(key)] {
-			segs = []string{"properties", key}
-		}
-		loc.set(segs, pos{node.Content[i].Line, node.Content[i].Column})
-		recordPositions(val, segs, loc, 0)
-	}
 	for key, val := range m {
 		if !nested && !envelope[strings.ToLower(key)] {
 			props[key] = val
@@ -187,6 +199,7 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 	if !nested && len(props) > 0 {
 		arm["properties"] = props
 	}
+	applyLegacy(k, arm, loc)
 	id, _ := lookupString(m, "id")
 	name, _ := lookupString(m, "name")
 	x := &res{kind: k, id: id, name: name, gaps: aks.Gaps{}, loc: loc, origin: originDoc, label: d.file}
@@ -240,60 +253,6 @@ func canon(arm map[string]any, s *schema, issues *[]issue) map[string]any {
 		m = map[string]any{}
 	}
 	return m
-}
-
-// nodeAt follows document path segments from root.
-func nodeAt(root *yaml.Node, segs []string) *yaml.Node {
-	n := root
-	for _, s := range segs {
-		switch {
-		case n.Kind == yaml.SequenceNode && strings.HasPrefix(s, "#"):
-			i, err := strconv.Atoi(s[1:])
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		case n.Kind == yaml.MappingNode:
-			var next *yaml.Node
-			for j := 0; j+1 < len(n.Content); j += 2 {
-				if n.Content[j].Value == s {
-					next = n.Content[j+1]
-					break
-				}
-			}
-			if next == nil {
-				return nil
-			}
-			n = next
-		default:
-			return nil
-		}
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-// recordPositions records where every field below n starts, under segs.
-func recordPositions(n *yaml.Node, segs []string, l *locator, depth int) {
-	if depth > maxDepth {
-		return
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			p := append(segs[:len(segs):len(segs)], n.Content[i].Value)
-			l.set(p, pos{n.Content[i].Line, n.Content[i].Column})
-			recordPositions(n.Content[i+1], p, l, depth+1)
-		}
-	case yaml.SequenceNode:
-		for i, item := range n.Content {
-			p := append(segs[:len(segs):len(segs)], "#"+strconv.Itoa(i))
-			l.set(p, pos{item.Line, item.Column})
-			recordPositions(item, p, l, depth+1)
-		}
-	}
 }
 
 // parentID cuts "/<childType>/<name>" off a child resource id.

@@ -2,6 +2,7 @@ package azure
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -74,7 +75,7 @@ func (t *tmpl) deployment(n *yaml.Node, outer *scope, supplied map[string]func()
 	}
 	sc := outer
 	if sc == nil {
-		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}}
+		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}, b: t.d.budget}
 		t.parameters(child(n, "parameters"), sc, supplied)
 		t.variables(child(n, "variables"), sc)
 	}
@@ -126,8 +127,14 @@ func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() an
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name := n.Content[i].Value
 		key := strings.ToLower(name)
+		// A secure parameter's value, supplied or default, and all that
+		// is computed from it, is never shown.
+		secure := strings.HasPrefix(strings.ToLower(scalarValue(child(n.Content[i+1], "type"))), "secure")
 		if v, ok := supplied[key]; ok {
 			sc.params[key] = v
+			if secure {
+				sc.params[key] = func() any { return taint(v(), "parameter "+name) }
+			}
 			continue
 		}
 		def := child(n.Content[i+1], "defaultValue")
@@ -137,7 +144,11 @@ func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() an
 			}
 			continue
 		}
-		sc.params[key] = once(func() any { return t.eval(def, sc, nil, nil) }, "parameter "+name)
+		eval := func() any { return t.eval(def, sc, rootNode, nil) }
+		if secure {
+			eval = func() any { return taint(t.eval(def, sc, rootNode, nil), "parameter "+name) }
+		}
+		sc.params[key] = once(eval, "parameter "+name)
 	}
 }
 
@@ -151,11 +162,11 @@ func (t *tmpl) variables(n *yaml.Node, sc *scope) {
 			for _, spec := range val.Content {
 				spec := spec
 				vname := scalarValue(child(spec, "name"))
-				sc.vars[strings.ToLower(vname)] = once(func() any { return t.copyLoop(spec, sc, nil, nil) }, "variable "+vname)
+				sc.vars[strings.ToLower(vname)] = once(func() any { return t.copyLoop(spec, sc, rootNode, nil) }, "variable "+vname)
 			}
 			continue
 		}
-		sc.vars[strings.ToLower(name)] = once(func() any { return t.eval(val, sc, nil, nil) }, "variable "+name)
+		sc.vars[strings.ToLower(name)] = once(func() any { return t.eval(val, sc, rootNode, nil) }, "variable "+name)
 	}
 }
 
@@ -167,18 +178,43 @@ func scalarValue(n *yaml.Node) string {
 }
 
 // eval evaluates a template value, recording the position of every field
-// under path in l (when l is not nil).
-func (t *tmpl) eval(n *yaml.Node, sc *scope, path []string, l *locator) any {
-	return t.evalDepth(n, sc, path, l, 0)
+// below the node at of l's position index (when l is not nil): by node,
+// so that a deep value costs its size, not its size times its depth.
+func (t *tmpl) eval(n *yaml.Node, sc *scope, at int32, l *locator) any {
+	return t.evalDepth(n, sc, at, l, 0)
 }
 
-func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, path []string, l *locator, depth int) any {
+// under returns the position-index node of seg below at, recording p.
+func under(l *locator, at int32, seg string, p pos) int32 {
+	if l == nil {
+		return rootNode
+	}
+	c := l.pm.child(at, seg)
+	l.pm.setAt(c, p)
+	return c
+}
+
+func underItem(l *locator, at int32, i int, p pos) int32 {
+	if l == nil {
+		return rootNode
+	}
+	c := l.pm.item(at, i)
+	l.pm.setAt(c, p)
+	return c
+}
+
+func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, at int32, l *locator, depth int) any {
 	if n == nil {
 		return nil
 	}
 	if depth > maxDepth {
 		return unknown{"template nested too deeply"}
 	}
+	b := t.d.budget
+	b.at(n.Line)
+	b.step()
+	b.enter()
+	defer b.leave()
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
@@ -187,29 +223,17 @@ func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, path []string, l *locator, dep
 			if k.Value == "copy" && v.Kind == yaml.SequenceNode && isPropertyCopy(v) {
 				for _, spec := range v.Content {
 					name := scalarValue(child(spec, "name"))
-					p := append(path[:len(path):len(path)], name)
-					if l != nil {
-						l.set(p, pos{spec.Line, spec.Column})
-					}
-					m[name] = t.copyLoop(spec, sc, p, l)
+					m[name] = t.copyLoop(spec, sc, under(l, at, name, pos{spec.Line, spec.Column}), l)
 				}
 				continue
 			}
-			p := append(path[:len(path):len(path)], k.Value)
-			if l != nil {
-				l.set(p, pos{k.Line, k.Column})
-			}
-			m[k.Value] = t.evalDepth(v, sc, p, l, depth+1)
+			m[k.Value] = t.evalDepth(v, sc, under(l, at, k.Value, pos{k.Line, k.Column}), l, depth+1)
 		}
 		return m
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			p := append(path[:len(path):len(path)], "#"+strconv.Itoa(i))
-			if l != nil {
-				l.set(p, pos{item.Line, item.Column})
-			}
-			out[i] = t.evalDepth(item, sc, p, l, depth+1)
+			out[i] = t.evalDepth(item, sc, underItem(l, at, i, pos{item.Line, item.Column}), l, depth+1)
 		}
 		return out
 	case yaml.ScalarNode:
@@ -237,27 +261,25 @@ func isPropertyCopy(n *yaml.Node) bool {
 }
 
 // copyLoop evaluates {name, count, input} into an array.
-func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, path []string, l *locator) any {
+func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, at int32, l *locator) any {
 	name := scalarValue(child(spec, "name"))
 	cn := child(spec, "count")
 	in := child(spec, "input")
 	if cn == nil || in == nil {
 		return unknown{"copy loop " + name + " without count or input"}
 	}
-	count, ok := t.eval(cn, sc, nil, nil).(float64)
+	count, ok := t.eval(cn, sc, rootNode, nil).(float64)
 	if !ok || count < 0 || count > 800 {
-		if u, isU := t.eval(cn, sc, nil, nil).(unknown); isU {
+		if u, isU := t.eval(cn, sc, rootNode, nil).(unknown); isU {
 			return unknown{"copy loop " + name + ": count unknown before deployment (" + u.reason + ")"}
 		}
 		return unknown{"copy loop " + name + ": count is not a number from 0 to 800"}
 	}
+	t.d.budget.at(spec.Line)
+	t.d.budget.copy(int64(count))
 	out := make([]any, int(count))
 	for i := range out {
-		p := append(path[:len(path):len(path)], "#"+strconv.Itoa(i))
-		if l != nil {
-			l.set(p, pos{in.Line, in.Column})
-		}
-		out[i] = t.eval(in, sc.withCopy(name, i), p, l)
+		out[i] = t.eval(in, sc.withCopy(name, i), underItem(l, at, i, pos{in.Line, in.Column}), l)
 	}
 	return out
 }
@@ -268,8 +290,8 @@ type parentInfo struct{ typ, name string }
 // symbolID is the pseudo id of a languageVersion 2.0 resource, for
 // reference('symbolicName').
 func (t *tmpl) symbolID(n *yaml.Node, sc *scope) string {
-	typ, _ := t.eval(child(n, "type"), sc, nil, nil).(string)
-	name, _ := t.eval(child(n, "name"), sc, nil, nil).(string)
+	typ, _ := t.eval(child(n, "type"), sc, rootNode, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, rootNode, nil).(string)
 	if typ == "" || name == "" {
 		return ""
 	}
@@ -295,11 +317,13 @@ func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) 
 	}
 	if cn := child(n, "copy"); cn != nil && cn.Kind == yaml.MappingNode {
 		name := scalarValue(child(cn, "name"))
-		count, ok := t.eval(child(cn, "count"), sc, nil, nil).(float64)
+		count, ok := t.eval(child(cn, "count"), sc, rootNode, nil).(float64)
 		if !ok || count < 0 || count > 800 {
 			t.unexpandedCopy(n, sc, parent, name)
 			return
 		}
+		t.d.budget.at(cn.Line)
+		t.d.budget.copy(int64(count))
 		for i := range int(count) {
 			t.resourceOnce(n, sc.withCopy(name, i), parent, depth)
 		}
@@ -321,7 +345,7 @@ func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop 
 			ref = typeName(parentType(typ), parentName(name))
 		} else if deps := child(n, "dependsOn"); deps != nil && deps.Kind == yaml.SequenceNode {
 			for _, dn := range deps.Content {
-				if d, ok := t.eval(dn, sc, nil, nil).(string); ok && strings.Contains(strings.ToLower(d), "microsoft.containerservice/managedclusters/") {
+				if d, ok := t.eval(dn, sc, rootNode, nil).(string); ok && strings.Contains(strings.ToLower(d), "microsoft.containerservice/managedclusters/") {
 					ref = d
 				}
 			}
@@ -348,8 +372,8 @@ func typeName(typ, name string) string { return typ + "/" + name }
 // typeAndName returns a resource's full type and name, qualified by its
 // parent's for nested child resources.
 func (t *tmpl) typeAndName(n *yaml.Node, sc *scope, parent *parentInfo) (string, string) {
-	typ, _ := t.eval(child(n, "type"), sc, nil, nil).(string)
-	name, _ := t.eval(child(n, "name"), sc, nil, nil).(string)
+	typ, _ := t.eval(child(n, "type"), sc, rootNode, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, rootNode, nil).(string)
 	if parent != nil && typ != "" && !strings.Contains(typ, ".") {
 		typ = parent.typ + "/" + typ
 		if name != "" && strings.Count(name, "/") < strings.Count(typ, "/")-1 {
@@ -361,7 +385,7 @@ func (t *tmpl) typeAndName(n *yaml.Node, sc *scope, parent *parentInfo) (string,
 
 func (t *tmpl) resourceOnce(n *yaml.Node, sc *scope, parent *parentInfo, depth int) {
 	if c := child(n, "condition"); c != nil {
-		switch v := t.eval(c, sc, nil, nil).(type) {
+		switch v := t.eval(c, sc, rootNode, nil).(type) {
 		case bool:
 			if !v {
 				return
@@ -370,7 +394,7 @@ func (t *tmpl) resourceOnce(n *yaml.Node, sc *scope, parent *parentInfo, depth i
 			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: resource deployed only under a condition unknown before deployment (%s); checked as if deployed", t.d.file, n.Line, v.reason))
 		}
 	}
-	if e, ok := t.eval(child(n, "existing"), sc, nil, nil).(bool); ok && e {
+	if e, ok := t.eval(child(n, "existing"), sc, rootNode, nil).(bool); ok && e {
 		return // a reference to a resource deployed elsewhere
 	}
 	typ, name := t.typeAndName(n, sc, parent)
@@ -413,7 +437,7 @@ func (t *tmpl) nested(n *yaml.Node, sc *scope, depth int) {
 		for i := 0; i+1 < len(ps.Content); i += 2 {
 			name, pv := ps.Content[i].Value, ps.Content[i+1]
 			if v := child(pv, "value"); v != nil {
-				supplied[strings.ToLower(name)] = once(func() any { return t.eval(v, sc, nil, nil) }, "parameter "+name)
+				supplied[strings.ToLower(name)] = once(func() any { return t.eval(v, sc, rootNode, nil) }, "parameter "+name)
 			} else {
 				supplied[strings.ToLower(name)] = func() any { return unknown{"parameter " + name + " is a Key Vault reference"} }
 			}
@@ -442,13 +466,23 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
 			}
 			continue
 		}
-		l.set([]string{key}, pos{n.Content[i].Line, n.Content[i].Column})
-		arm[key] = t.eval(n.Content[i+1], sc, []string{key}, l)
+		arm[key] = t.eval(n.Content[i+1], sc, under(l, rootNode, key, pos{n.Content[i].Line, n.Content[i].Column}), l)
 	}
 	gaps := aks.Gaps{}
+	applyLegacy(k, arm, l)
+	legacyGap(k, t.eval(child(n, "apiVersion"), sc, rootNode, nil), gaps)
+	// What the deployment would be sent, with every shared part
+	// expanded: counted before it is walked and encoded.
+	t.d.budget.charge(arm)
 	x := &res{kind: k, name: name, id: pseudoID(typ, name), gaps: gaps, loc: l, origin: originIaC, group: t.group, label: t.d.file}
 	if name == "" {
+		// Unknown before deployment (or secret): the resource is named
+		// by where it is, and its copy index, so that a loop's
+		// resources stay apart.
 		x.name = fmt.Sprintf("%s:%d", t.d.file, n.Line)
+		if i, ok := sc.copies[""]; ok {
+			x.name += fmt.Sprintf("[%d]", i)
+		}
 		x.id = ""
 	}
 	// What reference() feeds is read before the unknowns are dropped.
@@ -518,19 +552,29 @@ func deepGet(v any, keys ...string) any {
 }
 
 // scrub drops what is unknown before deployment from a value, recording
-// each as a gap at its path.
-func scrub(v any, path []string, gaps aks.Gaps) any {
+// each as a gap at its path. The path is a chain to the parent, made into
+// a string only for a gap: a deep value costs its size, not its size
+// times its depth.
+func scrub(v any, path *segChain, gaps aks.Gaps) any {
 	switch x := v.(type) {
+	case secret:
+		// A string keeps its place (a password is set); anything else
+		// from a secure parameter is not read.
+		if _, ok := x.v.(string); ok {
+			return redacted
+		}
+		gaps.Add(path.dotted(), "set from a secure parameter, which is not read")
+		return nil
 	case unknown:
-		gaps.Add(dotted(path), "depends on the deployment: "+x.reason)
+		gaps.Add(path.dotted(), "depends on the deployment: "+x.reason)
 		return nil
 	case ref:
-		gaps.Add(dotted(path), "read from reference("+x.target+") at deployment")
+		gaps.Add(path.dotted(), "read from reference("+x.target+") at deployment")
 		return nil
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, val := range x {
-			p := append(path[:len(path):len(path)], k)
+			p := &segChain{path, k}
 			switch val.(type) {
 			case unknown, ref:
 				scrub(val, p, gaps)
@@ -542,9 +586,24 @@ func scrub(v any, path []string, gaps aks.Gaps) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, val := range x {
-			out[i] = scrub(val, append(path[:len(path):len(path)], "#"+strconv.Itoa(i)), gaps)
+			out[i] = scrub(val, &segChain{path, "#" + strconv.Itoa(i)}, gaps)
 		}
 		return out
 	}
 	return v
+}
+
+// segChain is a path as a chain of segments to the root (nil).
+type segChain struct {
+	parent *segChain
+	seg    string
+}
+
+func (c *segChain) dotted() string {
+	var segs []string
+	for ; c != nil; c = c.parent {
+		segs = append(segs, c.seg)
+	}
+	slices.Reverse(segs)
+	return dotted(segs)
 }

@@ -71,7 +71,7 @@ func readPlan(d *document, b *builder, r *Result) {
 		}
 	}
 	if n == 0 {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.root.Line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
+		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
 	}
 }
 
@@ -282,14 +282,14 @@ func (c *conv) record(arm, tf []string) {
 	// The attribute itself, else its block: unset attributes are often
 	// absent from the values.
 	for i := len(doc); i > len(c.t.path); i-- {
-		if p, ok := c.p.d.pm[segKey(doc[:i])]; ok {
+		if p, ok := c.p.d.pm.get(doc[:i]); ok {
 			c.loc.set(arm, p)
 			c.loc.attr[segKey(arm)] = dotted(doc[len(c.t.path):i])
 			if i == len(doc) {
 				// List items (authorized_ip_ranges[1]) keep their own place.
 				for j := 0; ; j++ {
 					item := "#" + strconv.Itoa(j)
-					p, ok := c.p.d.pm[segKey(append(doc[:i:i], item))]
+					p, ok := c.p.d.pm.get(append(doc[:i:i], item))
 					if !ok {
 						break
 					}
