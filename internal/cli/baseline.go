@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/baseline"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 )
@@ -62,11 +60,7 @@ file (or in the working directory). It is written whole or not at all. Input err
 				}
 				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", path)}
 			}
-			fs := make([]finding.Finding, len(rep.Findings))
-			for i := range rep.Findings {
-				fs[i] = *rep.Findings[i].Finding
-			}
-			nb := baseline.Update(opt.Baseline, fs, opt.Now)
+			nb := scan.UpdateBaseline(opt.Baseline, rep, opt.Now)
 			var buf bytes.Buffer
 			if err := nb.Encode(&buf); err != nil {
 				return err
