@@ -62,13 +62,16 @@ func (ix *checkIndex) get(id string) (report.Check, bool) {
 
 // sortedFindings returns the findings in a stable reading order: by file,
 // position, object, check and field. The report's slice is not touched.
-func sortedFindings(fs []report.Finding) []report.Finding {
-	out := slices.Clone(fs)
+func sortedFindings(fs []report.Finding) []*report.Finding {
+	out := make([]*report.Finding, len(fs))
+	for i := range fs {
+		out[i] = &fs[i]
+	}
 	slices.SortStableFunc(out, compareFindings)
 	return out
 }
 
-func compareFindings(a, b report.Finding) int {
+func compareFindings(a, b *report.Finding) int {
 	return cmp.Or(
 		cmp.Compare(a.Location.File, b.Location.File),
 		cmp.Compare(a.Location.Line, b.Location.Line),
@@ -222,7 +225,7 @@ func plural(n int, one, many string) string {
 // is missing (a hand-made report) stands on its own, so nothing is hidden.
 type groupIndex struct {
 	primaries map[relKey]*report.Finding
-	byPrimary map[relKey][]report.Finding
+	byPrimary map[relKey][]*report.Finding
 }
 
 // relKey names a primary: its file and fingerprint (a fingerprint alone
@@ -230,7 +233,7 @@ type groupIndex struct {
 type relKey struct{ file, fingerprint string }
 
 func indexGroups(fs []report.Finding) *groupIndex {
-	g := &groupIndex{primaries: map[relKey]*report.Finding{}, byPrimary: map[relKey][]report.Finding{}}
+	g := &groupIndex{primaries: map[relKey]*report.Finding{}, byPrimary: map[relKey][]*report.Finding{}}
 	for i := range fs {
 		if len(fs[i].Related) > 0 {
 			g.primaries[relKey{fs[i].Location.File, fs[i].Fingerprint}] = &fs[i]
@@ -242,18 +245,18 @@ func indexGroups(fs []report.Finding) *groupIndex {
 		}
 	}
 	for _, ms := range g.byPrimary {
-		slices.SortStableFunc(ms, func(a, b report.Finding) int {
+		slices.SortStableFunc(ms, func(a, b *report.Finding) int {
 			return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(a.CheckID, b.CheckID))
 		})
 	}
 	return g
 }
 
-func (g *groupIndex) grouped(f report.Finding) bool {
+func (g *groupIndex) grouped(f *report.Finding) bool {
 	return f.RelatedTo != "" && g.primaries[relKey{f.Location.File, f.RelatedTo}] != nil
 }
 
-func (g *groupIndex) members(p report.Finding) []report.Finding {
+func (g *groupIndex) members(p *report.Finding) []*report.Finding {
 	if len(p.Related) == 0 {
 		return nil
 	}

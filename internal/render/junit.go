@@ -71,7 +71,7 @@ type junitProblem struct {
 // object has an error case in its suite.
 func JUnit(w io.Writer, rep *report.Report) error {
 	ix := indexChecks(rep)
-	byCheck := map[string][]report.Finding{}
+	byCheck := map[string][]*report.Finding{}
 	for _, f := range sortedFindings(rep.Findings) {
 		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
 	}
@@ -173,7 +173,7 @@ func checkProps(severity, area, practice string) *junitProps {
 	return p
 }
 
-func findingCase(f report.Finding, remediation string) junitTestcase {
+func findingCase(f *report.Finding, remediation string) junitTestcase {
 	name := f.Subject.String()
 	if f.Field != "" {
 		name += " " + f.Field

@@ -100,7 +100,7 @@ func SARIF(w io.Writer, rep *report.Report) error {
 	// twice, cost a thousand times the input.
 	usesSrcRoot := false
 	groups := indexGroups(rep.Findings)
-	var primaries []report.Finding
+	var primaries []*report.Finding
 	for _, f := range sortedFindings(rep.Findings) {
 		if groups.grouped(f) {
 			usesSrcRoot = usesSrcRoot || relativeFile(f.Location.File)
@@ -386,7 +386,7 @@ func controlList(c report.Controls) []string {
 	return out
 }
 
-func sarifResult(f report.Finding, ix *checkIndex) (*sarif.Result, bool) {
+func sarifResult(f *report.Finding, ix *checkIndex) (*sarif.Result, bool) {
 	res := sarif.NewRuleResult(f.CheckID).
 		WithRuleIndex(ix.byID[f.CheckID]).
 		WithLevel(sarifLevel(f.Severity))
@@ -458,7 +458,7 @@ func sarifResult(f report.Finding, ix *checkIndex) (*sarif.Result, bool) {
 // sarifRelated adds the findings grouped under a result as its related
 // locations, each message naming its check, and lists them in the result's
 // message and properties. It reports whether a URI is relative.
-func sarifRelated(res *sarif.Result, ms []report.Finding) bool {
+func sarifRelated(res *sarif.Result, ms []*report.Finding) bool {
 	usesSrcRoot := false
 	var ids []string
 	var props []map[string]any

@@ -127,12 +127,12 @@ func objectLabel(s report.Subject) string {
 func (t *tableWriter) findings(rep *report.Report) {
 	fs := sortedFindings(rep.Findings)
 	idW, posW := columnWidths(fs)
-	t.byObject(fs, func(f report.Finding) { t.finding(f, idW, posW, rep) })
+	t.byObject(fs, func(f *report.Finding) { t.finding(f, idW, posW, rep) })
 }
 
 // columnWidths are the widths of the check id and position columns over
 // the whole report, so that columns line up across files.
-func columnWidths(fs []report.Finding) (idW, posW int) {
+func columnWidths(fs []*report.Finding) (idW, posW int) {
 	for _, f := range fs {
 		idW = max(idW, len(oneLine(f.CheckID)))
 		posW = max(posW, len(position(f.Location)))
@@ -143,7 +143,7 @@ func columnWidths(fs []report.Finding) (idW, posW int) {
 // byObject prints sorted findings under a heading per file (per namespace
 // for objects read from a cluster), then per object in order of its first
 // finding.
-func (t *tableWriter) byObject(fs []report.Finding, emit func(report.Finding)) {
+func (t *tableWriter) byObject(fs []*report.Finding, emit func(*report.Finding)) {
 	groupLiveByNamespace(fs)
 	for start := 0; start < len(fs); {
 		end := start
@@ -184,11 +184,11 @@ func (t *tableWriter) byObject(fs []report.Finding, emit func(report.Finding)) {
 
 // isLive reports whether a finding is about an object read from a cluster
 // (located by API path, not by file).
-func isLive(f report.Finding) bool { return f.Location.File == "" && f.Location.Resource != "" }
+func isLive(f *report.Finding) bool { return f.Location.File == "" && f.Location.Resource != "" }
 
 // liveNamespace is the namespace a live finding is listed under: a
 // Namespace's own findings go with the objects in it.
-func liveNamespace(f report.Finding) string {
+func liveNamespace(f *report.Finding) string {
 	if f.Subject.Kind == imageKind {
 		return imagesGroup
 	}
@@ -206,7 +206,7 @@ const (
 )
 
 // groupOf is the heading a finding is listed under.
-func groupOf(f report.Finding) string {
+func groupOf(f *report.Finding) string {
 	if isLive(f) {
 		return "\x00" + liveNamespace(f)
 	}
@@ -216,12 +216,12 @@ func groupOf(f report.Finding) string {
 // groupLiveByNamespace orders the live findings (which sort first, having
 // no file) by namespace, cluster-scoped ones first, keeping their order
 // within a namespace.
-func groupLiveByNamespace(fs []report.Finding) {
+func groupLiveByNamespace(fs []*report.Finding) {
 	n := 0
 	for n < len(fs) && fs[n].Location.File == "" {
 		n++
 	}
-	slices.SortStableFunc(fs[:n], func(a, b report.Finding) int {
+	slices.SortStableFunc(fs[:n], func(a, b *report.Finding) int {
 		if la, lb := isLive(a), isLive(b); la != lb {
 			if la {
 				return -1 // live first, then any without a file or path
@@ -232,7 +232,7 @@ func groupLiveByNamespace(fs []report.Finding) {
 	})
 }
 
-func (t *tableWriter) mark(f report.Finding) string {
+func (t *tableWriter) mark(f *report.Finding) string {
 	if f.Blocking {
 		if t.color {
 			return t.style(ansiBoldRed, markBlockingColor)
@@ -249,7 +249,7 @@ func (t *tableWriter) severity(s report.Severity) string {
 	return t.style(severityStyle(s), fmt.Sprintf("%-8s", strings.ToUpper(s.String())))
 }
 
-func message(f report.Finding) string {
+func message(f *report.Finding) string {
 	if f.Message == "" {
 		return oneLine(f.Title)
 	}
@@ -257,7 +257,7 @@ func message(f report.Finding) string {
 }
 
 // finding prints one finding in full under its object's heading (verbose).
-func (t *tableWriter) finding(f report.Finding, idW, posW int, rep *report.Report) {
+func (t *tableWriter) finding(f *report.Finding, idW, posW int, rep *report.Report) {
 	t.line("    %s %s  %-*s  %-*s  %s", t.mark(f), t.severity(f.Severity), idW, oneLine(f.CheckID), posW, position(f.Location), message(f))
 	const indent = "        "
 	if f.Field != "" {
@@ -279,7 +279,7 @@ func (t *tableWriter) finding(f report.Finding, idW, posW int, rep *report.Repor
 
 // entry prints a blocking finding in full, on its own: what, where, why
 // and how to fix it.
-func (t *tableWriter) entry(f report.Finding, rep *report.Report) {
+func (t *tableWriter) entry(f *report.Finding, rep *report.Report) {
 	where := f.Location.String()
 	if where == "" {
 		where = "(no file)"
@@ -299,7 +299,7 @@ func (t *tableWriter) entry(f report.Finding, rep *report.Report) {
 	// Findings grouped under this one that block are in full too: each
 	// is a reason the run fails.
 	label := t.style(ansiDim, "also:") + "   "
-	var rest []report.Finding
+	var rest []*report.Finding
 	for _, m := range t.members(rep, f) {
 		if !m.Blocking {
 			rest = append(rest, m)
@@ -318,7 +318,7 @@ func (t *tableWriter) entry(f report.Finding, rep *report.Report) {
 const briefWidth = 100
 
 // brief prints a finding that does not block on one line.
-func (t *tableWriter) brief(f report.Finding, idW, posW int, rep *report.Report) {
+func (t *tableWriter) brief(f *report.Finding, idW, posW int, rep *report.Report) {
 	msg := truncate(message(f), briefWidth)
 	switch f.Status {
 	case "", report.StatusWarn, report.StatusFail:
@@ -357,7 +357,7 @@ func truncate(s string, n int) string {
 // blocking prints the findings that fail the run, each in full, the most
 // severe first.
 func (t *tableWriter) blocking(rep *report.Report) {
-	var bs []report.Finding
+	var bs []*report.Finding
 	for _, f := range sortedFindings(rep.Findings) {
 		if f.Blocking && !t.grouped(rep, f) {
 			bs = append(bs, f)
@@ -366,7 +366,7 @@ func (t *tableWriter) blocking(rep *report.Report) {
 	if len(bs) == 0 {
 		return
 	}
-	slices.SortStableFunc(bs, func(a, b report.Finding) int { return cmp.Compare(b.Severity, a.Severity) })
+	slices.SortStableFunc(bs, func(a, b *report.Finding) int { return cmp.Compare(b.Severity, a.Severity) })
 	n := countBlocking(rep)
 	head := fmt.Sprintf("Blocking findings (%d):", n)
 	if shown := len(bs); shown < n {
@@ -383,7 +383,7 @@ func (t *tableWriter) blocking(rep *report.Report) {
 // others prints the findings that do not block, one line each, by file
 // and object.
 func (t *tableWriter) others(rep *report.Report) {
-	var os []report.Finding
+	var os []*report.Finding
 	n := 0
 	for _, f := range sortedFindings(rep.Findings) {
 		if f.Blocking {
@@ -399,11 +399,11 @@ func (t *tableWriter) others(rep *report.Report) {
 	}
 	t.line("%s", t.style(ansiBold, fmt.Sprintf("Reported only (%d; --verbose shows each in full):", n)))
 	idW, posW := columnWidths(os)
-	t.byObject(os, func(f report.Finding) { t.brief(f, idW, posW, rep) })
+	t.byObject(os, func(f *report.Finding) { t.brief(f, idW, posW, rep) })
 }
 
 // members are the findings grouped under primary p, most pressing first.
-func (t *tableWriter) members(rep *report.Report, p report.Finding) []report.Finding {
+func (t *tableWriter) members(rep *report.Report, p *report.Finding) []*report.Finding {
 	if t.groups == nil {
 		t.groups = indexGroups(rep.Findings)
 	}
@@ -411,7 +411,7 @@ func (t *tableWriter) members(rep *report.Report, p report.Finding) []report.Fin
 }
 
 // grouped reports whether f is listed under its group's primary.
-func (t *tableWriter) grouped(rep *report.Report, f report.Finding) bool {
+func (t *tableWriter) grouped(rep *report.Report, f *report.Finding) bool {
 	if t.groups == nil {
 		t.groups = indexGroups(rep.Findings)
 	}
@@ -419,7 +419,7 @@ func (t *tableWriter) grouped(rep *report.Report, f report.Finding) bool {
 }
 
 // primaryOf is the primary finding f is grouped under, if any.
-func (t *tableWriter) primaryOf(rep *report.Report, f report.Finding) *report.Finding {
+func (t *tableWriter) primaryOf(rep *report.Report, f *report.Finding) *report.Finding {
 	if !t.grouped(rep, f) {
 		return nil
 	}
@@ -428,11 +428,11 @@ func (t *tableWriter) primaryOf(rep *report.Report, f report.Finding) *report.Fi
 
 // also lists the findings grouped under f with severity and whether they
 // block: "K8S-005 (high, blocking), K8S-026 (low)".
-func (t *tableWriter) also(rep *report.Report, f report.Finding) string {
+func (t *tableWriter) also(rep *report.Report, f *report.Finding) string {
 	return alsoList(t.members(rep, f))
 }
 
-func alsoList(ms []report.Finding) string {
+func alsoList(ms []*report.Finding) string {
 	var parts []string
 	for _, m := range ms {
 		s := m.Severity.String()
@@ -447,7 +447,7 @@ func alsoList(ms []report.Finding) string {
 }
 
 // alsoIDs lists the check ids grouped under f.
-func (t *tableWriter) alsoIDs(rep *report.Report, f report.Finding) string {
+func (t *tableWriter) alsoIDs(rep *report.Report, f *report.Finding) string {
 	var ids []string
 	for _, m := range t.members(rep, f) {
 		if id := oneLine(m.CheckID); !slices.Contains(ids, id) {
@@ -522,7 +522,7 @@ func (t *tableWriter) byCheck(rep *report.Report) {
 
 // shortStatus is the status as StatusText prints it, also for a finding
 // marked excepted without its exception (a hand-made report).
-func shortStatus(f report.Finding) string {
+func shortStatus(f *report.Finding) string {
 	if f.Status == report.StatusExcepted && f.Exception == nil {
 		return string(f.Status)
 	}
@@ -530,7 +530,7 @@ func shortStatus(f report.Finding) string {
 }
 
 // statusLine explains the policy's verdict on a finding.
-func statusLine(f report.Finding) string {
+func statusLine(f *report.Finding) string {
 	if f.Status == "" {
 		return ""
 	}
