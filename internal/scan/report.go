@@ -14,9 +14,12 @@ import (
 
 // The report has types of its own so that the JSON layout does not follow
 // the engine's and the policy's structs. This file is the one place they
-// are converted. Struct conversions (report.Subject(s)) are used where the
-// fields are the same: a field added to the internal struct then stops the
-// build here, and whether it belongs in the report is decided on purpose.
+// are converted. Findings and checks are copied field by field, so what the
+// engine adds to them stays out of the report until it is added here (and
+// to the schema). Smaller structs that mirror an internal one
+// (report.Subject(s)) use a struct conversion: a field added to the
+// internal struct stops the build here, and whether it belongs in the
+// report is decided on purpose.
 
 func reportFindings(ds []decide.Decided) []report.Finding {
 	out := make([]report.Finding, len(ds))
