@@ -16,7 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/scheme"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -163,7 +162,7 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 		} else if len(res.rep.Errors) > 0 {
 			msg = res.rep.Errors[0].Message
 		} else {
-			msg = res.rep.CheckErrors[0].Error()
+			msg = res.rep.CheckErrors[0].String()
 		}
 		return h.failure(fmt.Sprintf("%s %s: %s", req.Kind.Kind, name(req), firstLine(msg)))
 	}
@@ -173,16 +172,16 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 
 // verdict turns a report into the response for mode.
 func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report, mode Mode) (*admissionv1.AdmissionResponse, string) {
-	var blocking, due []*decide.Decided
+	var blocking, due []*report.Finding
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		if h.Metrics != nil {
 			h.Metrics.findings.WithLabelValues(f.CheckID, string(f.Status)).Inc()
 		}
 		switch f.Status {
-		case decide.StatusFail:
+		case report.StatusFail:
 			blocking = append(blocking, f)
-		case decide.StatusDue:
+		case report.StatusDue:
 			due = append(due, f)
 		}
 	}
@@ -285,7 +284,7 @@ func name(req *admissionv1.AdmissionRequest) string {
 }
 
 // line is one finding in one line: check, field, what is wrong, the fix.
-func line(f *decide.Decided, fix string) string {
+func line(f *report.Finding, fix string) string {
 	s := f.CheckID + " " + f.Field + ": " + f.Message
 	if fix != "" {
 		s += " Fix: " + fix

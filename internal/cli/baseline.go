@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/bulwark-sec/bulwark/internal/baseline"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -66,15 +64,11 @@ file (or in the working directory). It is written whole or not at all. Input err
 					fmt.Fprintf(s.err, "bulwark: %s:%d: %s\n", render.OneLine(e.File), e.Line, render.OneLine(e.Message))
 				}
 				for _, e := range rep.CheckErrors {
-					fmt.Fprintln(s.err, "bulwark:", render.OneLine(e.Error()))
+					fmt.Fprintln(s.err, "bulwark:", render.OneLine(e.String()))
 				}
 				return &exitError{code: report.ExitError, err: fmt.Errorf("the scan was incomplete; %s left unchanged", render.OneLine(path))}
 			}
-			fs := make([]finding.Finding, len(rep.Findings))
-			for i := range rep.Findings {
-				fs[i] = *rep.Findings[i].Finding
-			}
-			nb := baseline.Update(opt.Baseline, fs, opt.Now)
+			nb := scan.UpdateBaseline(opt.Baseline, rep, opt.Now)
 			var buf bytes.Buffer
 			if err := nb.Encode(&buf); err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
+	"github.com/bulwark-sec/bulwark/internal/report/schematest"
 	"github.com/bulwark-sec/bulwark/internal/sign/signtest"
 	"github.com/bulwark-sec/bulwark/internal/testutil/sariftool"
 )
@@ -170,6 +171,9 @@ func decodeReport(t *testing.T, out string) jsonReport {
 	var r jsonReport
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("report is not JSON: %v\n%s", err, out)
+	}
+	if err := schematest.Validate([]byte(out)); err != nil {
+		t.Errorf("the report does not match docs/report.schema.json: %v", err)
 	}
 	return r
 }

@@ -82,19 +82,6 @@ type Decided struct {
 	// DefaultSeverity is the check's own severity when the policy
 	// overrode it.
 	DefaultSeverity string `json:"defaultSeverity,omitempty"`
-	// Related, on the primary finding of a group with one root cause,
-	// lists the group's other findings; RelatedTo, on each of those, is the
-	// primary's fingerprint. Set by report.Relate for presentation only:
-	// the gate and baselines count every finding.
-	Related   []Related `json:"related,omitempty"`
-	RelatedTo string    `json:"relatedTo,omitempty"`
-}
-
-// Related names a finding grouped under a primary one.
-type Related struct {
-	CheckID     string `json:"checkID"`
-	Fingerprint string `json:"fingerprint"`
-	Field       string `json:"field,omitempty"`
 }
 
 // StatusText is the status as printed: fail, due 2026-12-10, excepted

@@ -7,8 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -64,13 +62,16 @@ func (ix *checkIndex) get(id string) (report.Check, bool) {
 
 // sortedFindings returns the findings in a stable reading order: by file,
 // position, object, check and field. The report's slice is not touched.
-func sortedFindings(fs []decide.Decided) []decide.Decided {
-	out := slices.Clone(fs)
+func sortedFindings(fs []report.Finding) []*report.Finding {
+	out := make([]*report.Finding, len(fs))
+	for i := range fs {
+		out[i] = &fs[i]
+	}
 	slices.SortStableFunc(out, compareFindings)
 	return out
 }
 
-func compareFindings(a, b decide.Decided) int {
+func compareFindings(a, b *report.Finding) int {
 	return cmp.Or(
 		cmp.Compare(a.Location.File, b.Location.File),
 		cmp.Compare(a.Location.Line, b.Location.Line),
@@ -83,7 +84,7 @@ func compareFindings(a, b decide.Decided) int {
 	)
 }
 
-func compareSubjects(a, b finding.Subject) int {
+func compareSubjects(a, b report.Subject) int {
 	return cmp.Or(
 		cmp.Compare(a.Kind, b.Kind),
 		cmp.Compare(a.Namespace, b.Namespace),
@@ -212,8 +213,8 @@ func isControl(r rune) bool {
 }
 
 // severitiesDesc lists the severities from critical down to info.
-func severitiesDesc() []finding.Severity {
-	return []finding.Severity{finding.SeverityCritical, finding.SeverityHigh, finding.SeverityMedium, finding.SeverityLow, finding.SeverityInfo}
+func severitiesDesc() []report.Severity {
+	return []report.Severity{report.SeverityCritical, report.SeverityHigh, report.SeverityMedium, report.SeverityLow, report.SeverityInfo}
 }
 
 func plural(n int, one, many string) string {
@@ -227,16 +228,16 @@ func plural(n int, one, many string) string {
 // and whether a finding is listed under a primary. A finding whose primary
 // is missing (a hand-made report) stands on its own, so nothing is hidden.
 type groupIndex struct {
-	primaries map[relKey]*decide.Decided
-	byPrimary map[relKey][]decide.Decided
+	primaries map[relKey]*report.Finding
+	byPrimary map[relKey][]*report.Finding
 }
 
 // relKey names a primary: its file and fingerprint (a fingerprint alone
 // is shared by the same object defined in two files).
 type relKey struct{ file, fingerprint string }
 
-func indexGroups(fs []decide.Decided) *groupIndex {
-	g := &groupIndex{primaries: map[relKey]*decide.Decided{}, byPrimary: map[relKey][]decide.Decided{}}
+func indexGroups(fs []report.Finding) *groupIndex {
+	g := &groupIndex{primaries: map[relKey]*report.Finding{}, byPrimary: map[relKey][]*report.Finding{}}
 	for i := range fs {
 		if len(fs[i].Related) > 0 {
 			g.primaries[relKey{fs[i].Location.File, fs[i].Fingerprint}] = &fs[i]
@@ -248,18 +249,18 @@ func indexGroups(fs []decide.Decided) *groupIndex {
 		}
 	}
 	for _, ms := range g.byPrimary {
-		slices.SortStableFunc(ms, func(a, b decide.Decided) int {
+		slices.SortStableFunc(ms, func(a, b *report.Finding) int {
 			return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(a.CheckID, b.CheckID))
 		})
 	}
 	return g
 }
 
-func (g *groupIndex) grouped(f decide.Decided) bool {
+func (g *groupIndex) grouped(f *report.Finding) bool {
 	return f.RelatedTo != "" && g.primaries[relKey{f.Location.File, f.RelatedTo}] != nil
 }
 
-func (g *groupIndex) members(p decide.Decided) []decide.Decided {
+func (g *groupIndex) members(p *report.Finding) []*report.Finding {
 	if len(p.Related) == 0 {
 		return nil
 	}

@@ -6,18 +6,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 // liveReport is a cluster scan: findings located by API path, a kind the
 // credentials could not read, and the coverage section.
 func liveReport() *report.Report {
-	gate := decide.Gate{FailOn: finding.SeverityHigh}
-	ns := finding.Subject{APIVersion: "v1", Kind: "Namespace", Name: "shop"}
-	node := finding.Subject{APIVersion: "v1", Kind: "Node", Name: "aks-np-0"}
-	web := finding.Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
+	gate := testGate{failOn: report.SeverityHigh}
+	ns := report.Subject{APIVersion: "v1", Kind: "Namespace", Name: "shop"}
+	node := report.Subject{APIVersion: "v1", Kind: "Node", Name: "aks-np-0"}
+	web := report.Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          report.Tool{Name: "bulwark", Version: "v0.3.0", URI: "https://github.com/bulwark-sec/bulwark"},
@@ -25,11 +23,11 @@ func liveReport() *report.Report {
 		Targets:       []string{"https://aks-prod.hcp.westeurope.azmk8s.io:443"},
 		Settings:      report.Settings{FailOn: "high"},
 		Checks:        []report.Check{metaPrivileged, metaNonRoot},
-		Findings: []decide.Decided{
-			mkFinding(metaPrivileged, web, finding.Location{Resource: "/apis/apps/v1/namespaces/shop/deployments/web"},
+		Findings: []report.Finding{
+			mkFinding(metaPrivileged, web, report.Location{Resource: "/apis/apps/v1/namespaces/shop/deployments/web"},
 				"spec.template.spec.containers[0].securityContext.privileged", `container "web" is privileged`, "true", gate),
-			mkFinding(metaNonRoot, node, finding.Location{Resource: "/api/v1/nodes/aks-np-0"}, "status.nodeInfo.kubeletVersion", "kubelet too old", "", gate),
-			mkFinding(metaNonRoot, ns, finding.Location{Resource: "/api/v1/namespaces/shop"}, "metadata.labels", "no enforce label", "", gate),
+			mkFinding(metaNonRoot, node, report.Location{Resource: "/api/v1/nodes/aks-np-0"}, "status.nodeInfo.kubeletVersion", "kubelet too old", "", gate),
+			mkFinding(metaNonRoot, ns, report.Location{Resource: "/api/v1/namespaces/shop"}, "metadata.labels", "no enforce label", "", gate),
 		},
 		Inventory: report.Inventory{Objects: 4},
 		Coverage: []report.Coverage{

@@ -76,11 +76,9 @@ func TestJSONStreamingMatchesEncoder(t *testing.T) {
 	// exercised many times.
 	large := sampleReport()
 	for len(large.Findings) < 2000 {
-		f := *large.Findings[len(large.Findings)%2].Finding
+		f := large.Findings[len(large.Findings)%2]
 		f.Message = fmt.Sprintf("%s #%d <&>", f.Message, len(large.Findings))
-		d := large.Findings[0]
-		d.Finding = &f
-		large.Findings = append(large.Findings, d)
+		large.Findings = append(large.Findings, f)
 	}
 	for name, rep := range map[string]*report.Report{"sample": sampleReport(), "empty": emptyReport(), "edge": edgeReport(), "large": large} {
 		var want bytes.Buffer

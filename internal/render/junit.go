@@ -9,9 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/engine"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -74,11 +71,11 @@ type junitProblem struct {
 // object has an error case in its suite.
 func JUnit(w io.Writer, rep *report.Report) error {
 	ix := indexChecks(rep)
-	byCheck := map[string][]decide.Decided{}
+	byCheck := map[string][]*report.Finding{}
 	for _, f := range sortedFindings(rep.Findings) {
 		byCheck[f.CheckID] = append(byCheck[f.CheckID], f)
 	}
-	errsByCheck := map[string][]engine.CheckError{}
+	errsByCheck := map[string][]report.CheckError{}
 	for _, e := range rep.CheckErrors {
 		errsByCheck[e.CheckID] = append(errsByCheck[e.CheckID], e)
 	}
@@ -100,7 +97,7 @@ func JUnit(w io.Writer, rep *report.Report) error {
 			}
 		}
 		errs := slices.Clone(errsByCheck[m.ID])
-		slices.SortStableFunc(errs, func(a, b engine.CheckError) int {
+		slices.SortStableFunc(errs, func(a, b report.CheckError) int {
 			return cmp.Or(cmp.Compare(a.Loc.File, b.Loc.File), cmp.Compare(a.Loc.Line, b.Loc.Line), compareSubjects(a.Subject, b.Subject))
 		})
 		for _, e := range errs {
@@ -121,7 +118,7 @@ func JUnit(w io.Writer, rep *report.Report) error {
 	if len(rep.Errors) > 0 {
 		s := junitTestsuite{Name: "bulwark input", Time: "0"}
 		for _, e := range rep.Errors {
-			loc := finding.Location{File: e.File, Line: e.Line}.String()
+			loc := report.Location{File: e.File, Line: e.Line}.String()
 			if loc == "" {
 				loc = "(no file)"
 			}
@@ -180,7 +177,7 @@ func checkProps(severity, area, practice string) *junitProps {
 	return p
 }
 
-func findingCase(f decide.Decided, remediation string) junitTestcase {
+func findingCase(f *report.Finding, remediation string) junitTestcase {
 	name := f.Subject.String()
 	if f.Field != "" {
 		name += " " + f.Field
@@ -238,7 +235,7 @@ func findingCase(f decide.Decided, remediation string) junitTestcase {
 	return c
 }
 
-func checkErrorCase(e engine.CheckError) junitTestcase {
+func checkErrorCase(e report.CheckError) junitTestcase {
 	loc := e.Loc.String()
 	if loc == "" {
 		loc = "(no file)"

@@ -5,7 +5,6 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -40,14 +39,14 @@ func (t *tableWriter) objectNotes(rep *report.Report) {
 }
 
 func notePosition(n report.ObjectNote) string {
-	if p := (finding.Location{File: n.File, Line: n.Line}).String(); p != "" {
+	if p := (report.Location{File: n.File, Line: n.Line}).String(); p != "" {
 		return p
 	}
 	return "(no file)"
 }
 
-func noteSubject(n report.ObjectNote) finding.Subject {
-	return finding.Subject{APIVersion: n.APIVersion, Kind: n.Kind, Namespace: n.Namespace, Name: n.Name}
+func noteSubject(n report.ObjectNote) report.Subject {
+	return report.Subject{APIVersion: n.APIVersion, Kind: n.Kind, Namespace: n.Namespace, Name: n.Name}
 }
 
 // sarifObjectNotes adds a note-level notification per object not assessed:
@@ -57,7 +56,7 @@ func sarifObjectNotes(inv *sarif.Invocation, rep *report.Report) (usesSrcRoot bo
 		note := sarif.NewNotification().WithLevel(sarif.LevelNote).
 			WithMessage(sarif.NewTextMessage(sarifText(fmt.Sprintf("%s not assessed: %s", noteSubject(n), n.Reason))))
 		loc := sarif.NewLocation().AddLogicalLocation(sarifLogical(noteSubject(n)))
-		if pl, rel := sarifPhysical(finding.Location{File: n.File, Line: n.Line}); pl != nil {
+		if pl, rel := sarifPhysical(report.Location{File: n.File, Line: n.Line}); pl != nil {
 			usesSrcRoot = usesSrcRoot || rel
 			loc.WithPhysicalLocation(pl)
 		}

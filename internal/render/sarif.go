@@ -13,9 +13,6 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/bulwark-sec/bulwark/internal/check"
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -35,25 +32,25 @@ const (
 
 // securitySeverity is GitHub code scanning's numeric severity: >= 9.0 is
 // critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
-func securitySeverity(s finding.Severity) string {
+func securitySeverity(s report.Severity) string {
 	switch s {
-	case finding.SeverityCritical:
+	case report.SeverityCritical:
 		return "9.5"
-	case finding.SeverityHigh:
+	case report.SeverityHigh:
 		return "8.0"
-	case finding.SeverityMedium:
+	case report.SeverityMedium:
 		return "5.5"
-	case finding.SeverityLow:
+	case report.SeverityLow:
 		return "3.0"
 	}
 	return "1.0"
 }
 
-func sarifLevel(s finding.Severity) string {
+func sarifLevel(s report.Severity) string {
 	switch {
-	case s >= finding.SeverityHigh:
+	case s >= report.SeverityHigh:
 		return sarif.LevelError
-	case s == finding.SeverityMedium:
+	case s == report.SeverityMedium:
 		return sarif.LevelWarning
 	}
 	return sarif.LevelNote
@@ -103,7 +100,7 @@ func SARIF(w io.Writer, rep *report.Report) error {
 	// twice, cost a thousand times the input.
 	usesSrcRoot := false
 	groups := indexGroups(rep.Findings)
-	var primaries []decide.Decided
+	var primaries []*report.Finding
 	for _, f := range sortedFindings(rep.Findings) {
 		if groups.grouped(f) {
 			usesSrcRoot = usesSrcRoot || relativeFile(f.Location.File)
@@ -127,7 +124,7 @@ func SARIF(w io.Writer, rep *report.Report) error {
 	for _, e := range rep.Errors {
 		n := sarif.NewNotification().WithLevel(sarif.LevelError).
 			WithMessage(sarif.NewTextMessage(sarifText("cannot read input: " + e.Message)))
-		if loc, rel := sarifPhysical(finding.Location{File: e.File, Line: e.Line}); loc != nil {
+		if loc, rel := sarifPhysical(report.Location{File: e.File, Line: e.Line}); loc != nil {
 			usesSrcRoot = usesSrcRoot || rel
 			n.AddLocation(sarif.NewLocationWithPhysicalLocation(loc))
 		}
@@ -361,7 +358,7 @@ func sarifRule(m report.Check) *sarif.ReportingDescriptor {
 }
 
 // controlTags are the frameworks a check serves, as code scanning tags.
-func controlTags(c check.Controls) []string {
+func controlTags(c report.Controls) []string {
 	var out []string
 	if c.PSS != "" {
 		out = append(out, "PSS:"+c.PSS)
@@ -376,7 +373,7 @@ func controlTags(c check.Controls) []string {
 }
 
 // controlList names the controls for help text.
-func controlList(c check.Controls) []string {
+func controlList(c report.Controls) []string {
 	var out []string
 	if c.PSS != "" {
 		out = append(out, "Pod Security Standards "+c.PSS)
@@ -390,7 +387,7 @@ func controlList(c check.Controls) []string {
 	return out
 }
 
-func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
+func sarifResult(f *report.Finding, ix *checkIndex) (*sarif.Result, bool) {
 	res := sarif.NewRuleResult(f.CheckID).
 		WithRuleIndex(ix.byID[f.CheckID]).
 		WithLevel(sarifLevel(f.Severity))
@@ -434,7 +431,7 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 	}
 	// An exception is a reviewed, time-boxed suppression: code scanning
 	// shows the alert as dismissed with the justification.
-	if f.Status == decide.StatusExcepted && f.Exception != nil {
+	if f.Status == report.StatusExcepted && f.Exception != nil {
 		kind := "external"
 		if f.Exception.InSource {
 			kind = "inSource"
@@ -462,7 +459,7 @@ func sarifResult(f decide.Decided, ix *checkIndex) (*sarif.Result, bool) {
 // sarifRelated adds the findings grouped under a result as its related
 // locations, each message naming its check, and lists them in the result's
 // message and properties. It reports whether a URI is relative.
-func sarifRelated(res *sarif.Result, ms []decide.Decided) bool {
+func sarifRelated(res *sarif.Result, ms []*report.Finding) bool {
 	usesSrcRoot := false
 	var ids []string
 	var props []map[string]any
@@ -500,7 +497,7 @@ func sarifRelated(res *sarif.Result, ms []decide.Decided) bool {
 
 func ptr[T any](v T) *T { return &v }
 
-func sarifLogical(s finding.Subject) *sarif.LogicalLocation {
+func sarifLogical(s report.Subject) *sarif.LogicalLocation {
 	l := sarif.NewLogicalLocation().WithKind("resource")
 	if s.Name != "" {
 		l.WithName(s.Name)
@@ -514,7 +511,7 @@ func sarifLogical(s finding.Subject) *sarif.LogicalLocation {
 // sarifPhysical locates a file position. It returns nil for input without a
 // file (standard input, a cluster), and whether the URI is relative to
 // %SRCROOT%.
-func sarifPhysical(l finding.Location) (*sarif.PhysicalLocation, bool) {
+func sarifPhysical(l report.Location) (*sarif.PhysicalLocation, bool) {
 	uri, rel, ok := fileURI(l.File)
 	if !ok {
 		return nil, false

@@ -12,7 +12,6 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -477,7 +476,7 @@ func TestSARIFGrouped(t *testing.T) {
 		t.Errorf("tag result: %+v", tag)
 	}
 	// A member whose primary is missing stands on its own.
-	rep.Findings = slices.DeleteFunc(rep.Findings, func(f decide.Decided) bool { return f.CheckID == "K8S-009" })
+	rep.Findings = slices.DeleteFunc(rep.Findings, func(f report.Finding) bool { return f.CheckID == "K8S-009" })
 	_, log = renderSARIF(t, rep)
 	if n := len(*log.Runs[0].Results); n != 3 {
 		t.Errorf("%d results without the primary, want 3", n)

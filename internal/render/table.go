@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -87,21 +85,21 @@ func (t *tableWriter) line(format string, args ...any) {
 	t.w.WriteByte('\n')
 }
 
-func severityStyle(s finding.Severity) string {
+func severityStyle(s report.Severity) string {
 	switch s {
-	case finding.SeverityCritical:
+	case report.SeverityCritical:
 		return ansiBoldRed
-	case finding.SeverityHigh:
+	case report.SeverityHigh:
 		return ansiRed
-	case finding.SeverityMedium:
+	case report.SeverityMedium:
 		return ansiYellow
-	case finding.SeverityLow:
+	case report.SeverityLow:
 		return ansiCyan
 	}
 	return ansiDim
 }
 
-func position(l finding.Location) string {
+func position(l report.Location) string {
 	switch {
 	case l.Line <= 0:
 		return "-"
@@ -111,7 +109,7 @@ func position(l finding.Location) string {
 	return strconv.Itoa(l.Line) + ":" + strconv.Itoa(l.Column)
 }
 
-func objectLabel(s finding.Subject) string {
+func objectLabel(s report.Subject) string {
 	kind := s.Kind
 	if kind == "" {
 		kind = "(unknown kind)"
@@ -130,12 +128,12 @@ func objectLabel(s finding.Subject) string {
 func (t *tableWriter) findings(rep *report.Report) {
 	fs := sortedFindings(rep.Findings)
 	idW, posW := columnWidths(fs)
-	t.byObject(fs, func(f decide.Decided) { t.finding(f, idW, posW, rep) })
+	t.byObject(fs, func(f *report.Finding) { t.finding(f, idW, posW, rep) })
 }
 
 // columnWidths are the widths of the check id and position columns over
 // the whole report, so that columns line up across files.
-func columnWidths(fs []decide.Decided) (idW, posW int) {
+func columnWidths(fs []*report.Finding) (idW, posW int) {
 	for _, f := range fs {
 		idW = max(idW, len(oneLine(f.CheckID)))
 		posW = max(posW, len(position(f.Location)))
@@ -146,7 +144,7 @@ func columnWidths(fs []decide.Decided) (idW, posW int) {
 // byObject prints sorted findings under a heading per file (per namespace
 // for objects read from a cluster), then per object in order of its first
 // finding.
-func (t *tableWriter) byObject(fs []decide.Decided, emit func(decide.Decided)) {
+func (t *tableWriter) byObject(fs []*report.Finding, emit func(*report.Finding)) {
 	groupLiveByNamespace(fs)
 	for start := 0; start < len(fs); {
 		end := start
@@ -166,8 +164,8 @@ func (t *tableWriter) byObject(fs []decide.Decided, emit func(decide.Decided)) {
 		}
 		t.line("%s", t.style(ansiBold, oneLine(file)))
 		group := fs[start:end]
-		var order []finding.Subject
-		bySubj := map[finding.Subject][]int{}
+		var order []report.Subject
+		bySubj := map[report.Subject][]int{}
 		for i, f := range group {
 			if _, ok := bySubj[f.Subject]; !ok {
 				order = append(order, f.Subject)
@@ -187,11 +185,11 @@ func (t *tableWriter) byObject(fs []decide.Decided, emit func(decide.Decided)) {
 
 // isLive reports whether a finding is about an object read from a cluster
 // (located by API path, not by file).
-func isLive(f decide.Decided) bool { return f.Location.File == "" && f.Location.Resource != "" }
+func isLive(f *report.Finding) bool { return f.Location.File == "" && f.Location.Resource != "" }
 
 // liveNamespace is the namespace a live finding is listed under: a
 // Namespace's own findings go with the objects in it.
-func liveNamespace(f decide.Decided) string {
+func liveNamespace(f *report.Finding) string {
 	if f.Subject.Kind == imageKind {
 		return imagesGroup
 	}
@@ -209,7 +207,7 @@ const (
 )
 
 // groupOf is the heading a finding is listed under.
-func groupOf(f decide.Decided) string {
+func groupOf(f *report.Finding) string {
 	if isLive(f) {
 		return "\x00" + liveNamespace(f)
 	}
@@ -219,12 +217,12 @@ func groupOf(f decide.Decided) string {
 // groupLiveByNamespace orders the live findings (which sort first, having
 // no file) by namespace, cluster-scoped ones first, keeping their order
 // within a namespace.
-func groupLiveByNamespace(fs []decide.Decided) {
+func groupLiveByNamespace(fs []*report.Finding) {
 	n := 0
 	for n < len(fs) && fs[n].Location.File == "" {
 		n++
 	}
-	slices.SortStableFunc(fs[:n], func(a, b decide.Decided) int {
+	slices.SortStableFunc(fs[:n], func(a, b *report.Finding) int {
 		if la, lb := isLive(a), isLive(b); la != lb {
 			if la {
 				return -1 // live first, then any without a file or path
@@ -235,7 +233,7 @@ func groupLiveByNamespace(fs []decide.Decided) {
 	})
 }
 
-func (t *tableWriter) mark(f decide.Decided) string {
+func (t *tableWriter) mark(f *report.Finding) string {
 	if f.Blocking {
 		if t.color {
 			return t.style(ansiBoldRed, markBlockingColor)
@@ -248,11 +246,11 @@ func (t *tableWriter) mark(f decide.Decided) string {
 	return markReported
 }
 
-func (t *tableWriter) severity(s finding.Severity) string {
+func (t *tableWriter) severity(s report.Severity) string {
 	return t.style(severityStyle(s), fmt.Sprintf("%-8s", strings.ToUpper(s.String())))
 }
 
-func message(f decide.Decided) string {
+func message(f *report.Finding) string {
 	if f.Message == "" {
 		return oneLine(f.Title)
 	}
@@ -260,7 +258,7 @@ func message(f decide.Decided) string {
 }
 
 // finding prints one finding in full under its object's heading (verbose).
-func (t *tableWriter) finding(f decide.Decided, idW, posW int, rep *report.Report) {
+func (t *tableWriter) finding(f *report.Finding, idW, posW int, rep *report.Report) {
 	t.line("    %s %s  %-*s  %-*s  %s", t.mark(f), t.severity(f.Severity), idW, oneLine(f.CheckID), posW, position(f.Location), message(f))
 	const indent = "        "
 	if f.Field != "" {
@@ -282,7 +280,7 @@ func (t *tableWriter) finding(f decide.Decided, idW, posW int, rep *report.Repor
 
 // entry prints a blocking finding in full, on its own: what, where, why
 // and how to fix it.
-func (t *tableWriter) entry(f decide.Decided, rep *report.Report) {
+func (t *tableWriter) entry(f *report.Finding, rep *report.Report) {
 	where := f.Location.String()
 	if where == "" {
 		where = "(no file)"
@@ -293,7 +291,7 @@ func (t *tableWriter) entry(f decide.Decided, rep *report.Report) {
 	if f.Field != "" {
 		t.line("%s%s  %s", indent, t.style(ansiDim, "field:"), oneLine(f.Field))
 	}
-	if st := statusLine(f); st != "" && st != string(decide.StatusFail) {
+	if st := statusLine(f); st != "" && st != string(report.StatusFail) {
 		t.line("%s%s %s", indent, t.style(ansiDim, "status:"), oneLine(st))
 	}
 	if m, ok := t.checks.get(f.CheckID); ok && m.Remediation != "" {
@@ -302,7 +300,7 @@ func (t *tableWriter) entry(f decide.Decided, rep *report.Report) {
 	// Findings grouped under this one that block are in full too: each
 	// is a reason the run fails.
 	label := t.style(ansiDim, "also:") + "   "
-	var rest []decide.Decided
+	var rest []*report.Finding
 	for _, m := range t.members(rep, f) {
 		if !m.Blocking {
 			rest = append(rest, m)
@@ -321,10 +319,10 @@ func (t *tableWriter) entry(f decide.Decided, rep *report.Report) {
 const briefWidth = 100
 
 // brief prints a finding that does not block on one line.
-func (t *tableWriter) brief(f decide.Decided, idW, posW int, rep *report.Report) {
+func (t *tableWriter) brief(f *report.Finding, idW, posW int, rep *report.Report) {
 	msg := truncate(message(f), briefWidth)
 	switch f.Status {
-	case "", decide.StatusWarn, decide.StatusFail:
+	case "", report.StatusWarn, report.StatusFail:
 		if f.New {
 			msg = "[new] " + msg
 		}
@@ -360,7 +358,7 @@ func truncate(s string, n int) string {
 // blocking prints the findings that fail the run, each in full, the most
 // severe first.
 func (t *tableWriter) blocking(rep *report.Report) {
-	var bs []decide.Decided
+	var bs []*report.Finding
 	for _, f := range sortedFindings(rep.Findings) {
 		if f.Blocking && !t.grouped(rep, f) {
 			bs = append(bs, f)
@@ -369,7 +367,7 @@ func (t *tableWriter) blocking(rep *report.Report) {
 	if len(bs) == 0 {
 		return
 	}
-	slices.SortStableFunc(bs, func(a, b decide.Decided) int { return cmp.Compare(b.Severity, a.Severity) })
+	slices.SortStableFunc(bs, func(a, b *report.Finding) int { return cmp.Compare(b.Severity, a.Severity) })
 	n := countBlocking(rep)
 	head := fmt.Sprintf("Blocking findings (%d):", n)
 	if shown := len(bs); shown < n {
@@ -386,7 +384,7 @@ func (t *tableWriter) blocking(rep *report.Report) {
 // others prints the findings that do not block, one line each, by file
 // and object.
 func (t *tableWriter) others(rep *report.Report) {
-	var os []decide.Decided
+	var os []*report.Finding
 	n := 0
 	for _, f := range sortedFindings(rep.Findings) {
 		if f.Blocking {
@@ -402,11 +400,11 @@ func (t *tableWriter) others(rep *report.Report) {
 	}
 	t.line("%s", t.style(ansiBold, fmt.Sprintf("Reported only (%d; --verbose shows each in full):", n)))
 	idW, posW := columnWidths(os)
-	t.byObject(os, func(f decide.Decided) { t.brief(f, idW, posW, rep) })
+	t.byObject(os, func(f *report.Finding) { t.brief(f, idW, posW, rep) })
 }
 
 // members are the findings grouped under primary p, most pressing first.
-func (t *tableWriter) members(rep *report.Report, p decide.Decided) []decide.Decided {
+func (t *tableWriter) members(rep *report.Report, p *report.Finding) []*report.Finding {
 	if t.groups == nil {
 		t.groups = indexGroups(rep.Findings)
 	}
@@ -414,7 +412,7 @@ func (t *tableWriter) members(rep *report.Report, p decide.Decided) []decide.Dec
 }
 
 // grouped reports whether f is listed under its group's primary.
-func (t *tableWriter) grouped(rep *report.Report, f decide.Decided) bool {
+func (t *tableWriter) grouped(rep *report.Report, f *report.Finding) bool {
 	if t.groups == nil {
 		t.groups = indexGroups(rep.Findings)
 	}
@@ -422,7 +420,7 @@ func (t *tableWriter) grouped(rep *report.Report, f decide.Decided) bool {
 }
 
 // primaryOf is the primary finding f is grouped under, if any.
-func (t *tableWriter) primaryOf(rep *report.Report, f decide.Decided) *decide.Decided {
+func (t *tableWriter) primaryOf(rep *report.Report, f *report.Finding) *report.Finding {
 	if !t.grouped(rep, f) {
 		return nil
 	}
@@ -431,17 +429,17 @@ func (t *tableWriter) primaryOf(rep *report.Report, f decide.Decided) *decide.De
 
 // also lists the findings grouped under f with severity and whether they
 // block: "K8S-005 (high, blocking), K8S-026 (low)".
-func (t *tableWriter) also(rep *report.Report, f decide.Decided) string {
+func (t *tableWriter) also(rep *report.Report, f *report.Finding) string {
 	return alsoList(t.members(rep, f))
 }
 
-func alsoList(ms []decide.Decided) string {
+func alsoList(ms []*report.Finding) string {
 	var parts []string
 	for _, m := range ms {
 		s := m.Severity.String()
 		if m.Blocking {
 			s += ", blocking"
-		} else if m.Status != "" && m.Status != decide.StatusWarn {
+		} else if m.Status != "" && m.Status != report.StatusWarn {
 			s += ", " + shortStatus(m)
 		}
 		parts = append(parts, oneLine(m.CheckID)+" ("+oneLine(s)+")")
@@ -450,7 +448,7 @@ func alsoList(ms []decide.Decided) string {
 }
 
 // alsoIDs lists the check ids grouped under f.
-func (t *tableWriter) alsoIDs(rep *report.Report, f decide.Decided) string {
+func (t *tableWriter) alsoIDs(rep *report.Report, f *report.Finding) string {
 	var ids []string
 	for _, m := range t.members(rep, f) {
 		if id := oneLine(m.CheckID); !slices.Contains(ids, id) {
@@ -475,7 +473,7 @@ func countBlocking(rep *report.Report) int {
 func (t *tableWriter) byCheck(rep *report.Report) {
 	type row struct {
 		id, title       string
-		sev             finding.Severity
+		sev             report.Severity
 		count, blocking int
 	}
 	rows := map[string]*row{}
@@ -525,21 +523,21 @@ func (t *tableWriter) byCheck(rep *report.Report) {
 
 // shortStatus is the status as StatusText prints it, also for a finding
 // marked excepted without its exception (a hand-made report).
-func shortStatus(f decide.Decided) string {
-	if f.Status == decide.StatusExcepted && f.Exception == nil {
+func shortStatus(f *report.Finding) string {
+	if f.Status == report.StatusExcepted && f.Exception == nil {
 		return string(f.Status)
 	}
 	return f.StatusText()
 }
 
 // statusLine explains the policy's verdict on a finding.
-func statusLine(f decide.Decided) string {
+func statusLine(f *report.Finding) string {
 	if f.Status == "" {
 		return ""
 	}
 	s := shortStatus(f)
 	switch {
-	case f.Status == decide.StatusExcepted && f.Exception != nil:
+	case f.Status == report.StatusExcepted && f.Exception != nil:
 		s += " by " + f.Exception.Source
 		if f.Exception.Owner != "" {
 			s += " (owner " + f.Exception.Owner + ")"
@@ -547,9 +545,9 @@ func statusLine(f decide.Decided) string {
 		s += ": " + f.Exception.Reason
 	case f.Exception != nil && f.Exception.Expired:
 		s += "; exception " + f.Exception.Source + " expired on " + f.Exception.Expires
-	case f.Status == decide.StatusDue:
+	case f.Status == report.StatusDue:
 		s += " (first seen " + f.FirstSeen + ")"
-	case f.Status == decide.StatusFail && f.Due != "":
+	case f.Status == report.StatusFail && f.Due != "":
 		s += " (first seen " + f.FirstSeen + ", grace ended " + f.Due + ")"
 	}
 	if f.DefaultSeverity != "" {
@@ -572,7 +570,7 @@ func (t *tableWriter) errors(rep *report.Report) {
 	if n := len(rep.Errors); n > 0 {
 		t.line("%s", t.style(ansiBoldRed, fmt.Sprintf("Input errors (%d):", n)))
 		for _, e := range rep.Errors {
-			loc := finding.Location{File: e.File, Line: e.Line, Resource: e.Resource}.String()
+			loc := report.Location{File: e.File, Line: e.Line, Resource: e.Resource}.String()
 			if loc == "" {
 				loc = "(no file)"
 			}
@@ -713,7 +711,7 @@ func (t *tableWriter) summary(rep *report.Report) {
 
 	// Counts come from the findings themselves so that the block is right
 	// even for a report whose Summary was not filled in.
-	bySev := map[finding.Severity]int{}
+	bySev := map[report.Severity]int{}
 	blocking := 0
 	for _, f := range rep.Findings {
 		bySev[f.Severity]++
@@ -735,7 +733,7 @@ func (t *tableWriter) summary(rep *report.Report) {
 	if grouped > 0 {
 		t.line("Grouped:  %d %s a root cause with another finding and %s listed with it (the gate counts each)", grouped, plural(grouped, "finding shares", "findings share"), plural(grouped, "is", "are"))
 	}
-	byStatus := map[decide.Status]int{}
+	byStatus := map[report.Status]int{}
 	news := 0
 	for _, f := range rep.Findings {
 		byStatus[f.Status]++
@@ -745,7 +743,7 @@ func (t *tableWriter) summary(rep *report.Report) {
 	}
 	if len(rep.Findings) > 0 && byStatus[""] == 0 {
 		var sp []string
-		for _, st := range decide.Statuses {
+		for _, st := range report.Statuses {
 			sp = append(sp, fmt.Sprintf("%d %s", byStatus[st], st))
 		}
 		line := "Status:   " + strings.Join(sp, ", ")

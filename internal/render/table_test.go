@@ -9,9 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/engine"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -150,19 +147,13 @@ func TestTableVerdicts(t *testing.T) {
 		}), []string{"PASS: no blocking findings (1 below --fail-on high)\n", "Blocking: 0 (fail-on high)\n"}},
 		{"fail-on none", noErrors(func(r *report.Report) {
 			r.Settings.FailOn = "none"
-			r.Findings = decideAll(func() []finding.Finding {
-				var fs []finding.Finding
-				for _, f := range r.Findings {
-					fs = append(fs, *f.Finding)
-				}
-				return fs
-			}(), decide.Gate{Never: true})
+			r.Findings = regate(r.Findings, testGate{never: true})
 		}), []string{"PASS: no blocking findings (3 reported, --fail-on none)\n"}},
 		{"pass with waived and due findings", noErrors(func(r *report.Report) {
-			r.Findings[0].Status = decide.StatusExcepted
-			r.Findings[0].Exception = &decide.Waiver{Source: "bulwark.yaml:3", Reason: "migration", Expires: "2027-01-31"}
-			r.Findings[1].Status, r.Findings[1].Blocking = decide.StatusDue, false
-			r.Findings[2].Status, r.Findings[2].Blocking = decide.StatusBaselined, false
+			r.Findings[0].Status = report.StatusExcepted
+			r.Findings[0].Exception = &report.Waiver{Source: "bulwark.yaml:3", Reason: "migration", Expires: "2027-01-31"}
+			r.Findings[1].Status, r.Findings[1].Blocking = report.StatusDue, false
+			r.Findings[2].Status, r.Findings[2].Blocking = report.StatusBaselined, false
 		}), []string{"PASS: no blocking findings (1 within its grace period, 1 excepted, 1 baselined)\n"}},
 		{"clean", emptyReport(), []string{"No findings.\n", "Scanned: 1 file, 1 document, 1 Kubernetes object\n", "PASS: no findings\n"}},
 		{"nothing to scan", func() *report.Report {
@@ -172,7 +163,7 @@ func TestTableVerdicts(t *testing.T) {
 		}(), []string{"No findings: the input contained no Kubernetes objects.\n", "(1 non-Kubernetes document skipped)"}},
 		{"check error", func() *report.Report {
 			r := emptyReport()
-			r.CheckErrors = []engine.CheckError{{CheckID: "K8S-016", Subject: subjWeb, Loc: finding.Location{File: "a.yaml", Line: 2},
+			r.CheckErrors = []report.CheckError{{CheckID: "K8S-016", Subject: subjWeb, Loc: report.Location{File: "a.yaml", Line: 2},
 				Err: "internal error (please report): boom\ngoroutine 1 [running]:"}}
 			r.Summarize()
 			return r
@@ -276,20 +267,20 @@ func FuzzTable(f *testing.F) {
 // groupedReport has one hostPath volume flagged by three checks (two of
 // them blocking) and one image tag flagged by two checks below the gate.
 func groupedReport() *report.Report {
-	gate := decide.Gate{FailOn: finding.SeverityHigh}
-	hostPath := report.Check{ID: "K8S-005", Title: "hostPath volume", Severity: finding.SeverityHigh, Remediation: "Use emptyDir instead of hostPath."}
-	credPath := report.Check{ID: "K8S-009", Title: "Cloud credential path mounted", Severity: finding.SeverityCritical, Remediation: "Remove the hostPath volume."}
-	volType := report.Check{ID: "K8S-026", Title: "Volume type outside the restricted set", Severity: finding.SeverityLow}
-	latest := report.Check{ID: "K8S-040", Title: "Image tag latest or missing", Severity: finding.SeverityMedium, Remediation: "Pin a version."}
-	digest := report.Check{ID: "K8S-042", Title: "Image not pinned by digest", Severity: finding.SeverityLow}
-	loc := func(line int) finding.Location {
-		return finding.Location{File: "deploy/app.yaml", Line: line, Column: 7}
+	gate := testGate{failOn: report.SeverityHigh}
+	hostPath := report.Check{ID: "K8S-005", Title: "hostPath volume", Severity: report.SeverityHigh, Remediation: "Use emptyDir instead of hostPath."}
+	credPath := report.Check{ID: "K8S-009", Title: "Cloud credential path mounted", Severity: report.SeverityCritical, Remediation: "Remove the hostPath volume."}
+	volType := report.Check{ID: "K8S-026", Title: "Volume type outside the restricted set", Severity: report.SeverityLow}
+	latest := report.Check{ID: "K8S-040", Title: "Image tag latest or missing", Severity: report.SeverityMedium, Remediation: "Pin a version."}
+	digest := report.Check{ID: "K8S-042", Title: "Image not pinned by digest", Severity: report.SeverityLow}
+	loc := func(line int) report.Location {
+		return report.Location{File: "deploy/app.yaml", Line: line, Column: 7}
 	}
 	const vol = "spec.template.spec.volumes[0]"
 	const image = "spec.template.spec.containers[0].image"
 	rep := emptyReport()
 	rep.Checks = []report.Check{hostPath, credPath, volType, latest, digest}
-	rep.Findings = []decide.Decided{
+	rep.Findings = []report.Finding{
 		mkFinding(hostPath, subjWeb, loc(30), vol, `hostPath volumes (volume "azure-json")`, "", gate),
 		mkFinding(volType, subjWeb, loc(30), vol, `volume "azure-json" uses restricted volume type "hostPath"`, "", gate),
 		mkFinding(credPath, subjWeb, loc(32), vol+".hostPath.path", `volume "azure-json" mounts host path /etc/kubernetes/azure.json`, "", gate),

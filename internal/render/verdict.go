@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -20,8 +18,8 @@ import (
 // It starts with PASS, FAIL or ERROR, matching exit codes 0, 1 and 2, and
 // holds no control characters.
 func Verdict(rep *report.Report) string {
-	bySev := map[finding.Severity]int{}
-	byStatus := map[decide.Status]int{}
+	bySev := map[report.Severity]int{}
+	byStatus := map[report.Status]int{}
 	blocking := 0
 	for _, f := range rep.Findings {
 		if f.Blocking {
@@ -67,16 +65,16 @@ func Verdict(rep *report.Report) string {
 	// Say why each finding that was reported does not block.
 	failOn := oneLine(rep.Settings.FailOn)
 	var parts []string
-	for _, st := range decide.Statuses {
+	for _, st := range report.Statuses {
 		n := byStatus[st]
-		if st == decide.StatusWarn {
+		if st == report.StatusWarn {
 			n += byStatus[""] // a report that was never decided
 		}
 		if n == 0 {
 			continue
 		}
 		switch st {
-		case decide.StatusWarn:
+		case report.StatusWarn:
 			switch failOn {
 			case "none":
 				parts = append(parts, fmt.Sprintf("%d reported, --fail-on none", n))
@@ -85,7 +83,7 @@ func Verdict(rep *report.Report) string {
 			default:
 				parts = append(parts, fmt.Sprintf("%d below --fail-on %s", n, failOn))
 			}
-		case decide.StatusDue:
+		case report.StatusDue:
 			parts = append(parts, fmt.Sprintf("%d within %s grace period", n, plural(n, "its", "their")))
 		default:
 			parts = append(parts, fmt.Sprintf("%d %s", n, st))

@@ -4,9 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 )
 
 // Relate groups findings that share one root cause: findings on the same
@@ -20,16 +17,16 @@ import (
 // Nothing is dropped: every finding stays in the report, and the gate and
 // baselines count each one. Findings without a field are never grouped.
 // Cost is O(n log n) comparisons of fields, whatever their shape.
-func Relate(fs []decide.Decided) {
+func Relate(fs []Finding) {
 	type objectKey struct {
-		subject finding.Subject
+		subject Subject
 		file    string
 	}
 	byObject := map[objectKey][]int{}
 	var order []objectKey
 	for i := range fs {
 		fs[i].Related, fs[i].RelatedTo = nil, ""
-		if fs[i].Finding == nil || fs[i].Field == "" {
+		if fs[i].Field == "" {
 			continue
 		}
 		k := objectKey{fs[i].Subject, fs[i].Location.File}
@@ -46,7 +43,7 @@ func Relate(fs []decide.Decided) {
 }
 
 // relateObject groups the findings fs[idx] of one object.
-func relateObject(fs []decide.Decided, idx []int) {
+func relateObject(fs []Finding, idx []int) {
 	// Sorted with the path separators lowest, an enclosing field is
 	// directly followed by everything it encloses, so one pass with a
 	// stack of enclosing fields finds each field's nearest one.
@@ -84,7 +81,7 @@ func relateObject(fs []decide.Decided, idx []int) {
 		for _, i := range g[1:] {
 			o := &fs[i]
 			o.RelatedTo = p.Fingerprint
-			p.Related = append(p.Related, decide.Related{CheckID: o.CheckID, Fingerprint: o.Fingerprint, Field: o.Field})
+			p.Related = append(p.Related, Related{CheckID: o.CheckID, Fingerprint: o.Fingerprint, Field: o.Field})
 		}
 	}
 }
@@ -92,13 +89,13 @@ func relateObject(fs []decide.Decided, idx []int) {
 // comparePrimary orders a group's findings, the primary first: blocking,
 // then not excepted (so a waived finding never hides one that is not),
 // then by severity, check id and field.
-func comparePrimary(a, b *decide.Decided) int {
-	rank := func(d *decide.Decided) int {
+func comparePrimary(a, b *Finding) int {
+	rank := func(d *Finding) int {
 		r := 0
 		if !d.Blocking {
 			r += 2
 		}
-		if d.Status == decide.StatusExcepted {
+		if d.Status == StatusExcepted {
 			r++
 		}
 		return r

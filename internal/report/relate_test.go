@@ -6,33 +6,28 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 )
 
 var (
-	web = finding.Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
-	api = finding.Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
+	web = Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
+	api = Subject{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
 )
 
-func dec(id string, sev finding.Severity, subj finding.Subject, file, field string, status decide.Status) decide.Decided {
-	return decide.Decided{
-		Finding: &finding.Finding{
-			CheckID: id, Severity: sev, Subject: subj, Location: finding.Location{File: file, Line: 1},
-			Field: field, Fingerprint: finding.Fingerprint(id, subj, field), Message: id + " " + field,
-		},
+func dec(id string, sev Severity, subj Subject, file, field string, status Status) Finding {
+	return Finding{
+		CheckID: id, Severity: sev, Subject: subj, Location: Location{File: file, Line: 1},
+		Field: field, Fingerprint: id + "\x00" + subj.String() + "\x00" + field, Message: id + " " + field,
 		Status:   status,
-		Blocking: status == decide.StatusFail,
+		Blocking: status == StatusFail,
 	}
 }
 
 // groupsOf maps each primary's check id and field to its related check ids,
 // and checks that RelatedTo points back at the primary.
-func groupsOf(t *testing.T, fs []decide.Decided) map[string][]string {
+func groupsOf(t *testing.T, fs []Finding) map[string][]string {
 	t.Helper()
 	// The same object in two files gives two findings one fingerprint.
-	byFP := map[string][]*decide.Decided{}
+	byFP := map[string][]*Finding{}
 	for i := range fs {
 		byFP[fs[i].Fingerprint] = append(byFP[fs[i].Fingerprint], &fs[i])
 	}
@@ -43,7 +38,7 @@ func groupsOf(t *testing.T, fs []decide.Decided) map[string][]string {
 		}
 		var ids []string
 		for _, r := range f.Related {
-			if !slices.ContainsFunc(byFP[r.Fingerprint], func(o *decide.Decided) bool {
+			if !slices.ContainsFunc(byFP[r.Fingerprint], func(o *Finding) bool {
 				return o.RelatedTo == f.Fingerprint && o.CheckID == r.CheckID && o.Field == r.Field
 			}) {
 				t.Errorf("%s lists %+v, which does not point back", f.CheckID, r)
@@ -62,27 +57,27 @@ func TestRelate(t *testing.T) {
 		vol   = "spec.template.spec.volumes[0]"
 		image = "spec.template.spec.containers[0].image"
 	)
-	fs := []decide.Decided{
+	fs := []Finding{
 		// One hostPath volume, four checks: the critical blocking one leads.
-		dec("K8S-005", finding.SeverityHigh, web, "a.yaml", vol, decide.StatusFail),
-		dec("K8S-026", finding.SeverityLow, web, "a.yaml", vol, decide.StatusWarn),
-		dec("K8S-009", finding.SeverityCritical, web, "a.yaml", vol+".hostPath.path", decide.StatusFail),
-		dec("K8S-007", finding.SeverityHigh, web, "a.yaml", vol+".hostPath.path", decide.StatusFail),
+		dec("K8S-005", SeverityHigh, web, "a.yaml", vol, StatusFail),
+		dec("K8S-026", SeverityLow, web, "a.yaml", vol, StatusWarn),
+		dec("K8S-009", SeverityCritical, web, "a.yaml", vol+".hostPath.path", StatusFail),
+		dec("K8S-007", SeverityHigh, web, "a.yaml", vol+".hostPath.path", StatusFail),
 		// One mutable tag, two checks.
-		dec("K8S-042", finding.SeverityLow, web, "a.yaml", image, decide.StatusWarn),
-		dec("K8S-040", finding.SeverityMedium, web, "a.yaml", image, decide.StatusWarn),
+		dec("K8S-042", SeverityLow, web, "a.yaml", image, StatusWarn),
+		dec("K8S-040", SeverityMedium, web, "a.yaml", image, StatusWarn),
 		// A field that merely starts with the same letters is another field.
-		dec("K8S-044", finding.SeverityLow, web, "a.yaml", image+"PullPolicy", decide.StatusWarn),
+		dec("K8S-044", SeverityLow, web, "a.yaml", image+"PullPolicy", StatusWarn),
 		// The same field on another object, or the same object in another
 		// file, is another root cause.
-		dec("K8S-040", finding.SeverityMedium, api, "a.yaml", image, decide.StatusWarn),
-		dec("K8S-042", finding.SeverityLow, web, "b.yaml", image, decide.StatusWarn),
+		dec("K8S-040", SeverityMedium, api, "a.yaml", image, StatusWarn),
+		dec("K8S-042", SeverityLow, web, "b.yaml", image, StatusWarn),
 		// No field: never grouped.
-		dec("K8S-082", finding.SeverityMedium, web, "a.yaml", "", decide.StatusWarn),
-		dec("K8S-083", finding.SeverityMedium, web, "a.yaml", "", decide.StatusWarn),
+		dec("K8S-082", SeverityMedium, web, "a.yaml", "", StatusWarn),
+		dec("K8S-083", SeverityMedium, web, "a.yaml", "", StatusWarn),
 		// A waived finding never hides one that is not.
-		dec("K8S-001", finding.SeverityCritical, web, "a.yaml", "spec.template.spec.containers[1].securityContext", decide.StatusExcepted),
-		dec("K8S-015", finding.SeverityMedium, web, "a.yaml", "spec.template.spec.containers[1].securityContext.allowPrivilegeEscalation", decide.StatusWarn),
+		dec("K8S-001", SeverityCritical, web, "a.yaml", "spec.template.spec.containers[1].securityContext", StatusExcepted),
+		dec("K8S-015", SeverityMedium, web, "a.yaml", "spec.template.spec.containers[1].securityContext.allowPrivilegeEscalation", StatusWarn),
 	}
 	want := map[string][]string{
 		"K8S-009 " + vol + ".hostPath.path": {"K8S-005", "K8S-007", "K8S-026"},
@@ -117,11 +112,11 @@ func TestRelate(t *testing.T) {
 // TestRelateBounded: many findings on one object, deeply nested and wide,
 // are grouped in time proportional to n log n.
 func TestRelateBounded(t *testing.T) {
-	var fs []decide.Decided
+	var fs []Finding
 	for i := range 50000 {
-		fs = append(fs, dec("K8S-001", finding.SeverityLow, web, "a.yaml", fmt.Sprintf("spec.items[%d].x", i), decide.StatusWarn))
+		fs = append(fs, dec("K8S-001", SeverityLow, web, "a.yaml", fmt.Sprintf("spec.items[%d].x", i), StatusWarn))
 	}
-	fs = append(fs, dec("K8S-002", finding.SeverityHigh, web, "a.yaml", "spec", decide.StatusWarn))
+	fs = append(fs, dec("K8S-002", SeverityHigh, web, "a.yaml", "spec", StatusWarn))
 	start := time.Now()
 	Relate(fs)
 	if d := time.Since(start); d > 5*time.Second {

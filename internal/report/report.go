@@ -1,18 +1,15 @@
 // Package report is the data a run presents: decided findings, the checks
 // that ran, what was read and what could not be. Renderers turn it into
 // table, JSON, SARIF or JUnit output and never re-evaluate anything.
+//
+// Every type here is the report's own and the package imports no other
+// part of bulwark: the JSON layout (docs/report.schema.json) changes only
+// when this package does.
 package report
 
-import (
-	"github.com/bulwark-sec/bulwark/internal/check"
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/engine"
-	"github.com/bulwark-sec/bulwark/internal/finding"
-	"github.com/bulwark-sec/bulwark/internal/inventory"
-)
-
 // SchemaVersion names the JSON layout; it changes only with incompatible
-// changes, which docs/json-report.md lists.
+// changes, which docs/json-report.md lists; docs/report.schema.json is
+// the layout's contract.
 const SchemaVersion = "bulwark.dev/report/v1"
 
 // Exit codes of a run.
@@ -24,17 +21,17 @@ const (
 
 // Report is the outcome of one run.
 type Report struct {
-	SchemaVersion string           `json:"schemaVersion"`
-	Tool          Tool             `json:"tool"`
-	Command       string           `json:"command"`
-	Targets       []string         `json:"targets"`
-	Settings      Settings         `json:"settings"`
-	Summary       Summary          `json:"summary"`
-	Findings      []decide.Decided `json:"findings"`
+	SchemaVersion string    `json:"schemaVersion"`
+	Tool          Tool      `json:"tool"`
+	Command       string    `json:"command"`
+	Targets       []string  `json:"targets"`
+	Settings      Settings  `json:"settings"`
+	Summary       Summary   `json:"summary"`
+	Findings      []Finding `json:"findings"`
 	// Checks are the checks that ran, sorted by id.
 	Checks []Check `json:"checks"`
 	// Exceptions says what each policy exception did in this run.
-	Exceptions []decide.ExceptionState `json:"exceptions"`
+	Exceptions []Exception `json:"exceptions"`
 	// Warnings are things the user should know that do not change the
 	// verdict: expired or unused exceptions, ignored annotations, reserved
 	// policy settings, grace periods without a baseline.
@@ -43,30 +40,24 @@ type Report struct {
 	// Coverage says, for a live source, what could be read of each kind
 	// and which checks could not assess it. Empty for files, where every
 	// object read is assessed and unreadable input is in Errors.
-	Coverage    []Coverage          `json:"coverage"`
-	Errors      []InputError        `json:"errors"`
-	CheckErrors []engine.CheckError `json:"checkErrors"`
+	Coverage    []Coverage   `json:"coverage"`
+	Errors      []InputError `json:"errors"`
+	CheckErrors []CheckError `json:"checkErrors"`
 }
 
 // Check describes a check that ran, for readers of the report. It is the
 // report's own type: fields added to check.Meta for the engine's use
 // (sources, fields read, image aspects) do not change the schema.
 type Check struct {
-	ID          string           `json:"id"`
-	Title       string           `json:"title"`
-	Severity    finding.Severity `json:"severity"`
-	Area        string           `json:"area"`
-	Description string           `json:"description"`
-	Remediation string           `json:"remediation"`
-	Controls    check.Controls   `json:"controls"`
-	Kinds       []string         `json:"kinds"`
-	Reads       []string         `json:"reads,omitempty"`
-}
-
-// CheckOf is the report's view of a check's declaration.
-func CheckOf(m check.Meta) Check {
-	return Check{ID: m.ID, Title: m.Title, Severity: m.Severity, Area: m.Area, Description: m.Description,
-		Remediation: m.Remediation, Controls: m.Controls, Kinds: m.Kinds, Reads: m.Reads}
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Severity    Severity `json:"severity"`
+	Area        string   `json:"area"`
+	Description string   `json:"description"`
+	Remediation string   `json:"remediation"`
+	Controls    Controls `json:"controls"`
+	Kinds       []string `json:"kinds"`
+	Reads       []string `json:"reads,omitempty"`
 }
 
 // Tool identifies the producer.
@@ -106,10 +97,10 @@ type Summary struct {
 
 // Inventory says what was read.
 type Inventory struct {
-	Files     int                   `json:"files"`
-	Documents int                   `json:"documents"`
-	Objects   int                   `json:"objects"`
-	Kinds     []inventory.KindCount `json:"kinds"`
+	Files     int         `json:"files"`
+	Documents int         `json:"documents"`
+	Objects   int         `json:"objects"`
+	Kinds     []KindCount `json:"kinds"`
 	// Skipped are documents that are not Kubernetes objects.
 	Skipped []Skipped `json:"skipped"`
 	// NotAssessed are objects read (and counted in Objects) that no check
@@ -195,10 +186,10 @@ type InputError struct {
 func (r *Report) Summarize() {
 	Relate(r.Findings)
 	s := Summary{BySeverity: map[string]int{}, ByStatus: map[string]int{}}
-	for _, n := range finding.SeverityNames() {
+	for _, n := range SeverityNames() {
 		s.BySeverity[n] = 0
 	}
-	for _, st := range decide.Statuses {
+	for _, st := range Statuses {
 		s.ByStatus[string(st)] = 0
 	}
 	for _, f := range r.Findings {

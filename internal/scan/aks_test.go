@@ -16,6 +16,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/policy"
+	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
 )
@@ -203,11 +204,11 @@ exceptions:
 	for _, f := range rep.Findings {
 		switch f.CheckID {
 		case "AKS-205", "AKS-501":
-			if f.Status != decide.StatusExcepted {
+			if f.Status != report.StatusExcepted {
 				t.Errorf("%s: status %s, want excepted", f.CheckID, f.Status)
 			}
 		case "AKS-303":
-			if f.Severity != finding.SeverityMedium || f.Blocking {
+			if f.Severity != report.SeverityMedium || f.Blocking {
 				t.Errorf("AKS-303 override: %s blocking=%v", f.Severity, f.Blocking)
 			}
 		}

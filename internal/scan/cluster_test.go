@@ -88,7 +88,7 @@ func TestCollectedForbiddenKind(t *testing.T) {
 			t.Errorf("K8S-062 reported without the ServiceAccounts: %s", f.Message)
 		}
 	}
-	if !slices.ContainsFunc(rep.Findings, func(f decide.Decided) bool {
+	if !slices.ContainsFunc(rep.Findings, func(f report.Finding) bool {
 		return f.CheckID == "K8S-001" && f.Location.Resource == "/api/v1/namespaces/shop/pods/debug"
 	}) {
 		t.Error("no K8S-001 on the privileged pod at its API path")

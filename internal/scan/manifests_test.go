@@ -14,6 +14,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/render"
+	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
 const customKinds = `apiVersion: argoproj.io/v1alpha1
@@ -48,7 +49,7 @@ func TestCustomKindsJudgedOrListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var privileged *decide.Decided
+	var privileged *report.Finding
 	ids := map[string]bool{}
 	for i, f := range rep.Findings {
 		if f.Subject.Kind == "Rollout" {

@@ -114,7 +114,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 			}
 		}
 	}
-	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k inventory.KindCount) bool { return k.Count == 0 })
+	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k report.KindCount) bool { return k.Count == 0 })
 	rep.Errors = inputErrors
 	for _, u := range unread {
 		rep.Warnings = append(rep.Warnings, u.File+": "+u.Reason)
@@ -140,7 +140,7 @@ func reportChecks(checks []*check.Check, pol *policy.Policy) []report.Check {
 	for _, c := range checks {
 		m := c.Meta
 		m.Severity = pol.Severity(m.ID, m.Severity)
-		out = append(out, report.CheckOf(m))
+		out = append(out, reportCheck(m))
 	}
 	return out
 }
@@ -163,6 +163,8 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 	decider := &decide.Decider{Gate: opt.Gate, VulnGate: opt.VulnGate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: lookup}
 	outcome := decider.Apply(res.Findings)
 	res.Findings = nil
+	findings := reportFindings(outcome.Findings)
+	outcome.Findings = nil
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -177,13 +179,13 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 			NewOnly:    opt.NewOnly,
 			AsOf:       opt.Now.UTC().Format(policy.DateLayout),
 		},
-		Findings:    outcome.Findings,
-		Exceptions:  nonNil(outcome.Exceptions),
+		Findings:    findings,
+		Exceptions:  reportExceptions(outcome.Exceptions),
 		Warnings:    nonNil(outcome.Warnings),
-		CheckErrors: res.CheckErrors(),
+		CheckErrors: reportCheckErrors(res.CheckErrors()),
 		Inventory: report.Inventory{
 			Objects:     objects,
-			Kinds:       kinds,
+			Kinds:       reportKinds(kinds),
 			Skipped:     []report.Skipped{},
 			NotAssessed: []report.ObjectNote{},
 			ViaTemplate: []report.ObjectNote{},
@@ -196,9 +198,6 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 		rep.Warnings = append(slices.Clone(opt.Policy.Warnings), rep.Warnings...)
 	}
 	rep.Checks = described
-	if rep.Findings == nil {
-		rep.Findings = []decide.Decided{}
-	}
 	return rep
 }
 

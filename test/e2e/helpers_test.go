@@ -12,6 +12,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/cli"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/schematest"
 )
 
 // result is a run of the command line.
@@ -42,6 +43,9 @@ func bulwarkJSON(t testing.TB, args ...string) result {
 	r.rep = &report.Report{}
 	if err := json.Unmarshal(data, r.rep); err != nil {
 		t.Fatalf("report: %v", err)
+	}
+	if err := schematest.Validate(data); err != nil {
+		t.Errorf("bulwark %s: the report does not match docs/report.schema.json: %v", strings.Join(args, " "), err)
 	}
 	return r
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/aks"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
@@ -103,11 +102,11 @@ func scanLive(t *testing.T, s *azuretest.Subscription) *report.Report {
 	return rep
 }
 
-func findings(rep *report.Report, id string) []finding.Finding {
-	var out []finding.Finding
+func findings(rep *report.Report, id string) []report.Finding {
+	var out []report.Finding
 	for _, f := range rep.Findings {
 		if f.CheckID == id {
-			out = append(out, *f.Finding)
+			out = append(out, f)
 		}
 	}
 	return out
