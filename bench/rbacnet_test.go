@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/bulwark-sec/bulwark/internal/analysis/netpol"
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
 	"github.com/bulwark-sec/bulwark/internal/engine"
@@ -301,7 +301,7 @@ func BenchmarkRBACNetModels(b *testing.B) {
 	b.Run("rbac", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rbac.Build(inventory.New(objs))
+			rbacmodel.Build(inventory.New(objs))
 		}
 	})
 	b.Run("netpol", func(b *testing.B) {

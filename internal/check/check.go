@@ -126,7 +126,7 @@ var KubernetesObjects = []Source{Manifests, Cluster}
 // object on its own, which an admission request can feed too.
 var ObjectSources = []Source{Manifests, Cluster, Admission}
 
-// DataVersions is the AKS version calendar (internal/aks/versions.json).
+// DataVersions is the AKS version calendar (internal/aksmodel/versions.json).
 const DataVersions = "aks-versions"
 
 // Settings are the run's inputs that checks may read. They come from flags

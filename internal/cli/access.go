@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/analysis/netpol"
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -55,7 +55,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
   kustomize build overlays/prod | bulwark explain access group:system:authenticated -`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			subj, err := rbac.ParseSubject(args[0])
+			subj, err := rbacmodel.ParseSubject(args[0])
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -73,7 +73,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 				return &exitError{code: report.ExitError}
 			}
 			inv := inventory.New(loaded.Objects)
-			writeAccess(s.out, rbac.For(inv).Access(subj, groups...), netpol.For(inv))
+			writeAccess(s.out, rbacmodel.For(inv).Access(subj, groups...), netpol.For(inv))
 			return nil
 		},
 	}
@@ -87,7 +87,7 @@ be incomplete: the problems are printed and nothing else (exit 2).`,
 
 // writeAccess renders an access explanation as text. Every value it prints
 // goes through say: names come from manifests.
-func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
+func writeAccess(w io.Writer, a *rbacmodel.Access, np *netpol.Model) {
 	say(w, "%s\n", a.Subject)
 	if u := a.Subject.UserName(); u != "" && u != a.Subject.Name {
 		say(w, "  authenticates as %s\n", u)
@@ -103,7 +103,7 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 	}
 	for _, sc := range a.Scopes {
 		say(w, "  %s\n", capitalize(sc.Scope.String()))
-		var last *rbac.Binding
+		var last *rbacmodel.Binding
 		lastSubject := -1
 		for _, g := range sc.Grants {
 			if g.Binding != last || g.Subject != lastSubject {
@@ -115,7 +115,7 @@ func writeAccess(w io.Writer, a *rbac.Access, np *netpol.Model) {
 				from = "aggregated " + g.Rule.Role.Ref() + " "
 			}
 			note := ""
-			if !sc.Scope.Cluster && rbac.OnlyClusterScoped(g.Rule.Rule) {
+			if !sc.Scope.Cluster && rbacmodel.OnlyClusterScoped(g.Rule.Rule) {
 				note = "  (cluster-scoped: a RoleBinding grants none of it)"
 			}
 			say(w, "      %s%s%s\n", from, g.Rule, note)

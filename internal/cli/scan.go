@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/pss"
@@ -263,7 +263,7 @@ func loadAKSContext(ctx context.Context, path string) ([]*inventory.Object, erro
 	}
 	var clusters []*inventory.Object
 	for _, o := range res.Objects {
-		if o.Kind == aks.KindCluster {
+		if o.Kind == aksmodel.KindCluster {
 			clusters = append(clusters, o)
 		}
 	}

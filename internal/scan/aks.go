@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -25,7 +25,7 @@ type AKSOptions struct {
 	// Live, when set, reads from Azure instead of files.
 	Live *azure.LiveOptions
 	// Calendar is the AKS version calendar; nil means the embedded one.
-	Calendar *aks.Calendar
+	Calendar *aksmodel.Calendar
 }
 
 // AKS scans AKS clusters and container registries from files or live.
@@ -68,18 +68,18 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.
 	}
 	cal := opt.Calendar
 	if cal == nil {
-		cal = aks.EmbeddedCalendar()
+		cal = aksmodel.EmbeddedCalendar()
 	}
-	base := aks.DefaultEnv(opt.Now)
+	base := aksmodel.DefaultEnv(opt.Now)
 	base.Calendar = cal
-	envs := map[string]*aks.Env{}
+	envs := map[string]*aksmodel.Env{}
 	for _, o := range res.Objects {
-		c, ok := o.Typed.(*aks.Cluster)
+		c, ok := o.Typed.(*aksmodel.Cluster)
 		if !ok {
 			continue
 		}
 		// Live scans know what each region offers.
-		loc := strings.ToLower(aks.Str(c.Model.Location))
+		loc := strings.ToLower(aksmodel.Str(c.Model.Location))
 		if offered, ok := res.Offered[loc]; ok {
 			if envs[loc] == nil {
 				e := *base
@@ -104,9 +104,9 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.
 		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Resource: e.Resource, Message: e.Msg})
 	}
 	rep.Warnings = append(rep.Warnings, res.Warnings...)
-	if len(inv.OfKind(aks.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(c.Data, check.DataVersions) }) {
+	if len(inv.OfKind(aksmodel.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(c.Data, check.DataVersions) }) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the AKS version calendar is dated %s, more than %d days before %s: version checks may miss newer releases, ends of support and retirements; use a newer bulwark or scan live",
-			cal.Date.Format(time.DateOnly), int(aks.StaleAfter.Hours()/24), opt.Now.Format(time.DateOnly)))
+			cal.Date.Format(time.DateOnly), int(aksmodel.StaleAfter.Hours()/24), opt.Now.Format(time.DateOnly)))
 	}
 	rep.Warnings = append(rep.Warnings, notAssessed(inv, selected)...)
 	rep.Summarize()
@@ -118,13 +118,13 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.
 func notAssessed(inv *inventory.Inventory, selected []*check.Check) []string {
 	var out []string
 	for _, o := range inv.Objects {
-		var gaps aks.Gaps
-		var pools []*aks.Pool
+		var gaps aksmodel.Gaps
+		var pools []*aksmodel.Pool
 		var name string
 		switch t := o.Typed.(type) {
-		case *aks.Cluster:
+		case *aksmodel.Cluster:
 			gaps, pools, name = t.Gaps, t.Pools, t.Name
-		case *aks.Registry:
+		case *aksmodel.Registry:
 			gaps, name = t.Gaps, t.Name
 		default:
 			continue
@@ -139,7 +139,7 @@ func notAssessed(inv *inventory.Inventory, selected []*check.Check) []string {
 			if !c.AppliesTo(o.Kind) {
 				continue
 			}
-			for _, g := range aks.ObjectGaps(gaps, c.Fields, pools) {
+			for _, g := range aksmodel.ObjectGaps(gaps, c.Fields, pools) {
 				gr := byReason[g.Reason]
 				if gr == nil {
 					gr = &group{}

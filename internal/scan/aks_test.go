@@ -12,7 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/policy"
@@ -155,7 +155,7 @@ func TestAKSLive(t *testing.T) {
 		}
 	}
 	for _, f := range rep.Findings {
-		if f.Subject.Kind == aks.KindCluster && f.Subject.Name != id {
+		if f.Subject.Kind == aksmodel.KindCluster && f.Subject.Name != id {
 			t.Errorf("subject %v: live findings name the ARM id", f.Subject)
 		}
 		if f.Location.File != "" || !strings.HasPrefix(f.Location.Resource, "/subscriptions/") {
@@ -217,7 +217,7 @@ exceptions:
 
 func TestAKSStaleCalendar(t *testing.T) {
 	opt := aksOptions("../../examples/aks/default/aks.json")
-	opt.Now = aks.EmbeddedCalendar().Date.AddDate(0, 0, 120)
+	opt.Now = aksmodel.EmbeddedCalendar().Date.AddDate(0, 0, 120)
 	rep, err := AKS(t.Context(), opt)
 	if err != nil {
 		t.Fatal(err)
@@ -225,7 +225,7 @@ func TestAKSStaleCalendar(t *testing.T) {
 	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "AKS version calendar is dated") }) {
 		t.Errorf("no stale calendar warning: %v", rep.Warnings)
 	}
-	opt.Now = aks.EmbeddedCalendar().Date.AddDate(0, 0, 30)
+	opt.Now = aksmodel.EmbeddedCalendar().Date.AddDate(0, 0, 30)
 	if rep, _ = AKS(t.Context(), opt); slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "calendar is dated") }) {
 		t.Error("fresh calendar reported stale")
 	}

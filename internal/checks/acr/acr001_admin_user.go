@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.adminUserEnabled"},
-		Eval: func(g *model.Registry, r *check.Report) {
-			if model.Bool(g.P().AdminUserEnabled) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
+			if aksmodel.Bool(g.P().AdminUserEnabled) {
 				r.Fail(g.Field("adminUserEnabled"), "true", "registry %s has the shared admin account enabled", g.Name)
 			}
 		},

@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,8 +19,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.anonymousPullEnabled"},
-		Eval: func(g *model.Registry, r *check.Report) {
-			if v, _ := model.Lookup(g.Raw, "properties", "anonymousPullEnabled"); v == true {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
+			if v, _ := aksmodel.Lookup(g.Raw, "properties", "anonymousPullEnabled"); v == true {
 				r.Fail(g.Field("anonymousPullEnabled"), "true", "registry %s lets anyone pull its images without authentication", g.Name)
 			}
 		},

@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,7 +18,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.publicNetworkAccess"},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			if g.PublicAccessDisabled() {
 				return
 			}

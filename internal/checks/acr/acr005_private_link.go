@@ -3,7 +3,7 @@ package acr
 import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,7 +22,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.privateEndpointConnections"},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			if g.PrivateEndpoints > 0 {
 				return
 			}

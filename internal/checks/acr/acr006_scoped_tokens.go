@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Remediation: "Disable or delete tokens (az acr token update --status disabled; az acr token delete) and grant Entra identities the AcrPull or repository-scoped ABAC roles instead.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "registry"},
 		},
-		Reads: []string{model.GapTokens},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Reads: []string{aksmodel.GapTokens},
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			for _, t := range g.Tokens {
 				if t.Enabled {
 					r.Fail(t.Path.Child("properties", "status"), "enabled", "registry %s has enabled repository-scoped token %s", g.Name, t.Name)

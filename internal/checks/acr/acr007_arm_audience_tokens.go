@@ -3,7 +3,7 @@ package acr
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,7 +22,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-1"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.policies.azureADAuthenticationAsArmPolicy"},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			s, _ := g.RawString("policies", "azureADAuthenticationAsArmPolicy", "status")
 			if strings.EqualFold(s, "disabled") {
 				return

@@ -5,7 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,23 +22,23 @@ func init() {
 			Remediation: "Add a diagnostic setting on the registry sending ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents to Log Analytics (az monitor diagnostic-settings create --resource <registry-id> ...; Terraform: azurerm_monitor_diagnostic_setting).",
 			Controls:    check.Controls{ASB: []string{"LT-3"}, Practice: "registry"},
 		},
-		Reads: []string{model.GapDiagnostics},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Reads: []string{aksmodel.GapDiagnostics},
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			want := map[string]bool{"containerregistryloginevents": false, "containerregistryrepositoryevents": false}
 			for _, d := range g.Diagnostics {
 				p := d.Properties
-				if p == nil || model.Str(p.WorkspaceID)+model.Str(p.StorageAccountID)+model.Str(p.EventHubAuthorizationRuleID)+model.Str(p.MarketplacePartnerID) == "" {
+				if p == nil || aksmodel.Str(p.WorkspaceID)+aksmodel.Str(p.StorageAccountID)+aksmodel.Str(p.EventHubAuthorizationRuleID)+aksmodel.Str(p.MarketplacePartnerID) == "" {
 					continue
 				}
 				for _, l := range p.Logs {
 					if l == nil || (l.Enabled != nil && !*l.Enabled) {
 						continue
 					}
-					switch strings.ToLower(model.Str(l.CategoryGroup)) {
+					switch strings.ToLower(aksmodel.Str(l.CategoryGroup)) {
 					case "alllogs", "audit":
 						return
 					}
-					if c := strings.ToLower(model.Str(l.Category)); c != "" {
+					if c := strings.ToLower(aksmodel.Str(l.Category)); c != "" {
 						if _, ok := want[c]; ok {
 							want[c] = true
 						}
@@ -52,7 +52,7 @@ func init() {
 				}
 			}
 			if len(miss) > 0 {
-				r.Fail(field.NewPath(model.GapDiagnostics), strings.Join(miss, ","), "registry %s does not export %s", g.Name, strings.Join(miss, " and "))
+				r.Fail(field.NewPath(aksmodel.GapDiagnostics), strings.Join(miss, ","), "registry %s does not export %s", g.Name, strings.Join(miss, " and "))
 			}
 		},
 	})

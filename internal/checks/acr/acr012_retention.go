@@ -3,7 +3,7 @@ package acr
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,7 +20,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.policies.retentionPolicy"},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			if p := g.P().Policies; p != nil && p.RetentionPolicy != nil && p.RetentionPolicy.Status != nil && *p.RetentionPolicy.Status == armcontainerregistry.PolicyStatusEnabled {
 				return
 			}

@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,8 +19,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, Practice: "registry"},
 		},
 		Reads: []string{"properties.dataEndpointEnabled"},
-		Eval: func(g *model.Registry, r *check.Report) {
-			if !model.Bool(g.P().DataEndpointEnabled) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
+			if !aksmodel.Bool(g.P().DataEndpointEnabled) {
 				r.Fail(g.Field("dataEndpointEnabled"), "false", "registry %s serves layers from shared storage endpoints", g.Name)
 			}
 		},

@@ -3,7 +3,7 @@ package acr
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,8 @@ func init() {
 			Remediation: "Use an https:// service URI for every webhook (az acr webhook update --uri https://...; Terraform: service_uri).",
 			Controls:    check.Controls{ASB: []string{"DP-3"}, Practice: "registry"},
 		},
-		Reads: []string{model.GapWebhooks},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Reads: []string{aksmodel.GapWebhooks},
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			for _, w := range g.Webhooks {
 				u := strings.TrimSpace(w.ServiceURI)
 				if u == "" || strings.HasPrefix(strings.ToLower(u), "https://") {

@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Remediation: "Review each rule; keep only upstreams you trust, pin consumers by digest, and scan cached repositories like your own. Deny rule creation with the Azure Policy definition where caching is not wanted; then exclude this check.",
 			Controls:    check.Controls{Practice: "registry"},
 		},
-		Reads: []string{model.GapCacheRules},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Reads: []string{aksmodel.GapCacheRules},
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			for _, c := range g.CacheRules {
 				r.Fail(c.Path.Child("properties", "sourceRepository"), c.Source, "registry %s caches %s through rule %s", g.Name, c.Source, c.Name)
 			}

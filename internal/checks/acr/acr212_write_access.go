@@ -3,7 +3,7 @@ package acr
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -25,10 +25,10 @@ func init() {
 			Remediation: "Grant AcrPush only to the build pipeline's identity, AcrPull to consumers, and manage the registry through a management group or resource group role held by few, with PIM for people. Remove direct Owner/Contributor assignments on the registry.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, CIS: []string{"5.1.2"}, Practice: "identity-rbac"},
 		},
-		Reads: []string{model.GapRoleAssignments},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Reads: []string{aksmodel.GapRoleAssignments},
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			for _, ra := range g.RoleAssignments {
-				role := model.RoleName(ra.Role)
+				role := aksmodel.RoleName(ra.Role)
 				switch {
 				case contains(broadRoles, role):
 					r.Fail(ra.Path, role, "%s %s holds %s on registry %s", principal(ra), ra.PrincipalID, role, g.Name)
@@ -49,7 +49,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func principal(ra model.RoleAssignment) string {
+func principal(ra aksmodel.RoleAssignment) string {
 	if ra.PrincipalType == "" {
 		return "principal"
 	}

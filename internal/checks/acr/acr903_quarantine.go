@@ -3,7 +3,7 @@ package acr
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,7 +20,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"DS-6"}, Practice: "build"},
 		},
 		Reads: []string{"properties.policies.quarantinePolicy"},
-		Eval: func(g *model.Registry, r *check.Report) {
+		Eval: func(g *aksmodel.Registry, r *check.Report) {
 			if p := g.P().Policies; p != nil && p.QuarantinePolicy != nil && p.QuarantinePolicy.Status != nil && *p.QuarantinePolicy.Status == armcontainerregistry.PolicyStatusEnabled {
 				return
 			}

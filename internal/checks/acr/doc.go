@@ -1,5 +1,5 @@
 // Package acr holds the checks on Azure Container Registry configuration
-// (internal/aks.Registry): authentication, network exposure, data
+// (internal/aksmodel.Registry): authentication, network exposure, data
 // protection, logging and the supply-chain policies of the registry that
 // AKS clusters pull from. One check per file, its test beside it; each
 // file's doc comment names the fields it reads. Ids are ACR-0nn for the

@@ -1,7 +1,7 @@
 package acr
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
@@ -10,20 +10,20 @@ import (
 type def struct {
 	check.Meta
 	Reads []string
-	Eval  func(g *model.Registry, r *check.Report)
+	Eval  func(g *aksmodel.Registry, r *check.Report)
 }
 
 // register declares the check with area "acr"; a read that falls in a
 // gap of the input leaves the registry not assessed by it.
 func register(d def) {
 	d.Area = "acr"
-	d.Kinds = []string{model.KindRegistry}
+	d.Kinds = []string{aksmodel.KindRegistry}
 	d.Sources = []check.Source{check.Azure}
 	d.Fields = d.Reads
 	reads, eval := d.Reads, d.Eval
 	check.Register(&check.Check{Meta: d.Meta, Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
-		g, ok := obj.Typed.(*model.Registry)
-		if !ok || model.ClusterBlocked(g.Gaps, reads) {
+		g, ok := obj.Typed.(*aksmodel.Registry)
+		if !ok || aksmodel.ClusterBlocked(g.Gaps, reads) {
 			return
 		}
 		eval(g, r)

@@ -3,7 +3,7 @@ package acr
 import (
 	"testing"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/aks/akstest"
 )
@@ -12,8 +12,8 @@ import (
 // registry whose every field is unknown.
 func TestReadsDeclaredAndGapsRespected(t *testing.T) {
 	objs := akstest.Load(t, akstest.Registry(`{}`))
-	g := objs[0].Typed.(*model.Registry)
-	for _, p := range []string{"properties", "sku", model.GapDiagnostics, model.GapTokens, model.GapWebhooks, model.GapCacheRules, model.GapRoleAssignments} {
+	g := objs[0].Typed.(*aksmodel.Registry)
+	for _, p := range []string{"properties", "sku", aksmodel.GapDiagnostics, aksmodel.GapTokens, aksmodel.GapWebhooks, aksmodel.GapCacheRules, aksmodel.GapRoleAssignments} {
 		g.Gaps.Add(p, "test")
 	}
 	for _, ch := range check.All() {

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,7 +20,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.1"}, Practice: "cluster-api-access"},
 		},
 		Reads: []string{"properties.apiServerAccessProfile.authorizedIPRanges", "properties.apiServerAccessProfile.enablePrivateCluster"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if c.Private() {
 				return
 			}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -26,12 +26,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.1"}, Practice: "cluster-api-access"},
 		},
 		Reads: []string{"properties.apiServerAccessProfile.authorizedIPRanges"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().APIServerAccessProfile
 			if a == nil {
 				return
 			}
-			min4, min6 := model.DefaultMinPrefixIPv4, model.DefaultMinPrefixIPv6
+			min4, min6 := aksmodel.DefaultMinPrefixIPv4, aksmodel.DefaultMinPrefixIPv6
 			if c.Env != nil && c.Env.MinPrefixIPv4 > 0 {
 				min4 = c.Env.MinPrefixIPv4
 			}

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,9 +19,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.2"}, Practice: "cluster-api-access"},
 		},
 		Reads: []string{"properties.apiServerAccessProfile.enablePrivateCluster", "properties.apiServerAccessProfile.enablePrivateClusterPublicFQDN"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().APIServerAccessProfile
-			if !c.Private() || a == nil || !model.Bool(a.EnablePrivateClusterPublicFQDN) {
+			if !c.Private() || a == nil || !aksmodel.Bool(a.EnablePrivateClusterPublicFQDN) {
 				return
 			}
 			r.Fail(c.Field("apiServerAccessProfile", "enablePrivateClusterPublicFQDN"), "true",

@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -24,7 +24,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.2"}, Practice: "cluster-api-access"},
 		},
 		Reads: []string{"properties.publicNetworkAccess", "properties.apiServerAccessProfile.enablePrivateCluster"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if !c.Private() && !c.VNetIntegration() {
 				return
 			}

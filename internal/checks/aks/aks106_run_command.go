@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,9 +18,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "cluster-api-access"},
 		},
 		Reads: []string{"properties.apiServerAccessProfile.disableRunCommand"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().APIServerAccessProfile
-			if a != nil && model.Bool(a.DisableRunCommand) {
+			if a != nil && aksmodel.Bool(a.DisableRunCommand) {
 				return
 			}
 			r.Fail(c.Field("apiServerAccessProfile", "disableRunCommand"), "false",

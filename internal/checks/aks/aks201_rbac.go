@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,7 +18,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"properties.enableRBAC"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if e := c.P().EnableRBAC; e != nil && !*e {
 				r.Fail(c.Field("enableRBAC"), "false", "cluster %s has Kubernetes RBAC disabled", c.Label())
 			}

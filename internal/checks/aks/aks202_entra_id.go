@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,12 +20,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-1"}, CIS: []string{"5.5.1"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"=properties.aadProfile", "properties.aadProfile.managed", "properties.aadProfile.serverAppID"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().AADProfile
 			switch {
 			case a == nil:
 				r.Fail(c.Field("aadProfile"), "", "cluster %s has no Microsoft Entra ID integration: users authenticate with client certificates", c.Label())
-			case a.Managed != nil && !*a.Managed, a.Managed == nil && model.Str(a.ServerAppID) != "":
+			case a.Managed != nil && !*a.Managed, a.Managed == nil && aksmodel.Str(a.ServerAppID) != "":
 				r.Fail(c.Field("aadProfile", "managed"), "false", "cluster %s uses the legacy, deprecated Entra ID (AAD) integration instead of AKS-managed Entra ID", c.Label())
 			}
 		},

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,18 +19,18 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-1", "IM-8"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"=properties.aadProfile", "properties.aadProfile.serverAppID", "properties.aadProfile.serverAppSecret", "properties.aadProfile.clientAppID"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().AADProfile
 			if a == nil {
 				return
 			}
-			if v := model.Str(a.ServerAppID); v != "" {
+			if v := aksmodel.Str(a.ServerAppID); v != "" {
 				r.Fail(c.Field("aadProfile", "serverAppID"), v, "cluster %s is configured with legacy AAD server application %s", c.Label(), v)
 			}
-			if v := model.Str(a.ServerAppSecret); v != "" {
+			if v := aksmodel.Str(a.ServerAppSecret); v != "" {
 				r.Fail(c.Field("aadProfile", "serverAppSecret"), finding.Mask(v), "cluster %s holds a legacy AAD server application secret", c.Label())
 			}
-			if v := model.Str(a.ClientAppID); v != "" {
+			if v := aksmodel.Str(a.ClientAppID); v != "" {
 				r.Fail(c.Field("aadProfile", "clientAppID"), v, "cluster %s is configured with legacy AAD client application %s", c.Label(), v)
 			}
 		},

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,9 +19,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, CIS: []string{"5.5.2"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"=properties.aadProfile", "properties.aadProfile.enableAzureRBAC"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().AADProfile
-			if a != nil && model.Bool(a.EnableAzureRBAC) {
+			if a != nil && aksmodel.Bool(a.EnableAzureRBAC) {
 				return
 			}
 			path := c.Field("aadProfile", "enableAzureRBAC")

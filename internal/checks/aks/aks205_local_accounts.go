@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-1", "PA-7"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"properties.disableLocalAccounts"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if model.Bool(c.P().DisableLocalAccounts) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if aksmodel.Bool(c.P().DisableLocalAccounts) {
 				return
 			}
 			r.Fail(c.Field("disableLocalAccounts"), "false", "cluster %s allows local accounts: a static cluster-admin credential can be downloaded", c.Label())

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,13 +19,13 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-1"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"=properties.aadProfile", "properties.aadProfile.adminGroupObjectIDs"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			a := c.P().AADProfile
 			if a == nil {
 				return
 			}
 			for _, g := range a.AdminGroupObjectIDs {
-				if model.Str(g) != "" {
+				if aksmodel.Str(g) != "" {
 					return
 				}
 			}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -24,9 +24,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"identity", "properties.servicePrincipalProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if sp := c.P().ServicePrincipalProfile; sp != nil {
-				if id := model.Str(sp.ClientID); id != "" && !strings.EqualFold(id, "msi") {
+				if id := aksmodel.Str(sp.ClientID); id != "" && !strings.EqualFold(id, "msi") {
 					r.Fail(c.Field("servicePrincipalProfile", "clientId"), id, "cluster %s runs as service principal %s", c.Label(), id)
 					return
 				}

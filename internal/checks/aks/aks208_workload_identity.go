@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,7 +18,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"properties.securityProfile.workloadIdentity"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if workloadIdentity(c) {
 				return
 			}
@@ -27,7 +27,7 @@ func init() {
 	})
 }
 
-func workloadIdentity(c *model.Cluster) bool {
+func workloadIdentity(c *aksmodel.Cluster) bool {
 	s := c.P().SecurityProfile
-	return s != nil && s.WorkloadIdentity != nil && model.Bool(s.WorkloadIdentity.Enabled)
+	return s != nil && s.WorkloadIdentity != nil && aksmodel.Bool(s.WorkloadIdentity.Enabled)
 }

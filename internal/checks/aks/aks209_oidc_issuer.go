@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,12 +20,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"properties.securityProfile.workloadIdentity", "properties.oidcIssuerProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if !workloadIdentity(c) {
 				return
 			}
 			o := c.P().OidcIssuerProfile
-			if o != nil && model.Bool(o.Enabled) {
+			if o != nil && aksmodel.Bool(o.Enabled) {
 				return
 			}
 			r.Fail(c.Field("oidcIssuerProfile", "enabled"), "false", "cluster %s enables workload identity without the OIDC issuer it needs", c.Label())

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,9 +20,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "identity-rbac"},
 		},
 		Reads: []string{"properties.podIdentityProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			p := c.P().PodIdentityProfile
-			if p == nil || !model.Bool(p.Enabled) {
+			if p == nil || !aksmodel.Bool(p.Enabled) {
 				return
 			}
 			msg := "cluster %s still enables the deprecated pod-managed identity add-on"

@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -25,13 +25,13 @@ func init() {
 			Remediation: "Grant the kubelet identity only AcrPull on the registry (az aks update --attach-acr does exactly that) and remove other role assignments it holds on registries.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, CIS: []string{"5.1.3"}, Practice: "identity-rbac"},
 		},
-		Reads: []string{model.GapRoleAssignments},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.GapRoleAssignments},
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			for _, ra := range c.KubeletRoleAssignments {
 				if !registryScope(ra.Scope) {
 					continue
 				}
-				role := model.RoleName(ra.Role)
+				role := aksmodel.RoleName(ra.Role)
 				pull := false
 				for _, p := range pullOnlyRoles {
 					pull = pull || strings.EqualFold(role, p)

@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,10 +22,10 @@ func init() {
 			Remediation: "Disable SSH on every pool: az aks nodepool update --ssh-access disabled (ARM: agentPoolProfiles[].securityProfile.sshAccess: Disabled) and use kubectl debug node/... for troubleshooting.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 		},
-		Reads: []string{model.PoolPrefix + "securityProfile.sshAccess"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "securityProfile.sshAccess"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
-				v, _ := model.Lookup(p.Raw, "securityProfile", "sshAccess")
+				v, _ := aksmodel.Lookup(p.Raw, "securityProfile", "sshAccess")
 				s, _ := v.(string)
 				if s == "" {
 					s = "LocalUser (default)"

@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,11 +22,11 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 		},
 		Reads: []string{"properties.networkProfile.networkPlugin"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			np := c.P().NetworkProfile
 			v := ""
 			if np != nil {
-				v = model.Str(np.NetworkPlugin)
+				v = aksmodel.Str(np.NetworkPlugin)
 			}
 			switch strings.ToLower(v) {
 			case "azure", "none":

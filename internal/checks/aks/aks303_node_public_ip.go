@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -17,10 +17,10 @@ func init() {
 			Remediation: "Create pools without node public IPs (az aks nodepool add without --enable-node-public-ip; ARM: enableNodePublicIP: false; Terraform: node_public_ip_enabled = false) and move workloads off the old pool.",
 			Controls:    check.Controls{ASB: []string{"NS-1"}, CIS: []string{"5.4.3"}, Practice: "network"},
 		},
-		Reads: []string{model.PoolPrefix + "enableNodePublicIP"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "enableNodePublicIP"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
-				if model.Bool(p.Profile.EnableNodePublicIP) {
+				if aksmodel.Bool(p.Profile.EnableNodePublicIP) {
 					r.Fail(p.Field("enableNodePublicIP"), "true", "node pool %s of cluster %s gives each node a public IP", p.Name, c.Label())
 				}
 			}

@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,7 +22,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-3"}, Practice: "network"},
 		},
 		Reads: []string{"properties.networkProfile.outboundType"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			v := armcontainerservice.OutboundTypeLoadBalancer
 			if np := c.P().NetworkProfile; np != nil && np.OutboundType != nil {
 				v = *np.OutboundType

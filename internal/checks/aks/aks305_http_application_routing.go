@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,9 +19,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-2"}, Practice: "network"},
 		},
 		Reads: []string{"properties.addonProfiles.httpApplicationRouting"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			key, a := c.Addon("httpApplicationRouting")
-			if a == nil || !model.Bool(a.Enabled) {
+			if a == nil || !aksmodel.Bool(a.Enabled) {
 				return
 			}
 			r.Fail(c.Field("addonProfiles").Key(key).Child("enabled"), "true", "cluster %s runs the retired HTTP application routing add-on", c.Label())

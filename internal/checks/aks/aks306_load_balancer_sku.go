@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,12 +20,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
 		},
 		Reads: []string{"properties.networkProfile.loadBalancerSku"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			np := c.P().NetworkProfile
-			if np == nil || !strings.EqualFold(model.Str(np.LoadBalancerSKU), "basic") {
+			if np == nil || !strings.EqualFold(aksmodel.Str(np.LoadBalancerSKU), "basic") {
 				return
 			}
-			r.Fail(c.Field("networkProfile", "loadBalancerSku"), model.Str(np.LoadBalancerSKU), "cluster %s uses the retired Basic load balancer", c.Label())
+			r.Fail(c.Field("networkProfile", "loadBalancerSku"), aksmodel.Str(np.LoadBalancerSKU), "cluster %s uses the retired Basic load balancer", c.Label())
 		},
 	})
 }

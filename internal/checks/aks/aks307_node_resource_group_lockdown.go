@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,7 +20,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "network"},
 		},
 		Reads: []string{"properties.nodeResourceGroupProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			v := "Unrestricted (default)"
 			if p := c.P().NodeResourceGroupProfile; p != nil && p.RestrictionLevel != nil {
 				if *p.RestrictionLevel == armcontainerservice.RestrictionLevelReadOnly {

@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -25,8 +25,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "network"},
 		},
 		Reads: []string{"properties.networkProfile.podLinkLocalAccess"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			v, _ := model.Lookup(c.Raw, "properties", "networkProfile", "podLinkLocalAccess")
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			v, _ := aksmodel.Lookup(c.Raw, "properties", "networkProfile", "podLinkLocalAccess")
 			s, _ := v.(string)
 			if strings.EqualFold(s, "None") {
 				return

@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,19 +22,19 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"DP-5"}, CIS: []string{"5.3.1"}, Practice: "data-protection"},
 		},
 		Reads: []string{"properties.securityProfile.azureKeyVaultKms.enabled", "properties.securityProfile.azureKeyVaultKms.keyId"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			k := kms(c)
 			switch {
-			case k == nil || !model.Bool(k.Enabled):
+			case k == nil || !aksmodel.Bool(k.Enabled):
 				r.Fail(c.Field("securityProfile", "azureKeyVaultKms", "enabled"), "false", "cluster %s does not encrypt Kubernetes Secrets with a Key Vault key (KMS)", c.Label())
-			case model.Str(k.KeyID) == "":
+			case aksmodel.Str(k.KeyID) == "":
 				r.Fail(c.Field("securityProfile", "azureKeyVaultKms", "keyId"), "", "cluster %s enables KMS without a Key Vault key id", c.Label())
 			}
 		},
 	})
 }
 
-func kms(c *model.Cluster) *armcontainerservice.AzureKeyVaultKms {
+func kms(c *aksmodel.Cluster) *armcontainerservice.AzureKeyVaultKms {
 	if s := c.P().SecurityProfile; s != nil {
 		return s.AzureKeyVaultKms
 	}

@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,9 +22,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"DP-5", "NS-2"}, Practice: "data-protection"},
 		},
 		Reads: []string{"properties.securityProfile.azureKeyVaultKms.enabled", "properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			k := kms(c)
-			if k == nil || !model.Bool(k.Enabled) {
+			if k == nil || !aksmodel.Bool(k.Enabled) {
 				return
 			}
 			if k.KeyVaultNetworkAccess != nil && *k.KeyVaultNetworkAccess == armcontainerservice.KeyVaultNetworkAccessTypesPrivate {

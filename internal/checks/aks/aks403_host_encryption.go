@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,10 +18,10 @@ func init() {
 			Remediation: "Create pools with encryption at host (az aks nodepool add --enable-encryption-at-host; ARM: enableEncryptionAtHost: true; Terraform: host_encryption_enabled = true) after registering the EncryptionAtHost feature, and move workloads over.",
 			Controls:    check.Controls{ASB: []string{"DP-4"}, Practice: "data-protection"},
 		},
-		Reads: []string{model.PoolPrefix + "enableEncryptionAtHost"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "enableEncryptionAtHost"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
-				if !model.Bool(p.Profile.EnableEncryptionAtHost) {
+				if !aksmodel.Bool(p.Profile.EnableEncryptionAtHost) {
 					r.Fail(p.Field("enableEncryptionAtHost"), "false", "node pool %s of cluster %s does not encrypt at host", p.Name, c.Label())
 				}
 			}

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"DP-5"}, Practice: "data-protection"},
 		},
 		Reads: []string{"properties.diskEncryptionSetID"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if model.Str(c.P().DiskEncryptionSetID) != "" {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if aksmodel.Str(c.P().DiskEncryptionSetID) != "" {
 				return
 			}
 			r.Fail(c.Field("diskEncryptionSetID"), "", "cluster %s encrypts node disks with platform-managed keys only", c.Label())

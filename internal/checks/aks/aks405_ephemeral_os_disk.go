@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,8 @@ func init() {
 			Remediation: "Use ephemeral OS disks on a VM size whose cache or temp disk fits the OS disk: az aks nodepool add --node-osdisk-type Ephemeral (ARM: osDiskType: Ephemeral; Terraform: os_disk_type = \"Ephemeral\").",
 			Controls:    check.Controls{ASB: []string{"DP-4"}, Practice: "data-protection"},
 		},
-		Reads: []string{model.PoolPrefix + "osDiskType"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "osDiskType"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
 				t := p.Profile.OSDiskType
 				if t != nil && *t == armcontainerservice.OSDiskTypeEphemeral {

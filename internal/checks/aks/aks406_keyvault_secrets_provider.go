@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,7 +19,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-8"}, CIS: []string{"4.5.2"}, Practice: "data-protection"},
 		},
 		Reads: []string{"properties.addonProfiles.azureKeyvaultSecretsProvider.enabled"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if c.AddonEnabled("azureKeyvaultSecretsProvider") {
 				return
 			}

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,10 +19,10 @@ func init() {
 			Remediation: "Where FIPS is required, create pools with --enable-fips-image (ARM: enableFIPS: true; Terraform: fips_enabled = true). Elsewhere, exclude this check in the policy.",
 			Controls:    check.Controls{ASB: []string{"DP-3"}, Practice: "data-protection"},
 		},
-		Reads: []string{model.PoolPrefix + "enableFIPS", model.PoolPrefix + "osType"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "enableFIPS", aksmodel.PoolPrefix + "osType"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
-				if p.Linux() && !model.Bool(p.Profile.EnableFIPS) {
+				if p.Linux() && !aksmodel.Bool(p.Profile.EnableFIPS) {
 					r.Fail(p.Field("enableFIPS"), "false", "Linux node pool %s of cluster %s does not use FIPS-enabled images", p.Name, c.Label())
 				}
 			}

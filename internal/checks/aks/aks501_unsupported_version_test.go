@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/checks/aks/akstest"
 )
 
@@ -45,9 +45,9 @@ func TestUnsupportedVersionMessage(t *testing.T) {
 // Live scans know what the region offers; that decides.
 func TestUnsupportedVersionOffered(t *testing.T) {
 	objs := akstest.Load(t, akstest.Cluster(`{"currentKubernetesVersion": "1.35.1"}`))
-	c := objs[0].Typed.(*model.Cluster)
+	c := objs[0].Typed.(*aksmodel.Cluster)
 	env := *c.Env
-	env.Offered = map[string]model.Offered{"1.36": {Plans: []string{"KubernetesOfficial"}}, "1.37": {Plans: []string{"KubernetesOfficial"}}}
+	env.Offered = map[string]aksmodel.Offered{"1.36": {Plans: []string{"KubernetesOfficial"}}, "1.37": {Plans: []string{"KubernetesOfficial"}}}
 	c.Env = &env
 	fs := akstest.RunObjects(t, "AKS-501", objs)
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "not offered by the cluster's region") {

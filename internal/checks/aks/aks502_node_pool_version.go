@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -23,13 +23,13 @@ func init() {
 			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.currentKubernetesVersion", "properties.kubernetesVersion", "properties.supportPlan", "sku",
-			model.PoolPrefix + "currentOrchestratorVersion", model.PoolPrefix + "orchestratorVersion"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+			aksmodel.PoolPrefix + "currentOrchestratorVersion", aksmodel.PoolPrefix + "orchestratorVersion"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			cps, _ := c.Version()
-			cp, cpKnown := model.ParseVersion(cps)
+			cp, cpKnown := aksmodel.ParseVersion(cps)
 			for _, p := range pools {
 				s, path := p.Version()
-				v, ok := model.ParseVersion(s)
+				v, ok := aksmodel.ParseVersion(s)
 				if !ok {
 					continue
 				}

@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,7 +21,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
 		},
 		Reads: []string{"properties.autoUpgradeProfile.upgradeChannel"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			ch := upgradeChannel(c)
 			if ch != "" && ch != armcontainerservice.UpgradeChannelNone {
 				return
@@ -35,7 +35,7 @@ func init() {
 	})
 }
 
-func upgradeChannel(c *model.Cluster) armcontainerservice.UpgradeChannel {
+func upgradeChannel(c *aksmodel.Cluster) armcontainerservice.UpgradeChannel {
 	if a := c.P().AutoUpgradeProfile; a != nil && a.UpgradeChannel != nil {
 		return *a.UpgradeChannel
 	}
@@ -44,7 +44,7 @@ func upgradeChannel(c *model.Cluster) armcontainerservice.UpgradeChannel {
 
 // nodeOSChannel returns the node OS upgrade channel; unset is NodeImage,
 // the API default for new clusters since the channel exists.
-func nodeOSChannel(c *model.Cluster) (armcontainerservice.NodeOSUpgradeChannel, bool) {
+func nodeOSChannel(c *aksmodel.Cluster) (armcontainerservice.NodeOSUpgradeChannel, bool) {
 	if a := c.P().AutoUpgradeProfile; a != nil && a.NodeOSUpgradeChannel != nil {
 		return *a.NodeOSUpgradeChannel, true
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -27,8 +27,8 @@ func init() {
 			Remediation: "Add the windows: az aks maintenanceconfiguration add --name aksManagedAutoUpgradeSchedule ... and --name aksManagedNodeOSUpgradeSchedule ... (Terraform: maintenance_window_auto_upgrade {} and maintenance_window_node_os {}).",
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
 		},
-		Reads: []string{model.GapMaintenance, "properties.autoUpgradeProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.GapMaintenance, "properties.autoUpgradeProfile"},
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			has := func(name string) bool {
 				return slices.ContainsFunc(c.MaintenanceConfigurations, func(s string) bool { return strings.EqualFold(s, name) })
 			}

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -11,7 +11,7 @@ import (
 // (Azure Linux 2.0 / CBL-Mariner, Ubuntu 18.04 and 20.04, Windows Server
 // 2019; the list and dates are in internal/aks/versions.json), whatever
 // spelling of the SKU the API accepted (Mariner, cblmariner: see
-// model.CanonicalOSSKU). The node
+// aksmodel.CanonicalOSSKU). The node
 // image version, when the input has it, says which OS release really
 // runs; otherwise the osSKU and version imply it.
 
@@ -24,9 +24,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "node-upgrades"},
 			Data:        []string{check.DataVersions},
 		},
-		Reads: []string{model.PoolPrefix + "osSKU", model.PoolPrefix + "nodeImageVersion", model.PoolPrefix + "orchestratorVersion",
-			model.PoolPrefix + "currentOrchestratorVersion", "properties.currentKubernetesVersion", "properties.kubernetesVersion"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "osSKU", aksmodel.PoolPrefix + "nodeImageVersion", aksmodel.PoolPrefix + "orchestratorVersion",
+			aksmodel.PoolPrefix + "currentOrchestratorVersion", "properties.currentKubernetesVersion", "properties.kubernetesVersion"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			if c.Env == nil || c.Env.Calendar == nil {
 				return
 			}
@@ -35,9 +35,9 @@ func init() {
 				if s == "" {
 					s, _ = c.Version()
 				}
-				v, hasV := model.ParseVersion(s)
-				sku := model.Str(p.Profile.OSSKU)
-				image := model.Str(p.Profile.NodeImageVersion)
+				v, hasV := aksmodel.ParseVersion(s)
+				sku := aksmodel.Str(p.Profile.OSSKU)
+				image := aksmodel.Str(p.Profile.NodeImageVersion)
 				o, retired := c.Env.Calendar.RetiredOS(sku, v, hasV, image, c.Env.AsOf)
 				if !retired {
 					continue

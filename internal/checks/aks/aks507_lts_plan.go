@@ -5,7 +5,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -24,7 +24,7 @@ func init() {
 			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.supportPlan", "sku", "properties.currentKubernetesVersion", "properties.kubernetesVersion"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			sp := c.P().SupportPlan
 			if sp == nil || *sp != armcontainerservice.KubernetesSupportPlanAKSLongTermSupport {
 				return

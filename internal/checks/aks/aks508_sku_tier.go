@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,7 +21,7 @@ func init() {
 			Controls:    check.Controls{Practice: "node-upgrades"},
 		},
 		Reads: []string{"sku"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			s := c.Model.SKU
 			if s != nil && s.Tier != nil && (*s.Tier == armcontainerservice.ManagedClusterSKUTierStandard || *s.Tier == armcontainerservice.ManagedClusterSKUTierPremium || *s.Tier == "Paid") {
 				return

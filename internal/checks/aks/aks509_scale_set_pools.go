@@ -3,7 +3,7 @@ package aks
 import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,8 +20,8 @@ func init() {
 			Remediation: "Migrate to Virtual Machine Scale Sets pools (ARM: type VirtualMachineScaleSets; Terraform: type = \"VirtualMachineScaleSets\") with the availability-set migration or a new pool.",
 			Controls:    check.Controls{Practice: "node-upgrades"},
 		},
-		Reads: []string{model.PoolPrefix + "type"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "type"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
 				if t := p.Profile.Type; t != nil && *t == armcontainerservice.AgentPoolTypeAvailabilitySet {
 					r.Fail(p.Field("type"), string(*t), "node pool %s of cluster %s is an availability set pool", p.Name, c.Label())

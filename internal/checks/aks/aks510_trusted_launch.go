@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,14 +18,14 @@ func init() {
 			Remediation: "Create pools with Trusted Launch on a Gen2 VM size: az aks nodepool add --enable-secure-boot --enable-vtpm (ARM: securityProfile.enableSecureBoot and enableVTPM: true).",
 			Controls:    check.Controls{ASB: []string{"PV-3"}, Practice: "node-upgrades"},
 		},
-		Reads: []string{model.PoolPrefix + "securityProfile.enableSecureBoot", model.PoolPrefix + "securityProfile.enableVTPM"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "securityProfile.enableSecureBoot", aksmodel.PoolPrefix + "securityProfile.enableVTPM"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
 				sp := p.Profile.SecurityProfile
 				switch {
-				case sp == nil || !model.Bool(sp.EnableSecureBoot):
+				case sp == nil || !aksmodel.Bool(sp.EnableSecureBoot):
 					r.Fail(p.Field("securityProfile", "enableSecureBoot"), "false", "node pool %s of cluster %s boots without secure boot", p.Name, c.Label())
-				case !model.Bool(sp.EnableVTPM):
+				case !aksmodel.Bool(sp.EnableVTPM):
 					r.Fail(p.Field("securityProfile", "enableVTPM"), "false", "node pool %s of cluster %s has no virtual TPM", p.Name, c.Label())
 				}
 			}

@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,8 @@ func init() {
 			Remediation: "Taint system pools: az aks nodepool update --node-taints CriticalAddonsOnly=true:NoSchedule (Terraform: default_node_pool { only_critical_addons_enabled = true }) and add a User pool for applications.",
 			Controls:    check.Controls{ASB: []string{"PV-3"}, Practice: "node-upgrades"},
 		},
-		Reads: []string{model.PoolPrefix + "mode", model.PoolPrefix + "nodeTaints"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "mode", aksmodel.PoolPrefix + "nodeTaints"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			userPools := 0
 			for _, p := range pools {
 				if !p.System() {
@@ -43,9 +43,9 @@ func init() {
 	})
 }
 
-func criticalAddonsOnly(p *model.Pool) bool {
+func criticalAddonsOnly(p *aksmodel.Pool) bool {
 	for _, t := range p.Profile.NodeTaints {
-		if s := strings.ReplaceAll(model.Str(t), " ", ""); strings.HasPrefix(s, "CriticalAddonsOnly") && strings.HasSuffix(s, ":NoSchedule") {
+		if s := strings.ReplaceAll(aksmodel.Str(t), " ", ""); strings.HasPrefix(s, "CriticalAddonsOnly") && strings.HasSuffix(s, ":NoSchedule") {
 			return true
 		}
 	}

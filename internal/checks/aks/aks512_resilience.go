@@ -3,7 +3,7 @@ package aks
 import (
 	"fmt"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -28,9 +28,9 @@ func init() {
 			Remediation: "Spread system pools over zones (availabilityZones: [1, 2, 3]; Terraform: zones), keep at least 3 nodes (count or minCount), and leave maxPods at 50 or more (PSRule Azure.AKS.NodeMinPods).",
 			Controls:    check.Controls{Practice: "node-upgrades"},
 		},
-		Reads: []string{model.PoolPrefix + "availabilityZones", model.PoolPrefix + "count", model.PoolPrefix + "minCount",
-			model.PoolPrefix + "enableAutoScaling", model.PoolPrefix + "maxPods", model.PoolPrefix + "mode"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.PoolPrefix + "availabilityZones", aksmodel.PoolPrefix + "count", aksmodel.PoolPrefix + "minCount",
+			aksmodel.PoolPrefix + "enableAutoScaling", aksmodel.PoolPrefix + "maxPods", aksmodel.PoolPrefix + "mode"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			for _, p := range pools {
 				pr := p.Profile
 				if p.System() {
@@ -38,7 +38,7 @@ func init() {
 						r.Fail(p.Field("availabilityZones"), fmt.Sprint(len(pr.AvailabilityZones)), "system node pool %s of cluster %s is not spread over availability zones", p.Name, c.Label())
 					}
 					n, path := pr.Count, p.Field("count")
-					if model.Bool(pr.EnableAutoScaling) {
+					if aksmodel.Bool(pr.EnableAutoScaling) {
 						n, path = pr.MinCount, p.Field("minCount")
 					}
 					if n != nil && *n < minSystemNodes {

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,7 +20,7 @@ func init() {
 			Data:        []string{check.DataVersions},
 		},
 		Reads: []string{"properties.currentKubernetesVersion", "properties.kubernetesVersion", "properties.supportPlan", "sku"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			s, path := c.Version()
 			vd, ok := judge(c, s)
 			if !ok || !vd.supported() || vd.status.Ends.IsZero() {
@@ -29,7 +29,7 @@ func init() {
 			days := vd.status.DaysLeft(c.Env.AsOf)
 			window := c.Env.NearEndDays
 			if window <= 0 {
-				window = model.DefaultNearEndDays
+				window = aksmodel.DefaultNearEndDays
 			}
 			if days > window {
 				return

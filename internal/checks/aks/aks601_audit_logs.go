@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -24,8 +24,8 @@ func init() {
 			Remediation: "Add a diagnostic setting on the cluster sending kube-audit-admin and guard (or the audit category group) to a Log Analytics workspace: az monitor diagnostic-settings create --resource <cluster-id> --workspace <id> --logs '[{\"category\":\"kube-audit-admin\",\"enabled\":true},{\"category\":\"guard\",\"enabled\":true}]' (Terraform: azurerm_monitor_diagnostic_setting).",
 			Controls:    check.Controls{ASB: []string{"LT-3"}, CIS: []string{"2.1.1"}, Practice: "monitoring-logging"},
 		},
-		Reads: []string{model.GapDiagnostics, "=properties.aadProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.GapDiagnostics, "=properties.aadProfile"},
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			cats, all := logCategories(c.Diagnostics)
 			if all {
 				return
@@ -40,7 +40,7 @@ func init() {
 			if len(miss) == 0 {
 				return
 			}
-			path := field.NewPath(model.GapDiagnostics)
+			path := field.NewPath(aksmodel.GapDiagnostics)
 			if len(c.Diagnostics) == 0 {
 				r.Fail(path, "", "cluster %s has no diagnostic setting: API server audit logs are not kept", c.Label())
 				return

@@ -5,7 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -24,20 +24,20 @@ func init() {
 			Remediation: "Add kube-apiserver, kube-controller-manager, kube-scheduler and cluster-autoscaler to the cluster's diagnostic setting (or use the allLogs category group).",
 			Controls:    check.Controls{ASB: []string{"LT-3"}, Practice: "monitoring-logging"},
 		},
-		Reads: []string{model.GapDiagnostics, model.PoolPrefix + "enableAutoScaling"},
-		Eval: func(c *model.Cluster, pools []*model.Pool, r *check.Report) {
+		Reads: []string{aksmodel.GapDiagnostics, aksmodel.PoolPrefix + "enableAutoScaling"},
+		Eval: func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report) {
 			if len(c.Diagnostics) == 0 {
 				return
 			}
 			want := []string{"kube-apiserver", "kube-controller-manager", "kube-scheduler"}
 			for _, p := range pools {
-				if model.Bool(p.Profile.EnableAutoScaling) {
+				if aksmodel.Bool(p.Profile.EnableAutoScaling) {
 					want = append(want, "cluster-autoscaler")
 					break
 				}
 			}
 			if miss := missing(c.Diagnostics, want...); len(miss) > 0 {
-				r.Fail(field.NewPath(model.GapDiagnostics), strings.Join(miss, ","), "cluster %s does not export the %s log categories", c.Label(), strings.Join(miss, ", "))
+				r.Fail(field.NewPath(aksmodel.GapDiagnostics), strings.Join(miss, ","), "cluster %s does not export the %s log categories", c.Label(), strings.Join(miss, ", "))
 			}
 		},
 	})

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,16 +20,16 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"LT-3"}, Practice: "monitoring-logging"},
 		},
 		Reads: []string{"properties.addonProfiles.omsagent", "properties.azureMonitorProfile"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if v, _ := model.Lookup(c.Raw, "properties", "azureMonitorProfile", "containerInsights", "enabled"); v == true {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if v, _ := aksmodel.Lookup(c.Raw, "properties", "azureMonitorProfile", "containerInsights", "enabled"); v == true {
 				return
 			}
 			key, a := c.Addon("omsagent")
 			switch {
-			case a == nil || !model.Bool(a.Enabled):
+			case a == nil || !aksmodel.Bool(a.Enabled):
 				r.Fail(c.Field("addonProfiles").Key(key).Child("enabled"), "false", "cluster %s does not send container logs and metrics to Log Analytics", c.Label())
 			default:
-				if ck, ws, _ := model.AddonConfig(a, "logAnalyticsWorkspaceResourceID"); ws == "" {
+				if ck, ws, _ := aksmodel.AddonConfig(a, "logAnalyticsWorkspaceResourceID"); ws == "" {
 					r.Fail(c.Field("addonProfiles").Key(key).Child("config").Key(ck), "", "cluster %s enables Container insights without a Log Analytics workspace", c.Label())
 				}
 			}

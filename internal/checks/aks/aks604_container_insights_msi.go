@@ -3,7 +3,7 @@ package aks
 import (
 	"strings"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,12 +21,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"IM-3"}, Practice: "monitoring-logging"},
 		},
 		Reads: []string{"properties.addonProfiles.omsagent"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			key, a := c.Addon("omsagent")
-			if a == nil || !model.Bool(a.Enabled) {
+			if a == nil || !aksmodel.Bool(a.Enabled) {
 				return
 			}
-			ck, v, _ := model.AddonConfig(a, "useAADAuth")
+			ck, v, _ := aksmodel.AddonConfig(a, "useAADAuth")
 			if strings.EqualFold(v, "true") {
 				return
 			}

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"LT-3"}, Practice: "monitoring-logging"},
 		},
 		Reads: []string{"properties.azureMonitorProfile.metrics"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if m := c.P().AzureMonitorProfile; m != nil && m.Metrics != nil && model.Bool(m.Metrics.Enabled) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if m := c.P().AzureMonitorProfile; m != nil && m.Metrics != nil && aksmodel.Bool(m.Metrics.Enabled) {
 				return
 			}
 			r.Fail(c.Field("azureMonitorProfile", "metrics", "enabled"), "false", "cluster %s does not collect metrics with managed Prometheus", c.Label())

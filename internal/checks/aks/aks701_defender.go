@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,12 +19,12 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"LT-1"}, CIS: []string{"5.1.1"}, Practice: "threat-protection"},
 		},
 		Reads: []string{"properties.securityProfile.defender"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			var on bool
 			var ws string
 			if s := c.P().SecurityProfile; s != nil && s.Defender != nil {
-				on = s.Defender.SecurityMonitoring != nil && model.Bool(s.Defender.SecurityMonitoring.Enabled)
-				ws = model.Str(s.Defender.LogAnalyticsWorkspaceResourceID)
+				on = s.Defender.SecurityMonitoring != nil && aksmodel.Bool(s.Defender.SecurityMonitoring.Enabled)
+				ws = aksmodel.Str(s.Defender.LogAnalyticsWorkspaceResourceID)
 			}
 			switch {
 			case !on:

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,7 +19,7 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-2"}, CIS: []string{"4.3"}, Practice: "container"},
 		},
 		Reads: []string{"properties.addonProfiles.azurepolicy"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
 			if c.AddonEnabled("azurepolicy") {
 				return
 			}

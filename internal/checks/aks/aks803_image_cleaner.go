@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-6"}, Practice: "container"},
 		},
 		Reads: []string{"properties.securityProfile.imageCleaner"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if s := c.P().SecurityProfile; s != nil && s.ImageCleaner != nil && model.Bool(s.ImageCleaner.Enabled) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if s := c.P().SecurityProfile; s != nil && s.ImageCleaner != nil && aksmodel.Bool(s.ImageCleaner.Enabled) {
 				return
 			}
 			r.Fail(c.Field("securityProfile", "imageCleaner", "enabled"), "false", "cluster %s does not remove unused images from its nodes", c.Label())

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -18,8 +18,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PV-2"}, Practice: "container"},
 		},
 		Reads: []string{"properties.enablePodSecurityPolicy"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if model.Bool(c.P().EnablePodSecurityPolicy) {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if aksmodel.Bool(c.P().EnablePodSecurityPolicy) {
 				r.Fail(c.Field("enablePodSecurityPolicy"), "true", "cluster %s still sets the removed PodSecurityPolicy flag", c.Label())
 			}
 		},

@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"DS-6"}, Practice: "build"},
 		},
 		Reads: []string{"properties.securityProfile.imageIntegrity"},
-		Eval: func(c *model.Cluster, _ []*model.Pool, r *check.Report) {
-			if v, _ := model.Lookup(c.Raw, "properties", "securityProfile", "imageIntegrity", "enabled"); v == true {
+		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {
+			if v, _ := aksmodel.Lookup(c.Raw, "properties", "securityProfile", "imageIntegrity", "enabled"); v == true {
 				return
 			}
 			r.Fail(c.Field("securityProfile", "imageIntegrity", "enabled"), "false", "cluster %s does not verify image signatures at admission", c.Label())

@@ -6,7 +6,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // logCategories returns the log categories a cluster's diagnostic
@@ -22,7 +22,7 @@ func logCategories(ds []*armmonitor.DiagnosticSettingsResource) (cats map[string
 			if l == nil || (l.Enabled != nil && !*l.Enabled) {
 				continue
 			}
-			switch g := strings.ToLower(model.Str(l.CategoryGroup)); g {
+			switch g := strings.ToLower(aksmodel.Str(l.CategoryGroup)); g {
 			case "alllogs":
 				all = true
 			case "audit":
@@ -30,7 +30,7 @@ func logCategories(ds []*armmonitor.DiagnosticSettingsResource) (cats map[string
 					cats[c] = true
 				}
 			}
-			if c := model.Str(l.Category); c != "" {
+			if c := aksmodel.Str(l.Category); c != "" {
 				cats[strings.ToLower(c)] = true
 			}
 		}
@@ -42,8 +42,8 @@ func logCategories(ds []*armmonitor.DiagnosticSettingsResource) (cats map[string
 var auditGroup = []string{"kube-audit", "kube-audit-admin", "guard"}
 
 func hasDestination(p *armmonitor.DiagnosticSettings) bool {
-	return model.Str(p.WorkspaceID) != "" || model.Str(p.StorageAccountID) != "" ||
-		model.Str(p.EventHubAuthorizationRuleID) != "" || model.Str(p.MarketplacePartnerID) != ""
+	return aksmodel.Str(p.WorkspaceID) != "" || aksmodel.Str(p.StorageAccountID) != "" ||
+		aksmodel.Str(p.EventHubAuthorizationRuleID) != "" || aksmodel.Str(p.MarketplacePartnerID) != ""
 }
 
 // missing lists the wanted categories not exported.

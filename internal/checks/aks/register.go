@@ -1,7 +1,7 @@
 package aks
 
 import (
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
@@ -14,7 +14,7 @@ type def struct {
 	Reads []string
 	// Eval judges the cluster; pools are the node pools whose fields the
 	// check reads are all known.
-	Eval func(c *model.Cluster, pools []*model.Pool, r *check.Report)
+	Eval func(c *aksmodel.Cluster, pools []*aksmodel.Pool, r *check.Report)
 }
 
 // register declares the check in the catalog with area "aks". The
@@ -23,18 +23,18 @@ type def struct {
 // scan reports those as not assessed.
 func register(d def) {
 	d.Area = "aks"
-	d.Kinds = []string{model.KindCluster}
+	d.Kinds = []string{aksmodel.KindCluster}
 	d.Sources = []check.Source{check.Azure}
 	d.Fields = d.Reads
 	reads, eval := d.Reads, d.Eval
 	check.Register(&check.Check{Meta: d.Meta, Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
-		c, ok := obj.Typed.(*model.Cluster)
-		if !ok || model.ClusterBlocked(c.Gaps, reads) {
+		c, ok := obj.Typed.(*aksmodel.Cluster)
+		if !ok || aksmodel.ClusterBlocked(c.Gaps, reads) {
 			return
 		}
-		pools := make([]*model.Pool, 0, len(c.Pools))
+		pools := make([]*aksmodel.Pool, 0, len(c.Pools))
 		for _, p := range c.Pools {
-			if p.Profile != nil && !model.PoolBlocked(c.Gaps, reads, p) {
+			if p.Profile != nil && !aksmodel.PoolBlocked(c.Gaps, reads, p) {
 				pools = append(pools, p)
 			}
 		}

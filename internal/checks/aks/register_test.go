@@ -3,7 +3,7 @@ package aks
 import (
 	"testing"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/aks/akstest"
 )
@@ -12,8 +12,8 @@ import (
 // cluster whose every field is unknown: it is not assessed instead.
 func TestReadsDeclaredAndGapsRespected(t *testing.T) {
 	objs := akstest.Load(t, akstest.Cluster(`{"agentPoolProfiles": [{"name": "p", "mode": "System"}]}`))
-	c := objs[0].Typed.(*model.Cluster)
-	for _, p := range []string{"properties", "sku", "identity", "agentPools", model.GapDiagnostics, model.GapMaintenance, model.GapRoleAssignments} {
+	c := objs[0].Typed.(*aksmodel.Cluster)
+	for _, p := range []string{"properties", "sku", "identity", "agentPools", aksmodel.GapDiagnostics, aksmodel.GapMaintenance, aksmodel.GapRoleAssignments} {
 		c.Gaps.Add(p, "test")
 	}
 	n := 0

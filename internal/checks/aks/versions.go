@@ -5,13 +5,13 @@ import (
 	"slices"
 	"time"
 
-	model "github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // verdict is the support of one Kubernetes version on the scan's day.
 type verdict struct {
-	version model.Version
-	status  model.Status
+	version aksmodel.Version
+	status  aksmodel.Status
 	// offered is set when the region's offered versions are known (live
 	// scans): whether this minor is among them.
 	offered, offerKnown bool
@@ -21,11 +21,11 @@ type verdict struct {
 
 // judge classifies version s for cluster c. ok is false when the version
 // cannot be judged: no environment, or not a version.
-func judge(c *model.Cluster, s string) (verdict, bool) {
+func judge(c *aksmodel.Cluster, s string) (verdict, bool) {
 	if c.Env == nil || c.Env.Calendar == nil || s == "" {
 		return verdict{}, false
 	}
-	v, ok := model.ParseVersion(s)
+	v, ok := aksmodel.ParseVersion(s)
 	if !ok {
 		return verdict{}, false
 	}
@@ -56,9 +56,9 @@ func (vd verdict) why() string {
 	m := vd.status.Minor
 	var s string
 	switch vd.status.Support {
-	case model.SupportPlatform:
+	case aksmodel.SupportPlatform:
 		s = fmt.Sprintf("community support ended %s; platform support only, no Kubernetes security fixes", date(m.EndOfSupport))
-	case model.SupportNone:
+	case aksmodel.SupportNone:
 		switch {
 		case !vd.status.Known:
 			s = "older than every version AKS supports"
@@ -78,7 +78,7 @@ func (vd verdict) why() string {
 	return s + projected(m)
 }
 
-func projected(m model.Minor) string {
+func projected(m aksmodel.Minor) string {
 	if m.Projected {
 		return " (calendar date projected, not yet published)"
 	}

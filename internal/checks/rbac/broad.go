@@ -5,7 +5,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
@@ -18,15 +18,15 @@ import (
 // RoleBinding beyond cluster-scoped resources it cannot grant.
 func evalBroadSubject(who func(rbacv1.Subject) string) check.EvalFunc {
 	return func(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-		m := rbac.For(ctx.Inventory)
+		m := rbacmodel.For(ctx.Inventory)
 		b, ok := m.BindingOf(obj)
 		if !ok || b.Role == nil {
 			return
 		}
-		var first *rbac.RoleRule
+		var first *rbacmodel.RoleRule
 		n := 0
 		for _, rr := range b.Role.Effective() {
-			if rbac.IsTrivial(rr.Rule) || !b.Scope().Cluster && rbac.OnlyClusterScoped(rr.Rule) {
+			if rbacmodel.IsTrivial(rr.Rule) || !b.Scope().Cluster && rbacmodel.OnlyClusterScoped(rr.Rule) {
 				continue
 			}
 			if first == nil {
@@ -42,7 +42,7 @@ func evalBroadSubject(who func(rbacv1.Subject) string) check.EvalFunc {
 			if desc == "" {
 				continue
 			}
-			g := rbac.Grant{Binding: b, Subject: i, Rule: first}
+			g := rbacmodel.Grant{Binding: b, Subject: i, Rule: first}
 			more := ""
 			if n > 1 {
 				more = fmt.Sprintf(" and %d more rules", n-1)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
@@ -15,9 +15,9 @@ var bindingKinds = []string{"RoleBinding", "ClusterRoleBinding"}
 // evalRisk reports each subject of a binding that the binding gives risk,
 // with what(binding, grants) saying what the subject can do, e.g. "can
 // read Secrets in namespace pets".
-func evalRisk(risk rbac.Risk, what func(*rbac.Binding, rbac.RiskGrant) string) check.EvalFunc {
+func evalRisk(risk rbacmodel.Risk, what func(*rbacmodel.Binding, rbacmodel.RiskGrant) string) check.EvalFunc {
 	return func(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-		m := rbac.For(ctx.Inventory)
+		m := rbacmodel.For(ctx.Inventory)
 		b, ok := m.BindingOf(obj)
 		if !ok || b.Bootstrap() {
 			return
@@ -25,7 +25,7 @@ func evalRisk(risk rbac.Risk, what func(*rbac.Binding, rbac.RiskGrant) string) c
 		for i := range b.Subjects {
 			for _, rg := range m.Risks(b, i) {
 				if rg.Risk == risk {
-					r.Fail(b.SubjectPath(i), rbac.RuleString(rg.Grants[0].Rule.Rule), "%s %s: %s", b.Subject(i), what(b, rg), grantsText(rg))
+					r.Fail(b.SubjectPath(i), rbacmodel.RuleString(rg.Grants[0].Rule.Rule), "%s %s: %s", b.Subject(i), what(b, rg), grantsText(rg))
 				}
 			}
 		}
@@ -34,13 +34,13 @@ func evalRisk(risk rbac.Risk, what func(*rbac.Binding, rbac.RiskGrant) string) c
 
 // grantsText names the first grant's path, how many more rules give the
 // same right, and the companion grant that completes it.
-func grantsText(rg rbac.RiskGrant) string {
+func grantsText(rg rbacmodel.RiskGrant) string {
 	var sb strings.Builder
 	sb.WriteString(rg.Grants[0].Path())
 	if len(rg.Grants) > 1 {
 		// "also rules[4], rules[6] of ClusterRole x", grouped by role.
 		var parts []string
-		var role *rbac.Role
+		var role *rbacmodel.Role
 		var idx []string
 		flush := func() {
 			if role != nil {
@@ -65,4 +65,4 @@ func grantsText(rg rbac.RiskGrant) string {
 }
 
 // in says where a binding grants: "cluster-wide" or "in namespace pets".
-func in(b *rbac.Binding) string { return b.Scope().String() }
+func in(b *rbacmodel.Binding) string { return b.Scope().String() }

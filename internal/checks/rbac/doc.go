@@ -1,6 +1,6 @@
 // Package rbac holds the checks on who may do what through RBAC. They judge
 // bindings, not roles: a role is only a risk once someone is bound to it,
-// and then the risk is the subject's. The model (internal/analysis/rbac)
+// and then the risk is the subject's. The model (internal/analysis/rbacmodel)
 // resolves every binding's subjects to their effective rules, aggregated
 // ClusterRoles and built-in roles included, once per inventory.
 //

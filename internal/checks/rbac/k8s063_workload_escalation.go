@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -13,7 +13,7 @@ import (
 // automountServiceAccountToken, and the RBAC model. It reports a workload
 // whose pods hold an API token of a ServiceAccount that is cluster-admin
 // or can become it, with the shortest chain of steps (see
-// internal/analysis/rbac, Escalation). Pods without an API token are not
+// internal/analysis/rbacmodel, Escalation). Pods without an API token are not
 // reported: a compromise of them does not yield the account. Workloads the
 // addon manager owns in a live cluster are the platform's and are not
 // reported; in a manifest its label is only a label, which anyone can
@@ -32,19 +32,19 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.1", "4.1.6"}, Practice: "identity-rbac"},
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
 		Eval: evalWorkloadEscalation,
 	})
 }
 
 func evalWorkloadEscalation(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-	m := rbac.For(ctx.Inventory)
+	m := rbacmodel.For(ctx.Inventory)
 	w, ok := m.WorkloadOf(obj)
 	if !ok || !w.TokenMounted || obj.Loc.File == "" && obj.Meta.Labels["addonmanager.kubernetes.io/mode"] != "" {
 		return
 	}
-	sa := rbac.ServiceAccount(w.Namespace, w.ServiceAccount)
+	sa := rbacmodel.ServiceAccount(w.Namespace, w.ServiceAccount)
 	chain := m.Escalation(sa)
 	if chain == nil {
 		return

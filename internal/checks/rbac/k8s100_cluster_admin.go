@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -26,9 +26,9 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-1", "PA-7"}, CIS: []string{"4.1.1"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskFullAccess, func(b *rbac.Binding, _ rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskFullAccess, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
 			if b.Scope().Cluster {
 				return "is cluster-admin (every verb on every resource, cluster-wide)"
 			}

@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -23,9 +23,9 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.3"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskWildcard, func(b *rbac.Binding, _ rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskWildcard, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
 			return "is granted wildcard verbs or resources " + in(b)
 		}),
 	})

@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -22,8 +22,8 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-8"}, CIS: []string{"4.1.2"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskReadSecrets, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can read Secrets " + in(b) }),
+		Eval: evalRisk(rbacmodel.RiskReadSecrets, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string { return "can read Secrets " + in(b) }),
 	})
 }

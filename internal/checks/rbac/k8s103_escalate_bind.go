@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -26,9 +26,9 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.7"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskEscalate, func(b *rbac.Binding, _ rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskEscalate, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
 			return "can grant itself any right " + in(b) + " (escalate or bind)"
 		}),
 	})

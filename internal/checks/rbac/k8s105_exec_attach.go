@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,10 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskExec, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can exec or attach into pods " + in(b) }),
+		Eval: evalRisk(rbacmodel.RiskExec, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
+			return "can exec or attach into pods " + in(b)
+		}),
 	})
 }

@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -23,11 +23,11 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.4"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskWorkloads, func(b *rbac.Binding, rg rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskWorkloads, func(b *rbacmodel.Binding, rg rbacmodel.RiskGrant) string {
 			for _, g := range rg.Grants {
-				if g.Caps()&rbac.CapCreateWorkloads != 0 {
+				if g.Caps()&rbacmodel.CapCreateWorkloads != 0 {
 					return "can create or change pods and pod controllers " + in(b) + ", and so run as any ServiceAccount there"
 				}
 			}

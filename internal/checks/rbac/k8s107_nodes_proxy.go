@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -21,8 +21,10 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.9"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskNodeProxy, func(*rbac.Binding, rbac.RiskGrant) string { return "can reach every kubelet's API through nodes/proxy" }),
+		Eval: evalRisk(rbacmodel.RiskNodeProxy, func(*rbacmodel.Binding, rbacmodel.RiskGrant) string {
+			return "can reach every kubelet's API through nodes/proxy"
+		}),
 	})
 }

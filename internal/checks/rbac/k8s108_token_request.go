@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -20,9 +20,9 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.12"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskMintTokens, func(b *rbac.Binding, _ rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskMintTokens, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
 			return "can request tokens for any ServiceAccount " + in(b)
 		}),
 	})

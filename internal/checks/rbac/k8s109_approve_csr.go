@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -23,9 +23,9 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.10"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskApproveCSR, func(*rbac.Binding, rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskApproveCSR, func(*rbacmodel.Binding, rbacmodel.RiskGrant) string {
 			return "can approve client certificates for any user or group (kube-apiserver-client signer)"
 		}),
 	})

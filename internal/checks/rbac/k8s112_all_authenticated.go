@@ -3,7 +3,7 @@ package rbac
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -25,13 +25,13 @@ func init() {
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-1"}, Practice: "identity-rbac"},
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
-			Reads:    rbac.ModelKinds,
+			Reads:    rbacmodel.ModelKinds,
 		},
 		Eval: evalBroadSubject(func(s rbacv1.Subject) string {
 			switch {
-			case s.Kind == rbacv1.GroupKind && s.Name == rbac.GroupAuthenticated:
+			case s.Kind == rbacv1.GroupKind && s.Name == rbacmodel.GroupAuthenticated:
 				return "every authenticated user and ServiceAccount"
-			case s.Kind == rbacv1.GroupKind && s.Name == rbac.GroupServiceAccounts:
+			case s.Kind == rbacv1.GroupKind && s.Name == rbacmodel.GroupServiceAccounts:
 				return "every ServiceAccount of every namespace"
 			}
 			return ""

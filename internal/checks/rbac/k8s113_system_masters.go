@@ -3,7 +3,7 @@ package rbac
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -25,19 +25,19 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-1", "IM-1"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
 			Sources:     check.KubernetesObjects,
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 		},
 		Eval: evalSystemMasters,
 	})
 }
 
 func evalSystemMasters(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-	b, ok := rbac.For(ctx.Inventory).BindingOf(obj)
+	b, ok := rbacmodel.For(ctx.Inventory).BindingOf(obj)
 	if !ok || b.Bootstrap() {
 		return
 	}
 	for i, s := range b.Subjects {
-		if s.Kind == rbacv1.GroupKind && s.Name == rbac.GroupMasters {
+		if s.Kind == rbacv1.GroupKind && s.Name == rbacmodel.GroupMasters {
 			r.Fail(b.SubjectPath(i), s.Name, "%s binds %s to group system:masters, whose members bypass RBAC entirely", b.Ref(), b.RoleRefString())
 		}
 	}

@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,9 +19,9 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
 			Sources:     check.KubernetesObjects,
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskEphemeral, func(b *rbac.Binding, _ rbac.RiskGrant) string {
+		Eval: evalRisk(rbacmodel.RiskEphemeral, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string {
 			return "can add ephemeral containers to running pods " + in(b)
 		}),
 	})

@@ -1,7 +1,7 @@
 package rbac
 
 import (
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
@@ -19,8 +19,8 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7", "NS-1"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
 			Sources:     check.KubernetesObjects,
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 		},
-		Eval: evalRisk(rbac.RiskPortForward, func(b *rbac.Binding, _ rbac.RiskGrant) string { return "can port-forward into pods " + in(b) }),
+		Eval: evalRisk(rbacmodel.RiskPortForward, func(b *rbacmodel.Binding, _ rbacmodel.RiskGrant) string { return "can port-forward into pods " + in(b) }),
 	})
 }

@@ -5,7 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -27,14 +27,14 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       bindingKinds,
 			Sources:     check.KubernetesObjects,
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 		},
 		Eval: evalMissingRole,
 	})
 }
 
 func evalMissingRole(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-	b, ok := rbac.For(ctx.Inventory).BindingOf(obj)
+	b, ok := rbacmodel.For(ctx.Inventory).BindingOf(obj)
 	if !ok || b.Role != nil || b.Bootstrap() || strings.HasPrefix(b.RoleRef.Name, "system:") || b.RoleRef.Name == "" {
 		return
 	}

@@ -3,7 +3,7 @@ package rbac
 import (
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -28,23 +28,23 @@ func init() {
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       []string{"Role", "ClusterRole"},
 			Sources:     check.KubernetesObjects,
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 		},
 		Eval: evalUnboundRole,
 	})
 }
 
 func evalUnboundRole(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-	role, ok := rbac.For(ctx.Inventory).RoleOf(obj)
+	role, ok := rbacmodel.For(ctx.Inventory).RoleOf(obj)
 	if !ok || role.Bootstrap() || role.Used() {
 		return
 	}
-	risky := rbac.RoleRisks(role)
+	risky := rbacmodel.RoleRisks(role)
 	if len(risky) == 0 {
 		return
 	}
 	var parts []string
-	seen := map[rbac.Risk]bool{}
+	seen := map[rbacmodel.Risk]bool{}
 	for _, rr := range risky {
 		for _, k := range rr.Risks {
 			if !seen[k] {
@@ -54,5 +54,5 @@ func evalUnboundRole(ctx *check.Context, obj *inventory.Object, r *check.Report)
 		}
 	}
 	first := risky[0].Rule
-	r.Fail(first.Path(), rbac.RuleString(first.Rule), "%s is bound to nobody, but would let whoever is bound to it %s", role.Ref(), strings.Join(parts, "; "))
+	r.Fail(first.Path(), rbacmodel.RuleString(first.Rule), "%s is bound to nobody, but would let whoever is bound to it %s", role.Ref(), strings.Join(parts, "; "))
 }

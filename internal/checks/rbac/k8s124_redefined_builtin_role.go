@@ -3,7 +3,7 @@ package rbac
 import (
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/analysis/rbac"
+	"github.com/bulwark-sec/bulwark/internal/analysis/rbacmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -11,7 +11,7 @@ import (
 
 // K8S-124 reads Roles and ClusterRoles and compares those named like a role
 // of the API server's bootstrap policy (cluster-admin, admin, edit, view,
-// system:*) with it (internal/analysis/rbac, bootstrap.go): a role that
+// system:*) with it (internal/analysis/rbacmodel, bootstrap.go): a role that
 // grants more, a manifest's copy that grants less, or a different
 // aggregationRule is reported. The RBAC model keeps the built-in rules for
 // the bindings to such a role, as the API server does when it reconciles
@@ -27,7 +27,7 @@ func init() {
 			Remediation: "Give the role its own name and bind that; leave the built-in roles as the API server defines them. To extend admin, edit or view, write a separate ClusterRole with the rbac.authorization.k8s.io/aggregate-to-* label.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
 			Kinds:       []string{"Role", "ClusterRole"},
-			Reads:       rbac.ModelKinds,
+			Reads:       rbacmodel.ModelKinds,
 			Sources:     check.KubernetesObjects,
 		},
 		Eval: evalRedefinedBuiltin,
@@ -35,7 +35,7 @@ func init() {
 }
 
 func evalRedefinedBuiltin(ctx *check.Context, obj *inventory.Object, r *check.Report) {
-	role, ok := rbac.For(ctx.Inventory).RoleOf(obj)
+	role, ok := rbacmodel.For(ctx.Inventory).RoleOf(obj)
 	if !ok {
 		return
 	}
@@ -44,5 +44,5 @@ func evalRedefinedBuiltin(ctx *check.Context, obj *inventory.Object, r *check.Re
 		return
 	}
 	r.Fail(nil, role.Name, "%s redefines the built-in role of that name (Kubernetes %s bootstrap policy): %s; bindings to it are judged by the built-in rules, which the API server restores",
-		role.Ref(), rbac.BootstrapVersion, strings.Join(diff, "; "))
+		role.Ref(), rbacmodel.BootstrapVersion, strings.Join(diff, "; "))
 }

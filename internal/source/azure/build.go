@@ -13,7 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
 
@@ -156,7 +156,7 @@ func (b *builder) build(out *Result) {
 					// A plan or template that adds pools to a cluster
 					// it does not define: check the pools on a stand-in.
 					stub := &res{kind: kCluster, name: strings.TrimPrefix(r.parent, "tf:"), value: map[string]any{"properties": map[string]any{}},
-						gaps: aks.Gaps{}, loc: newLocator(r.loc.file, r.loc.root), origin: originIaC, group: r.group, label: r.label, partial: true}
+						gaps: aksmodel.Gaps{}, loc: newLocator(r.loc.file, r.loc.root), origin: originIaC, group: r.group, label: r.label, partial: true}
 					stub.loc.resource = r.loc.resource
 					if strings.HasPrefix(strings.ToLower(r.parent), "/subscriptions/") {
 						stub.id = r.parent
@@ -312,7 +312,7 @@ func displayName(r *res) string {
 }
 
 func tags(v map[string]any) map[string]string {
-	t, _ := aks.Lookup(v, "tags")
+	t, _ := aksmodel.Lookup(v, "tags")
 	m, _ := t.(map[string]any)
 	if len(m) == 0 {
 		return nil
@@ -335,7 +335,7 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	if mc.Properties == nil {
 		mc.Properties = &armcontainerservice.ManagedClusterProperties{}
 	}
-	c := &aks.Cluster{ID: realID(r), Name: displayName(r), Model: mc, Raw: r.value, Gaps: r.gaps}
+	c := &aksmodel.Cluster{ID: realID(r), Name: displayName(r), Model: mc, Raw: r.value, Gaps: r.gaps}
 	if r.partial {
 		c.Gaps.Add("properties", "the cluster is not defined in this input, only node pools added to it ("+r.name+")")
 	}
@@ -344,12 +344,12 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 		if p == nil {
 			continue
 		}
-		raw, _ := aks.Lookup(r.value, "properties", "agentPoolProfiles")
+		raw, _ := aksmodel.Lookup(r.value, "properties", "agentPoolProfiles")
 		var praw map[string]any
 		if list, ok := raw.([]any); ok && i < len(list) {
 			praw, _ = list[i].(map[string]any)
 		}
-		c.Pools = append(c.Pools, &aks.Pool{Name: aks.Str(p.Name), Path: field.NewPath("properties", "agentPoolProfiles").Index(i), Profile: p, Raw: praw})
+		c.Pools = append(c.Pools, &aksmodel.Pool{Name: aksmodel.Str(p.Name), Path: field.NewPath("properties", "agentPoolProfiles").Index(i), Profile: p, Raw: praw})
 	}
 	// Separate agentPools resources; a pool already inline (az output of
 	// both the cluster and its pools) is read once.
@@ -378,13 +378,13 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 			}
 		}
 		prof.Name = &name
-		praw, _ := aks.Lookup(pr.value, "properties")
+		praw, _ := aksmodel.Lookup(pr.value, "properties")
 		pm, _ := praw.(map[string]any)
-		path := field.NewPath(aks.PoolsSeparate).Key(name).Child("properties")
-		c.Pools = append(c.Pools, &aks.Pool{Name: name, Path: path, Profile: prof, Raw: pm})
-		r.loc.mount([]string{aks.PoolsSeparate, name}, pr.loc)
+		path := field.NewPath(aksmodel.PoolsSeparate).Key(name).Child("properties")
+		c.Pools = append(c.Pools, &aksmodel.Pool{Name: name, Path: path, Profile: prof, Raw: pm})
+		r.loc.mount([]string{aksmodel.PoolsSeparate, name}, pr.loc)
 		for p, reason := range pr.gaps {
-			c.Gaps.Add(aks.PoolsSeparate+"["+name+"]."+p, reason)
+			c.Gaps.Add(aksmodel.PoolsSeparate+"["+name+"]."+p, reason)
 		}
 	}
 	sort.SliceStable(c.Pools, func(i, j int) bool { return poolOrder(c.Pools[i]) < poolOrder(c.Pools[j]) })
@@ -396,24 +396,24 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 			c.MaintenanceConfigurations = append(c.MaintenanceConfigurations, lastSegment(m.name))
 		}
 	} else {
-		c.Gaps.Add(aks.GapMaintenance, "maintenance configurations are not part of this output; add `az aks maintenanceconfiguration list` output or scan live")
+		c.Gaps.Add(aksmodel.GapMaintenance, "maintenance configurations are not part of this output; add `az aks maintenanceconfiguration list` output or scan live")
 	}
 	// From az output, the assignments are known when a role assignment
 	// list shows some for this kubelet identity (az role assignment list
 	// --assignee ...): one list cannot say it is complete for others.
 	if len(a.kubeletRole) > 0 || r.origin != originDoc {
-		c.KubeletRoleAssignments = []aks.RoleAssignment{}
+		c.KubeletRoleAssignments = []aksmodel.RoleAssignment{}
 		for i, ra := range a.kubeletRole {
-			c.KubeletRoleAssignments = append(c.KubeletRoleAssignments, roleAssignment(ra, field.NewPath(aks.GapRoleAssignments).Index(i)))
-			r.loc.mount([]string{aks.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+			c.KubeletRoleAssignments = append(c.KubeletRoleAssignments, roleAssignment(ra, field.NewPath(aksmodel.GapRoleAssignments).Index(i)))
+			r.loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
 		}
 	} else {
-		c.Gaps.Add(aks.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --assignee <kubelet identity object id> --all` output or scan live")
+		c.Gaps.Add(aksmodel.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --assignee <kubelet identity object id> --all` output or scan live")
 	}
 	if !r.partial && r.origin != originIaC {
 		addPreviewGaps(c, r.origin)
 	}
-	o := inventory.NewObject(metav1.TypeMeta{Kind: aks.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.value)}, c, r.loc.locate(""), nil)
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.value)}, c, r.loc.locate(""), nil)
 	o.SetLocator(r.loc.locate)
 	if r.origin == originLive {
 		o.SetLocator(liveLocate(c, r.id, r.loc))
@@ -428,9 +428,9 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 // the result is nil and a gap, so the log checks report "not assessed"
 // rather than "no logs"; templates, plans and live reads are complete, so
 // there an empty list means none.
-func diagnostics(r *res, found []*res, gaps aks.Gaps, what string, errs []*Error) ([]*armmonitor.DiagnosticSettingsResource, []*Error) {
+func diagnostics(r *res, found []*res, gaps aksmodel.Gaps, what string, errs []*Error) ([]*armmonitor.DiagnosticSettingsResource, []*Error) {
 	if len(found) == 0 && r.origin == originDoc {
-		gaps.Add(aks.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <"+what+" id>` output or scan live")
+		gaps.Add(aksmodel.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <"+what+" id>` output or scan live")
 		return nil, errs
 	}
 	out := []*armmonitor.DiagnosticSettingsResource{}
@@ -441,13 +441,13 @@ func diagnostics(r *res, found []*res, gaps aks.Gaps, what string, errs []*Error
 			continue
 		}
 		out = append(out, ds)
-		r.loc.mount([]string{aks.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
+		r.loc.mount([]string{aksmodel.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
 	}
 	return out, errs
 }
 
-func poolOrder(p *aks.Pool) int {
-	if strings.HasPrefix(p.Path.String(), aks.PoolsInline) {
+func poolOrder(p *aksmodel.Pool) int {
+	if strings.HasPrefix(p.Path.String(), aksmodel.PoolsInline) {
 		return 0
 	}
 	return 1
@@ -457,8 +457,8 @@ func lastSegment(name string) string {
 	return name[strings.LastIndexByte(name, '/')+1:]
 }
 
-func roleAssignment(r *res, path *field.Path) aks.RoleAssignment {
-	ra := aks.RoleAssignment{Path: path}
+func roleAssignment(r *res, path *field.Path) aksmodel.RoleAssignment {
+	ra := aksmodel.RoleAssignment{Path: path}
 	ra.PrincipalID = r.principal
 	if ra.PrincipalID == "" && r.kubeletOf != "" {
 		ra.PrincipalID = "kubelet identity of " + r.kubeletOf
@@ -468,7 +468,7 @@ func roleAssignment(r *res, path *field.Path) aks.RoleAssignment {
 		ra.Role = n
 	} else {
 		id, _ := lookupString(r.value, "properties", "roleDefinitionId")
-		ra.Role = aks.RoleName(id)
+		ra.Role = aksmodel.RoleName(id)
 	}
 	if len(r.targets) > 0 {
 		ra.Scope = r.targets[0]
@@ -496,19 +496,19 @@ var previewRegistryFields = []string{
 	"properties.policies.softDeletePolicy",
 }
 
-func addPreviewGaps(c *aks.Cluster, o origin) {
+func addPreviewGaps(c *aksmodel.Cluster, o origin) {
 	reason := "only in preview API versions of Microsoft.ContainerService and not in this input (az with the aks-preview extension shows it)"
 	if o == originLive {
 		reason = "only in preview API versions; the live scan reads the stable API"
 	}
 	for _, f := range previewClusterFields {
 		segs := strings.Split(f, ".")
-		if _, ok := aks.Lookup(c.Raw, segs...); !ok {
+		if _, ok := aksmodel.Lookup(c.Raw, segs...); !ok {
 			c.Gaps.Add(f, reason)
 		}
 	}
 	for _, p := range c.Pools {
-		if _, ok := aks.Lookup(p.Raw, strings.Split(previewPoolField, ".")...); !ok {
+		if _, ok := aksmodel.Lookup(p.Raw, strings.Split(previewPoolField, ".")...); !ok {
 			c.Gaps.Add(p.Path.String()+"."+previewPoolField, reason)
 		}
 	}
@@ -523,56 +523,56 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	if reg.Properties == nil {
 		reg.Properties = &armcontainerregistry.RegistryProperties{}
 	}
-	g := &aks.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.value, Gaps: r.gaps}
+	g := &aksmodel.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.value, Gaps: r.gaps}
 	var errs []*Error
 	known := r.origin != originDoc
 	g.Diagnostics, errs = diagnostics(r, a.diags, g.Gaps, "registry", errs)
 	if len(a.tokens) > 0 || known {
-		g.Tokens = []aks.Token{}
+		g.Tokens = []aksmodel.Token{}
 		for _, t := range a.tokens {
 			name := lastSegment(t.name)
 			status, _ := lookupString(t.value, "properties", "status")
-			g.Tokens = append(g.Tokens, aks.Token{Name: name, Enabled: !strings.EqualFold(status, "disabled"), Path: field.NewPath("tokens").Key(name)})
+			g.Tokens = append(g.Tokens, aksmodel.Token{Name: name, Enabled: !strings.EqualFold(status, "disabled"), Path: field.NewPath("tokens").Key(name)})
 			r.loc.mount([]string{"tokens", name}, t.loc)
 		}
 	} else {
-		g.Gaps.Add(aks.GapTokens, "tokens are not part of this output; add `az acr token list` output or scan live")
+		g.Gaps.Add(aksmodel.GapTokens, "tokens are not part of this output; add `az acr token list` output or scan live")
 	}
 	if len(a.webhooks) > 0 || known {
-		g.Webhooks = []aks.Webhook{}
+		g.Webhooks = []aksmodel.Webhook{}
 		for _, w := range a.webhooks {
 			name := lastSegment(w.name)
 			uri, _ := lookupString(w.value, "properties", "serviceUri")
 			if uri == "" && w.origin != originIaC {
 				// ARM GET and az acr webhook list hide the URI: it may
 				// carry credentials.
-				g.Gaps.Add(aks.GapWebhooks+"["+name+"].properties.serviceUri", "the service URI is not in this output; `az acr webhook get-config` or a live scan shows it")
+				g.Gaps.Add(aksmodel.GapWebhooks+"["+name+"].properties.serviceUri", "the service URI is not in this output; `az acr webhook get-config` or a live scan shows it")
 			}
-			g.Webhooks = append(g.Webhooks, aks.Webhook{Name: name, ServiceURI: uri, Path: field.NewPath("webhooks").Key(name)})
+			g.Webhooks = append(g.Webhooks, aksmodel.Webhook{Name: name, ServiceURI: uri, Path: field.NewPath("webhooks").Key(name)})
 			r.loc.mount([]string{"webhooks", name}, w.loc)
 		}
 	} else {
-		g.Gaps.Add(aks.GapWebhooks, "webhooks are not part of this output; scan the template or plan that defines them, or live")
+		g.Gaps.Add(aksmodel.GapWebhooks, "webhooks are not part of this output; scan the template or plan that defines them, or live")
 	}
 	if len(a.cache) > 0 || known {
-		g.CacheRules = []aks.CacheRule{}
+		g.CacheRules = []aksmodel.CacheRule{}
 		for _, cr := range a.cache {
 			name := lastSegment(cr.name)
 			src, _ := lookupString(cr.value, "properties", "sourceRepository")
-			g.CacheRules = append(g.CacheRules, aks.CacheRule{Name: name, Source: src, Path: field.NewPath("cacheRules").Key(name)})
+			g.CacheRules = append(g.CacheRules, aksmodel.CacheRule{Name: name, Source: src, Path: field.NewPath("cacheRules").Key(name)})
 			r.loc.mount([]string{"cacheRules", name}, cr.loc)
 		}
 	} else {
-		g.Gaps.Add(aks.GapCacheRules, "cache rules are not part of this output; add `az acr cache list` output or scan live")
+		g.Gaps.Add(aksmodel.GapCacheRules, "cache rules are not part of this output; add `az acr cache list` output or scan live")
 	}
 	if known || len(a.roles) > 0 {
-		g.RoleAssignments = []aks.RoleAssignment{}
+		g.RoleAssignments = []aksmodel.RoleAssignment{}
 		for i, ra := range a.roles {
-			g.RoleAssignments = append(g.RoleAssignments, roleAssignment(ra, field.NewPath(aks.GapRoleAssignments).Index(i)))
-			r.loc.mount([]string{aks.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+			g.RoleAssignments = append(g.RoleAssignments, roleAssignment(ra, field.NewPath(aksmodel.GapRoleAssignments).Index(i)))
+			r.loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
 		}
 	} else {
-		g.Gaps.Add(aks.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --scope <registry id>` output or scan live")
+		g.Gaps.Add(aksmodel.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --scope <registry id>` output or scan live")
 	}
 	// Approved private endpoint connections, from the registry itself
 	// (read-only, in az output and ARM GET) or endpoint resources beside
@@ -580,19 +580,19 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	g.PrivateEndpoints = a.endpoints
 	for _, pec := range reg.Properties.PrivateEndpointConnections {
 		if pec != nil && pec.Properties != nil && pec.Properties.PrivateLinkServiceConnectionState != nil &&
-			aks.Str(pec.Properties.PrivateLinkServiceConnectionState.Status) == string(armcontainerregistry.ConnectionStatusApproved) {
+			aksmodel.Str(pec.Properties.PrivateLinkServiceConnectionState.Status) == string(armcontainerregistry.ConnectionStatusApproved) {
 			g.PrivateEndpoints++
 		}
 	}
 	g.Replications = len(a.repl)
 	if r.origin != originIaC {
 		for _, f := range previewRegistryFields {
-			if _, ok := aks.Lookup(g.Raw, strings.Split(f, ".")...); !ok {
+			if _, ok := aksmodel.Lookup(g.Raw, strings.Split(f, ".")...); !ok {
 				g.Gaps.Add(f, "newer than the API version this input was read with")
 			}
 		}
 	}
-	o := inventory.NewObject(metav1.TypeMeta{Kind: aks.KindRegistry}, &metav1.ObjectMeta{Name: g.SubjectName(), Labels: tags(r.value)}, g, r.loc.locate(""), nil)
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindRegistry}, &metav1.ObjectMeta{Name: g.SubjectName(), Labels: tags(r.value)}, g, r.loc.locate(""), nil)
 	o.SetLocator(r.loc.locate)
 	return o, errs
 }

@@ -3,7 +3,7 @@ package azure
 import (
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // Fields that older API versions, which still deploy, spell or place
@@ -73,7 +73,7 @@ func applyLegacy(k rkind, arm map[string]any, l *locator) {
 		if !ok {
 			continue
 		}
-		if _, exists := aks.Lookup(arm, f.to...); exists {
+		if _, exists := aksmodel.Lookup(arm, f.to...); exists {
 			continue // both spellings: the current one is what deploys
 		}
 		delete(parent, key)
@@ -91,7 +91,7 @@ func applyLegacy(k rkind, arm map[string]any, l *locator) {
 
 // legacyGap records a gap on properties when the declared apiVersion is
 // older than what legacyFields maps, or cannot be read.
-func legacyGap(k rkind, apiVersion any, gaps aks.Gaps) {
+func legacyGap(k rkind, apiVersion any, gaps aksmodel.Gaps) {
 	oldest, ok := oldestMapped[k]
 	if !ok {
 		return

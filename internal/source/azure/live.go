@@ -18,7 +18,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 )
 
@@ -89,7 +89,7 @@ func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
 		registries: cr.NewRegistriesClient(), tokens: cr.NewTokensClient(), webhooks: cr.NewWebhooksClient(),
 		cache: cr.NewCacheRulesClient(), replications: cr.NewReplicationsClient(), diags: mon,
 		assignments: authz.NewRoleAssignmentsClient(), definitions: authz.NewRoleDefinitionsClient(), roleDefs: map[string]roleDef{},
-		b: newBuilder(), res: &Result{Offered: map[string]map[string]aks.Offered{}}}
+		b: newBuilder(), res: &Result{Offered: map[string]map[string]aksmodel.Offered{}}}
 	mcs, err := l.listClusters()
 	if err != nil {
 		return nil, fmt.Errorf("listing AKS clusters in %s: %w", opt.Target(), err)
@@ -217,9 +217,9 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 		return
 	}
 	id := *mc.ID
-	rg, name := resourceGroupOf(id), aks.Str(mc.Name)
+	rg, name := resourceGroupOf(id), aksmodel.Str(mc.Name)
 	l.res.Documents++
-	x := &res{kind: kCluster, id: id, name: name, value: toMap(mc), gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	x := &res{kind: kCluster, id: id, name: name, value: toMap(mc), gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
 	l.b.add(x)
 
 	l.diagnostics(x)
@@ -228,29 +228,29 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapMaintenance, "reading maintenance configurations failed: "+short(err))
+		x.gaps.Add(aksmodel.GapMaintenance, "reading maintenance configurations failed: "+short(err))
 	}
 	for _, m := range maint {
 		if m != nil {
-			l.b.add(&res{kind: kMaintenance, id: aks.Str(m.ID), name: aks.Str(m.Name), parent: id, value: toMap(m), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(m.ID)), origin: originLive, group: "live", label: aks.Str(m.ID)})
+			l.b.add(&res{kind: kMaintenance, id: aksmodel.Str(m.ID), name: aksmodel.Str(m.Name), parent: id, value: toMap(m), gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(m.ID)), origin: originLive, group: "live", label: aksmodel.Str(m.ID)})
 		}
 	}
 	l.kubeletRoles(x)
 
-	loc := strings.ToLower(aks.Str(mc.Location))
+	loc := strings.ToLower(aksmodel.Str(mc.Location))
 	if _, done := l.res.Offered[loc]; !done && loc != "" {
-		resp, err := l.clusters.ListKubernetesVersions(l.ctx, aks.Str(mc.Location), nil)
+		resp, err := l.clusters.ListKubernetesVersions(l.ctx, aksmodel.Str(mc.Location), nil)
 		if err != nil {
-			l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("listing the Kubernetes versions offered in %s failed (%s); versions are judged with the built-in calendar", aks.Str(mc.Location), short(err)))
+			l.res.Warnings = append(l.res.Warnings, fmt.Sprintf("listing the Kubernetes versions offered in %s failed (%s); versions are judged with the built-in calendar", aksmodel.Str(mc.Location), short(err)))
 			l.res.Offered[loc] = nil
 			return
 		}
-		offered := map[string]aks.Offered{}
+		offered := map[string]aksmodel.Offered{}
 		for _, v := range resp.Values {
 			if v == nil || v.Version == nil {
 				continue
 			}
-			o := aks.Offered{Preview: aks.Bool(v.IsPreview)}
+			o := aksmodel.Offered{Preview: aksmodel.Bool(v.IsPreview)}
 			if v.Capabilities != nil {
 				for _, p := range v.Capabilities.SupportPlan {
 					if p != nil {
@@ -270,23 +270,23 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		return
 	}
 	id := *r.ID
-	rg, name := resourceGroupOf(id), aks.Str(r.Name)
+	rg, name := resourceGroupOf(id), aksmodel.Str(r.Name)
 	l.res.Documents++
-	x := &res{kind: kRegistry, id: id, name: name, value: toMap(r), gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	x := &res{kind: kRegistry, id: id, name: name, value: toMap(r), gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
 	l.b.add(x)
 	child := func(k rkind, cid, cname string, v any) {
-		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aks.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
+		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aksmodel.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
 	}
 	l.diagnostics(x)
 	l.registryRoles(x)
 	tokens, err := drain(l.ctx, l.tokens.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.TokensClientListResponse) []*armcontainerregistry.Token { return p.Value })
 	if err != nil {
-		x.gaps.Add(aks.GapTokens, "reading tokens failed: "+short(err))
+		x.gaps.Add(aksmodel.GapTokens, "reading tokens failed: "+short(err))
 	}
 	for _, t := range tokens {
 		if t != nil {
-			child(kToken, aks.Str(t.ID), aks.Str(t.Name), t)
+			child(kToken, aksmodel.Str(t.ID), aksmodel.Str(t.Name), t)
 		}
 	}
 	webhooks, err := drain(l.ctx, l.webhooks.NewListPager(rg, name, nil),
@@ -294,7 +294,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapWebhooks, "reading webhooks failed: "+short(err))
+		x.gaps.Add(aksmodel.GapWebhooks, "reading webhooks failed: "+short(err))
 	}
 	for _, w := range webhooks {
 		if w == nil {
@@ -302,9 +302,9 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		}
 		v := toMap(w)
 		// The service URI is only in the callback configuration.
-		cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aks.Str(w.Name), nil)
+		cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aksmodel.Str(w.Name), nil)
 		if err != nil {
-			x.gaps.Add(aks.GapWebhooks+"["+aks.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
+			x.gaps.Add(aksmodel.GapWebhooks+"["+aksmodel.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
 		} else if cfg.ServiceURI != nil {
 			props, _ := v["properties"].(map[string]any)
 			if props == nil {
@@ -313,18 +313,18 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 			}
 			props["serviceUri"] = *cfg.ServiceURI
 		}
-		l.b.add(&res{kind: kWebhook, id: aks.Str(w.ID), name: aks.Str(w.Name), parent: id, value: v, gaps: aks.Gaps{}, loc: liveLocator(aks.Str(w.ID)), origin: originLive, group: "live", label: aks.Str(w.ID)})
+		l.b.add(&res{kind: kWebhook, id: aksmodel.Str(w.ID), name: aksmodel.Str(w.Name), parent: id, value: v, gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(w.ID)), origin: originLive, group: "live", label: aksmodel.Str(w.ID)})
 	}
 	rules, err := drain(l.ctx, l.cache.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.CacheRulesClientListResponse) []*armcontainerregistry.CacheRule {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapCacheRules, "reading cache rules failed: "+short(err))
+		x.gaps.Add(aksmodel.GapCacheRules, "reading cache rules failed: "+short(err))
 	}
 	for _, c := range rules {
 		if c != nil {
-			child(kCacheRule, aks.Str(c.ID), aks.Str(c.Name), c)
+			child(kCacheRule, aksmodel.Str(c.ID), aksmodel.Str(c.Name), c)
 		}
 	}
 	if r.SKU != nil && r.SKU.Name != nil && *r.SKU.Name == armcontainerregistry.SKUNamePremium {
@@ -337,7 +337,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		}
 		for _, rep := range reps {
 			if rep != nil {
-				child(kReplication, aks.Str(rep.ID), aks.Str(rep.Name), rep)
+				child(kReplication, aksmodel.Str(rep.ID), aksmodel.Str(rep.Name), rep)
 			}
 		}
 	}
@@ -351,11 +351,11 @@ func (l *live) diagnostics(x *res) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
+		x.gaps.Add(aksmodel.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
 	}
 	for _, d := range diags {
 		if d != nil {
-			l.b.add(&res{kind: kDiagnostic, id: aks.Str(d.ID), name: aks.Str(d.Name), targets: []string{x.id}, value: toMap(d), gaps: aks.Gaps{}, loc: liveLocator(aks.Str(d.ID)), origin: originLive, group: "live", label: aks.Str(d.ID)})
+			l.b.add(&res{kind: kDiagnostic, id: aksmodel.Str(d.ID), name: aksmodel.Str(d.Name), targets: []string{x.id}, value: toMap(d), gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(d.ID)), origin: originLive, group: "live", label: aksmodel.Str(d.ID)})
 		}
 	}
 }
@@ -380,9 +380,9 @@ func short(err error) string {
 // liveLocate gives live findings the ARM id of what they are about: the
 // cluster, the agent pool for its fields, the role assignment for
 // roleAssignments[i] (mounted on the cluster's locator by the builder).
-func liveLocate(c *aks.Cluster, id string, loc *locator) func(string) finding.Location {
+func liveLocate(c *aksmodel.Cluster, id string, loc *locator) func(string) finding.Location {
 	return func(p string) finding.Location {
-		if strings.HasPrefix(p, aks.GapRoleAssignments+"[") {
+		if strings.HasPrefix(p, aksmodel.GapRoleAssignments+"[") {
 			return loc.locate(p)
 		}
 		for _, pool := range c.Pools {

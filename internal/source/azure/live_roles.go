@@ -8,7 +8,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // Role assignments, read live through the authorization API
@@ -50,11 +50,11 @@ type roleDef struct {
 func (l *live) kubeletRoles(x *res) {
 	oid := kubeletObjectID(x.value)
 	if oid == "" {
-		x.gaps.Add(aks.GapRoleAssignments, "the cluster has no kubelet managed identity (identityProfile.kubeletidentity.objectId); the role assignments of its nodes' identity were not read")
+		x.gaps.Add(aksmodel.GapRoleAssignments, "the cluster has no kubelet managed identity (identityProfile.kubeletidentity.objectId); the role assignments of its nodes' identity were not read")
 		return
 	}
 	if !objectIDLike(oid) {
-		x.gaps.Add(aks.GapRoleAssignments, "the kubelet identity's object id "+oid+" is not a GUID; its role assignments were not read")
+		x.gaps.Add(aksmodel.GapRoleAssignments, "the kubelet identity's object id "+oid+" is not a GUID; its role assignments were not read")
 		return
 	}
 	filter := "assignedTo('" + oid + "')"
@@ -63,7 +63,7 @@ func (l *live) kubeletRoles(x *res) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
+		x.gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
 		return
 	}
 	for _, ra := range list {
@@ -82,11 +82,11 @@ func (l *live) registryRoles(x *res) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aks.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
+		x.gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
 		return
 	}
 	for _, ra := range list {
-		if ra == nil || ra.Properties == nil || !sameScope(aks.Str(ra.Properties.Scope), x.id) {
+		if ra == nil || ra.Properties == nil || !sameScope(aksmodel.Str(ra.Properties.Scope), x.id) {
 			continue // inherited from the resource group or above
 		}
 		if r := l.roleAssignment(x, ra); r != nil {
@@ -110,24 +110,24 @@ func (l *live) roleAssignment(owner *res, ra *armauthorization.RoleAssignment) *
 		props = map[string]any{}
 		v["properties"] = props
 	}
-	if def := aks.Str(ra.Properties.RoleDefinitionID); def != "" {
+	if def := aksmodel.Str(ra.Properties.RoleDefinitionID); def != "" {
 		name, err := l.roleName(def)
 		if err != nil {
-			owner.gaps.Add(aks.GapRoleAssignments, "reading role definition "+def+" (assigned by "+*ra.ID+") failed: "+readFailure(err, needDefinitionRead))
+			owner.gaps.Add(aksmodel.GapRoleAssignments, "reading role definition "+def+" (assigned by "+*ra.ID+") failed: "+readFailure(err, needDefinitionRead))
 		} else if name != "" {
 			props["roleDefinitionName"] = name
 		}
 	}
 	id := *ra.ID
-	return &res{kind: kRoleAssignment, id: id, name: aks.Str(ra.Name), targets: []string{aks.Str(ra.Properties.Scope)},
-		principal: aks.Str(ra.Properties.PrincipalID), value: v, gaps: aks.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	return &res{kind: kRoleAssignment, id: id, name: aksmodel.Str(ra.Name), targets: []string{aksmodel.Str(ra.Properties.Scope)},
+		principal: aksmodel.Str(ra.Properties.PrincipalID), value: v, gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
 }
 
 // roleName resolves a role definition id to the role's name: the
-// well-known built-ins from aks.RoleName, others with one GetByID per
+// well-known built-ins from aksmodel.RoleName, others with one GetByID per
 // definition, cached (failures too).
 func (l *live) roleName(def string) (string, error) {
-	if n := aks.RoleName(def); n != def {
+	if n := aksmodel.RoleName(def); n != def {
 		return n, nil
 	}
 	key := strings.ToLower(lastSegment(def))
@@ -139,7 +139,7 @@ func (l *live) roleName(def string) (string, error) {
 	if err != nil {
 		d.err = err
 	} else if resp.Properties != nil {
-		d.name = aks.Str(resp.Properties.RoleName)
+		d.name = aksmodel.Str(resp.Properties.RoleName)
 	}
 	l.roleDefs[key] = d
 	return d.name, d.err

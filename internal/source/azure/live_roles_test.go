@@ -14,7 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
@@ -132,7 +132,7 @@ func TestLiveRoleAssignments(t *testing.T) {
 	got := map[string]string{}
 	for _, f := range findings(rep, "AKS-211") {
 		got[f.Location.Resource] = f.Message
-		if f.Subject.Name != aksID || f.Evidence != "AcrPush" || !strings.HasPrefix(f.Field, aks.GapRoleAssignments+"[") {
+		if f.Subject.Name != aksID || f.Evidence != "AcrPush" || !strings.HasPrefix(f.Field, aksmodel.GapRoleAssignments+"[") {
 			t.Errorf("AKS-211 finding: %+v", f)
 		}
 	}
@@ -246,7 +246,7 @@ func TestLiveRoleAssignmentsDenied(t *testing.T) {
 			if st["AKS-211"] != "na" || st["ACR-212"] != "na" {
 				t.Errorf("AKS-211 %s, ACR-212 %s: a denied read is not assessed, never a pass", st["AKS-211"], st["ACR-212"])
 			}
-			for _, kind := range []string{aks.KindCluster, aks.KindRegistry} {
+			for _, kind := range []string{aksmodel.KindCluster, aksmodel.KindRegistry} {
 				if !slices.ContainsFunc(rep.Warnings, func(w string) bool {
 					return strings.HasPrefix(w, kind+" ") && strings.Contains(w, "not assessed: roleAssignments: "+reason)
 				}) {
@@ -291,9 +291,9 @@ func TestLiveRoleAssignmentPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c *aks.Cluster
+	var c *aksmodel.Cluster
 	for _, o := range res.Objects {
-		if cl, ok := o.Typed.(*aks.Cluster); ok {
+		if cl, ok := o.Typed.(*aksmodel.Cluster); ok {
 			c = cl
 		}
 	}
@@ -304,7 +304,7 @@ func TestLiveRoleAssignmentPages(t *testing.T) {
 	for _, ra := range c.KubeletRoleAssignments {
 		roles = append(roles, ra.Role+"@"+ra.Scope)
 	}
-	if strings.Join(roles, ",") != "AcrPull@"+acrID+",Contributor@"+subID || c.Gaps[aks.GapRoleAssignments] != "" {
+	if strings.Join(roles, ",") != "AcrPull@"+acrID+",Contributor@"+subID || c.Gaps[aksmodel.GapRoleAssignments] != "" {
 		t.Errorf("kubelet role assignments over 2 pages: %v, gaps %v", roles, c.Gaps)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
 )
 
@@ -75,7 +75,7 @@ func TestLive(t *testing.T) {
 	if c.ID != liveCluster || len(c.Pools) != 2 || len(c.Diagnostics) != 1 || strings.Join(c.MaintenanceConfigurations, ",") != "aksManagedAutoUpgradeSchedule" {
 		t.Errorf("cluster: id %s pools %d diagnostics %d maintenance %v", c.ID, len(c.Pools), len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
-	if c.Gaps[aks.GapRoleAssignments] != "" || c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
+	if c.Gaps[aksmodel.GapRoleAssignments] != "" || c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
 		t.Errorf("live gaps: %v", c.Gaps)
 	}
 	if len(c.KubeletRoleAssignments) != 1 || c.KubeletRoleAssignments[0].Role != "AcrPull" || c.KubeletRoleAssignments[0].Scope != liveACR {
@@ -86,7 +86,7 @@ func TestLive(t *testing.T) {
 		t.Errorf("offered versions: %+v", offered)
 	}
 	// Live findings point at the ARM id: the pool's own for pool fields.
-	o := object(t, res, aks.KindCluster)
+	o := object(t, res, aksmodel.KindCluster)
 	if loc := o.Locate("properties.agentPoolProfiles[1].osSKU"); loc.Resource != liveCluster+"/agentPools/win19" || loc.File != "" {
 		t.Errorf("pool location: %+v", loc)
 	}
@@ -99,7 +99,7 @@ func TestLive(t *testing.T) {
 	}
 	// The kubelet's AcrPull is read twice (for the identity and for the
 	// registry) and linked once.
-	if len(g.RoleAssignments) != 1 || g.RoleAssignments[0].Role != "AcrPull" || g.RoleAssignments[0].PrincipalID != liveKubelet || g.Gaps[aks.GapRoleAssignments] != "" {
+	if len(g.RoleAssignments) != 1 || g.RoleAssignments[0].Role != "AcrPull" || g.RoleAssignments[0].PrincipalID != liveKubelet || g.Gaps[aksmodel.GapRoleAssignments] != "" {
 		t.Errorf("registry role assignments: %+v, gaps %v", g.RoleAssignments, g.Gaps)
 	}
 }
@@ -112,7 +112,7 @@ func TestLiveOneClusterAndDeniedReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := clusters(res)[0]
-	if r := c.Gaps[aks.GapDiagnostics]; !strings.Contains(r, "403") {
+	if r := c.Gaps[aksmodel.GapDiagnostics]; !strings.Contains(r, "403") {
 		t.Errorf("a denied read is a gap with its reason: %q", r)
 	}
 	// Listing the whole subscription pages through every cluster.

@@ -16,7 +16,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
 
@@ -43,7 +43,7 @@ const DefaultMaxFileSize = 256 << 20
 // Result is what Load found.
 type Result struct {
 	// Objects are the clusters and registries, each an inventory object
-	// whose Typed is *aks.Cluster or *aks.Registry.
+	// whose Typed is *aksmodel.Cluster or *aksmodel.Registry.
 	Objects   []*inventory.Object
 	Files     int
 	Documents int
@@ -54,7 +54,7 @@ type Result struct {
 	Warnings []string
 	// Offered are the Kubernetes minor versions each region offers, by
 	// lower-case location; live scans only.
-	Offered map[string]map[string]aks.Offered
+	Offered map[string]map[string]aksmodel.Offered
 }
 
 // Skipped is a document that is not an input Bulwark checks.
@@ -283,12 +283,12 @@ func detect(v any) format {
 }
 
 func has(m map[string]any, key string) bool {
-	_, ok := aks.Lookup(m, key)
+	_, ok := aksmodel.Lookup(m, key)
 	return ok
 }
 
 func lookupString(m map[string]any, keys ...string) (string, bool) {
-	v, ok := aks.Lookup(m, keys...)
+	v, ok := aksmodel.Lookup(m, keys...)
 	s, isStr := v.(string)
 	return s, ok && isStr
 }
@@ -399,16 +399,16 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
 		}
 		m, _ := doc.value.(map[string]any)
-		ps, ok := aks.Lookup(m, "parameters")
+		ps, ok := aksmodel.Lookup(m, "parameters")
 		pmap, isMap := ps.(map[string]any)
 		if !ok || !isMap {
 			return nil, fmt.Errorf("--parameters %s: no \"parameters\" object", f)
 		}
 		for name, pv := range pmap {
 			obj, _ := pv.(map[string]any)
-			val, ok := aks.Lookup(obj, "value")
+			val, ok := aksmodel.Lookup(obj, "value")
 			if !ok {
-				if _, ref := aks.Lookup(obj, "reference"); ref {
+				if _, ref := aksmodel.Lookup(obj, "reference"); ref {
 					// Key Vault references resolve at deployment.
 					out[strings.ToLower(name)] = unknown{"a Key Vault reference in " + f}
 				}

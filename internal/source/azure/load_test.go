@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
 
@@ -33,20 +33,20 @@ func loadString(t *testing.T, doc string) *Result {
 	return res
 }
 
-func clusters(res *Result) []*aks.Cluster {
-	var out []*aks.Cluster
+func clusters(res *Result) []*aksmodel.Cluster {
+	var out []*aksmodel.Cluster
 	for _, o := range res.Objects {
-		if c, ok := o.Typed.(*aks.Cluster); ok {
+		if c, ok := o.Typed.(*aksmodel.Cluster); ok {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-func registries(res *Result) []*aks.Registry {
-	var out []*aks.Registry
+func registries(res *Result) []*aksmodel.Registry {
+	var out []*aksmodel.Registry
 	for _, o := range res.Objects {
-		if r, ok := o.Typed.(*aks.Registry); ok {
+		if r, ok := o.Typed.(*aksmodel.Registry); ok {
 			out = append(out, r)
 		}
 	}
@@ -99,25 +99,25 @@ func TestAzShowDecodes(t *testing.T) {
 		t.Errorf("id %q", c.ID)
 	case c.Name != "aks-shop-dev":
 		t.Errorf("name %q", c.Name)
-	case !aks.Bool(p.EnableRBAC):
+	case !aksmodel.Bool(p.EnableRBAC):
 		t.Error("enableRbac not read")
-	case aks.Str(p.AutoUpgradeProfile.NodeOSUpgradeChannel) != "NodeImage":
+	case aksmodel.Str(p.AutoUpgradeProfile.NodeOSUpgradeChannel) != "NodeImage":
 		t.Error("nodeOsUpgradeChannel not read")
-	case len(c.Pools) != 2 || !aks.Bool(c.Pools[1].Profile.EnableNodePublicIP) || aks.Str(c.Pools[0].Profile.OSSKU) != "Ubuntu":
+	case len(c.Pools) != 2 || !aksmodel.Bool(c.Pools[1].Profile.EnableNodePublicIP) || aksmodel.Str(c.Pools[0].Profile.OSSKU) != "Ubuntu":
 		t.Errorf("pools not read: %+v", c.Pools)
-	case aks.Str(p.IdentityProfile["kubeletidentity"].ObjectID) == "":
+	case aksmodel.Str(p.IdentityProfile["kubeletidentity"].ObjectID) == "":
 		t.Error("kubelet identity not read")
-	case c.Model.SKU == nil || aks.Str(c.Model.SKU.Tier) != "Free":
+	case c.Model.SKU == nil || aksmodel.Str(c.Model.SKU.Tier) != "Free":
 		t.Error("sku not read")
 	}
-	if c.Diagnostics != nil || c.Gaps[aks.GapDiagnostics] == "" {
+	if c.Diagnostics != nil || c.Gaps[aksmodel.GapDiagnostics] == "" {
 		t.Error("az aks show has no diagnostic settings: they must be a gap")
 	}
 	if c.Gaps["properties.networkProfile.podLinkLocalAccess"] == "" {
 		t.Error("preview field absent from a GA az output must be a gap")
 	}
 	// Positions point into the flattened document.
-	o := object(t, res, aks.KindCluster)
+	o := object(t, res, aksmodel.KindCluster)
 	if got, want := o.Locate("properties.agentPoolProfiles[1].enableNodePublicIP").Line, lineOf(t, file, `"enableNodePublicIp": true`); got != want {
 		t.Errorf("enableNodePublicIP at line %d, want %d", got, want)
 	}
@@ -178,7 +178,7 @@ func TestInputErrors(t *testing.T) {
 	if len(res.Errors) != 1 || res.Errors[0].Line != 5 || !strings.Contains(res.Errors[0].Msg, "properties.enableRBAC: want true or false") {
 		t.Errorf("type error: %+v", res.Errors)
 	}
-	if cs := clusters(res); len(cs) != 1 || !aks.Bool(cs[0].P().DisableLocalAccounts) {
+	if cs := clusters(res); len(cs) != 1 || !aksmodel.Bool(cs[0].P().DisableLocalAccounts) {
 		t.Error("the rest of the cluster was not read")
 	}
 	res = loadString(t, `{"type": "Microsoft.ContainerService/managedClusters", "name": "c", "properties": {"enableRBAC": true, "EnableRbac": false}}`)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // rkind is the kind of an Azure resource Bulwark reads.
@@ -81,7 +81,7 @@ type res struct {
 	// scope, a private endpoint's linked resources.
 	targets []string
 	value   map[string]any
-	gaps    aks.Gaps
+	gaps    aksmodel.Gaps
 	loc     *locator
 	origin  origin
 	// group ties resources of one template or plan together.
@@ -202,7 +202,7 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 	applyLegacy(k, arm, loc)
 	id, _ := lookupString(m, "id")
 	name, _ := lookupString(m, "name")
-	x := &res{kind: k, id: id, name: name, gaps: aks.Gaps{}, loc: loc, origin: originDoc, label: d.file}
+	x := &res{kind: k, id: id, name: name, gaps: aksmodel.Gaps{}, loc: loc, origin: originDoc, label: d.file}
 	var issues []issue
 	switch k {
 	case kCluster:
@@ -285,7 +285,7 @@ func privateLinkTargets(arm map[string]any) ([]string, []bool) {
 	var ids []string
 	var ok []bool
 	for _, key := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
-		list, _ := aks.Lookup(arm, "properties", key)
+		list, _ := aksmodel.Lookup(arm, "properties", key)
 		items, _ := list.([]any)
 		for _, it := range items {
 			obj, _ := it.(map[string]any)

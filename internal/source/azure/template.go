@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // ARM deployment templates, Bicep compiled to ARM JSON included
@@ -350,7 +350,7 @@ func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop 
 				}
 			}
 		}
-		t.b.gap(ref, t.group, aks.PoolsSeparate, reason)
+		t.b.gap(ref, t.group, aksmodel.PoolsSeparate, reason)
 		return
 	}
 	if _, ok := kindOf(typ); ok {
@@ -468,7 +468,7 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
 		}
 		arm[key] = t.eval(n.Content[i+1], sc, under(l, rootNode, key, pos{n.Content[i].Line, n.Content[i].Column}), l)
 	}
-	gaps := aks.Gaps{}
+	gaps := aksmodel.Gaps{}
 	applyLegacy(k, arm, l)
 	legacyGap(k, t.eval(child(n, "apiVersion"), sc, rootNode, nil), gaps)
 	// What the deployment would be sent, with every shared part
@@ -555,7 +555,7 @@ func deepGet(v any, keys ...string) any {
 // each as a gap at its path. The path is a chain to the parent, made into
 // a string only for a gap: a deep value costs its size, not its size
 // times its depth.
-func scrub(v any, path *segChain, gaps aks.Gaps) any {
+func scrub(v any, path *segChain, gaps aksmodel.Gaps) any {
 	switch x := v.(type) {
 	case secret:
 		// A string keeps its place (a password is set); anything else

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 func TestTemplate(t *testing.T) {
@@ -26,7 +26,7 @@ func TestTemplate(t *testing.T) {
 	if got := strings.Join(names, " "); got != "system@properties.agentPoolProfiles[0] apps@properties.agentPoolProfiles[1] fraudgpu@agentPools[fraudgpu].properties" {
 		t.Errorf("pools: %s", got)
 	}
-	if got := aks.Str(c.P().KubernetesVersion); got != "1.34" {
+	if got := aksmodel.Str(c.P().KubernetesVersion); got != "1.34" {
 		t.Errorf("parameter default not applied: %q", got)
 	}
 	if n := len(c.P().APIServerAccessProfile.AuthorizedIPRanges); n != 2 {
@@ -46,7 +46,7 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("diagnostics %d (old nested type), maintenance %v", len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
 	// Values from parameters are located where they are used.
-	o := object(t, res, aks.KindCluster)
+	o := object(t, res, aksmodel.KindCluster)
 	if got, want := o.Locate("properties.agentPoolProfiles[0].enableEncryptionAtHost").Line, lineOf(t, file, `"enableEncryptionAtHost": true`); got != want {
 		t.Errorf("line %d, want %d", got, want)
 	}
@@ -54,7 +54,7 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("separate pool line %d, want %d", got, want)
 	}
 	g := registries(res)[0]
-	if !aks.Bool(g.P().AdminUserEnabled) || g.SKU() != "Premium" {
+	if !aksmodel.Bool(g.P().AdminUserEnabled) || g.SKU() != "Premium" {
 		t.Errorf("registry: %+v", g.P())
 	}
 }
@@ -78,13 +78,13 @@ func TestTemplateParametersFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := clusters(res)[0]
-	if _, gap := c.Gaps["properties.aadProfile.adminGroupObjectIDs[0]"]; gap || aks.Str(c.P().AADProfile.AdminGroupObjectIDs[0]) != "9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a" {
+	if _, gap := c.Gaps["properties.aadProfile.adminGroupObjectIDs[0]"]; gap || aksmodel.Str(c.P().AADProfile.AdminGroupObjectIDs[0]) != "9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a" {
 		t.Errorf("parameter value not applied: %v", c.Gaps)
 	}
 	if len(c.Pools) != 2 {
 		t.Errorf("condition false: the GPU pool is not deployed, got %d pools", len(c.Pools))
 	}
-	if aks.Str(c.P().KubernetesVersion) != "1.35" {
+	if aksmodel.Str(c.P().KubernetesVersion) != "1.35" {
 		t.Error("value overrides the default")
 	}
 }
@@ -104,7 +104,7 @@ func TestBicepCompiled(t *testing.T) {
 	if len(c.Diagnostics) != 1 || len(c.MaintenanceConfigurations) != 2 {
 		t.Errorf("diagnostics %d maintenance %v", len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
-	if len(c.KubeletRoleAssignments) != 1 || aks.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPull" {
+	if len(c.KubeletRoleAssignments) != 1 || aksmodel.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPull" {
 		t.Errorf("kubelet role assignment through the module: %+v", c.KubeletRoleAssignments)
 	}
 	g := registries(res)[0]
@@ -159,13 +159,13 @@ func TestTemplateLoops(t *testing.T) {
 }`
 	res := loadString(t, doc)
 	c := clusters(res)[0]
-	if len(c.Pools) != 2 || !aks.Bool(c.Pools[0].Profile.EnableFIPS) || aks.Bool(c.Pools[1].Profile.EnableFIPS) || len(c.Pools[1].Profile.AvailabilityZones) != 3 {
+	if len(c.Pools) != 2 || !aksmodel.Bool(c.Pools[0].Profile.EnableFIPS) || aksmodel.Bool(c.Pools[1].Profile.EnableFIPS) || len(c.Pools[1].Profile.AvailabilityZones) != 3 {
 		t.Errorf("property copy: %+v", c.Pools)
 	}
-	if aks.Str(c.Pools[0].Profile.AvailabilityZones[2]) != "3" {
+	if aksmodel.Str(c.Pools[0].Profile.AvailabilityZones[2]) != "3" {
 		t.Error("variable copy with offset")
 	}
-	if r := c.Gaps[aks.PoolsSeparate]; !strings.Contains(r, "copy loop extraPools") {
+	if r := c.Gaps[aksmodel.PoolsSeparate]; !strings.Contains(r, "copy loop extraPools") {
 		t.Errorf("unexpanded resource loop of pools is a gap on every pool read: %v", c.Gaps)
 	}
 }
@@ -190,7 +190,7 @@ func TestLanguageVersion2(t *testing.T) {
 		t.Fatalf("got %+v", res)
 	}
 	c := clusters(res)[0]
-	if len(c.KubeletRoleAssignments) != 1 || aks.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPush" {
+	if len(c.KubeletRoleAssignments) != 1 || aksmodel.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPush" {
 		t.Errorf("symbolic reference('aks') not resolved: %+v", c.KubeletRoleAssignments)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 // Terraform plan and state JSON (terraform show -json): every
@@ -153,7 +153,7 @@ type conv struct {
 	t    *tfResource
 	out  map[string]any
 	loc  *locator
-	gaps aks.Gaps
+	gaps aksmodel.Gaps
 	s    *schema
 }
 
@@ -161,7 +161,7 @@ func (p *plan) newConv(t *tfResource, s *schema) *conv {
 	l := newLocator(p.d.file, p.d.posOf(t.path[:len(t.path)-1]))
 	l.resource = t.address
 	l.attr = map[string]string{}
-	return &conv{p: p, t: t, out: map[string]any{}, loc: l, gaps: aks.Gaps{}, s: s}
+	return &conv{p: p, t: t, out: map[string]any{}, loc: l, gaps: aksmodel.Gaps{}, s: s}
 }
 
 // get reads a Terraform attribute by path ("default_node_pool", "0",
@@ -533,7 +533,7 @@ func (p *plan) cluster(t *tfResource) {
 	// Planned maintenance windows are blocks of the cluster.
 	for block, cfgName := range map[string]string{"maintenance_window_auto_upgrade": "aksManagedAutoUpgradeSchedule", "maintenance_window_node_os": "aksManagedNodeOSUpgradeSchedule", "maintenance_window": "default"} {
 		if c.present(block) {
-			p.b.add(&res{kind: kMaintenance, name: cfgName, parent: x.id, value: map[string]any{}, gaps: aks.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
+			p.b.add(&res{kind: kMaintenance, name: cfgName, parent: x.id, value: map[string]any{}, gaps: aksmodel.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
 		}
 	}
 }
@@ -663,7 +663,7 @@ func (p *plan) registry(t *tfResource) {
 	if reps, _ := c.get("georeplications"); reps != nil {
 		if l, ok := reps.([]any); ok {
 			for i := range l {
-				p.b.add(&res{kind: kReplication, name: fmt.Sprintf("georeplication-%d", i), parent: x.id, value: map[string]any{}, gaps: aks.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
+				p.b.add(&res{kind: kReplication, name: fmt.Sprintf("georeplication-%d", i), parent: x.id, value: map[string]any{}, gaps: aksmodel.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
 			}
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
 func TestTerraformPlan(t *testing.T) {
@@ -27,10 +27,10 @@ func TestTerraformPlan(t *testing.T) {
 		t.Errorf("pools: %s", got)
 	}
 	sys := c.Pools[0].Profile
-	if !aks.Bool(sys.EnableEncryptionAtHost) || aks.Str(sys.Mode) != "System" || len(sys.NodeTaints) != 1 || aks.Str(sys.NodeTaints[0]) != "CriticalAddonsOnly=true:NoSchedule" {
+	if !aksmodel.Bool(sys.EnableEncryptionAtHost) || aksmodel.Str(sys.Mode) != "System" || len(sys.NodeTaints) != 1 || aksmodel.Str(sys.NodeTaints[0]) != "CriticalAddonsOnly=true:NoSchedule" {
 		t.Errorf("default node pool: %+v", sys)
 	}
-	if !aks.Bool(p.AADProfile.Managed) || !aks.Bool(p.AADProfile.EnableAzureRBAC) || !aks.Bool(p.DisableLocalAccounts) {
+	if !aksmodel.Bool(p.AADProfile.Managed) || !aksmodel.Bool(p.AADProfile.EnableAzureRBAC) || !aksmodel.Bool(p.DisableLocalAccounts) {
 		t.Error("azurerm v4 Entra ID block")
 	}
 	if d := p.APIServerAccessProfile.DisableRunCommand; d == nil || *d {
@@ -38,7 +38,7 @@ func TestTerraformPlan(t *testing.T) {
 	}
 	// key_vault_key_id comes from a key created in the same plan: set,
 	// known after apply.
-	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aks.Bool(k.Enabled) || aks.Str(k.KeyID) != afterApply {
+	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aksmodel.Bool(k.Enabled) || aksmodel.Str(k.KeyID) != afterApply {
 		t.Errorf("KMS: %+v", k)
 	}
 	if len(c.Diagnostics) != 1 || len(c.KubeletRoleAssignments) != 1 || c.KubeletRoleAssignments[0].Role != "AcrPull" {
@@ -51,7 +51,7 @@ func TestTerraformPlan(t *testing.T) {
 		t.Errorf("gaps: %v", c.Gaps)
 	}
 	// Positions: plan line, and the Terraform address with the attribute.
-	o := object(t, res, aks.KindCluster)
+	o := object(t, res, aksmodel.KindCluster)
 	loc := o.Locate("agentPools[web].properties.enableEncryptionAtHost")
 	if loc.Resource != `azurerm_kubernetes_cluster_node_pool.user["web"].host_encryption_enabled` || loc.File != file || loc.Line == 0 {
 		t.Errorf("pool location: %+v", loc)
@@ -61,7 +61,7 @@ func TestTerraformPlan(t *testing.T) {
 		t.Errorf("range location: %+v", loc)
 	}
 	g := registries(res)[0]
-	if !aks.Bool(g.P().AdminUserEnabled) || aks.Str(g.P().PublicNetworkAccess) != "Enabled" || len(g.RoleAssignments) != 2 || g.SKU() != "Standard" {
+	if !aksmodel.Bool(g.P().AdminUserEnabled) || aksmodel.Str(g.P().PublicNetworkAccess) != "Enabled" || len(g.RoleAssignments) != 2 || g.SKU() != "Standard" {
 		t.Errorf("registry: %+v, roles %d", g.P(), len(g.RoleAssignments))
 	}
 }
@@ -94,24 +94,24 @@ func TestTerraformV3Names(t *testing.T) {
 	c := clusters(res)[0]
 	p := c.P()
 	checks := map[string]bool{
-		"sku Paid is Standard":     aks.Str(c.Model.SKU.Tier) == "Standard",
+		"sku Paid is Standard":     aksmodel.Str(c.Model.SKU.Tier) == "Standard",
 		"v3 authorized ranges":     len(p.APIServerAccessProfile.AuthorizedIPRanges) == 1,
-		"v3 upgrade channel":       aks.Str(p.AutoUpgradeProfile.UpgradeChannel) == "none",
-		"v3 node OS channel":       aks.Str(p.AutoUpgradeProfile.NodeOSUpgradeChannel) == "None",
-		"legacy AAD":               p.AADProfile.Managed != nil && !*p.AADProfile.Managed && aks.Str(p.AADProfile.ServerAppSecret) == "hunter2",
+		"v3 upgrade channel":       aksmodel.Str(p.AutoUpgradeProfile.UpgradeChannel) == "none",
+		"v3 node OS channel":       aksmodel.Str(p.AutoUpgradeProfile.NodeOSUpgradeChannel) == "None",
+		"legacy AAD":               p.AADProfile.Managed != nil && !*p.AADProfile.Managed && aksmodel.Str(p.AADProfile.ServerAppSecret) == "hunter2",
 		"v3 host encryption":       p.AgentPoolProfiles[0].EnableEncryptionAtHost != nil && !*p.AgentPoolProfiles[0].EnableEncryptionAtHost,
-		"v3 node public IP":        aks.Bool(p.AgentPoolProfiles[0].EnableNodePublicIP),
-		"pool type":                aks.Str(p.AgentPoolProfiles[0].Type) == "AvailabilitySet",
-		"http application routing": aks.Bool(p.AddonProfiles["httpApplicationRouting"].Enabled),
-		"service principal":        aks.Str(p.ServicePrincipalProfile.ClientID) == "00000000-1111-2222-3333-444444444444",
-		"kubenet":                  aks.Str(p.NetworkProfile.NetworkPlugin) == "kubenet",
+		"v3 node public IP":        aksmodel.Bool(p.AgentPoolProfiles[0].EnableNodePublicIP),
+		"pool type":                aksmodel.Str(p.AgentPoolProfiles[0].Type) == "AvailabilitySet",
+		"http application routing": aksmodel.Bool(p.AddonProfiles["httpApplicationRouting"].Enabled),
+		"service principal":        aksmodel.Str(p.ServicePrincipalProfile.ClientID) == "00000000-1111-2222-3333-444444444444",
+		"kubenet":                  aksmodel.Str(p.NetworkProfile.NetworkPlugin) == "kubenet",
 	}
 	for what, ok := range checks {
 		if !ok {
 			t.Error(what)
 		}
 	}
-	if loc := object(t, res, aks.KindCluster).Locate("properties.enableRBAC"); !strings.HasPrefix(loc.Resource, "module.aks.azurerm_kubernetes_cluster.this") {
+	if loc := object(t, res, aksmodel.KindCluster).Locate("properties.enableRBAC"); !strings.HasPrefix(loc.Resource, "module.aks.azurerm_kubernetes_cluster.this") {
 		t.Errorf("module address: %+v", loc)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bulwark-sec/bulwark/internal/aks"
+	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/checks/checktest"
 	"github.com/bulwark-sec/bulwark/internal/engine"
@@ -66,9 +66,9 @@ func Load(t testing.TB, doc string) []*inventory.Object {
 	for _, e := range res.Errors {
 		t.Fatalf("test document does not load: %v", e)
 	}
-	env := aks.DefaultEnv(AsOf)
+	env := aksmodel.DefaultEnv(AsOf)
 	for _, o := range res.Objects {
-		if c, ok := o.Typed.(*aks.Cluster); ok {
+		if c, ok := o.Typed.(*aksmodel.Cluster); ok {
 			c.Env = env
 		}
 	}

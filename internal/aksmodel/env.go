@@ -1,4 +1,4 @@
-package aks
+package aksmodel
 
 import (
 	"time"

@@ -1,4 +1,4 @@
-package rbac
+package rbacmodel
 
 import (
 	rbacv1 "k8s.io/api/rbac/v1"

@@ -15,4 +15,4 @@
 //
 // Sources (internal/source/azure) build these models; checks
 // (internal/checks/aks, internal/checks/acr) only read them.
-package aks
+package aksmodel

@@ -40,4 +40,4 @@
 // rules are fixed by Kubernetes. Which objects are the API server's own is
 // decided by content against its bootstrap policy (bootstrap.go), not by
 // name or label; a redefined built-in role keeps its built-in rules.
-package rbac
+package rbacmodel
