@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/version"
 )
@@ -55,12 +57,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code == report.ExitError {
-			fmt.Fprintln(stderr, "bulwark:", ee.err)
+			printError(stderr, ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own errors: unknown command or flag, wrong argument count.
-	fmt.Fprintln(stderr, "bulwark:", err)
+	printError(stderr, err)
 	fmt.Fprintln(stderr, "Run 'bulwark --help' for usage.")
 	return report.ExitError
 }
@@ -107,4 +109,14 @@ func isTerminal(w io.Writer) bool {
 		return false
 	}
 	return term.IsTerminal(int(f.Fd()))
+}
+
+// printError writes err to stderr one line at a time, each with its
+// prefix and its control characters escaped: errors quote file names,
+// object names and values from inputs, which must not drive the terminal
+// or forge a line of their own.
+func printError(w io.Writer, err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(w, "bulwark:", render.OneLine(line))
+	}
 }

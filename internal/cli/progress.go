@@ -6,7 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
+
+	"github.com/bulwark-sec/bulwark/internal/render"
 )
 
 // statusLine is one line of progress on a terminal, redrawn in place and
@@ -35,16 +36,10 @@ func (l *statusLine) done() {
 	}
 }
 
-// printable drops control characters: names on a progress line come from
-// manifests and clusters, and must not drive the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+// printable escapes control characters as the table does (one sanitizer
+// for everything a person reads): names come from manifests, clusters and
+// Azure, and must not drive the terminal or forge lines.
+func printable(s string) string { return render.OneLine(s) }
 
 // progress shows how many objects have been read from a cluster so far.
 type progress struct {
