@@ -110,8 +110,8 @@ func TestVerdictLine(t *testing.T) {
 		{"pass clean", []string{"scan", "manifests", "testdata/clean", "-f", "sarif"}, 0, "PASS: no findings\n"},
 		{"error", []string{"scan", "manifests", "testdata/malformed", "-f", "json", "-o", filepath.Join(dir, "m.json")}, 2,
 			"ERROR: 1 input could not be read; the verdict is incomplete (2 blocking findings so far), report in " + filepath.Join(dir, "m.json") + "\n"},
-		{"control characters stripped", []string{"scan", "manifests", "testdata/bad", "-f", "json", "-o", filepath.Join(dir, "a\x1b[2J\rb.json")}, 1,
-			"FAIL: 2 blocking findings (1 critical, 1 high), report in " + filepath.Join(dir, "a[2Jb.json") + "\n"},
+		{"control characters escaped", []string{"scan", "manifests", "testdata/bad", "-f", "json", "-o", filepath.Join(dir, "a\x1b[2J\rb.json")}, 1,
+			"FAIL: 2 blocking findings (1 critical, 1 high), report in " + filepath.Join(dir, `a\x1b[2J\rb.json`) + "\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := run(t, "", tt.args...)

@@ -15,7 +15,7 @@ func TestProgressLines(t *testing.T) {
 	if strings.ContainsAny(strings.ReplaceAll(strings.ReplaceAll(out, "\r\x1b[K", ""), "\r", ""), "\x1b\x07") {
 		t.Errorf("control characters from a reference reached the terminal: %q", out)
 	}
-	if !strings.Contains(out, "[======                  ] 1/4 evil]0;pwned/app:1") || !strings.HasSuffix(out, "\r\x1b[K") {
+	if !strings.Contains(out, `[======                  ] 1/4 evil\x1b]0;pwned\x07/app:1`) || !strings.HasSuffix(out, "\r\x1b[K") {
 		t.Errorf("progress output %q", out)
 	}
 	var nilProgress *imageProgress
