@@ -2,6 +2,7 @@ package workload
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -300,25 +301,30 @@ func notALiteralSecret(v string) bool {
 }
 
 // credentialPattern recognises a credential by its shape. group is the
-// submatch holding the secret part (0 for the whole match).
+// submatch holding the secret part (0 for the whole match). hints are
+// lower-case literals one of which every match contains: a value without
+// any is not searched with the expression, which keeps a large value (a
+// configuration file in a ConfigMap) at the cost of a few substring scans
+// instead of a dozen regular-expression passes.
 type credentialPattern struct {
 	kind  string
 	re    *regexp.Regexp
 	group int
+	hints []string
 }
 
 var credentialPatterns = []credentialPattern{
-	{"a PEM private key", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)`), 0},
-	{"an Azure Storage account key", regexp.MustCompile(`(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1},
-	{"an Azure shared access key", regexp.MustCompile(`(?i)\bSharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1},
-	{"an Azure SAS token", regexp.MustCompile(`(?i)(?:^|[?&;\s])sig=([A-Za-z0-9%+/_-]{16,}={0,2})`), 1},
-	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`), 0},
-	{"a Microsoft Entra client secret", regexp.MustCompile(`(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[^A-Za-z0-9_~.-])`), 1},
-	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b`), 0},
-	{"an AWS access key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), 0},
-	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`), 0},
-	{"a connection string with a password", regexp.MustCompile(`(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)`), 1},
-	{"a URL with an embedded password", regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@`), 1},
+	{"a PEM private key", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)`), 0, []string{"private key"}},
+	{"an Azure Storage account key", regexp.MustCompile(`(?i)\bAccountKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1, []string{"accountkey"}},
+	{"an Azure shared access key", regexp.MustCompile(`(?i)\bSharedAccessKey\s*=\s*([A-Za-z0-9+/]{20,}={0,2})`), 1, []string{"sharedaccesskey"}},
+	{"an Azure SAS token", regexp.MustCompile(`(?i)(?:^|[?&;\s])sig=([A-Za-z0-9%+/_-]{16,}={0,2})`), 1, []string{"sig="}},
+	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`), 0, []string{"eyj"}},
+	{"a Microsoft Entra client secret", regexp.MustCompile(`(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?:$|[^A-Za-z0-9_~.-])`), 1, []string{"q~"}},
+	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b`), 0, []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
+	{"an AWS access key", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), 0, []string{"akia", "asia"}},
+	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`), 0, []string{"xox"}},
+	{"a connection string with a password", regexp.MustCompile(`(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)`), 1, []string{"password", "pwd"}},
+	{"a URL with an embedded password", regexp.MustCompile(`\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@`), 1, []string{"://"}},
 }
 
 // credentialValue reports whether v contains something shaped like a
@@ -326,7 +332,11 @@ var credentialPatterns = []credentialPattern{
 // Parts that are references or template markers ("Password=$(DB_PW)") do
 // not count.
 func credentialValue(v string) (kind, secret string, ok bool) {
+	lower := strings.ToLower(v)
 	for _, p := range credentialPatterns {
+		if !slices.ContainsFunc(p.hints, func(h string) bool { return strings.Contains(lower, h) }) {
+			continue
+		}
 		for _, m := range p.re.FindAllStringSubmatch(v, -1) {
 			s := strings.TrimSpace(m[p.group])
 			if p.group != 0 && notALiteralSecret(s) {

@@ -1,7 +1,6 @@
 package workload
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -114,23 +113,75 @@ func evalConfigMapCredentials(_ *check.Context, obj *inventory.Object, r *check.
 	}
 }
 
-// settingLineRE matches one "name = value" or "name: value" line of a
-// config file, quoted or not (.properties, .env, INI, YAML, JSON); the
-// second group is the rest of the line. settingValueRE takes the value
-// from it: it stops at quotes, spaces and separators.
-var (
-	settingLineRE  = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*(.*)$`)
-	settingValueRE = regexp.MustCompile(`^["']?([^"'\s,#;]*)`)
-)
+// settingLine reads one "name = value" or "name: value" line of a config
+// file, quoted or not (.properties, .env, INI, YAML, JSON): the name and
+// the rest of the line. It is the expression
+//
+//	^[ \t]*["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*(.*)$
+//
+// written out by hand: ConfigMaps hold whole configuration files, and a
+// regular-expression pass per line was most of a large scan's time (the
+// test holds the two to the same answers).
+func settingLine(line string) (name, rest string, ok bool) {
+	i := skipBlanks(line, 0)
+	if i < len(line) && (line[i] == '"' || line[i] == '\'') {
+		i++
+	}
+	start := i
+	for i < len(line) && isSettingNameByte(line[i]) {
+		i++
+	}
+	if i == start {
+		return "", "", false
+	}
+	name = line[start:i]
+	if i < len(line) && (line[i] == '"' || line[i] == '\'') {
+		i++
+	}
+	i = skipBlanks(line, i)
+	if i >= len(line) || (line[i] != ':' && line[i] != '=') {
+		return "", "", false
+	}
+	return name, line[skipBlanks(line, i+1):], true
+}
+
+func skipBlanks(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+func isSettingNameByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// settingValue takes the value from the rest of a setting line: after an
+// optional quote, up to a quote, white space or a separator (, # ;).
+func settingValue(rest string) string {
+	i := 0
+	if i < len(rest) && (rest[i] == '"' || rest[i] == '\'') {
+		i++
+	}
+	start := i
+	for i < len(rest) && !strings.ContainsRune("\"' \t\n\f\r,#;", rune(rest[i])) {
+		i++
+	}
+	return rest[start:i]
+}
 
 // embeddedCredential finds the first setting in a config file whose name
 // is a secret name and whose value is a literal, or whose name is a
 // connection-string name and whose value (the rest of the line) carries a
 // credential.
 func embeddedCredential(content string) (setting, secret string, ok bool) {
-	for _, m := range settingLineRE.FindAllStringSubmatch(content, -1) {
-		name, rest := m[1], strings.TrimSpace(m[2])
-		val := settingValueRE.FindStringSubmatch(rest)[1]
+	for line := range strings.Lines(content) {
+		name, rest, ok := settingLine(strings.TrimSuffix(line, "\n"))
+		if !ok {
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		val := settingValue(rest)
 		// Values opening a structure ({, [, YAML block scalars, anchors,
 		// aliases and tags) are not the setting's value.
 		if val == "" || strings.ContainsAny(val[:1], "{[|>&*!") {
