@@ -1,0 +1,6 @@
+//go:build race
+
+package adversarial
+
+// raceEnabled: see ExpectRSS.
+const raceEnabled = true
