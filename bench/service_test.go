@@ -29,13 +29,16 @@ import (
 // with a handful of allocations per check; a namespace's worth of objects
 // (100, with the RBAC and NetworkPolicy models) in proportion.
 
-func service(b *testing.B) *scan.Service {
+// service builds the service over a source: check.Admission runs the
+// checks that judge one object (what the webhook runs per request),
+// check.Cluster adds the cross-object models (RBAC, NetworkPolicy).
+func service(b *testing.B, source check.Source) *scan.Service {
 	b.Helper()
 	svc, err := scan.NewService(scan.Options{
 		Settings: *checktest.DefaultSettings(),
 		Gate:     decide.Gate{FailOn: finding.SeverityHigh},
 		Now:      time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC),
-	}, "admission", check.Cluster)
+	}, "bench", source)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,7 +79,11 @@ func realisticPod(ns, name string) *corev1.Pod {
 func mustQ(s string) resource.Quantity { return resource.MustParse(s) }
 
 func BenchmarkServiceOnePod(b *testing.B) {
-	svc := service(b)
+	b.Run("admission", func(b *testing.B) { benchOnePod(b, service(b, check.Admission)) })
+	b.Run("cluster", func(b *testing.B) { benchOnePod(b, service(b, check.Cluster)) })
+}
+
+func benchOnePod(b *testing.B, svc *scan.Service) {
 	pod := realisticPod("shop", "web-5d8f7c9b6-x2x7k")
 	ctx := context.Background()
 	n := 0
@@ -132,7 +139,7 @@ func namespaceObjects(ns string) []runtime.Object {
 }
 
 func BenchmarkServiceNamespace(b *testing.B) {
-	svc := service(b)
+	svc := service(b, check.Cluster)
 	objs := namespaceObjects("shop")
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -78,24 +78,30 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	ctx := &check.Context{Inventory: inv, Settings: settings}
 	results := make([]worker, workers)
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			res := &results[w]
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= len(inv.Objects) {
-					return
-				}
-				for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
-					for _, c := range byKind[o.JudgedAs()] {
-						res.eval(ctx, c, o)
-					}
+	work := func(res *worker) {
+		for {
+			start := int(next.Add(chunk)) - chunk
+			if start >= len(inv.Objects) {
+				return
+			}
+			for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
+				for _, c := range byKind[o.JudgedAs()] {
+					res.eval(ctx, c, o)
 				}
 			}
-		})
+		}
 	}
-	wg.Wait()
+	if workers == 1 {
+		// One chunk: evaluate on the caller's goroutine, without handing
+		// the work to another and waiting for it to be scheduled.
+		work(&results[0])
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { work(&results[w]) })
+		}
+		wg.Wait()
+	}
 
 	var out Result
 	n := 0
