@@ -106,8 +106,8 @@ kind it could not read and the checks that missed it.`,
 				Source:  cluster.Options{Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize},
 			}
 			if aksContext != "" {
-				if copt.Context, err = loadAKSContext(context.Background(), aksContext); err != nil {
-					return err
+				if copt.Context, err = scan.LoadAKSContext(context.Background(), aksContext); err != nil {
+					return inputError(err)
 				}
 			}
 			var iprog *imageProgress

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/registryauth"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/sign"
 )
 
@@ -71,7 +72,7 @@ bad trust policy).`,
 				return err
 			}
 			format = f
-			pol, err := findPolicy(policyFile)
+			pol, err := scan.FindPolicy(policyFile)
 			if err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
