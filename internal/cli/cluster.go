@@ -116,7 +116,7 @@ kind it could not read and the checks that missed it.`,
 				// their own time limit.
 				ictx, icancel := context.WithTimeout(context.Background(), img.timeout+timeout)
 				defer icancel()
-				if copt.Images, err = img.build(ictx, cmd, opt.Policy, opt.Now); err != nil {
+				if copt.Images, err = img.build(ictx, cmd, opt); err != nil {
 					return err
 				}
 				copt.ImageTimeout = img.timeout

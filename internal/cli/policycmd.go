@@ -9,6 +9,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 func newPolicy(s *streams) *cobra.Command {
@@ -86,7 +87,7 @@ the repository root).`,
 			// The trust policy is only worth something if notation-go
 			// accepts it and its stores exist: check that now, not at the
 			// first image scan.
-			if _, err := loadTrust("", p); err != nil {
+			if _, err := scan.LoadTrust("", p); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
 			fmt.Fprintf(s.out, "%s: valid (%d severity overrides, %d exceptions)\n", name, len(p.SeverityOverrides), len(p.Exceptions))

@@ -136,7 +136,7 @@ explicitly win over it.`,
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, img.timeout)
 				defer cancel()
-				if opt.Images, err = img.build(ctx, cmd, opt.Policy, opt.Now); err != nil {
+				if opt.Images, err = img.build(ctx, cmd, opt); err != nil {
 					return err
 				}
 				prog = withProgress(s, opt.Images)
