@@ -52,8 +52,8 @@ type ImageConfig struct {
 // scan (it carries the registry credentials' lifetime). Every error is a
 // UsageError (exit 2).
 func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy, now time.Time) (*ImageOptions, error) {
-	io := &ImageOptions{}
-	o := &io.Options
+	iopt := &ImageOptions{}
+	o := &iopt.Options
 	for _, p := range cfg.Platforms {
 		pl, err := v1.ParsePlatform(p)
 		if err != nil || pl.OS == "" || pl.Architecture == "" {
@@ -61,8 +61,8 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 		}
 		o.Platforms = append(o.Platforms, *pl)
 	}
-	io.chain = registryauth.DefaultKeychain(ctx)
-	var kc authn.Keychain = io.chain
+	iopt.chain = registryauth.DefaultKeychain(ctx)
+	var kc authn.Keychain = iopt.chain
 	o.Open = image.OpenOptions{Keychain: kc}
 	o.RecordsOnly = cfg.FromCache
 	o.IgnoreUnfixed = cfg.IgnoreUnfixed || (pol != nil && pol.Vulnerabilities.IgnoreUnfixed)
@@ -82,7 +82,7 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 		o.DBMissing = err.Error()
 	} else {
 		o.DB = store
-		io.Warnings = append(io.Warnings, store.Warnings(now, maxAge)...)
+		iopt.Warnings = append(iopt.Warnings, store.Warnings(now, maxAge)...)
 	}
 
 	if !cfg.NoCache {
@@ -136,17 +136,17 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 		}
 		o.Base = baseChecker(kc, df, args, now)
 	}
-	return io, nil
+	return iopt, nil
 }
 
 // AddCredentialWarnings adds what the registry credentials could not do
 // (an ACR host pulled anonymously because no Azure credential worked) to
 // rep. It is a no-op on nil options or a nil report.
-func (io *ImageOptions) AddCredentialWarnings(rep *report.Report) {
-	if io == nil || io.chain == nil || rep == nil {
+func (iopt *ImageOptions) AddCredentialWarnings(rep *report.Report) {
+	if iopt == nil || iopt.chain == nil || rep == nil {
 		return
 	}
-	if err := io.chain.Err(); err != nil {
+	if err := iopt.chain.Err(); err != nil {
 		rep.Warnings = append(rep.Warnings, "registry credentials: "+err.Error())
 	}
 }
