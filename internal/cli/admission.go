@@ -20,10 +20,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/bulwark-sec/bulwark/internal/admission"
-	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
-	"github.com/bulwark-sec/bulwark/internal/source/cluster"
 )
 
 func newAdmission(s *streams) *cobra.Command {
@@ -76,7 +74,7 @@ bulwark admission serve.`,
 			if err != nil {
 				return err
 			}
-			svc, err := scan.NewService(opt, "admission policies", check.Admission)
+			svc, err := scan.NewAdmissionService(opt, "admission policies")
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -188,7 +186,7 @@ finishes those in flight.`,
 			if !cmd.Flags().Changed("as-of") {
 				opt.Now = time.Time{}
 			}
-			svc, err := scan.NewService(opt, "admission serve", check.Admission)
+			svc, err := scan.NewAdmissionService(opt, "admission serve")
 			if err != nil {
 				return usageError("%v", err)
 			}
@@ -211,7 +209,7 @@ finishes those in flight.`,
 			}
 			srv := &admission.Server{Handler: h, Cert: cert}
 			if watchNamespaces {
-				cfg, _, err := cluster.Config(kubeconfig, kubeCtx)
+				cfg, err := scan.KubeConfig(kubeconfig, kubeCtx)
 				if err != nil {
 					return usageError("%v (the namespace modes need the API server; --watch-namespaces=false gives every namespace --default-mode)", err)
 				}

@@ -5,20 +5,17 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
-	"github.com/bulwark-sec/bulwark/internal/source/azure"
 )
 
 func newScanAKS(s *streams) *cobra.Command {
 	var (
-		out        outputFlags
-		flags      scanFlags
-		live       azure.LiveOptions
-		parameters []string
+		out   outputFlags
+		flags scanFlags
+		live  scan.AKSConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "aks [PATH...]",
@@ -70,30 +67,17 @@ when the input has no id) and resources.labels (Azure tags).`,
 				return usageError("--resource-group and --name need --subscription")
 			case live.Name != "" && live.ResourceGroup == "":
 				return usageError("--name needs --resource-group")
-			case live.Subscription != "" && len(parameters) > 0:
+			case live.Subscription != "" && len(live.Parameters) > 0:
 				return usageError("--parameters applies to templates, not to live scans")
 			}
 			opt, _, err := flags.options(cmd, s, false)
 			if err != nil {
 				return err
 			}
-			aopt := scan.AKSOptions{
-				Options: opt,
-				Paths:   args,
-				Source: azure.Options{
-					MaxFileSize: flags.maxFileSize,
-					Stdin:       s.in,
-					Parameters:  parameters,
-					Exclude:     flags.excludes,
-				},
-			}
-			if live.Subscription != "" {
-				cred, err := azidentity.NewDefaultAzureCredential(nil)
-				if err != nil {
-					return &exitError{code: report.ExitError, err: fmt.Errorf("azure credentials: %w", err)}
-				}
-				live.Credential = cred
-				aopt.Live = &live
+			live.Paths = args
+			aopt, err := scan.NewAKSOptions(opt, live)
+			if err != nil {
+				return inputError(err)
 			}
 			rep, err := scan.AKS(context.Background(), aopt)
 			if err != nil {
@@ -116,6 +100,6 @@ when the input has no id) and resources.labels (Azure tags).`,
 	f.StringVar(&live.Subscription, "subscription", "", "scan live: the subscription id")
 	f.StringVar(&live.ResourceGroup, "resource-group", "", "scan live: only this resource group")
 	f.StringVar(&live.Name, "name", "", "scan live: only this cluster (needs --resource-group)")
-	f.StringArrayVar(&parameters, "parameters", nil, "ARM deployment parameters file for templates (repeatable; later files win)")
+	f.StringArrayVar(&live.Parameters, "parameters", nil, "ARM deployment parameters file for templates (repeatable; later files win)")
 	return cmd
 }

@@ -51,8 +51,8 @@ file (or in the working directory). It is written whole or not at all. Input err
 				return err
 			}
 			if aksContext != "" {
-				if opt.Context, err = loadAKSContext(context.Background(), aksContext); err != nil {
-					return err
+				if opt.Context, err = scan.LoadAKSContext(context.Background(), aksContext); err != nil {
+					return inputError(err)
 				}
 			}
 			rep, err := scan.Manifests(context.Background(), args, opt)

@@ -36,6 +36,12 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: report.ExitError, err: fmt.Errorf(format, args...)}
 }
 
+// inputError is an error of the service that leaves the run without a
+// verdict (bad settings, input that cannot be read): exit 2.
+func inputError(err error) error {
+	return &exitError{code: report.ExitError, err: err}
+}
+
 // streams are the process's standard streams, injected for tests.
 type streams struct {
 	in       io.Reader

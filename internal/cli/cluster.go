@@ -14,7 +14,6 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
-	"github.com/bulwark-sec/bulwark/internal/source/cluster"
 )
 
 // DefaultClusterTimeout bounds reading a cluster.
@@ -84,10 +83,17 @@ kind it could not read and the checks that missed it.`,
 			if err != nil {
 				return err
 			}
-			cfg, _, err := cluster.Config(kubeconfig, kubeCtx)
-			if err != nil {
-				return usageError("%v", err)
+			ccfg := scan.ClusterConfig{Kubeconfig: kubeconfig, Context: kubeCtx, Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize}
+			var prog *progress
+			if isTerminal(s.err) {
+				prog = newProgress(s.err)
+				ccfg.Progress = prog.update
 			}
+			copt, err := scan.NewClusterOptions(opt, ccfg)
+			if err != nil {
+				return inputError(err)
+			}
+			cfg := copt.Config
 			// client-go logs through klog to stderr; everything it reports
 			// that matters comes back as an error.
 			klog.SetLogger(logr.Discard())
@@ -100,14 +106,9 @@ kind it could not read and the checks that missed it.`,
 				debug.SetGCPercent(50)
 			}
 
-			copt := scan.ClusterOptions{
-				Options: opt,
-				Config:  cfg,
-				Source:  cluster.Options{Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize},
-			}
 			if aksContext != "" {
-				if copt.Context, err = loadAKSContext(context.Background(), aksContext); err != nil {
-					return err
+				if copt.Context, err = scan.LoadAKSContext(context.Background(), aksContext); err != nil {
+					return inputError(err)
 				}
 			}
 			var iprog *imageProgress
@@ -116,18 +117,13 @@ kind it could not read and the checks that missed it.`,
 				// their own time limit.
 				ictx, icancel := context.WithTimeout(context.Background(), img.timeout+timeout)
 				defer icancel()
-				if copt.Images, err = img.build(ictx, cmd, opt.Policy, opt.Now); err != nil {
+				if copt.Images, err = img.build(ictx, cmd, opt); err != nil {
 					return err
 				}
 				copt.ImageTimeout = img.timeout
 				iprog = withProgress(s, copt.Images)
 			} else if err := img.rejectWithoutImages(cmd); err != nil {
 				return err
-			}
-			var prog *progress
-			if isTerminal(s.err) {
-				prog = newProgress(s.err)
-				copt.Source.Progress = prog.update
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
@@ -156,7 +152,7 @@ kind it could not read and the checks that missed it.`,
 	fs.StringSliceVarP(&namespaces, "namespace", "n", nil, "scan only these namespaces (repeatable or comma-separated); cluster-scoped kinds are always read")
 	fs.StringSliceVar(&excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
 	fs.DurationVar(&timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
-	fs.Int64Var(&pageSize, "page-size", cluster.DefaultPageSize, "objects requested per list call")
+	fs.Int64Var(&pageSize, "page-size", scan.DefaultPageSize, "objects requested per list call")
 	fs.StringVar(&aksContext, "aks", "", "the AKS cluster's configuration (az aks show output, ARM JSON): its network policy engine and IMDS setting decide what the NetworkPolicies achieve")
 	img.nodePlatforms = true
 	img.add(cmd, true)

@@ -3,8 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 func newDB(s *streams) *cobra.Command {
@@ -27,17 +25,6 @@ func newDB(s *streams) *cobra.Command {
 
 func dbDirFlag(cmd *cobra.Command, dir *string) {
 	cmd.Flags().StringVar(dir, "db-dir", "", "vulnerability database directory (default: <user cache>/bulwark/vulndb)")
-}
-
-func resolveDBDir(dir string) (string, error) {
-	if dir != "" {
-		return dir, nil
-	}
-	d, err := vulndb.DefaultDir()
-	if err != nil {
-		return "", usageError("%v (use --db-dir)", err)
-	}
-	return d, nil
 }
 
 func newDBImport(s *streams) *cobra.Command {
@@ -83,46 +70,9 @@ warn when it is older than --max-db-age (7 days).`,
 			if len(args) == 0 && !goVulnDB && goDir == "" {
 				return usageError("nothing to import: give OSV zip files or directories, or --go-vulndb")
 			}
-			d, err := resolveDBDir(dir)
+			d, imported, err := scan.ImportDB(dir, args, goVulnDB, goDir, time.Now())
 			if err != nil {
-				return err
-			}
-			now := time.Now()
-			var imported []vulndb.Source
-			for _, a := range args {
-				st, err := os.Stat(a)
-				if err != nil {
-					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: %w", a, err)}
-				}
-				if !st.IsDir() && !st.Mode().IsRegular() {
-					// A FIFO or device would block the read or never end.
-					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: not a regular file or directory", a)}
-				}
-				var srcs []vulndb.Source
-				if st.IsDir() {
-					srcs, err = vulndb.ImportDir(d, a, now)
-				} else {
-					srcs, err = vulndb.ImportZip(d, a, now)
-				}
-				if err != nil {
-					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: %w", a, err)}
-				}
-				imported = append(imported, srcs...)
-			}
-			if goVulnDB || goDir != "" {
-				mdir, version := goDir, ""
-				if mdir == "" {
-					if mdir, version, err = vulndb.FindGoVulnDB(); err != nil {
-						return &exitError{code: report.ExitError, err: err}
-					}
-				} else {
-					version = moduleVersionOf(mdir)
-				}
-				src, err := vulndb.ImportGoVulnDB(d, mdir, version, now)
-				if err != nil {
-					return &exitError{code: report.ExitError, err: fmt.Errorf("import %s: %w", mdir, err)}
-				}
-				imported = append(imported, src)
+				return inputError(err)
 			}
 			for _, src := range imported {
 				fmt.Fprintf(s.out, "imported %s: %d advisories, data of %s, from %s%s\n", src.Ecosystem, src.Entries, dateOr(src.DataDate, "unknown date"), src.Origin, skippedNote(src.Import))
@@ -137,17 +87,7 @@ warn when it is older than --max-db-age (7 days).`,
 	return cmd
 }
 
-// moduleVersionOf reads the version from a module cache directory name
-// (golang.org/x/vulndb@v0.0.0-...); "" when the name carries none.
-func moduleVersionOf(dir string) string {
-	_, v, ok := strings.Cut(filepath.Base(filepath.Clean(dir)), "@")
-	if !ok {
-		return ""
-	}
-	return v
-}
-
-func skippedNote(st vulndb.ImportStats) string {
+func skippedNote(st scan.DBImportStats) string {
 	var parts []string
 	if st.Withdrawn > 0 {
 		parts = append(parts, fmt.Sprintf("%d withdrawn", st.Withdrawn))
@@ -199,33 +139,27 @@ date of its data and where it was imported from. Exits 1 when some data is older
 				return err
 			}
 			format = f
-			d, err := resolveDBDir(dir)
+			st, err := scan.ReadDBStatus(dir, maxAge, time.Now())
 			if err != nil {
-				return err
+				return inputError(err)
 			}
-			st, err := vulndb.Open(d)
-			if err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			defer st.Close()
-			meta := st.Meta()
-			warnings := st.Warnings(time.Now(), maxAge)
+			d, warnings := st.Dir, st.Warnings
 			if format == "json" {
 				enc := json.NewEncoder(s.out)
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(struct {
 					Dir      string          `json:"dir"`
 					Digest   string          `json:"digest"`
-					Sources  []vulndb.Source `json:"sources"`
+					Sources  []scan.DBSource `json:"sources"`
 					Warnings []string        `json:"warnings"`
-				}{d, st.Digest(), meta.Sources, append([]string{}, warnings...)}); err != nil {
+				}{d, st.Digest, st.Sources, append([]string{}, warnings...)}); err != nil {
 					return err
 				}
 			} else {
 				fmt.Fprintf(s.out, "database: %s\n\n", d)
 				tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ECOSYSTEM\tADVISORIES\tDATA OF\tIMPORTED\tFROM")
-				srcs := append([]vulndb.Source(nil), meta.Sources...)
+				srcs := append([]scan.DBSource(nil), st.Sources...)
 				sort.Slice(srcs, func(i, j int) bool { return srcs[i].Ecosystem < srcs[j].Ecosystem })
 				for _, src := range srcs {
 					fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", src.Ecosystem, src.Entries, dateOr(src.DataDate, "unknown"), dateOr(src.ImportedAt, "?"), src.Origin)
@@ -246,6 +180,6 @@ date of its data and where it was imported from. Exits 1 when some data is older
 	}
 	dbDirFlag(cmd, &dir)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
-	cmd.Flags().DurationVar(&maxAge, "max-db-age", vulndb.DefaultMaxAge, "data older than this is reported as stale (exit 1)")
+	cmd.Flags().DurationVar(&maxAge, "max-db-age", scan.DefaultMaxDBAge, "data older than this is reported as stale (exit 1)")
 	return cmd
 }

@@ -2,26 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/baseimage"
-	"github.com/bulwark-sec/bulwark/internal/image"
-	"github.com/bulwark-sec/bulwark/internal/imagescan"
-	"github.com/bulwark-sec/bulwark/internal/policy"
-	"github.com/bulwark-sec/bulwark/internal/registryauth"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
-	"github.com/bulwark-sec/bulwark/internal/sign"
-	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // imageFlags configure image assessment: `scan image`, and `scan
@@ -45,7 +31,7 @@ type imageFlags struct {
 	// cluster reads them from its nodes) unless --platform is given.
 	nodePlatforms bool
 
-	chain *registryauth.Chain
+	images *scan.ImageOptions
 }
 
 // DefaultImageTimeout bounds the image part of a run.
@@ -70,7 +56,7 @@ func (f *imageFlags) add(cmd *cobra.Command, workloads bool) {
 	fs.StringSliceVar(&f.platforms, "platform", []string{"linux/amd64", "linux/arm64"}, help)
 	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "leave out vulnerabilities without a published fix (also: vulnerabilities.ignoreUnfixed in the policy)")
 	fs.StringVar(&f.trustDir, "trust-policy", "", "Notation trust directory (trustpolicy.json and truststore/x509/...) for IMG-010/IMG-011 (default: images.trustPolicy in the policy)")
-	fs.DurationVar(&f.maxDBAge, "max-db-age", vulndb.DefaultMaxAge, "warn when vulnerability data is older than this (also: vulnerabilities.maxDatabaseAge in the policy)")
+	fs.DurationVar(&f.maxDBAge, "max-db-age", scan.DefaultMaxDBAge, "warn when vulnerability data is older than this (also: vulnerabilities.maxDatabaseAge in the policy)")
 	fs.BoolVar(&f.noBase, "no-base-check", false, "do not look up whether the base image has been rebuilt (IMG-020)")
 	fs.DurationVar(&f.timeout, "image-timeout", DefaultImageTimeout, "give up assessing images after this long")
 }
@@ -78,12 +64,7 @@ func (f *imageFlags) add(cmd *cobra.Command, workloads bool) {
 // note adds what the registry credentials could not do (an ACR host pulled
 // anonymously because no Azure credential worked) to the report.
 func (f *imageFlags) note(rep *report.Report) {
-	if f.chain == nil || rep == nil {
-		return
-	}
-	if err := f.chain.Err(); err != nil {
-		rep.Warnings = append(rep.Warnings, "registry credentials: "+err.Error())
-	}
+	f.images.AddCredentialWarnings(rep)
 }
 
 // rejectWithoutImages refuses image flags given without --images: they
@@ -97,190 +78,26 @@ func (f *imageFlags) rejectWithoutImages(cmd *cobra.Command) error {
 	return nil
 }
 
-// build turns the flags and the policy into image options. ctx must live
-// as long as the scan (it carries the registry credentials' lifetime).
-func (f *imageFlags) build(ctx context.Context, cmd *cobra.Command, pol *policy.Policy, now time.Time) (*scan.ImageOptions, error) {
-	io := &scan.ImageOptions{}
-	o := &io.Options
+// build turns the flags and the policy into image options (see
+// scan.BuildImageOptions). ctx must live as long as the scan (it carries
+// the registry credentials' lifetime).
+func (f *imageFlags) build(ctx context.Context, cmd *cobra.Command, opt scan.Options) (*scan.ImageOptions, error) {
 	// Without --platform, scan cluster leaves the list empty: the scan
 	// then assesses the platforms the cluster's nodes run.
 	platforms := f.platforms
 	if f.nodePlatforms && !cmd.Flags().Changed("platform") {
 		platforms = nil
 	}
-	for _, p := range platforms {
-		pl, err := v1.ParsePlatform(p)
-		if err != nil || pl.OS == "" || pl.Architecture == "" {
-			return nil, usageError("--platform %q: want os/arch[/variant], e.g. linux/arm64", p)
-		}
-		o.Platforms = append(o.Platforms, *pl)
-	}
-	f.chain = registryauth.DefaultKeychain(ctx)
-	var kc authn.Keychain = f.chain
-	o.Open = image.OpenOptions{Keychain: kc}
-	o.RecordsOnly = f.fromCache
-	o.IgnoreUnfixed = f.ignoreUnfixed || (pol != nil && pol.Vulnerabilities.IgnoreUnfixed)
-	if pol != nil {
-		applyUnrated(pol, o)
-	}
-
-	maxAge := f.maxDBAge
-	if pol != nil && pol.Vulnerabilities.MaxDatabaseAge != nil && !cmd.Flags().Changed("max-db-age") {
-		maxAge = time.Duration(pol.Vulnerabilities.MaxDatabaseAge.Days) * 24 * time.Hour
-	}
-	dbDir := f.dbDir
-	if dbDir == "" {
-		d, err := vulndb.DefaultDir()
-		if err != nil {
-			return nil, usageError("%v (use --db-dir)", err)
-		}
-		dbDir = d
-	}
-	if store, err := vulndb.Open(dbDir); err != nil {
-		o.DBMissing = err.Error()
-	} else {
-		o.DB = store
-		io.Warnings = append(io.Warnings, store.Warnings(now, maxAge)...)
-	}
-
-	if !f.noCache {
-		dir := f.cacheDir
-		if dir == "" {
-			d, err := imagescan.DefaultCacheDir()
-			if err != nil {
-				return nil, usageError("%v", err)
-			}
-			dir = d
-		}
-		o.Cache = &imagescan.Cache{Dir: dir}
-	} else if f.fromCache {
-		return nil, usageError("--images-from-cache reads the cache; it cannot be combined with --no-cache")
-	}
-
-	trust, err := loadTrust(f.trustDir, pol)
+	io, err := scan.BuildImageOptions(ctx, scan.ImageConfig{
+		Platforms: platforms, FromCache: f.fromCache, DBDir: f.dbDir, CacheDir: f.cacheDir, NoCache: f.noCache,
+		IgnoreUnfixed: f.ignoreUnfixed, TrustDir: f.trustDir, MaxDBAge: f.maxDBAge, MaxDBAgeSet: cmd.Flags().Changed("max-db-age"),
+		NoBase: f.noBase, Dockerfile: f.dockerfile, BuildArgs: f.buildArgs,
+	}, opt.Policy, opt.Now)
 	if err != nil {
-		return nil, &exitError{code: report.ExitError, err: err}
+		return nil, inputError(err)
 	}
-	if trust == nil {
-		o.VerifyMissing = "no trust policy (set images.trustPolicy in the policy file or --trust-policy)"
-	} else {
-		v, err := sign.NewVerifier(trust, sign.Options{Keychain: kc})
-		if err != nil {
-			return nil, &exitError{code: report.ExitError, err: err}
-		}
-		o.Verify = func(ctx context.Context, repo string, d v1.Hash) (*imagescan.Signature, error) {
-			r, err := v.VerifyDigest(ctx, repo, d)
-			if err != nil {
-				return nil, err
-			}
-			return &imagescan.Signature{Verified: r.Verified, Reason: r.Reason, Signer: r.Signer, Policy: r.PolicyName}, nil
-		}
-	}
-
-	if !f.noBase {
-		var df []byte
-		args := map[string]string{}
-		if f.dockerfile != "" {
-			if df, err = readBounded(f.dockerfile, 1<<20); err != nil {
-				return nil, usageError("--dockerfile: %v", err)
-			}
-			for _, a := range f.buildArgs {
-				k, v, ok := strings.Cut(a, "=")
-				if !ok || k == "" {
-					return nil, usageError("--build-arg %q: want NAME=VALUE", a)
-				}
-				args[k] = v
-			}
-		}
-		o.Base = baseChecker(kc, df, args, now)
-	}
+	f.images = io
 	return io, nil
-}
-
-// applyUnrated carries out vulnerabilities.unrated: "ignore" leaves
-// unrated advisories out of the scan. A severity is the policy's to apply
-// (Policy.Severity, to the check declaring that setting).
-func applyUnrated(pol *policy.Policy, o *imagescan.Options) {
-	if strings.EqualFold(pol.Vulnerabilities.Unrated.Value, policy.UnratedIgnore) {
-		o.DropUnrated = true
-	}
-}
-
-// loadTrust reads the trust policy from --trust-policy, else the policy
-// file's images.trustPolicy; nil when neither is set.
-func loadTrust(dir string, pol *policy.Policy) (*sign.Trust, error) {
-	if dir != "" {
-		t, err := sign.LoadTrustDir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--trust-policy: %w", err)
-		}
-		return t, nil
-	}
-	if pol == nil {
-		return nil, nil
-	}
-	ref, err := pol.Images.Trust(pol.Source)
-	if err != nil || ref == nil {
-		return nil, err
-	}
-	var t *sign.Trust
-	if ref.Inline != nil {
-		t, err = sign.NewTrust(ref.Inline, ref.StoreDir)
-	} else {
-		t, err = sign.LoadTrustDir(ref.Dir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: images.trustPolicy: %w", ref.Where, err)
-	}
-	return t, nil
-}
-
-func baseChecker(kc authn.Keychain, dockerfile []byte, args map[string]string, now time.Time) imagescan.BaseFunc {
-	return func(ctx context.Context, img *image.Image) (*imagescan.Base, error) {
-		var ann map[string]string
-		if m, err := img.Image.Manifest(); err == nil && m != nil {
-			ann = m.Annotations
-		}
-		b, err := baseimage.Identify(img.Image, ann)
-		if errors.Is(err, baseimage.ErrNoBase) {
-			b, err = nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if b == nil && dockerfile != nil {
-			if b, err = baseimage.FromDockerfile(dockerfile, args); err != nil {
-				return nil, fmt.Errorf("--dockerfile: %w", err)
-			}
-		}
-		if b == nil {
-			return nil, nil
-		}
-		fr, err := baseimage.Check(ctx, img.Image, *b, baseimage.Options{Keychain: kc, Platform: img.Platform, Now: func() time.Time { return now }})
-		if err != nil {
-			return nil, err
-		}
-		return &imagescan.Base{
-			Name: b.Name, Source: string(b.Source), Digest: b.Digest, Current: fr.CurrentDigest,
-			Stale: fr.Stale, Confirmed: fr.Confirmed, Age: fr.Age, Reason: fr.Reason,
-		}, nil
-	}
-}
-
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return b, nil
 }
 
 // withProgress installs a progress bar when stderr is a terminal.
@@ -346,7 +163,7 @@ incomplete: exit 2.`,
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), img.timeout)
 			defer cancel()
-			io, err := img.build(ctx, cmd, opt.Policy, opt.Now)
+			io, err := img.build(ctx, cmd, opt)
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
 	"github.com/bulwark-sec/bulwark/internal/report/schematest"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/sign/signtest"
 	"github.com/bulwark-sec/bulwark/internal/testutil/sariftool"
 )
@@ -305,7 +306,7 @@ func TestVerifyImageAndDrift(t *testing.T) {
 		t.Errorf("signed: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, _ = run(t, "", "verify", "image", signed, unsigned, foreign, "--trust-policy", trust, "-f", "json")
-	var vs []verdict
+	var vs []scan.Verdict
 	if err := json.Unmarshal([]byte(out), &vs); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 func newPolicy(s *streams) *cobra.Command {
@@ -31,20 +31,20 @@ func newPolicyInit(s *streams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if output == "-" {
-				_, err := fmt.Fprint(s.out, policy.Starter)
+				_, err := fmt.Fprint(s.out, scan.PolicyStarter)
 				return err
 			}
 			if _, err := os.Stat(output); err == nil && !force {
 				return usageError("%s exists; use --force to overwrite it", output)
 			}
-			if err := writeFileAtomic(output, []byte(policy.Starter)); err != nil {
+			if err := writeFileAtomic(output, []byte(scan.PolicyStarter)); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
 			fmt.Fprintf(s.out, "wrote %s; validate changes with: bulwark policy check %s\n", output, output)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", policy.FileName, `file to write, or "-" for standard output`)
+	cmd.Flags().StringVarP(&output, "output", "o", scan.PolicyFileName, `file to write, or "-" for standard output`)
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
 	return cmd
 }
@@ -66,30 +66,26 @@ the repository root).`,
 			name := ""
 			if len(args) == 1 {
 				name = args[0]
-			} else if name = policy.Find("."); name == "" {
-				return usageError("no %s here or in a parent directory (create one with `bulwark policy init`)", policy.FileName)
+			} else if name = scan.FindPolicyFile(); name == "" {
+				return usageError("no %s here or in a parent directory (create one with `bulwark policy init`)", scan.PolicyFileName)
 			}
-			p, err := policy.Load(name)
-			if err != nil {
-				var errs policy.Errors
-				if errors.As(err, &errs) {
-					for _, e := range errs {
-						fmt.Fprintln(s.err, e)
-					}
-					return &exitError{code: report.ExitError}
+			st, err := scan.CheckPolicy(name)
+			var pe *scan.PolicyErrors
+			if errors.As(err, &pe) {
+				for _, p := range pe.Problems {
+					fmt.Fprintln(s.err, p)
 				}
-				return &exitError{code: report.ExitError, err: err}
+				return &exitError{code: report.ExitError}
 			}
-			for _, w := range p.Warnings {
-				fmt.Fprintln(s.err, "warning:", w)
+			if st != nil {
+				for _, w := range st.Warnings {
+					fmt.Fprintln(s.err, "warning:", w)
+				}
 			}
-			// The trust policy is only worth something if notation-go
-			// accepts it and its stores exist: check that now, not at the
-			// first image scan.
-			if _, err := loadTrust("", p); err != nil {
-				return &exitError{code: report.ExitError, err: err}
+			if err != nil {
+				return inputError(err)
 			}
-			fmt.Fprintf(s.out, "%s: valid (%d severity overrides, %d exceptions)\n", name, len(p.SeverityOverrides), len(p.Exceptions))
+			fmt.Fprintf(s.out, "%s: valid (%d severity overrides, %d exceptions)\n", st.File, st.SeverityOverrides, st.Exceptions)
 			return nil
 		},
 	}

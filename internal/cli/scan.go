@@ -2,26 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/aksmodel"
-	"github.com/bulwark-sec/bulwark/internal/baseline"
-	"github.com/bulwark-sec/bulwark/internal/check"
-	"github.com/bulwark-sec/bulwark/internal/checks/pss"
-	"github.com/bulwark-sec/bulwark/internal/decide"
-	"github.com/bulwark-sec/bulwark/internal/finding"
-	"github.com/bulwark-sec/bulwark/internal/inventory"
-	"github.com/bulwark-sec/bulwark/internal/policy"
-	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
-	"github.com/bulwark-sec/bulwark/internal/source/azure"
-	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
 func newScan(s *streams) *cobra.Command {
@@ -39,6 +24,7 @@ type scanFlags struct {
 	failOn       string
 	pssLevel     string
 	pssVersion   string
+	pssEnforce   string
 	excludes     []string
 	policyFile   string
 	baselineFile string
@@ -52,102 +38,40 @@ type scanFlags struct {
 
 func (f *scanFlags) add(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" or none (default: the policy's failOn, else high)")
+	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity that fails the run: "+strings.Join(scan.SeverityNames(), ", ")+" or none (default: the policy's failOn, else high)")
 	fs.StringVar(&f.pssLevel, "pss-level", "restricted", "Pod Security Standards level: privileged, baseline or restricted")
 	fs.StringVar(&f.pssVersion, "pss-version", "latest", `Pod Security Standards version, e.g. v1.30 or "latest"`)
 	fs.StringArrayVar(&f.excludes, "exclude", nil, "skip files and directories matching this glob (** matches any depth); repeatable")
 	fs.StringVar(&f.policyFile, "policy", "", "policy file (default: bulwark.yaml in the working directory or a parent, up to the repository root)")
-	fs.StringVar(&f.baselineFile, "baseline", "", "baseline file (default: "+baseline.FileName+" beside the policy file, or in the working directory)")
+	fs.StringVar(&f.baselineFile, "baseline", "", "baseline file (default: "+scan.BaselineFileName+" beside the policy file, or in the working directory)")
 	fs.BoolVar(&f.newOnly, "new-only", false, "fail only on findings absent from the baseline")
 	fs.SetAnnotation("fail-on", gateOnlyKey, []string{"it records every finding whatever its severity; the gate is the scan's: bulwark scan manifests --fail-on"})
 	fs.SetAnnotation("new-only", gateOnlyKey, []string{"it records every finding, new or not; --new-only is for the scans that read the baseline it writes"})
 	fs.StringVar(&f.asOf, "as-of", "", "judge grace periods and exception expiry as of this date, YYYY-MM-DD (default: today)")
 	fs.StringSliceVar(&f.onlyChecks, "checks", nil, "run only these check ids (comma-separated)")
 	fs.StringSliceVar(&f.skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
-	fs.Int64Var(&f.maxFileSize, "max-file-size", manifest.DefaultMaxFileSize, "largest input file read, in bytes")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", scan.DefaultMaxFileSize, "largest input file read, in bytes")
 	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept input that holds no Kubernetes object (default: exit 2, since nothing was checked)")
 }
 
-// options turns the flags, the policy and the baseline into scan options.
-// Errors are usage or input errors (exit 2).
+// options merges the flags with the policy and the baseline (see
+// scan.NewOptions). Errors are usage or input errors (exit 2).
 //
-// It also returns the baseline path in effect (--baseline, or the default
-// beside the policy), which `baseline update` writes even when it does not
-// exist yet.
+// It also returns the baseline path in effect, which `baseline update`
+// writes even when it does not exist yet.
 func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (scan.Options, string, error) {
-	var opt scan.Options
-	lv, err := pss.LevelVersion(f.pssLevel, f.pssVersion)
+	opt, path, err := scan.NewOptions(scan.Flags{
+		FailOn: f.failOn, FailOnSet: cmd.Flags().Changed("fail-on"),
+		PSSLevel: f.pssLevel, PSSVersion: f.pssVersion, PSSEnforce: f.pssEnforce,
+		Excludes: f.excludes, PolicyFile: f.policyFile, BaselineFile: f.baselineFile,
+		NeedBaseline: needBaseline, NewOnly: f.newOnly, AsOf: f.asOf,
+		OnlyChecks: f.onlyChecks, SkipChecks: f.skipChecks,
+		MaxFileSize: f.maxFileSize, AllowEmpty: f.allowEmpty, Stdin: s.in,
+	})
 	if err != nil {
-		return opt, "", usageError("--pss-level/--pss-version: %v", err)
+		return opt, "", inputError(err)
 	}
-	pol, err := findPolicy(f.policyFile)
-	if err != nil {
-		return opt, "", &exitError{code: report.ExitError, err: err}
-	}
-	failOn := f.failOn
-	if pol != nil && pol.FailOn.Value != "" && !cmd.Flags().Changed("fail-on") {
-		failOn = pol.FailOn.Value
-	}
-	gate, err := decide.ParseFailOn(failOn)
-	if err != nil {
-		return opt, "", usageError("--fail-on: %v", err)
-	}
-	var vulnGate *decide.Gate
-	if pol != nil && pol.Vulnerabilities.FailOn.Value != "" && !cmd.Flags().Changed("fail-on") {
-		g, err := decide.ParseFailOn(pol.Vulnerabilities.FailOn.Value)
-		if err != nil {
-			return opt, "", usageError("vulnerabilities.failOn: %v", err)
-		}
-		vulnGate = &g
-	}
-	checks, skip, err := scan.SelectChecks(f.onlyChecks, f.skipChecks)
-	if err != nil {
-		return opt, "", usageError("%v", err)
-	}
-	if f.maxFileSize <= 0 {
-		return opt, "", usageError("--max-file-size must be positive")
-	}
-	now := time.Now()
-	if f.asOf != "" {
-		if now, err = policy.ParseDate(f.asOf); err != nil {
-			return opt, "", usageError("--as-of: %v", err)
-		}
-	}
-	bfile := f.baselineFile
-	if bfile == "" {
-		bfile = baseline.FileName
-		if pol != nil && !strings.HasPrefix(pol.Source, "configmap/") {
-			bfile = filepath.Join(filepath.Dir(pol.Source), baseline.FileName)
-		}
-	}
-	var base *baseline.Baseline
-	switch _, statErr := os.Stat(bfile); {
-	case statErr == nil:
-		if base, err = baseline.Load(bfile, now); err != nil {
-			return opt, "", &exitError{code: report.ExitError, err: err}
-		}
-	case f.baselineFile != "" && !needBaseline:
-		return opt, "", &exitError{code: report.ExitError, err: fmt.Errorf("--baseline %s: %w", bfile, statErr)}
-	case f.newOnly:
-		return opt, "", usageError("--new-only needs a baseline: none at %s (create one with `bulwark baseline update`)", bfile)
-	}
-	opt = scan.Options{
-		Manifest:     manifest.Options{Exclude: f.excludes, MaxFileSize: f.maxFileSize, Stdin: s.in, AllowEmpty: f.allowEmpty},
-		Settings:     check.Settings{PSS: lv},
-		Gate:         gate,
-		VulnGate:     vulnGate,
-		Checks:       checks,
-		SkipChecks:   skip,
-		Policy:       pol,
-		Baseline:     base,
-		BaselineFile: bfile,
-		NewOnly:      f.newOnly,
-		Now:          now,
-	}
-	if base == nil {
-		opt.BaselineFile = ""
-	}
-	return opt, bfile, nil
+	return opt, path, nil
 }
 
 func newScanManifests(s *streams) *cobra.Command {
@@ -156,7 +80,6 @@ func newScanManifests(s *streams) *cobra.Command {
 		flags      scanFlags
 		img        imageFlags
 		aksContext string
-		pssEnforce string
 	)
 	cmd := &cobra.Command{
 		Use:   "manifests PATH...",
@@ -202,13 +125,10 @@ explicitly win over it.`,
 			if err != nil {
 				return err
 			}
-			if opt.Settings.PSSEnforce, err = pss.ParseEnforce(pssEnforce); err != nil {
-				return usageError("--pss-enforce %v", err)
-			}
 			ctx := context.Background()
 			if aksContext != "" {
-				if opt.Context, err = loadAKSContext(ctx, aksContext); err != nil {
-					return err
+				if opt.Context, err = scan.LoadAKSContext(ctx, aksContext); err != nil {
+					return inputError(err)
 				}
 			}
 			var prog *imageProgress
@@ -216,7 +136,7 @@ explicitly win over it.`,
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, img.timeout)
 				defer cancel()
-				if opt.Images, err = img.build(ctx, cmd, opt.Policy, opt.Now); err != nil {
+				if opt.Images, err = img.build(ctx, cmd, opt); err != nil {
 					return err
 				}
 				prog = withProgress(s, opt.Images)
@@ -234,44 +154,8 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
-	cmd.Flags().StringVar(&pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
+	cmd.Flags().StringVar(&flags.pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)
 	return cmd
-}
-
-// findPolicy loads the policy named by --policy, or the one found in the
-// working directory or its parents up to the repository root.
-func findPolicy(name string) (*policy.Policy, error) {
-	if name == "" {
-		if name = policy.Find("."); name == "" {
-			return nil, nil
-		}
-	}
-	return policy.Load(name)
-}
-
-// loadAKSContext reads the one AKS cluster of path for a manifest scan.
-func loadAKSContext(ctx context.Context, path string) ([]*inventory.Object, error) {
-	res, err := azure.Load(ctx, []string{path}, azure.Options{})
-	if err != nil {
-		return nil, usageError("--aks: %v", err)
-	}
-	if len(res.Errors) > 0 {
-		e := res.Errors[0]
-		return nil, &exitError{code: report.ExitError, err: fmt.Errorf("--aks: %s:%d: %s", e.File, e.Line, e.Msg)}
-	}
-	var clusters []*inventory.Object
-	for _, o := range res.Objects {
-		if o.Kind == aksmodel.KindCluster {
-			clusters = append(clusters, o)
-		}
-	}
-	switch len(clusters) {
-	case 0:
-		return nil, usageError("--aks %s: no AKS cluster in it", path)
-	case 1:
-		return clusters, nil
-	}
-	return nil, usageError("--aks %s holds %d AKS clusters; give a file with the one the manifests deploy to", path, len(clusters))
 }

@@ -8,9 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/bulwark-sec/bulwark/internal/registryauth"
 	"github.com/bulwark-sec/bulwark/internal/report"
-	"github.com/bulwark-sec/bulwark/internal/sign"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 func newVerify(s *streams) *cobra.Command {
@@ -20,21 +19,6 @@ func newVerify(s *streams) *cobra.Command {
 	}
 	cmd.AddCommand(newVerifyImage(s))
 	return cmd
-}
-
-// verdict is one line of `verify image`.
-type verdict struct {
-	Reference  string   `json:"reference"`
-	Repository string   `json:"repository,omitempty"`
-	Digest     string   `json:"digest,omitempty"`
-	Verified   bool     `json:"verified"`
-	Reason     string   `json:"reason,omitempty"`
-	Signer     string   `json:"signer,omitempty"`
-	Policy     string   `json:"policy,omitempty"`
-	Level      string   `json:"level,omitempty"`
-	SignedAt   string   `json:"signedAt,omitempty"`
-	Warnings   []string `json:"warnings,omitempty"`
-	Error      string   `json:"error,omitempty"`
 }
 
 func newVerifyImage(s *streams) *cobra.Command {
@@ -71,40 +55,20 @@ bad trust policy).`,
 				return err
 			}
 			format = f
-			pol, err := findPolicy(policyFile)
-			if err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			trust, err := loadTrust(trustDir, pol)
-			if err != nil {
-				return &exitError{code: report.ExitError, err: err}
-			}
-			if trust == nil {
-				return usageError("no trust policy: give --trust-policy DIR or set images.trustPolicy in the policy file")
-			}
 			ctx, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			v, err := sign.NewVerifier(trust, sign.Options{Keychain: registryauth.DefaultKeychain(ctx)})
+			out, err := scan.VerifyImages(ctx, args, trustDir, policyFile)
 			if err != nil {
-				return &exitError{code: report.ExitError, err: err}
+				return inputError(err)
 			}
-			var out []verdict
 			code := report.ExitPass
-			for _, ref := range args {
-				r, err := v.Verify(ctx, ref)
-				vd := verdict{Reference: ref, Repository: r.Repository, Digest: r.Digest, Verified: r.Verified, Reason: r.Reason, Signer: r.Signer,
-					Policy: r.PolicyName, Level: r.Level, Warnings: r.Warnings}
-				if !r.SignedAt.IsZero() {
-					vd.SignedAt = r.SignedAt.UTC().Format(time.RFC3339)
-				}
+			for _, vd := range out {
 				switch {
-				case err != nil:
-					vd.Verified, vd.Error = false, err.Error()
+				case vd.Error != "":
 					code = report.ExitError
-				case !r.Verified && code == report.ExitPass:
+				case !vd.Verified && code == report.ExitPass:
 					code = report.ExitFail
 				}
-				out = append(out, vd)
 			}
 			if format == "json" {
 				enc := json.NewEncoder(s.out)

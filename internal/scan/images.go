@@ -10,6 +10,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/registryauth"
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
 
@@ -19,6 +20,9 @@ type ImageOptions struct {
 	// Warnings are added to the report (stale vulnerability data, a trust
 	// policy that could not be used, ...).
 	Warnings []string
+
+	// chain are the registry credentials BuildImageOptions set up.
+	chain *registryauth.Chain
 }
 
 // Images scans image references (registry references, OCI layouts,

@@ -1,6 +1,9 @@
 // Package scan wires one run together: sources → inventory → checks →
-// decide → report. The CLI, the benchmarks and the end-to-end tests all
-// call it, so they measure and test exactly what users run.
+// decide → report. The CLI, the admission webhook, the benchmarks and the
+// end-to-end tests all call it, so they measure and test exactly what
+// users run. Entry points hand it plain settings (Flags, ImageConfig,
+// AKSConfig, ClusterConfig) and render what it returns; merging them with
+// the policy and the baseline happens here, once.
 package scan
 
 import (

@@ -1,0 +1,94 @@
+package scan
+
+import (
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"k8s.io/client-go/rest"
+
+	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
+	"github.com/bulwark-sec/bulwark/internal/source/cluster"
+)
+
+// DefaultPageSize is the number of objects a cluster scan asks for per
+// list call.
+const DefaultPageSize = cluster.DefaultPageSize
+
+// AKSConfig is what `scan aks` reads: files (Paths, with template
+// Parameters) or, when Subscription is set, Azure itself.
+type AKSConfig struct {
+	Paths         []string
+	Parameters    []string
+	Subscription  string
+	ResourceGroup string
+	Name          string
+}
+
+// NewAKSOptions makes the options of an AKS scan. Files are read with
+// opt's manifest settings (size limit, excludes, standard input); a live
+// scan authenticates with DefaultAzureCredential. Every error is a
+// UsageError.
+func NewAKSOptions(opt Options, cfg AKSConfig) (AKSOptions, error) {
+	aopt := AKSOptions{
+		Options: opt,
+		Paths:   cfg.Paths,
+		Source: azure.Options{
+			MaxFileSize: opt.Manifest.MaxFileSize,
+			Stdin:       opt.Manifest.Stdin,
+			Parameters:  cfg.Parameters,
+			Exclude:     opt.Manifest.Exclude,
+		},
+	}
+	if cfg.Subscription != "" {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return aopt, usageErr("azure credentials: %w", err)
+		}
+		aopt.Live = &azure.LiveOptions{Subscription: cfg.Subscription, ResourceGroup: cfg.ResourceGroup, Name: cfg.Name, Credential: cred}
+	}
+	return aopt, nil
+}
+
+// ClusterConfig is what `scan cluster` reads: the API server of a
+// kubeconfig context, and which namespaces.
+type ClusterConfig struct {
+	Kubeconfig        string
+	Context           string
+	Namespaces        []string
+	ExcludeNamespaces []string
+	PageSize          int64
+	// Progress, when set, is called after every page with the number of
+	// objects of the kind read so far.
+	Progress func(kind string, collected int)
+}
+
+// NewClusterOptions makes the options of a cluster scan. Every error is a
+// UsageError.
+func NewClusterOptions(opt Options, cfg ClusterConfig) (ClusterOptions, error) {
+	rc, err := KubeConfig(cfg.Kubeconfig, cfg.Context)
+	if err != nil {
+		return ClusterOptions{}, err
+	}
+	return ClusterOptions{
+		Options: opt,
+		Config:  rc,
+		Source: cluster.Options{Namespaces: cfg.Namespaces, ExcludeNamespaces: cfg.ExcludeNamespaces,
+			PageSize: cfg.PageSize, Progress: cfg.Progress},
+	}, nil
+}
+
+// KubeConfig reads the API server and credentials of a kubeconfig
+// context: kubeconfig, else KUBECONFIG, else ~/.kube/config, else the
+// pod's service account. An error is a UsageError.
+func KubeConfig(kubeconfig, context string) (*rest.Config, error) {
+	rc, _, err := cluster.Config(kubeconfig, context)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return rc, nil
+}
+
+// NewAdmissionService plans a service over the checks that judge one
+// object of an admission request on its own.
+func NewAdmissionService(opt Options, command string) (*Service, error) {
+	return NewService(opt, command, check.Admission)
+}

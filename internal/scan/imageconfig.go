@@ -1,0 +1,251 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/bulwark-sec/bulwark/internal/baseimage"
+	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
+	"github.com/bulwark-sec/bulwark/internal/policy"
+	"github.com/bulwark-sec/bulwark/internal/registryauth"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/sign"
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
+)
+
+// DefaultMaxDBAge is the age past which vulnerability data is stale.
+const DefaultMaxDBAge = vulndb.DefaultMaxAge
+
+// ImageConfig are the settings of image assessment as an entry point
+// receives them; BuildImageOptions merges them with the policy.
+type ImageConfig struct {
+	// Platforms to assess, os/arch[/variant]; empty leaves the choice to
+	// the scan (scan cluster: the platforms its nodes run).
+	Platforms     []string
+	FromCache     bool
+	DBDir         string
+	CacheDir      string
+	NoCache       bool
+	IgnoreUnfixed bool
+	TrustDir      string
+	MaxDBAge      time.Duration
+	// MaxDBAgeSet: MaxDBAge was given explicitly and wins over the
+	// policy's vulnerabilities.maxDatabaseAge.
+	MaxDBAgeSet bool
+	NoBase      bool
+	Dockerfile  string
+	BuildArgs   []string
+}
+
+// BuildImageOptions turns the configuration and the policy into image
+// options: vulnerability database, cache, registry credentials, trust
+// policy and verifier, base-image lookup. ctx must live as long as the
+// scan (it carries the registry credentials' lifetime). Every error is a
+// UsageError (exit 2).
+func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy, now time.Time) (*ImageOptions, error) {
+	iopt := &ImageOptions{}
+	o := &iopt.Options
+	for _, p := range cfg.Platforms {
+		pl, err := v1.ParsePlatform(p)
+		if err != nil || pl.OS == "" || pl.Architecture == "" {
+			return nil, usageErr("--platform %q: want os/arch[/variant], e.g. linux/arm64", p)
+		}
+		o.Platforms = append(o.Platforms, *pl)
+	}
+	iopt.chain = registryauth.DefaultKeychain(ctx)
+	var kc authn.Keychain = iopt.chain
+	o.Open = image.OpenOptions{Keychain: kc}
+	o.RecordsOnly = cfg.FromCache
+	o.IgnoreUnfixed = cfg.IgnoreUnfixed || (pol != nil && pol.Vulnerabilities.IgnoreUnfixed)
+	if pol != nil {
+		applyUnrated(pol, o)
+	}
+
+	maxAge := cfg.MaxDBAge
+	if pol != nil && pol.Vulnerabilities.MaxDatabaseAge != nil && !cfg.MaxDBAgeSet {
+		maxAge = time.Duration(pol.Vulnerabilities.MaxDatabaseAge.Days) * 24 * time.Hour
+	}
+	dbDir, err := ResolveDBDir(cfg.DBDir)
+	if err != nil {
+		return nil, err
+	}
+	if store, err := vulndb.Open(dbDir); err != nil {
+		o.DBMissing = err.Error()
+	} else {
+		o.DB = store
+		iopt.Warnings = append(iopt.Warnings, store.Warnings(now, maxAge)...)
+	}
+
+	if !cfg.NoCache {
+		dir := cfg.CacheDir
+		if dir == "" {
+			d, err := imagescan.DefaultCacheDir()
+			if err != nil {
+				return nil, &UsageError{Err: err}
+			}
+			dir = d
+		}
+		o.Cache = &imagescan.Cache{Dir: dir}
+	} else if cfg.FromCache {
+		return nil, usageErr("--images-from-cache reads the cache; it cannot be combined with --no-cache")
+	}
+
+	trust, err := LoadTrust(cfg.TrustDir, pol)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	if trust == nil {
+		o.VerifyMissing = "no trust policy (set images.trustPolicy in the policy file or --trust-policy)"
+	} else {
+		v, err := sign.NewVerifier(trust, sign.Options{Keychain: kc})
+		if err != nil {
+			return nil, &UsageError{Err: err}
+		}
+		o.Verify = func(ctx context.Context, repo string, d v1.Hash) (*imagescan.Signature, error) {
+			r, err := v.VerifyDigest(ctx, repo, d)
+			if err != nil {
+				return nil, err
+			}
+			return &imagescan.Signature{Verified: r.Verified, Reason: r.Reason, Signer: r.Signer, Policy: r.PolicyName}, nil
+		}
+	}
+
+	if !cfg.NoBase {
+		var df []byte
+		args := map[string]string{}
+		if cfg.Dockerfile != "" {
+			if df, err = readBounded(cfg.Dockerfile, 1<<20); err != nil {
+				return nil, usageErr("--dockerfile: %v", err)
+			}
+			for _, a := range cfg.BuildArgs {
+				k, v, ok := strings.Cut(a, "=")
+				if !ok || k == "" {
+					return nil, usageErr("--build-arg %q: want NAME=VALUE", a)
+				}
+				args[k] = v
+			}
+		}
+		o.Base = baseChecker(kc, df, args, now)
+	}
+	return iopt, nil
+}
+
+// AddCredentialWarnings adds what the registry credentials could not do
+// (an ACR host pulled anonymously because no Azure credential worked) to
+// rep. It is a no-op on nil options or a nil report.
+func (iopt *ImageOptions) AddCredentialWarnings(rep *report.Report) {
+	if iopt == nil || iopt.chain == nil || rep == nil {
+		return
+	}
+	if err := iopt.chain.Err(); err != nil {
+		rep.Warnings = append(rep.Warnings, "registry credentials: "+err.Error())
+	}
+}
+
+// ResolveDBDir is dir, or the default vulnerability database directory.
+func ResolveDBDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	d, err := vulndb.DefaultDir()
+	if err != nil {
+		return "", usageErr("%v (use --db-dir)", err)
+	}
+	return d, nil
+}
+
+// applyUnrated carries out vulnerabilities.unrated: "ignore" leaves
+// unrated advisories out of the scan. A severity is the policy's to apply
+// (Policy.Severity, to the check declaring that setting).
+func applyUnrated(pol *policy.Policy, o *imagescan.Options) {
+	if strings.EqualFold(pol.Vulnerabilities.Unrated.Value, policy.UnratedIgnore) {
+		o.DropUnrated = true
+	}
+}
+
+// LoadTrust reads the trust policy from dir (--trust-policy), else the
+// policy file's images.trustPolicy; nil when neither is set.
+func LoadTrust(dir string, pol *policy.Policy) (*sign.Trust, error) {
+	if dir != "" {
+		t, err := sign.LoadTrustDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--trust-policy: %w", err)
+		}
+		return t, nil
+	}
+	if pol == nil {
+		return nil, nil
+	}
+	ref, err := pol.Images.Trust(pol.Source)
+	if err != nil || ref == nil {
+		return nil, err
+	}
+	var t *sign.Trust
+	if ref.Inline != nil {
+		t, err = sign.NewTrust(ref.Inline, ref.StoreDir)
+	} else {
+		t, err = sign.LoadTrustDir(ref.Dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: images.trustPolicy: %w", ref.Where, err)
+	}
+	return t, nil
+}
+
+func baseChecker(kc authn.Keychain, dockerfile []byte, args map[string]string, now time.Time) imagescan.BaseFunc {
+	return func(ctx context.Context, img *image.Image) (*imagescan.Base, error) {
+		var ann map[string]string
+		if m, err := img.Image.Manifest(); err == nil && m != nil {
+			ann = m.Annotations
+		}
+		b, err := baseimage.Identify(img.Image, ann)
+		if errors.Is(err, baseimage.ErrNoBase) {
+			b, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if b == nil && dockerfile != nil {
+			if b, err = baseimage.FromDockerfile(dockerfile, args); err != nil {
+				return nil, fmt.Errorf("--dockerfile: %w", err)
+			}
+		}
+		if b == nil {
+			return nil, nil
+		}
+		fr, err := baseimage.Check(ctx, img.Image, *b, baseimage.Options{Keychain: kc, Platform: img.Platform, Now: func() time.Time { return now }})
+		if err != nil {
+			return nil, err
+		}
+		return &imagescan.Base{
+			Name: b.Name, Source: string(b.Source), Digest: b.Digest, Current: fr.CurrentDigest,
+			Stale: fr.Stale, Confirmed: fr.Confirmed, Age: fr.Age, Reason: fr.Reason,
+		}, nil
+	}
+}
+
+// readBounded reads path whole, refusing one larger than max bytes.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return b, nil
+}
