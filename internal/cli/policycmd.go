@@ -73,13 +73,13 @@ the repository root).`,
 			var pe *scan.PolicyErrors
 			if errors.As(err, &pe) {
 				for _, p := range pe.Problems {
-					fmt.Fprintln(s.err, p)
+					fmt.Fprintln(s.err, printable(p))
 				}
 				return &exitError{code: report.ExitError}
 			}
 			if st != nil {
 				for _, w := range st.Warnings {
-					fmt.Fprintln(s.err, "warning:", w)
+					fmt.Fprintln(s.err, "warning:", printable(w))
 				}
 			}
 			if err != nil {
