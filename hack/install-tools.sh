@@ -13,7 +13,11 @@
 #   the module's directory in the Go module cache.
 #   golang.org/x/text v0.3.5 (module cache), for the image tests' vulnerable
 #   Go binary.
+#   helm (built from helm.sh/helm/v4 through the Go module proxy), for the
+#   chart tests: BULWARK_HELM.
 set -euo pipefail
+# shellcheck source=hack/progress.sh
+. "$(dirname "$0")/progress.sh"
 
 SARIF_MULTITOOL_VERSION=5.7.0
 cache="${BULWARK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bulwark-tools}"
@@ -93,3 +97,24 @@ if [ ! -f "$modcache/cache/download/golang.org/x/text/@v/$XTEXT_VERSION.zip" ]; 
     exit 1
   }
 fi
+
+# helm, built from the Go module proxy (helm.sh/helm/v4), for the chart
+# tests (test/deploy: helm lint and helm template of deploy/helm/bulwark).
+# A cold build takes a few minutes; the binary is cached by version.
+HELM_VERSION=v4.3.2
+helm_dir="$cache/helm-$HELM_VERSION"
+if [ ! -x "$helm_dir/bin/helm" ]; then
+  echo "install-tools: building helm $HELM_VERSION from the Go module proxy into $helm_dir (a few minutes, once)" >&2
+  rm -rf "$helm_dir.tmp"
+  mkdir -p "$helm_dir.tmp/bin"
+  start=$(date +%s)
+  (cd "$gotmp" && progress "building helm" env GOTOOLCHAIN=local GOWORK=off GOFLAGS= GO111MODULE=on GOBIN="$helm_dir.tmp/bin" \
+    go install "helm.sh/helm/v4/cmd/helm@$HELM_VERSION") >&2 || {
+    echo "install-tools: go install helm.sh/helm/v4/cmd/helm@$HELM_VERSION failed" >&2
+    exit 1
+  }
+  rm -rf "$helm_dir"
+  mv "$helm_dir.tmp" "$helm_dir"
+  echo "install-tools: helm built in $(( $(date +%s) - start ))s" >&2
+fi
+echo "export BULWARK_HELM='$helm_dir/bin/helm'"

@@ -42,6 +42,8 @@ etcd_dir="$cache/etcd-$ETCD_VERSION"
 assets="$cache/assets-k8s-$K8S_VERSION-etcd-$ETCD_VERSION"
 
 log() { echo "testenv: $*" >&2; }
+# shellcheck source=hack/progress.sh
+. "$(dirname "$0")/progress.sh"
 
 command -v go >/dev/null || { log "go is required on PATH"; exit 1; }
 mkdir -p "$cache"
@@ -89,7 +91,7 @@ build_kube_apiserver() {
   done
   (
     cd "$work"
-    CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$work/bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
+    progress "building kube-apiserver" env CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$work/bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
   )
   rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
   mv "$work/bin/kube-apiserver" "$dest.tmp/kube-apiserver"
@@ -124,7 +126,7 @@ func main() { etcdmain.Main(os.Args) }
 EOF
   (
     cd "$work"
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/bin/etcd" . >&2
+    progress "building etcd" env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/bin/etcd" . >&2
   )
   rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
   mv "$work/bin/etcd" "$dest.tmp/etcd"

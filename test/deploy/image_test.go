@@ -18,11 +18,8 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/testutil/needs"
 )
 
-// image builds Bulwark's image as the Dockerfile does: the static binary
-// and the CA roots on an empty base, user 65532, no shell. It returns the
-// binary too, which the test runs (a separate process without the race
-// detector, as users run it).
-func image(t *testing.T) (v1.Image, string) {
+// bulwarkBinary builds the static binary once per test.
+func bulwarkBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bulwark")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "github.com/bulwark-sec/bulwark/cmd/bulwark")
@@ -30,6 +27,16 @@ func image(t *testing.T) (v1.Image, string) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// image builds Bulwark's image as the Dockerfile does: the static binary
+// and the CA roots on an empty base, user 65532, no shell. It returns the
+// binary too, which the test runs (a separate process without the race
+// detector, as users run it).
+func image(t *testing.T) (v1.Image, string) {
+	t.Helper()
+	bin := bulwarkBinary(t)
 	binData, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)

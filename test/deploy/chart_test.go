@@ -1,0 +1,99 @@
+package deploy
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/testutil/needs"
+)
+
+const chart = "../../deploy/helm/bulwark"
+
+// digest stands for the image's digest, which the chart requires.
+var digest = "sha256:" + strings.Repeat("ab", 32)
+
+func helm(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	bin := os.Getenv("BULWARK_HELM")
+	if bin == "" {
+		needs.Missing(t, `BULWARK_HELM is not set: run eval "$(hack/install-tools.sh)", which builds helm from the Go module proxy`)
+	}
+	cmd := exec.Command(bin, args...)
+	// No repositories, plugins or caches of the machine's user.
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "HELM_CONFIG_HOME="+home, "HELM_CACHE_HOME="+home, "HELM_DATA_HOME="+home)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// render writes the chart's manifests as `helm template` renders them.
+func render(t *testing.T, set ...string) string {
+	t.Helper()
+	args := []string{"template", "bulwark", chart, "--namespace", "bulwark", "--set", "image.digest=" + digest}
+	for _, s := range set {
+		args = append(args, "--set", s)
+	}
+	out, err := helm(t, args...)
+	if err != nil {
+		t.Fatalf("helm template: %v\n%s", err, out)
+	}
+	p := filepath.Join(t.TempDir(), "rendered.yaml")
+	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestChartLints(t *testing.T) {
+	if out, err := helm(t, "lint", chart, "--strict", "--set", "image.digest="+digest); err != nil {
+		t.Fatalf("helm lint: %v\n%s", err, out)
+	}
+	// The image must be pinned: no digest is a render error that says so.
+	out, err := helm(t, "template", "bulwark", chart)
+	if err == nil || !strings.Contains(out, "image.digest is required") {
+		t.Errorf("rendered without a digest: %v\n%s", err, out)
+	}
+}
+
+// TestChartPassesItsOwnCatalog: Bulwark's own deployment, rendered as a
+// user installs it, has no finding at any severity, with the namespace
+// enforcing the restricted Pod Security level.
+func TestChartPassesItsOwnCatalog(t *testing.T) {
+	bin := bulwarkBinary(t)
+	p := render(t)
+	code, out, errOut := run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 0 || !strings.Contains(out, "Findings: 0") {
+		t.Fatalf("scan of the rendered chart: exit %d\n%s\n%s", code, out, errOut)
+	}
+	rendered, _ := os.ReadFile(p)
+	for _, want := range []string{"kind: ValidatingWebhookConfiguration", "kind: PodDisruptionBudget", "replicas: 2",
+		"- kube-system\n      - bulwark", "failurePolicy: Fail", "timeoutSeconds: 5", "cert-manager.io/inject-ca-from: bulwark/bulwark"} {
+		if !strings.Contains(string(rendered), want) {
+			t.Errorf("rendered chart lacks %q", want)
+		}
+	}
+}
+
+// Without cert-manager the chart makes its own CA and key pair at render
+// time: the TLS key is then in the rendered manifest (and Helm's release
+// Secret), which K8S-074 reports, and nothing else.
+func TestChartSelfSignedBootstrap(t *testing.T) {
+	bin := bulwarkBinary(t)
+	p := render(t, "certificates.certManager=false", "webhook.failurePolicy=Ignore", "webhook.timeoutSeconds=3")
+	code, out, errOut := run(bin, "scan", "manifests", p, "--fail-on", "info", "-f", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (K8S-074)\n%s", code, errOut)
+	}
+	if n := strings.Count(out, `"checkID": "K8S-074"`); n != 1 || strings.Count(out, `"checkID":`) != 1 {
+		t.Errorf("want exactly one K8S-074 finding:\n%s", out)
+	}
+	rendered, _ := os.ReadFile(p)
+	for _, want := range []string{"caBundle: ", "failurePolicy: Ignore", "timeoutSeconds: 3", "type: kubernetes.io/tls"} {
+		if !strings.Contains(string(rendered), want) {
+			t.Errorf("rendered chart lacks %q", want)
+		}
+	}
+}
