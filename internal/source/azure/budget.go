@@ -152,6 +152,10 @@ func (b *budget) leave() {
 	}
 }
 
+// wrapper is a value that stands for another (a secret stands for what
+// it hides): it costs what the value it wraps costs.
+type wrapper interface{ Wrapped() any }
+
 // sizeOf is what a value costs, counted up to limit: string bytes, 16
 // bytes per array item and object member. Values built from shared parts
 // (createArray(x, x)) count every use, as their JSON would.
@@ -165,8 +169,8 @@ func sizeOf(v any, limit int64) int64 {
 		switch x := v.(type) {
 		case string:
 			n += int64(len(x))
-		case secret:
-			walk(x.v)
+		case wrapper:
+			walk(x.Wrapped())
 		case []any:
 			n += 16 * int64(len(x))
 			for _, e := range x {

@@ -3,6 +3,7 @@ package azure
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ type index struct {
 	byID  map[string]*res
 	byKey map[string][]*res
 }
+
+// indexSuffix is a Terraform address's count or for_each key.
+var indexSuffix = regexp.MustCompile(`\[[^\]]*\]$`)
 
 func newIndex() *index { return &index{byID: map[string]*res{}, byKey: map[string][]*res{}} }
 

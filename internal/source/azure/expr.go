@@ -33,6 +33,9 @@ type ref struct {
 // a warning. Only "<redacted>" stands for it.
 type secret struct{ v any }
 
+// Wrapped is what the budget counts of a secret: the value it hides.
+func (s secret) Wrapped() any { return s.v }
+
 // redacted is what output shows of a secret.
 const redacted = "<redacted>"
 

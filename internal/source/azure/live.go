@@ -19,7 +19,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
-	"github.com/bulwark-sec/bulwark/internal/finding"
 )
 
 // LiveOptions say which clusters to read from Azure and how.
@@ -375,22 +374,4 @@ func short(err error) string {
 		s = s[:i]
 	}
 	return s
-}
-
-// liveLocate gives live findings the ARM id of what they are about: the
-// cluster, the agent pool for its fields, the role assignment for
-// roleAssignments[i] (mounted on the cluster's locator by the builder).
-func liveLocate(c *aksmodel.Cluster, id string, loc *locator) func(string) finding.Location {
-	return func(p string) finding.Location {
-		if strings.HasPrefix(p, aksmodel.GapRoleAssignments+"[") {
-			return loc.locate(p)
-		}
-		for _, pool := range c.Pools {
-			prefix := pool.Path.String()
-			if p == prefix || strings.HasPrefix(p, prefix+".") {
-				return finding.Location{Resource: id + "/agentPools/" + pool.Name}
-			}
-		}
-		return finding.Location{Resource: id}
-	}
 }

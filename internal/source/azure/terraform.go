@@ -75,8 +75,6 @@ func readPlan(d *document, b *builder, r *Result) {
 	}
 }
 
-var indexSuffix = regexp.MustCompile(`\[[^\]]*\]$`)
-
 func collectResources(mod any, path []string, changes map[string]any, configs map[string]map[string]any, out *[]*tfResource) {
 	m, ok := mod.(map[string]any)
 	if !ok {
