@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/bulwark-sec/bulwark/internal/source/azure/arm"
 )
 
 const registryDoc = `{"type": "Microsoft.ContainerRegistry/registries", "name": "%s", "id": "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/%s", "properties": {"adminUserEnabled": true}}`
@@ -186,7 +188,7 @@ func TestSecureParameters(t *testing.T) {
 	if strings.Contains(all, marker) || strings.Contains(all, "S3cr3t") {
 		t.Fatalf("the secure value leaked: %s", all)
 	}
-	if !strings.Contains(all, "{uniqueString("+redacted+")}") {
+	if !strings.Contains(all, "{uniqueString("+arm.Redacted+")}") {
 		t.Errorf("no readable placeholder with the secure part redacted: %s", all)
 	}
 }

@@ -16,6 +16,9 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/arm"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
 )
 
 // Options control what Load reads.
@@ -59,14 +62,14 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder()
-	bud := newBudget(opt.Limits)
+	b := azmodel.NewBuilder()
+	bud := azmodel.NewBudget(opt.Limits)
 	for _, f := range collect(paths, opt.Exclude, res) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if bud.spent != nil {
-			res.Errors = append(res.Errors, &Error{File: displayPath(f), Msg: "not read: a limit was reached on an earlier input (" + bud.spent.msg + ")"})
+		if bud.Spent != nil {
+			res.Errors = append(res.Errors, &Error{File: displayPath(f), Msg: "not read: a limit was reached on an earlier input (" + bud.Spent.Msg + ")"})
 			continue
 		}
 		res.Files++
@@ -78,7 +81,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		}
 		loadFile(name, data, params, b, bud, res)
 	}
-	b.build(res)
+	b.Build(res)
 	return res, nil
 }
 
@@ -221,17 +224,17 @@ func detect(v any) format {
 		}
 		return formatUnknown
 	}
-	schemaURL, _ := lookupString(m, "$schema")
+	schemaURL, _ := azmodel.LookupString(m, "$schema")
 	switch {
 	case strings.Contains(strings.ToLower(schemaURL), "deploymentparameters"):
 		return formatParameters
 	case strings.Contains(strings.ToLower(schemaURL), "deploymenttemplate"):
 		return formatTemplate
-	case has(m, "resources") && has(m, "contentVersion"):
+	case azmodel.Has(m, "resources") && azmodel.Has(m, "contentVersion"):
 		return formatTemplate
-	case has(m, "format_version") && (has(m, "planned_values") || has(m, "resource_changes") || has(m, "values")):
+	case azmodel.Has(m, "format_version") && (azmodel.Has(m, "planned_values") || azmodel.Has(m, "resource_changes") || azmodel.Has(m, "values")):
 		return formatPlan
-	case has(m, "type"), has(m, "value"), has(m, "data"):
+	case azmodel.Has(m, "type"), azmodel.Has(m, "value"), azmodel.Has(m, "data"):
 		return formatResource
 	}
 	return formatUnknown
@@ -241,16 +244,16 @@ func detect(v any) format {
 // of its format. A limit reached while reading the file is an error at
 // the line it was reached on, and what the file had added is withdrawn:
 // a half-evaluated template must not be judged as if it were whole.
-func loadFile(file string, data []byte, params map[string]any, b *builder, bud *budget, res *Result) {
-	before, gapsBefore, docsBefore := len(b.all), len(b.gaps), res.Documents
+func loadFile(file string, data []byte, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+	before, gapsBefore, docsBefore := len(b.All), len(b.Gaps), res.Documents
 	defer func() {
 		r := recover()
 		if r == nil {
 			return
 		}
-		b.all, b.gaps, res.Documents = b.all[:before], b.gaps[:gapsBefore], docsBefore
-		if le, ok := r.(*limitError); ok {
-			res.Errors = append(res.Errors, &Error{File: file, Line: le.line, Msg: le.msg})
+		b.All, b.Gaps, res.Documents = b.All[:before], b.Gaps[:gapsBefore], docsBefore
+		if le, ok := r.(*azmodel.LimitError); ok {
+			res.Errors = append(res.Errors, &Error{File: file, Line: le.Line, Msg: le.Msg})
 			return
 		}
 		// A fault of ours: the file is not judged, and the message
@@ -259,12 +262,12 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 		if re, ok := r.(runtime.Error); ok {
 			msg += " (" + re.Error() + ")"
 		}
-		res.Errors = append(res.Errors, &Error{File: file, Line: bud.line, Msg: msg})
+		res.Errors = append(res.Errors, &Error{File: file, Line: bud.Line, Msg: msg})
 	}()
-	bud.line = 0
-	docs, err := parseJSONDocs(data, bud, true)
+	bud.Line = 0
+	docs, err := azmodel.ParseJSONDocs(data, bud, true)
 	if err != nil {
-		res.Errors = append(res.Errors, fileErr(file, err))
+		res.Errors = append(res.Errors, azmodel.FileErr(file, err))
 		// Documents before the error are read: the error fails the run.
 	}
 	for _, doc := range docs {
@@ -273,25 +276,25 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 }
 
 // loadDocument hands one JSON document to the reader of its format.
-func loadDocument(file string, doc jsonDoc, params map[string]any, b *builder, bud *budget, res *Result) {
-	d := &document{file: file, value: doc.value, pm: doc.pm, at: doc.at, budget: bud}
-	switch detect(doc.value) {
+func loadDocument(file string, doc azmodel.JSONDoc, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+	d := &azmodel.Document{File: file, Value: doc.Value, Pm: doc.Pm, At: doc.At, Budget: bud}
+	switch detect(doc.Value) {
 	case formatResource:
-		readResources(d, b, res)
+		azmodel.ReadResources(d, b, res)
 	case formatTemplate:
-		root, err := parseOne(doc.data, doc.line, doc.col)
+		root, err := azmodel.ParseOne(doc.Data, doc.Line, doc.Col)
 		if err != nil {
-			res.Errors = append(res.Errors, fileErr(file, err))
+			res.Errors = append(res.Errors, azmodel.FileErr(file, err))
 			return
 		}
-		d.root = root
-		readTemplate(d, params, b, res)
+		d.Root = root
+		arm.ReadTemplate(d, params, b, res)
 	case formatPlan:
-		readPlan(d, b, res)
+		terraform.ReadPlan(d, b, res)
 	case formatParameters:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "ARM deployment parameters: pass the file with --parameters"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.At.Line, Reason: "ARM deployment parameters: pass the file with --parameters"})
 	default:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "not an Azure resource, ARM template or Terraform plan"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.At.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
 	}
 }
 
@@ -301,8 +304,8 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		return nil, nil
 	}
 	defer func() {
-		if le, ok := recover().(*limitError); ok {
-			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.line, le.msg)
+		if le, ok := recover().(*azmodel.LimitError); ok {
+			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.Line, le.Msg)
 		}
 	}()
 	out = map[string]any{}
@@ -311,11 +314,11 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, err)
 		}
-		doc, err := parseJSON(data, newBudget(opt.Limits))
+		doc, err := azmodel.ParseJSON(data, azmodel.NewBudget(opt.Limits))
 		if err != nil {
-			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
+			return nil, fmt.Errorf("--parameters %s: %w", f, azmodel.FileErr(f, err))
 		}
-		m, _ := doc.value.(map[string]any)
+		m, _ := doc.Value.(map[string]any)
 		ps, ok := aksmodel.Lookup(m, "parameters")
 		pmap, isMap := ps.(map[string]any)
 		if !ok || !isMap {
@@ -327,7 +330,7 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 			if !ok {
 				if _, ref := aksmodel.Lookup(obj, "reference"); ref {
 					// Key Vault references resolve at deployment.
-					out[strings.ToLower(name)] = unknown{"a Key Vault reference in " + f}
+					out[strings.ToLower(name)] = arm.Unknown("a Key Vault reference in " + f)
 				}
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
 )
 
 func TestTerraformPlan(t *testing.T) {
@@ -38,7 +39,7 @@ func TestTerraformPlan(t *testing.T) {
 	}
 	// key_vault_key_id comes from a key created in the same plan: set,
 	// known after apply.
-	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aksmodel.Bool(k.Enabled) || aksmodel.Str(k.KeyID) != afterApply {
+	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aksmodel.Bool(k.Enabled) || aksmodel.Str(k.KeyID) != terraform.AfterApply {
 		t.Errorf("KMS: %+v", k)
 	}
 	if len(c.Diagnostics) != 1 || len(c.KubeletRoleAssignments) != 1 || c.KubeletRoleAssignments[0].Role != "AcrPull" {

@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"fmt"
@@ -52,38 +52,38 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-func has(m map[string]any, key string) bool {
+func Has(m map[string]any, key string) bool {
 	_, ok := aksmodel.Lookup(m, key)
 	return ok
 }
 
-func lookupString(m map[string]any, keys ...string) (string, bool) {
+func LookupString(m map[string]any, keys ...string) (string, bool) {
 	v, ok := aksmodel.Lookup(m, keys...)
 	s, isStr := v.(string)
 	return s, ok && isStr
 }
 
-// document is one parsed input file.
-type document struct {
-	file string
-	// root is the syntax tree of templates only.
-	root  *yaml.Node
-	at    pos
-	value any
-	pm    *posIndex
-	// budget is the run's, shared by every document.
-	budget *budget
+// Document is one parsed input file.
+type Document struct {
+	File string
+	// Root is the syntax tree of templates only.
+	Root  *yaml.Node
+	At    Pos
+	Value any
+	Pm    *PosIndex
+	// Budget is the run's, shared by every document.
+	Budget *Budget
 }
 
-// posOf returns the position of a document path.
-func (d *document) posOf(segs []string) pos {
-	if p, ok := d.pm.get(segs); ok {
+// PosOf returns the position of a document path.
+func (d *Document) PosOf(segs []string) Pos {
+	if p, ok := d.Pm.Get(segs); ok {
 		return p
 	}
-	return d.at
+	return d.At
 }
 
-func fileErr(file string, err error) *Error {
+func FileErr(file string, err error) *Error {
 	if le, ok := err.(*lineError); ok {
 		return &Error{File: file, Line: le.line, Msg: le.msg}
 	}

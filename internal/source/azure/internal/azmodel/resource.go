@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"fmt"
@@ -9,94 +9,94 @@ import (
 )
 
 // rkind is the kind of an Azure resource Bulwark reads.
-type rkind int
+type Kind int
 
 const (
-	kCluster rkind = iota
-	kPool
-	kMaintenance
-	kDiagnostic
-	kRegistry
-	kToken
-	kWebhook
-	kCacheRule
-	kReplication
-	kRoleAssignment
-	kPrivateEndpoint
+	KCluster Kind = iota
+	KPool
+	KMaintenance
+	KDiagnostic
+	KRegistry
+	KToken
+	KWebhook
+	KCacheRule
+	KReplication
+	KRoleAssignment
+	KPrivateEndpoint
 )
 
-var kindByType = map[string]rkind{
-	"microsoft.containerservice/managedclusters":                           kCluster,
-	"microsoft.containerservice/managedclusters/agentpools":                kPool,
-	"microsoft.containerservice/managedclusters/maintenanceconfigurations": kMaintenance,
-	"microsoft.insights/diagnosticsettings":                                kDiagnostic,
-	"microsoft.containerregistry/registries":                               kRegistry,
-	"microsoft.containerregistry/registries/tokens":                        kToken,
-	"microsoft.containerregistry/registries/webhooks":                      kWebhook,
-	"microsoft.containerregistry/registries/cacherules":                    kCacheRule,
-	"microsoft.containerregistry/registries/replications":                  kReplication,
-	"microsoft.authorization/roleassignments":                              kRoleAssignment,
-	"microsoft.network/privateendpoints":                                   kPrivateEndpoint,
+var kindByType = map[string]Kind{
+	"microsoft.containerservice/managedclusters":                           KCluster,
+	"microsoft.containerservice/managedclusters/agentpools":                KPool,
+	"microsoft.containerservice/managedclusters/maintenanceconfigurations": KMaintenance,
+	"microsoft.insights/diagnosticsettings":                                KDiagnostic,
+	"microsoft.containerregistry/registries":                               KRegistry,
+	"microsoft.containerregistry/registries/tokens":                        KToken,
+	"microsoft.containerregistry/registries/webhooks":                      KWebhook,
+	"microsoft.containerregistry/registries/cacherules":                    KCacheRule,
+	"microsoft.containerregistry/registries/replications":                  KReplication,
+	"microsoft.authorization/roleassignments":                              KRoleAssignment,
+	"microsoft.network/privateendpoints":                                   KPrivateEndpoint,
 }
 
-// kindOf maps an ARM resource type to a kind. Old templates nest
+// KindOf maps an ARM resource type to a kind. Old templates nest
 // diagnostic settings as <type>/providers/diagnosticSettings.
-func kindOf(typ string) (rkind, bool) {
+func KindOf(typ string) (Kind, bool) {
 	t := strings.ToLower(typ)
 	if k, ok := kindByType[t]; ok {
 		return k, true
 	}
 	if strings.HasSuffix(t, "/providers/diagnosticsettings") {
-		return kDiagnostic, true
+		return KDiagnostic, true
 	}
 	return 0, false
 }
 
-// origin says where a resource came from, which decides what the absence
+// Origin says where a resource came from, which decides what the absence
 // of related data means.
-type origin int
+type Origin int
 
 const (
 	// originDoc: a resource document (az output, ARM GET). Related data
 	// (diagnostic settings, tokens, ...) is unknown unless given.
-	originDoc origin = iota
-	// originIaC: a template or plan. What the deployment does not
+	originDoc Origin = iota
+	// OriginIaC: a template or plan. What the deployment does not
 	// declare will not exist, as far as this deployment goes.
-	originIaC
-	// originLive: read from Azure; related data was read too.
-	originLive
+	OriginIaC
+	// OriginLive: read from Azure; related data was read too.
+	OriginLive
 )
 
-// res is one Azure resource in ARM shape, before linking.
-type res struct {
-	kind rkind
-	// id is the full ARM id when known; for templates a pseudo id
+// Res is one Azure resource in ARM shape, before linking.
+type Res struct {
+	Kind Kind
+	// ID is the full ARM id when known; for templates a pseudo id
 	// with placeholders for the deployment scope.
-	id   string
-	name string
-	// parent refers to the parent resource of a child (an id or a
+	ID   string
+	Name string
+	// Parent refers to the parent resource of a child (an id or a
 	// provider-relative type/name path).
-	parent string
-	// targets: a diagnostic setting's resource, a role assignment's
+	Parent string
+	// Targets: a diagnostic setting's resource, a role assignment's
 	// scope, a private endpoint's linked resources.
-	targets []string
-	value   map[string]any
-	gaps    aksmodel.Gaps
-	loc     *locator
-	origin  origin
-	// group ties resources of one template or plan together.
-	group string
-	// label names the resource in messages (file and name, or address).
-	label string
+	Targets []string
+	Value   map[string]any
+	Gaps    aksmodel.Gaps
+	Loc     *Locator
+	Origin  Origin
+	// Group ties resources of one template or plan together.
+	Group string
+	// Label names the resource in messages (file and name, or address).
+	Label string
 	// Role assignments: principal id, or the cluster whose kubelet
 	// identity the principal is (an expression in templates and plans).
-	principal, kubeletOf string
+	Principal, KubeletOf string
 	// partial marks a cluster stand-in for node pools whose cluster is
 	// not in the plan.
 	partial bool
 	// connections are a private endpoint's approved flags, one per
 	// target.
-	approved []bool
+	Approved []bool
 }
 
 // envelope are the resource-level keys of ARM resources; `az` output puts
@@ -111,10 +111,10 @@ var envelope = map[string]bool{
 // maxSkippedPerList bounds the skipped items listed for one list.
 const maxSkippedPerList = 100
 
-// readResources reads a resource document: one resource, a list of them
+// ReadResources reads a resource document: one resource, a list of them
 // (az ... list), an ARM list response ({"value": [...]}) or Azure Resource
 // Graph output ({"data": [...]}).
-func readResources(d *document, b *builder, r *Result) {
+func ReadResources(d *Document, b *Builder, r *Result) {
 	items := func(list []any, prefix ...string) {
 		// A list of a million things that are not resources is listed
 		// as its first ones and a count, not a million lines; every
@@ -128,15 +128,15 @@ func readResources(d *document, b *builder, r *Result) {
 			}
 		}
 		if more > 0 {
-			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line,
+			r.Skipped = append(r.Skipped, Skipped{File: d.File, Line: d.At.Line,
 				Reason: fmt.Sprintf("%d more items of this list are not Azure resources", more)})
 		}
 	}
-	switch v := d.value.(type) {
+	switch v := d.Value.(type) {
 	case []any:
 		items(v)
 		if len(v) == 0 {
-			r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "empty list"})
+			r.Skipped = append(r.Skipped, Skipped{File: d.File, Line: d.At.Line, Reason: "empty list"})
 		}
 	case map[string]any:
 		if _, typed := v["type"]; !typed {
@@ -151,21 +151,21 @@ func readResources(d *document, b *builder, r *Result) {
 	}
 }
 
-func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
-	at := d.posOf(prefix)
+func readResource(d *Document, v any, prefix []string, b *Builder, r *Result) {
+	at := d.PosOf(prefix)
 	m, ok := v.(map[string]any)
 	if !ok {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: at.line, Reason: "not an Azure resource: not an object"})
+		r.Skipped = append(r.Skipped, Skipped{File: d.File, Line: at.Line, Reason: "not an Azure resource: not an object"})
 		return
 	}
-	typ, _ := lookupString(m, "type")
-	k, ok := kindOf(typ)
+	typ, _ := LookupString(m, "type")
+	k, ok := KindOf(typ)
 	if !ok {
 		reason := "not an Azure resource: no \"type\""
 		if typ != "" {
 			reason = "resource type " + typ + " is not checked"
 		}
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: at.line, Reason: reason})
+		r.Skipped = append(r.Skipped, Skipped{File: d.File, Line: at.Line, Reason: reason})
 		return
 	}
 	r.Documents++
@@ -177,12 +177,12 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 			}
 		}
 	}
-	loc := newLocator(d.file, at)
+	loc := NewLocator(d.File, at)
 	// Positions are the document's own, below the resource, the
 	// properties level az flattens away put back by the locator.
-	loc.doc, loc.flat = d.pm, !nested
+	loc.doc, loc.flat = d.Pm, !nested
 	for _, s := range prefix {
-		if loc.docAt, ok = d.pm.lookup(loc.docAt, s); !ok {
+		if loc.docAt, ok = d.Pm.lookup(loc.docAt, s); !ok {
 			loc.doc = nil
 			break
 		}
@@ -199,54 +199,54 @@ func readResource(d *document, v any, prefix []string, b *builder, r *Result) {
 	if !nested && len(props) > 0 {
 		arm["properties"] = props
 	}
-	applyLegacy(k, arm, loc)
-	id, _ := lookupString(m, "id")
-	name, _ := lookupString(m, "name")
-	x := &res{kind: k, id: id, name: name, gaps: aksmodel.Gaps{}, loc: loc, origin: originDoc, label: d.file}
-	var issues []issue
+	ApplyLegacy(k, arm, loc)
+	id, _ := LookupString(m, "id")
+	name, _ := LookupString(m, "name")
+	x := &Res{Kind: k, ID: id, Name: name, Gaps: aksmodel.Gaps{}, Loc: loc, Origin: originDoc, Label: d.File}
+	var issues []Issue
 	switch k {
-	case kCluster:
-		x.value = canon(arm, clusterSchema(), &issues)
-	case kPool:
-		x.value = canon(arm, agentPoolSchema(), &issues)
-		x.parent = parentID(id, "agentPools")
-	case kRegistry:
-		x.value = canon(arm, registrySchema(), &issues)
-	case kDiagnostic:
-		x.value = canon(arm, diagnosticSchema(), &issues)
-		x.targets = []string{diagnosticTarget(id)}
-	case kMaintenance:
-		x.value = arm
-		x.parent = parentID(id, "maintenanceConfigurations")
-	case kToken, kWebhook, kCacheRule, kReplication:
-		x.value = arm
-		x.parent = parentID(id, lastTypeSegment(typ))
-	case kRoleAssignment:
-		x.value = arm
-		scope, _ := lookupString(arm, "properties", "scope")
+	case KCluster:
+		x.Value = Canon(arm, ClusterSchema(), &issues)
+	case KPool:
+		x.Value = Canon(arm, AgentPoolSchema(), &issues)
+		x.Parent = parentID(id, "agentPools")
+	case KRegistry:
+		x.Value = Canon(arm, RegistrySchema(), &issues)
+	case KDiagnostic:
+		x.Value = Canon(arm, DiagnosticSchema(), &issues)
+		x.Targets = []string{diagnosticTarget(id)}
+	case KMaintenance:
+		x.Value = arm
+		x.Parent = parentID(id, "maintenanceConfigurations")
+	case KToken, KWebhook, KCacheRule, KReplication:
+		x.Value = arm
+		x.Parent = parentID(id, lastTypeSegment(typ))
+	case KRoleAssignment:
+		x.Value = arm
+		scope, _ := LookupString(arm, "properties", "scope")
 		if scope == "" { // az output keeps it at the top, beside id
-			scope, _ = lookupString(arm, "scope")
+			scope, _ = LookupString(arm, "scope")
 		}
-		x.principal, _ = lookupString(arm, "properties", "principalId")
-		x.targets = []string{scope}
-	case kPrivateEndpoint:
-		x.value = arm
-		x.targets, x.approved = privateLinkTargets(arm)
+		x.Principal, _ = LookupString(arm, "properties", "principalId")
+		x.Targets = []string{scope}
+	case KPrivateEndpoint:
+		x.Value = arm
+		x.Targets, x.Approved = PrivateLinkTargets(arm)
 	}
 	for _, is := range issues {
-		p := loc.locate(dotted(is.path))
-		r.Errors = append(r.Errors, &Error{File: d.file, Line: p.Line, Msg: is.msg})
+		p := loc.Locate(Dotted(is.Path))
+		r.Errors = append(r.Errors, &Error{File: d.File, Line: p.Line, Msg: is.Msg})
 	}
-	if x.parent == "" && (k == kPool || k == kMaintenance || k == kToken || k == kWebhook || k == kCacheRule || k == kReplication) {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: %s %q has no parent in its id; not checked", d.file, at.line, typ, name))
+	if x.Parent == "" && (k == KPool || k == KMaintenance || k == KToken || k == KWebhook || k == KCacheRule || k == KReplication) {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: %s %q has no parent in its id; not checked", d.File, at.Line, typ, name))
 		return
 	}
-	b.add(x)
+	b.Add(x)
 }
 
-// canon canonicalizes a resource; a resource that is not an object at
+// Canon canonicalizes a resource; a resource that is not an object at
 // all cannot get here.
-func canon(arm map[string]any, s *schema, issues *[]issue) map[string]any {
+func Canon(arm map[string]any, s *Schema, issues *[]Issue) map[string]any {
 	v, _ := canonicalize(arm, s, nil, issues)
 	m, _ := v.(map[string]any)
 	if m == nil {
@@ -278,10 +278,10 @@ func lastTypeSegment(typ string) string {
 	return typ[strings.LastIndexByte(typ, '/')+1:]
 }
 
-// privateLinkTargets lists the resources a private endpoint connects to,
+// PrivateLinkTargets lists the resources a private endpoint connects to,
 // with whether each connection is approved (auto-approved connections
 // have no state in the request body).
-func privateLinkTargets(arm map[string]any) ([]string, []bool) {
+func PrivateLinkTargets(arm map[string]any) ([]string, []bool) {
 	var ids []string
 	var ok []bool
 	for _, key := range []string{"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"} {
@@ -289,11 +289,11 @@ func privateLinkTargets(arm map[string]any) ([]string, []bool) {
 		items, _ := list.([]any)
 		for _, it := range items {
 			obj, _ := it.(map[string]any)
-			id, _ := lookupString(obj, "properties", "privateLinkServiceId")
+			id, _ := LookupString(obj, "properties", "privateLinkServiceId")
 			if id == "" {
 				continue
 			}
-			status, _ := lookupString(obj, "properties", "privateLinkServiceConnectionState", "status")
+			status, _ := LookupString(obj, "properties", "privateLinkServiceConnectionState", "status")
 			ids = append(ids, id)
 			ok = append(ok, key == "privateLinkServiceConnections" && (status == "" || strings.EqualFold(status, "Approved")))
 		}

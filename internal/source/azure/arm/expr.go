@@ -1,4 +1,4 @@
-package azure
+package arm
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
 // ARM template expressions ("[concat('a', parameters('b'))]") are
@@ -36,8 +38,8 @@ type secret struct{ v any }
 // Wrapped is what the budget counts of a secret: the value it hides.
 func (s secret) Wrapped() any { return s.v }
 
-// redacted is what output shows of a secret.
-const redacted = "<redacted>"
+// Redacted is what output shows of a secret.
+const Redacted = "<redacted>"
 
 // taint marks v as derived from a secret. An unknown keeps no reason
 // that could quote the secret.
@@ -252,7 +254,7 @@ type scope struct {
 	// ids, for reference('name').
 	symbols map[string]string
 	// b is the run's budget; nil in unit tests of single expressions.
-	b *budget
+	b *azmodel.Budget
 }
 
 func (sc *scope) withCopy(name string, i int) *scope {
@@ -273,7 +275,7 @@ func (sc *scope) evalString(s string) any {
 	}
 	e, err := parseExpr(s[1 : len(s)-1])
 	if err != nil {
-		return unknown{fmt.Sprintf("expression %s does not parse: %v", truncate(s, 80), err)}
+		return unknown{fmt.Sprintf("expression %s does not parse: %v", azmodel.Truncate(s, 80), err)}
 	}
 	return sc.eval(e, 0)
 }
@@ -284,9 +286,9 @@ func (sc *scope) eval(e expr, depth int) any {
 	if depth > maxEvalDepth {
 		return unknown{"expression nested too deeply"}
 	}
-	sc.b.step()
-	sc.b.enter()
-	defer sc.b.leave()
+	sc.b.Step()
+	sc.b.Enter()
+	defer sc.b.Leave()
 	switch x := e.(type) {
 	case lit:
 		return x.v
@@ -356,7 +358,7 @@ func access(v any, name string) any {
 	case unknown, ref:
 		return accessRef(v, name)
 	}
-	return unknown{fmt.Sprintf("cannot read property %q of a %s", name, describe(v))}
+	return unknown{fmt.Sprintf("cannot read property %q of a %s", name, azmodel.Describe(v))}
 }
 
 func accessRef(v any, name string) any {
@@ -452,12 +454,12 @@ func (sc *scope) call(c call, depth int) any {
 		// distinct arguments so that three registries named
 		// uniqueString(resourceGroup().id, 'acrN') stay three.
 		p := sc.placeholder(c, args, secretArg)
-		sc.b.grow(int64(len(p)))
+		sc.b.Grow(int64(len(p)))
 		return p
 	}
 	v := sc.apply(c, args)
 	if constructing[c.name] {
-		sc.b.charge(v)
+		sc.b.Charge(v)
 	}
 	if tainted {
 		return taint(v, c.orig+"()")
@@ -482,7 +484,7 @@ func (sc *scope) placeholder(c call, args []any, secretArg []bool) string {
 			parts[i] = render(e)
 		}
 		if secretArg[i] {
-			parts[i] = redacted
+			parts[i] = Redacted
 		}
 	}
 	return "{" + c.orig + "(" + strings.Join(parts, ", ") + ")}"
@@ -632,7 +634,7 @@ func init() {
 						}
 						n += len(arr)
 					}
-					sc.b.grow(16 * int64(n))
+					sc.b.Grow(16 * int64(n))
 					out := make([]any, 0, n)
 					for _, a := range args {
 						out = append(out, a.([]any)...)
@@ -646,7 +648,7 @@ func init() {
 				parts[i] = sc.toString(a)
 				n += int64(len(parts[i]))
 			}
-			sc.b.grow(n)
+			sc.b.Grow(n)
 			return strings.Join(parts, ""), true
 		},
 		"format": func(sc *scope, c call, args []any) (any, bool) {
@@ -661,7 +663,7 @@ func init() {
 				strs[i] = sc.toString(a)
 				longest = max(longest, len(strs[i]))
 			}
-			sc.b.grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
+			sc.b.Grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
 			return netFormat(f, strs), true
 		},
 		"string": func(sc *scope, c call, args []any) (any, bool) {
@@ -736,7 +738,7 @@ func init() {
 			n, ok3 := str(2)
 			if ok1 && ok2 && ok3 {
 				k := int64(strings.Count(s, o))
-				sc.b.grow(int64(len(s)) + k*int64(len(n)-len(o)))
+				sc.b.Grow(int64(len(s)) + k*int64(len(n)-len(o)))
 				return strings.ReplaceAll(s, o, n), true
 			}
 			return nil, false
@@ -1040,7 +1042,7 @@ func init() {
 				s, ok1 := args[0].(float64)
 				n, ok2 := args[1].(float64)
 				if ok1 && ok2 && n >= 0 && n <= 10000 {
-					sc.b.grow(16 * int64(n))
+					sc.b.Grow(16 * int64(n))
 					out := make([]any, int(n))
 					for i := range out {
 						out[i] = s + float64(i)
@@ -1095,7 +1097,7 @@ func init() {
 					parts[i] = sc.toString(x)
 					n += int64(len(parts[i]))
 				}
-				sc.b.grow(n)
+				sc.b.Grow(n)
 				return strings.Join(parts, sep), true
 			}
 			return nil, false
@@ -1260,14 +1262,14 @@ func netFormat(f string, args []string) any {
 func (sc *scope) toString(v any) string {
 	switch v.(type) {
 	case map[string]any, []any:
-		sc.b.grow(2 * sizeOf(v, sc.b.remaining()+1))
+		sc.b.Grow(2 * azmodel.SizeOf(v, sc.b.Remaining()+1))
 	}
 	return toString(v)
 }
 
 // MarshalJSON keeps a secret out of JSON written from a value that holds
 // one (string() of an object with a secure member).
-func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`), nil }
 
 // toString is string() as ARM does it: booleans as True/False, objects
 // and arrays as JSON.
@@ -1303,3 +1305,7 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// Unknown is a value that cannot be known before deployment, with why
+// (a Key Vault reference among the --parameters, say).
+func Unknown(reason string) any { return unknown{reason} }
