@@ -941,7 +941,10 @@ func init() {
 			return nil, false
 		},
 		"not": func(sc *scope, c call, args []any) (any, bool) {
-			if b, ok := args[0].(bool); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if b, ok := args[0].(bool); ok {
 				return !b, true
 			}
 			return nil, false
@@ -1067,7 +1070,10 @@ func init() {
 		},
 		"skip": nil, // as take
 		"items": func(sc *scope, c call, args []any) (any, bool) {
-			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if m, ok := args[0].(map[string]any); ok {
 				keys := sortedKeys(m)
 				out := make([]any, len(keys))
 				for i, k := range keys {
@@ -1078,7 +1084,10 @@ func init() {
 			return nil, false
 		},
 		"objectkeys": func(sc *scope, c call, args []any) (any, bool) {
-			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if m, ok := args[0].(map[string]any); ok {
 				keys := sortedKeys(m)
 				out := make([]any, len(keys))
 				for i, k := range keys {
@@ -1089,8 +1098,14 @@ func init() {
 			return nil, false
 		},
 		"join": func(sc *scope, c call, args []any) (any, bool) {
-			if a, ok := args[0].([]any); ok && len(args) == 2 {
-				sep, _ := args[1].(string)
+			if len(args) != 2 {
+				return nil, false
+			}
+			if a, ok := args[0].([]any); ok {
+				sep, isStr := args[1].(string)
+				if !isStr {
+					return nil, false
+				}
 				parts := make([]string, len(a))
 				n := int64(len(sep) * len(a))
 				for i, x := range a {
