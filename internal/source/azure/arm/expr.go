@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
@@ -664,7 +665,7 @@ func init() {
 				longest = max(longest, len(strs[i]))
 			}
 			sc.b.Grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
-			return netFormat(f, strs), true
+			return netFormat(f, strs, args[1:]), true
 		},
 		"string": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 1 {
@@ -881,6 +882,9 @@ func init() {
 							return unknown{"union() mixes objects and other values"}, true
 						}
 						for k, v := range m {
+							if c.name == "union" {
+								v = mergeObjects(out[k], v)
+							}
 							out[k] = v
 						}
 					}
@@ -967,19 +971,34 @@ func init() {
 		"or": nil, // as and
 		"greater": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 2 {
-				a, ok1 := args[0].(float64)
-				b, ok2 := args[1].(float64)
-				if ok1 && ok2 {
-					switch c.name {
-					case "greater":
-						return a > b, true
-					case "greaterorequals":
-						return a >= b, true
-					case "less":
-						return a < b, true
-					default:
-						return a <= b, true
+				// Numbers by value, strings ordinally (greater('A', 'a')
+				// is false).
+				var cmp int
+				switch a := args[0].(type) {
+				case float64:
+					b, ok := args[1].(float64)
+					if !ok {
+						return nil, false
 					}
+					cmp = compareNumbers(a, b)
+				case string:
+					b, ok := args[1].(string)
+					if !ok {
+						return nil, false
+					}
+					cmp = strings.Compare(a, b)
+				default:
+					return nil, false
+				}
+				switch c.name {
+				case "greater":
+					return cmp > 0, true
+				case "greaterorequals":
+					return cmp >= 0, true
+				case "less":
+					return cmp < 0, true
+				default:
+					return cmp <= 0, true
 				}
 			}
 			return nil, false
@@ -1058,12 +1077,23 @@ func init() {
 		"take": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 2 {
 				n, ok := args[1].(float64)
-				if a, isArr := args[0].([]any); isArr && ok {
+				if !ok {
+					return nil, false
+				}
+				switch a := args[0].(type) {
+				case []any:
 					k := max(0, min(int(n), len(a)))
 					if c.name == "take" {
 						return a[:k], true
 					}
 					return a[k:], true
+				case string:
+					r := []rune(a)
+					k := max(0, min(int(n), len(r)))
+					if c.name == "take" {
+						return string(r[:k]), true
+					}
+					return string(r[k:]), true
 				}
 			}
 			return nil, false
@@ -1237,9 +1267,12 @@ func resourceID(fn string, args []any) any {
 	return b.String()
 }
 
-// netFormat implements the .NET composite format of format(): {0}, {1}; a
-// format specifier after ':' is ignored.
-func netFormat(f string, args []string) any {
+// netFormat implements the .NET composite format of format(): {0}, {1},
+// an alignment ({0,5}, {0,-5}) and, for numbers, the D and N format
+// specifiers ({0:D3}, {2:N0}). Other specifiers of a number are unknown
+// rather than ignored: the value would be wrong. Strings and booleans
+// ignore specifiers, as in .NET.
+func netFormat(f string, args []string, vals []any) any {
 	var b strings.Builder
 	for i := 0; i < len(f); i++ {
 		c := f[i]
@@ -1255,15 +1288,34 @@ func netFormat(f string, args []string) any {
 			if end < 0 {
 				return unknown{"format(): unclosed {"}
 			}
-			spec := f[i+1 : i+end]
-			if j := strings.IndexAny(spec, ":,"); j >= 0 {
-				spec = spec[:j]
-			}
+			item := f[i+1 : i+end]
+			spec, layout, _ := strings.Cut(item, ":")
+			spec, align, aligned := strings.Cut(spec, ",")
 			n, err := strconv.Atoi(strings.TrimSpace(spec))
 			if err != nil || n < 0 || n >= len(args) {
-				return unknown{"format(): bad placeholder {" + spec + "}"}
+				return unknown{"format(): bad placeholder {" + item + "}"}
 			}
-			b.WriteString(args[n])
+			s := args[n]
+			if x, isNum := vals[n].(float64); isNum && layout != "" {
+				var ok bool
+				if s, ok = formatNumber(x, layout); !ok {
+					return unknown{"format(): format specifier {" + item + "} is not evaluated before deployment"}
+				}
+			}
+			if aligned {
+				w, err := strconv.Atoi(strings.TrimSpace(align))
+				if err != nil || w > maxAlignment || w < -maxAlignment {
+					return unknown{"format(): bad alignment {" + item + "}"}
+				}
+				if pad := abs(w) - utf8.RuneCountInString(s); pad > 0 {
+					if w > 0 {
+						s = strings.Repeat(" ", pad) + s
+					} else {
+						s += strings.Repeat(" ", pad)
+					}
+				}
+			}
+			b.WriteString(s)
 			i += end
 		default:
 			b.WriteByte(c)
@@ -1324,3 +1376,101 @@ func sortedKeys(m map[string]any) []string {
 // Unknown is a value that cannot be known before deployment, with why
 // (a Key Vault reference among the --parameters, say).
 func Unknown(reason string) any { return unknown{reason} }
+
+// maxAlignment bounds the width of {0,n} in format(); templates pad names
+// and numbers to a few characters.
+const maxAlignment = 1000
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// formatNumber applies the .NET standard numeric formats D (integer,
+// zero-padded to the precision) and N (thousands separators, the
+// precision's decimals, 2 by default) with the invariant culture.
+func formatNumber(x float64, layout string) (string, bool) {
+	if len(layout) == 0 || len(layout) > 3 {
+		return "", false
+	}
+	prec, hasPrec := 0, len(layout) > 1
+	if hasPrec {
+		p, err := strconv.Atoi(layout[1:])
+		if err != nil || p < 0 {
+			return "", false
+		}
+		prec = p
+	}
+	neg := x < 0
+	if neg {
+		x = -x
+	}
+	var s string
+	switch layout[0] {
+	case 'D', 'd':
+		if x != math.Trunc(x) || x > 1<<53 {
+			return "", false
+		}
+		s = strconv.FormatFloat(x, 'f', 0, 64)
+		if len(s) < prec {
+			s = strings.Repeat("0", prec-len(s)) + s
+		}
+	case 'N', 'n':
+		if !hasPrec {
+			prec = 2
+		}
+		if x > 1<<53 {
+			return "", false
+		}
+		whole, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', prec, 64), ".")
+		var b strings.Builder
+		for i, d := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(d)
+		}
+		s = b.String()
+		if frac != "" {
+			s += "." + frac
+		}
+	default:
+		return "", false
+	}
+	if neg && strings.Trim(s, "0.,") != "" {
+		s = "-" + s
+	}
+	return s, true
+}
+
+// compareNumbers orders two numbers.
+func compareNumbers(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// mergeObjects is union() of two members of the same name: objects merge
+// recursively, anything else is replaced by the later value. Neither
+// input is changed (values are shared between uses of a variable).
+func mergeObjects(prev, next any) any {
+	p, ok1 := prev.(map[string]any)
+	n, ok2 := next.(map[string]any)
+	if !ok1 || !ok2 {
+		return next
+	}
+	out := make(map[string]any, len(p)+len(n))
+	for k, v := range p {
+		out[k] = v
+	}
+	for k, v := range n {
+		out[k] = mergeObjects(out[k], v)
+	}
+	return out
+}
