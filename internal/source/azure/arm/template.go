@@ -338,7 +338,7 @@ func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) 
 func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop string) {
 	typ, name := t.typeAndName(n, sc.withCopy(loop, 0), parent)
 	reason := fmt.Sprintf("copy loop %s at %s:%d: count unknown before deployment", loop, t.d.File, n.Line)
-	if k, ok := azmodel.KindOf(typ); ok && k == azmodel.KPool {
+	if k, ok := azmodel.KindOf(typ); ok && k == azmodel.KindPool {
 		// The pools' cluster: from their name, else from dependsOn, else
 		// every cluster of the template.
 		ref := ""
@@ -488,7 +488,7 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k azmodel.Kind, typ, name string) {
 	}
 	// What reference() feeds is read before the unknowns are dropped.
 	switch k {
-	case azmodel.KRoleAssignment:
+	case azmodel.KindRoleAssignment:
 		if r, ok := deepGet(arm, "properties", "principalId").(ref); ok && isKubeletPath(r.path) {
 			x.KubeletOf = r.target
 		}
@@ -496,14 +496,14 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k azmodel.Kind, typ, name string) {
 	clean := scrub(arm, nil, gaps).(map[string]any)
 	var issues []azmodel.Issue
 	switch k {
-	case azmodel.KCluster:
+	case azmodel.KindCluster:
 		x.Value = azmodel.Canon(clean, azmodel.ClusterSchema(), &issues)
-	case azmodel.KPool:
+	case azmodel.KindPool:
 		x.Value = azmodel.Canon(clean, azmodel.AgentPoolSchema(), &issues)
 		x.Parent = typeName(parentType(typ), parentName(name))
-	case azmodel.KRegistry:
+	case azmodel.KindRegistry:
 		x.Value = azmodel.Canon(clean, azmodel.RegistrySchema(), &issues)
-	case azmodel.KDiagnostic:
+	case azmodel.KindDiagnostic:
 		x.Value = azmodel.Canon(clean, azmodel.DiagnosticSchema(), &issues)
 		scopeRef, _ := clean["scope"].(string)
 		if strings.HasSuffix(strings.ToLower(typ), "/providers/diagnosticsettings") {
@@ -512,15 +512,15 @@ func (t *tmpl) add(n *yaml.Node, sc *scope, k azmodel.Kind, typ, name string) {
 			scopeRef = target + "/" + strings.SplitN(name, "/", 2)[0]
 		}
 		x.Targets = []string{scopeRef}
-	case azmodel.KMaintenance, azmodel.KToken, azmodel.KWebhook, azmodel.KCacheRule, azmodel.KReplication:
+	case azmodel.KindMaintenance, azmodel.KindToken, azmodel.KindWebhook, azmodel.KindCacheRule, azmodel.KindReplication:
 		x.Value = clean
 		x.Parent = typeName(parentType(typ), parentName(name))
-	case azmodel.KRoleAssignment:
+	case azmodel.KindRoleAssignment:
 		x.Value = clean
 		scopeRef, _ := clean["scope"].(string)
 		x.Targets = []string{scopeRef}
 		x.Principal, _ = azmodel.LookupString(clean, "properties", "principalId")
-	case azmodel.KPrivateEndpoint:
+	case azmodel.KindPrivateEndpoint:
 		x.Value = clean
 		x.Targets, x.Approved = azmodel.PrivateLinkTargets(clean)
 	}

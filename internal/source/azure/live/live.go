@@ -217,7 +217,7 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 	id := *mc.ID
 	rg, name := resourceGroupOf(id), aksmodel.Str(mc.Name)
 	l.res.Documents++
-	x := &azmodel.Res{Kind: azmodel.KCluster, ID: id, Name: name, Value: toMap(mc), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
+	x := &azmodel.Res{Kind: azmodel.KindCluster, ID: id, Name: name, Value: toMap(mc), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
 	l.b.Add(x)
 
 	l.diagnostics(x)
@@ -230,7 +230,7 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 	}
 	for _, m := range maint {
 		if m != nil {
-			l.b.Add(&azmodel.Res{Kind: azmodel.KMaintenance, ID: aksmodel.Str(m.ID), Name: aksmodel.Str(m.Name), Parent: id, Value: toMap(m), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(m.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(m.ID)})
+			l.b.Add(&azmodel.Res{Kind: azmodel.KindMaintenance, ID: aksmodel.Str(m.ID), Name: aksmodel.Str(m.Name), Parent: id, Value: toMap(m), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(m.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(m.ID)})
 		}
 	}
 	l.kubeletRoles(x)
@@ -270,7 +270,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 	id := *r.ID
 	rg, name := resourceGroupOf(id), aksmodel.Str(r.Name)
 	l.res.Documents++
-	x := &azmodel.Res{Kind: azmodel.KRegistry, ID: id, Name: name, Value: toMap(r), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
+	x := &azmodel.Res{Kind: azmodel.KindRegistry, ID: id, Name: name, Value: toMap(r), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
 	l.b.Add(x)
 	child := func(k azmodel.Kind, cid, cname string, v any) {
 		l.b.Add(&azmodel.Res{Kind: k, ID: cid, Name: cname, Parent: id, Value: toMap(v), Gaps: aksmodel.Gaps{}, Loc: liveLocator(cid), Origin: azmodel.OriginLive, Group: "live", Label: cid})
@@ -284,7 +284,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 	}
 	for _, t := range tokens {
 		if t != nil {
-			child(azmodel.KToken, aksmodel.Str(t.ID), aksmodel.Str(t.Name), t)
+			child(azmodel.KindToken, aksmodel.Str(t.ID), aksmodel.Str(t.Name), t)
 		}
 	}
 	webhooks, err := drain(l.ctx, l.webhooks.NewListPager(rg, name, nil),
@@ -311,7 +311,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 			}
 			props["serviceUri"] = *cfg.ServiceURI
 		}
-		l.b.Add(&azmodel.Res{Kind: azmodel.KWebhook, ID: aksmodel.Str(w.ID), Name: aksmodel.Str(w.Name), Parent: id, Value: v, Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(w.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(w.ID)})
+		l.b.Add(&azmodel.Res{Kind: azmodel.KindWebhook, ID: aksmodel.Str(w.ID), Name: aksmodel.Str(w.Name), Parent: id, Value: v, Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(w.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(w.ID)})
 	}
 	rules, err := drain(l.ctx, l.cache.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.CacheRulesClientListResponse) []*armcontainerregistry.CacheRule {
@@ -322,7 +322,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 	}
 	for _, c := range rules {
 		if c != nil {
-			child(azmodel.KCacheRule, aksmodel.Str(c.ID), aksmodel.Str(c.Name), c)
+			child(azmodel.KindCacheRule, aksmodel.Str(c.ID), aksmodel.Str(c.Name), c)
 		}
 	}
 	if r.SKU != nil && r.SKU.Name != nil && *r.SKU.Name == armcontainerregistry.SKUNamePremium {
@@ -335,7 +335,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		}
 		for _, rep := range reps {
 			if rep != nil {
-				child(azmodel.KReplication, aksmodel.Str(rep.ID), aksmodel.Str(rep.Name), rep)
+				child(azmodel.KindReplication, aksmodel.Str(rep.ID), aksmodel.Str(rep.Name), rep)
 			}
 		}
 	}
@@ -353,7 +353,7 @@ func (l *live) diagnostics(x *azmodel.Res) {
 	}
 	for _, d := range diags {
 		if d != nil {
-			l.b.Add(&azmodel.Res{Kind: azmodel.KDiagnostic, ID: aksmodel.Str(d.ID), Name: aksmodel.Str(d.Name), Targets: []string{x.ID}, Value: toMap(d), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(d.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(d.ID)})
+			l.b.Add(&azmodel.Res{Kind: azmodel.KindDiagnostic, ID: aksmodel.Str(d.ID), Name: aksmodel.Str(d.Name), Targets: []string{x.ID}, Value: toMap(d), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(d.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(d.ID)})
 		}
 	}
 }

@@ -120,7 +120,7 @@ func (l *live) roleAssignment(owner *azmodel.Res, ra *armauthorization.RoleAssig
 		}
 	}
 	id := *ra.ID
-	return &azmodel.Res{Kind: azmodel.KRoleAssignment, ID: id, Name: aksmodel.Str(ra.Name), Targets: []string{aksmodel.Str(ra.Properties.Scope)},
+	return &azmodel.Res{Kind: azmodel.KindRoleAssignment, ID: id, Name: aksmodel.Str(ra.Name), Targets: []string{aksmodel.Str(ra.Properties.Scope)},
 		Principal: aksmodel.Str(ra.Properties.PrincipalID), Value: v, Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
 }
 

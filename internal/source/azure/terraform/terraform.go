@@ -262,7 +262,7 @@ func (c *conv) refTo(attr string) string {
 func (c *conv) put(arm string, v any, tf ...string) {
 	segs := strings.Split(arm, ".")
 	if _, ok := v.(tfUnknown); ok {
-		if kindAt(c.s, segs) != azmodel.KindString {
+		if kindAt(c.s, segs) != azmodel.SchemaString {
 			c.gaps.Add(arm, "set from a value Terraform knows only after apply ("+azmodel.Dotted(tfSegs(tf))+")")
 			c.record(segs, tf)
 			return
@@ -320,15 +320,15 @@ func kindAt(s *azmodel.Schema, segs []string) azmodel.SchemaKind {
 	for _, seg := range segs {
 		switch {
 		case s == nil:
-			return azmodel.KindAny
-		case s.Kind == azmodel.KindMap || s.Kind == azmodel.KindArray:
+			return azmodel.SchemaAny
+		case s.Kind == azmodel.SchemaMap || s.Kind == azmodel.SchemaArray:
 			s = s.Elem
 		default:
 			_, s, _ = s.Field(seg)
 		}
 	}
 	if s == nil {
-		return azmodel.KindAny
+		return azmodel.SchemaAny
 	}
 	return s.Kind
 }
@@ -525,14 +525,14 @@ func (p *plan) cluster(t *tfResource) {
 		}
 		props["agentPoolProfiles"] = []any{pool}
 	}
-	x := p.add(c, azmodel.KCluster, stringOf(name))
+	x := p.add(c, azmodel.KindCluster, stringOf(name))
 	if stringOf(name) == "" {
 		x.Name = t.address
 	}
 	// Planned maintenance windows are blocks of the cluster.
 	for block, cfgName := range map[string]string{"maintenance_window_auto_upgrade": "aksManagedAutoUpgradeSchedule", "maintenance_window_node_os": "aksManagedNodeOSUpgradeSchedule", "maintenance_window": "default"} {
 		if c.present(block) {
-			p.b.Add(&azmodel.Res{Kind: azmodel.KMaintenance, Name: cfgName, Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
+			p.b.Add(&azmodel.Res{Kind: azmodel.KindMaintenance, Name: cfgName, Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
 		}
 	}
 }
@@ -551,7 +551,7 @@ func (p *plan) poolInto(c *conv, pool map[string]any, armPrefix, tfPrefix string
 				segs := strings.Split(armPrefix+arm, ".")
 				c.record(segs, path(tfPrefix+t))
 				if _, u := v.(tfUnknown); u {
-					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.KindString {
+					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString {
 						c.gaps.Add(azmodel.Dotted(segs), "set from a value Terraform knows only after apply")
 						return
 					}
@@ -610,7 +610,7 @@ func (p *plan) nodePool(t *tfResource) {
 	props := map[string]any{}
 	p.poolInto(c, props, "properties.", "", false)
 	c.out["properties"] = props
-	x := p.add(c, azmodel.KPool, stringOf(name))
+	x := p.add(c, azmodel.KindPool, stringOf(name))
 	x.Parent = c.refTo("kubernetes_cluster_id")
 	// A data source is a cluster outside the plan: its id, when known,
 	// names it better than the data source's address.
@@ -655,14 +655,14 @@ func (p *plan) registry(t *tfResource) {
 			c.put("properties.encryption.status", "enabled", path("encryption.0.key_vault_key_id")...)
 		}
 	}
-	x := p.add(c, azmodel.KRegistry, stringOf(name))
+	x := p.add(c, azmodel.KindRegistry, stringOf(name))
 	if stringOf(name) == "" {
 		x.Name = t.address
 	}
 	if reps, _ := c.get("georeplications"); reps != nil {
 		if l, ok := reps.([]any); ok {
 			for i := range l {
-				p.b.Add(&azmodel.Res{Kind: azmodel.KReplication, Name: fmt.Sprintf("georeplication-%d", i), Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
+				p.b.Add(&azmodel.Res{Kind: azmodel.KindReplication, Name: fmt.Sprintf("georeplication-%d", i), Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
 			}
 		}
 	}
@@ -706,7 +706,7 @@ func (p *plan) diagnostic(t *tfResource) {
 		}
 	}
 	c.put("properties.logs", logs)
-	x := p.add(c, azmodel.KDiagnostic, stringOf(name))
+	x := p.add(c, azmodel.KindDiagnostic, stringOf(name))
 	x.Targets = []string{c.target("target_resource_id")}
 }
 
@@ -716,7 +716,7 @@ func (p *plan) roleAssignment(t *tfResource) {
 	c.copy("properties.principalType", nil, path("principal_type"))
 	c.copy("properties.roleDefinitionName", nil, path("role_definition_name"))
 	c.copy("properties.roleDefinitionId", nil, path("role_definition_id"))
-	x := p.add(c, azmodel.KRoleAssignment, "")
+	x := p.add(c, azmodel.KindRoleAssignment, "")
 	x.Targets = []string{c.target("scope")}
 	if pid := stringOf(walk(c.out, path("properties.principalId"))); pid != "" && pid != AfterApply {
 		x.Principal = pid
@@ -731,7 +731,7 @@ func (p *plan) roleAssignment(t *tfResource) {
 
 func (p *plan) privateEndpoint(t *tfResource) {
 	c := p.newConv(t, nil)
-	x := p.add(c, azmodel.KPrivateEndpoint, "")
+	x := p.add(c, azmodel.KindPrivateEndpoint, "")
 	v, _ := c.get("private_service_connection")
 	list, _ := v.([]any)
 	for _, item := range list {
@@ -776,13 +776,13 @@ func (p *plan) registryChild(t *tfResource) {
 	var parentAttr string
 	switch t.typ {
 	case "azurerm_container_registry_token":
-		k, parentAttr = azmodel.KToken, "container_registry_name"
+		k, parentAttr = azmodel.KindToken, "container_registry_name"
 		c.copy("properties.status", enabledDisabled("enabled", "disabled"), path("enabled"))
 	case "azurerm_container_registry_webhook":
-		k, parentAttr = azmodel.KWebhook, "registry_name"
+		k, parentAttr = azmodel.KindWebhook, "registry_name"
 		c.copy("properties.serviceUri", nil, path("service_uri"))
 	default:
-		k, parentAttr = azmodel.KCacheRule, "container_registry_id"
+		k, parentAttr = azmodel.KindCacheRule, "container_registry_id"
 		c.copy("properties.sourceRepository", nil, path("source_repo"))
 	}
 	x := p.add(c, k, stringOf(name))

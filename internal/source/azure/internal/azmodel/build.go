@@ -127,12 +127,12 @@ func (b *Builder) Build(out *Result) {
 	rmap := map[*Res]*registryAcc{}
 	for _, r := range b.All {
 		switch r.Kind {
-		case KCluster:
+		case KindCluster:
 			clusters.put(r, "microsoft.containerservice/managedclusters")
 			a := &clusterAcc{r: r}
 			caccs = append(caccs, a)
 			cmap[r] = a
-		case KRegistry:
+		case KindRegistry:
 			registries.put(r, "microsoft.containerregistry/registries")
 			a := &registryAcc{r: r}
 			raccs = append(raccs, a)
@@ -153,13 +153,13 @@ func (b *Builder) Build(out *Result) {
 	}
 	for _, r := range b.All {
 		switch r.Kind {
-		case KPool:
+		case KindPool:
 			c := clusterOf(r.Parent, r.Group)
 			if c == nil {
 				if r.Origin == OriginIaC {
 					// A plan or template that adds pools to a cluster
 					// it does not define: check the pools on a stand-in.
-					stub := &Res{Kind: KCluster, Name: strings.TrimPrefix(r.Parent, "tf:"), Value: map[string]any{"properties": map[string]any{}},
+					stub := &Res{Kind: KindCluster, Name: strings.TrimPrefix(r.Parent, "tf:"), Value: map[string]any{"properties": map[string]any{}},
 						Gaps: aksmodel.Gaps{}, Loc: NewLocator(r.Loc.file, r.Loc.root), Origin: OriginIaC, Group: r.Group, Label: r.Label, partial: true}
 					stub.Loc.Resource = r.Loc.Resource
 					if strings.HasPrefix(strings.ToLower(r.Parent), "/subscriptions/") {
@@ -175,11 +175,11 @@ func (b *Builder) Build(out *Result) {
 				}
 			}
 			c.pools = append(c.pools, r)
-		case KMaintenance:
+		case KindMaintenance:
 			if c := clusterOf(r.Parent, r.Group); c != nil {
 				c.maint = append(c.maint, r)
 			}
-		case KDiagnostic:
+		case KindDiagnostic:
 			for _, t := range r.Targets {
 				if c := clusterOf(t, r.Group); c != nil {
 					c.diags = append(c.diags, r)
@@ -187,28 +187,28 @@ func (b *Builder) Build(out *Result) {
 					g.diags = append(g.diags, r)
 				}
 			}
-		case KToken, KWebhook, KCacheRule, KReplication:
+		case KindToken, KindWebhook, KindCacheRule, KindReplication:
 			g := registryOf(r.Parent, r.Group)
 			if g == nil {
 				continue
 			}
 			switch r.Kind {
-			case KToken:
+			case KindToken:
 				g.tokens = append(g.tokens, r)
-			case KWebhook:
+			case KindWebhook:
 				g.webhooks = append(g.webhooks, r)
-			case KCacheRule:
+			case KindCacheRule:
 				g.cache = append(g.cache, r)
 			default:
 				g.repl = append(g.repl, r)
 			}
-		case KPrivateEndpoint:
+		case KindPrivateEndpoint:
 			for i, t := range r.Targets {
 				if g := registryOf(t, r.Group); g != nil && r.Approved[i] {
 					g.endpoints++
 				}
 			}
-		case KRoleAssignment:
+		case KindRoleAssignment:
 			for _, t := range r.Targets {
 				if g := registryOf(t, r.Group); g != nil {
 					g.roles = appendRole(g.roles, r)

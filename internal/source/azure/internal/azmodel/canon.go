@@ -20,7 +20,7 @@ type Issue struct {
 // wrong shape is dropped and reported, so that one bad field does not
 // stop the rest of the document from being checked.
 func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) {
-	if v == nil || s == nil || s.Kind == KindAny {
+	if v == nil || s == nil || s.Kind == SchemaAny {
 		return v, true
 	}
 	bad := func(want string) (any, bool) {
@@ -28,7 +28,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 		return nil, false
 	}
 	switch s.Kind {
-	case kindObject:
+	case schemaObject:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad("an object")
@@ -46,7 +46,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 			}
 		}
 		return out, true
-	case KindMap:
+	case SchemaMap:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad("an object")
@@ -58,7 +58,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 			}
 		}
 		return out, true
-	case KindArray:
+	case SchemaArray:
 		a, ok := v.([]any)
 		if !ok {
 			return bad("an array")
@@ -72,7 +72,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 			out = append(out, cv)
 		}
 		return out, true
-	case kindBool:
+	case schemaBool:
 		switch x := v.(type) {
 		case bool:
 			return x, true
@@ -82,7 +82,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 			}
 		}
 		return bad("true or false")
-	case kindNumber:
+	case schemaNumber:
 		switch x := v.(type) {
 		case float64:
 			return x, true
@@ -92,7 +92,7 @@ func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) 
 			}
 		}
 		return bad("a number")
-	case KindString:
+	case SchemaString:
 		switch x := v.(type) {
 		case string:
 			return x, true
@@ -149,7 +149,7 @@ func Dotted(segs []string) string {
 // the resource level, move under "properties".
 func nestProperties(m map[string]any, s *Schema) map[string]any {
 	_, ps, ok := s.Field("properties")
-	if !ok || ps == nil || ps.Kind != kindObject {
+	if !ok || ps == nil || ps.Kind != schemaObject {
 		return m
 	}
 	for k := range m {

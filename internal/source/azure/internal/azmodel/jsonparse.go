@@ -209,7 +209,7 @@ func hasByte(b []byte, c byte) bool {
 	return false
 }
 
-// jsonDoc is one parsed JSON document of a file.
+// JSONDoc is one parsed JSON document of a file.
 type JSONDoc struct {
 	Value any
 	Pm    *PosIndex

@@ -21,7 +21,7 @@ type legacyField struct {
 }
 
 var legacyFields = map[Kind][]legacyField{
-	KCluster: {
+	KindCluster: {
 		{
 			from: []string{"properties", "apiServerAuthorizedIPRanges"},
 			to:   []string{"properties", "apiServerAccessProfile", "authorizedIPRanges"},
@@ -57,8 +57,8 @@ var legacyFields = map[Kind][]legacyField{
 // read in ways Bulwark does not know: its properties are a gap, not
 // judged as absent.
 var oldestMapped = map[Kind]string{
-	KCluster: "2019-02-01",
-	KPool:    "2019-02-01",
+	KindCluster: "2019-02-01",
+	KindPool:    "2019-02-01",
 }
 
 // ApplyLegacy moves old spellings to the SDK's in arm, recording where

@@ -8,35 +8,35 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 )
 
-// rkind is the kind of an Azure resource Bulwark reads.
+// Kind is the kind of an Azure resource Bulwark reads.
 type Kind int
 
 const (
-	KCluster Kind = iota
-	KPool
-	KMaintenance
-	KDiagnostic
-	KRegistry
-	KToken
-	KWebhook
-	KCacheRule
-	KReplication
-	KRoleAssignment
-	KPrivateEndpoint
+	KindCluster Kind = iota
+	KindPool
+	KindMaintenance
+	KindDiagnostic
+	KindRegistry
+	KindToken
+	KindWebhook
+	KindCacheRule
+	KindReplication
+	KindRoleAssignment
+	KindPrivateEndpoint
 )
 
 var kindByType = map[string]Kind{
-	"microsoft.containerservice/managedclusters":                           KCluster,
-	"microsoft.containerservice/managedclusters/agentpools":                KPool,
-	"microsoft.containerservice/managedclusters/maintenanceconfigurations": KMaintenance,
-	"microsoft.insights/diagnosticsettings":                                KDiagnostic,
-	"microsoft.containerregistry/registries":                               KRegistry,
-	"microsoft.containerregistry/registries/tokens":                        KToken,
-	"microsoft.containerregistry/registries/webhooks":                      KWebhook,
-	"microsoft.containerregistry/registries/cacherules":                    KCacheRule,
-	"microsoft.containerregistry/registries/replications":                  KReplication,
-	"microsoft.authorization/roleassignments":                              KRoleAssignment,
-	"microsoft.network/privateendpoints":                                   KPrivateEndpoint,
+	"microsoft.containerservice/managedclusters":                           KindCluster,
+	"microsoft.containerservice/managedclusters/agentpools":                KindPool,
+	"microsoft.containerservice/managedclusters/maintenanceconfigurations": KindMaintenance,
+	"microsoft.insights/diagnosticsettings":                                KindDiagnostic,
+	"microsoft.containerregistry/registries":                               KindRegistry,
+	"microsoft.containerregistry/registries/tokens":                        KindToken,
+	"microsoft.containerregistry/registries/webhooks":                      KindWebhook,
+	"microsoft.containerregistry/registries/cacherules":                    KindCacheRule,
+	"microsoft.containerregistry/registries/replications":                  KindReplication,
+	"microsoft.authorization/roleassignments":                              KindRoleAssignment,
+	"microsoft.network/privateendpoints":                                   KindPrivateEndpoint,
 }
 
 // KindOf maps an ARM resource type to a kind. Old templates nest
@@ -47,7 +47,7 @@ func KindOf(typ string) (Kind, bool) {
 		return k, true
 	}
 	if strings.HasSuffix(t, "/providers/diagnosticsettings") {
-		return KDiagnostic, true
+		return KindDiagnostic, true
 	}
 	return 0, false
 }
@@ -205,23 +205,23 @@ func readResource(d *Document, v any, prefix []string, b *Builder, r *Result) {
 	x := &Res{Kind: k, ID: id, Name: name, Gaps: aksmodel.Gaps{}, Loc: loc, Origin: originDoc, Label: d.File}
 	var issues []Issue
 	switch k {
-	case KCluster:
+	case KindCluster:
 		x.Value = Canon(arm, ClusterSchema(), &issues)
-	case KPool:
+	case KindPool:
 		x.Value = Canon(arm, AgentPoolSchema(), &issues)
 		x.Parent = parentID(id, "agentPools")
-	case KRegistry:
+	case KindRegistry:
 		x.Value = Canon(arm, RegistrySchema(), &issues)
-	case KDiagnostic:
+	case KindDiagnostic:
 		x.Value = Canon(arm, DiagnosticSchema(), &issues)
 		x.Targets = []string{diagnosticTarget(id)}
-	case KMaintenance:
+	case KindMaintenance:
 		x.Value = arm
 		x.Parent = parentID(id, "maintenanceConfigurations")
-	case KToken, KWebhook, KCacheRule, KReplication:
+	case KindToken, KindWebhook, KindCacheRule, KindReplication:
 		x.Value = arm
 		x.Parent = parentID(id, lastTypeSegment(typ))
-	case KRoleAssignment:
+	case KindRoleAssignment:
 		x.Value = arm
 		scope, _ := LookupString(arm, "properties", "scope")
 		if scope == "" { // az output keeps it at the top, beside id
@@ -229,7 +229,7 @@ func readResource(d *Document, v any, prefix []string, b *Builder, r *Result) {
 		}
 		x.Principal, _ = LookupString(arm, "properties", "principalId")
 		x.Targets = []string{scope}
-	case KPrivateEndpoint:
+	case KindPrivateEndpoint:
 		x.Value = arm
 		x.Targets, x.Approved = PrivateLinkTargets(arm)
 	}
@@ -237,7 +237,7 @@ func readResource(d *Document, v any, prefix []string, b *Builder, r *Result) {
 		p := loc.Locate(Dotted(is.Path))
 		r.Errors = append(r.Errors, &Error{File: d.File, Line: p.Line, Msg: is.Msg})
 	}
-	if x.Parent == "" && (k == KPool || k == KMaintenance || k == KToken || k == KWebhook || k == KCacheRule || k == KReplication) {
+	if x.Parent == "" && (k == KindPool || k == KindMaintenance || k == KindToken || k == KindWebhook || k == KindCacheRule || k == KindReplication) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: %s %q has no parent in its id; not checked", d.File, at.Line, typ, name))
 		return
 	}

@@ -38,13 +38,13 @@ type schemaField struct {
 type SchemaKind int
 
 const (
-	KindAny SchemaKind = iota // unknown to the SDK: kept as is
-	kindObject
-	KindMap // free keys, values of one shape
-	KindArray
-	KindString
-	kindBool
-	kindNumber
+	SchemaAny SchemaKind = iota // unknown to the SDK: kept as is
+	schemaObject
+	SchemaMap // free keys, values of one shape
+	SchemaArray
+	SchemaString
+	schemaBool
+	schemaNumber
 )
 
 // mapSentinel is the key used for maps while deriving the schema.
@@ -112,31 +112,31 @@ func fromJSON(v any) *Schema {
 	switch x := v.(type) {
 	case map[string]any:
 		if inner, ok := x[mapSentinel]; ok && len(x) == 1 {
-			return &Schema{Kind: KindMap, Elem: fromJSON(inner)}
+			return &Schema{Kind: SchemaMap, Elem: fromJSON(inner)}
 		}
-		s := &Schema{Kind: kindObject, fields: make(map[string]schemaField, len(x))}
+		s := &Schema{Kind: schemaObject, fields: make(map[string]schemaField, len(x))}
 		for k, fv := range x {
 			s.fields[strings.ToLower(k)] = schemaField{name: k, s: fromJSON(fv)}
 		}
 		return s
 	case []any:
 		if len(x) == 0 {
-			return &Schema{Kind: KindArray, Elem: &Schema{}}
+			return &Schema{Kind: SchemaArray, Elem: &Schema{}}
 		}
-		return &Schema{Kind: KindArray, Elem: fromJSON(x[0])}
+		return &Schema{Kind: SchemaArray, Elem: fromJSON(x[0])}
 	case string:
-		return &Schema{Kind: KindString}
+		return &Schema{Kind: SchemaString}
 	case bool:
-		return &Schema{Kind: kindBool}
+		return &Schema{Kind: schemaBool}
 	case float64:
-		return &Schema{Kind: kindNumber}
+		return &Schema{Kind: schemaNumber}
 	}
 	return &Schema{}
 }
 
 // Field returns the REST name and shape of key in an object schema.
 func (s *Schema) Field(key string) (string, *Schema, bool) {
-	if s == nil || s.Kind != kindObject {
+	if s == nil || s.Kind != schemaObject {
 		return key, nil, false
 	}
 	f, ok := s.fields[strings.ToLower(key)]
