@@ -119,6 +119,8 @@ func TestFormatSpecifiers(t *testing.T) {
 		"[format('{0:D3}', copyIndex())]": "001",
 		"[format('[{0,5}]', 'ab')]":       "[   ab]",
 		"[format('[{0,-5}]', 'ab')]":      "[ab   ]",
+		"[format('{0:00000}', 123)]":      "00123",
+		"[format('{0:00}', copyIndex())]": "01",
 		"[format('{0:N0}', 'text')]":      "text",
 	} {
 		if got := exampleScope().evalString(expr); got != want {

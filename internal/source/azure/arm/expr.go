@@ -1269,7 +1269,7 @@ func resourceID(fn string, args []any) any {
 
 // netFormat implements the .NET composite format of format(): {0}, {1},
 // an alignment ({0,5}, {0,-5}) and, for numbers, the D and N format
-// specifiers ({0:D3}, {2:N0}). Other specifiers of a number are unknown
+// specifiers ({0:D3}, {2:N0}) and zero placeholders ({0:000}). Other specifiers of a number are unknown
 // rather than ignored: the value would be wrong. Strings and booleans
 // ignore specifiers, as in .NET.
 func netFormat(f string, args []string, vals []any) any {
@@ -1390,8 +1390,21 @@ func abs(n int) int {
 
 // formatNumber applies the .NET standard numeric formats D (integer,
 // zero-padded to the precision) and N (thousands separators, the
-// precision's decimals, 2 by default) with the invariant culture.
+// precision's decimals, 2 by default) with the invariant culture, and the
+// custom format of zero placeholders to integers.
 func formatNumber(x float64, layout string) (string, bool) {
+	if strings.Trim(layout, "0") == "" && len(layout) <= 20 && x == math.Trunc(x) && math.Abs(x) <= 1<<53 {
+		// The custom format of zero placeholders ({0:000}): an integer
+		// padded with zeros to their number.
+		s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
+		if len(s) < len(layout) {
+			s = strings.Repeat("0", len(layout)-len(s)) + s
+		}
+		if x < 0 {
+			s = "-" + s
+		}
+		return s, true
+	}
 	if len(layout) == 0 || len(layout) > 3 {
 		return "", false
 	}
