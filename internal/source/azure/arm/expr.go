@@ -665,7 +665,7 @@ func init() {
 				longest = max(longest, len(strs[i]))
 			}
 			sc.b.Grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
-			return netFormat(f, strs, args[1:]), true
+			return netFormat(f, strs, args[1:], sc.b.Grow), true
 		},
 		"string": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 1 {
@@ -1269,59 +1269,96 @@ func resourceID(fn string, args []any) any {
 
 // netFormat implements the .NET composite format of format(): {0}, {1},
 // an alignment ({0,5}, {0,-5}) and, for numbers, the D and N format
-// specifiers ({0:D3}, {2:N0}) and zero placeholders ({0:000}). Other specifiers of a number are unknown
-// rather than ignored: the value would be wrong. Strings and booleans
-// ignore specifiers, as in .NET.
-func netFormat(f string, args []string, vals []any) any {
+// specifiers ({0:D3}, {2:N0}) and zero placeholders ({0:000}). Other
+// specifiers of a number are unknown rather than ignored: the value would
+// be wrong. Strings and booleans ignore specifiers, as in .NET. What a
+// placeholder's text adds to its argument's (padding, digits) is counted
+// by grow as it is produced: the caller counted the arguments only.
+func netFormat(f string, args []string, vals []any, grow func(int64)) any {
+	// The text is measured first and written once, at its size, keeping
+	// nothing in between: a format string of many padded placeholders
+	// reaches the limit before its result is built.
+	size, u := formatPass(f, args, vals, nil, grow)
+	if u != nil {
+		return *u
+	}
 	var b strings.Builder
+	b.Grow(size)
+	formatPass(f, args, vals, &b, nil)
+	return b.String()
+}
+
+// formatPass walks a composite format: it writes the text to out, or,
+// without out, returns its size and tells grow what placeholders add to
+// their arguments' text.
+func formatPass(f string, args []string, vals []any, out *strings.Builder, grow func(int64)) (int, *unknown) {
+	size := 0
+	lit := 0 // start of the literal text not yet written
+	flush := func(end int) {
+		if out != nil {
+			out.WriteString(f[lit:end])
+		}
+		size += end - lit
+	}
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		switch {
-		case c == '{' && i+1 < len(f) && f[i+1] == '{':
-			b.WriteByte('{')
+		case (c == '{' || c == '}') && i+1 < len(f) && f[i+1] == c:
+			flush(i + 1)
 			i++
-		case c == '}' && i+1 < len(f) && f[i+1] == '}':
-			b.WriteByte('}')
-			i++
+			lit = i + 1
 		case c == '{':
+			flush(i)
 			end := strings.IndexByte(f[i:], '}')
 			if end < 0 {
-				return unknown{"format(): unclosed {"}
+				return 0, &unknown{"format(): unclosed {"}
 			}
 			item := f[i+1 : i+end]
 			spec, layout, _ := strings.Cut(item, ":")
 			spec, align, aligned := strings.Cut(spec, ",")
 			n, err := strconv.Atoi(strings.TrimSpace(spec))
 			if err != nil || n < 0 || n >= len(args) {
-				return unknown{"format(): bad placeholder {" + item + "}"}
+				return 0, &unknown{"format(): bad placeholder {" + item + "}"}
 			}
-			s := args[n]
+			text := args[n]
 			if x, isNum := vals[n].(float64); isNum && layout != "" {
 				var ok bool
-				if s, ok = formatNumber(x, layout); !ok {
-					return unknown{"format(): format specifier {" + item + "} is not evaluated before deployment"}
+				if text, ok = formatNumber(x, layout); !ok {
+					return 0, &unknown{"format(): format specifier {" + item + "} is not evaluated before deployment"}
 				}
 			}
+			pad, padBefore := 0, false
 			if aligned {
 				w, err := strconv.Atoi(strings.TrimSpace(align))
 				if err != nil || w > maxAlignment || w < -maxAlignment {
-					return unknown{"format(): bad alignment {" + item + "}"}
+					return 0, &unknown{"format(): bad alignment {" + item + "}"}
 				}
-				if pad := abs(w) - utf8.RuneCountInString(s); pad > 0 {
-					if w > 0 {
-						s = strings.Repeat(" ", pad) + s
-					} else {
-						s += strings.Repeat(" ", pad)
-					}
-				}
+				pad, padBefore = max(0, abs(w)-utf8.RuneCountInString(text)), w > 0
 			}
-			b.WriteString(s)
+			if out != nil {
+				if padBefore {
+					writeSpaces(out, pad)
+				}
+				out.WriteString(text)
+				if !padBefore {
+					writeSpaces(out, pad)
+				}
+			} else if extra := len(text) + pad - len(args[n]); extra > 0 {
+				grow(int64(extra))
+			}
+			size += len(text) + pad
 			i += end
-		default:
-			b.WriteByte(c)
+			lit = i + 1
 		}
 	}
-	return b.String()
+	flush(len(f))
+	return size, nil
+}
+
+func writeSpaces(b *strings.Builder, n int) {
+	for range n {
+		b.WriteByte(' ')
+	}
 }
 
 // toString is toString within the run's budget: objects and arrays are
