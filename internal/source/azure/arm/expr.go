@@ -850,11 +850,13 @@ func init() {
 					if v == "" {
 						return "", true
 					}
-					r := []rune(v)
+					// One character, without converting the whole string.
 					if c.name == "first" {
-						return string(r[0]), true
+						r, _ := utf8.DecodeRuneInString(v)
+						return string(r), true
 					}
-					return string(r[len(r)-1]), true
+					r, _ := utf8.DecodeLastRuneInString(v)
+					return string(r), true
 				case []any:
 					if len(v) == 0 {
 						return nil, true
@@ -883,7 +885,7 @@ func init() {
 						}
 						for k, v := range m {
 							if c.name == "union" {
-								v = mergeObjects(out[k], v)
+								v = mergeObjects(out[k], v, sc.b)
 							}
 							out[k] = v
 						}
@@ -1088,12 +1090,17 @@ func init() {
 					}
 					return a[k:], true
 				case string:
-					r := []rune(a)
-					k := max(0, min(int(n), len(r)))
-					if c.name == "take" {
-						return string(r[:k]), true
+					// The byte offset of the n-th character, without
+					// converting the whole string.
+					off := 0
+					for i := 0.0; i < n && off < len(a); i++ {
+						_, size := utf8.DecodeRuneInString(a[off:])
+						off += size
 					}
-					return string(r[k:]), true
+					if c.name == "take" {
+						return a[:off], true
+					}
+					return a[off:], true
 				}
 			}
 			return nil, false
@@ -1508,8 +1515,10 @@ func compareNumbers(a, b float64) int {
 
 // mergeObjects is union() of two members of the same name: objects merge
 // recursively, anything else is replaced by the later value. Neither
-// input is changed (values are shared between uses of a variable).
-func mergeObjects(prev, next any) any {
+// input is changed (values are shared between uses of a variable). Each
+// member copied is counted as it is made: objects built from shared parts
+// are copied at every use.
+func mergeObjects(prev, next any, b *azmodel.Budget) any {
 	p, ok1 := prev.(map[string]any)
 	n, ok2 := next.(map[string]any)
 	if !ok1 || !ok2 {
@@ -1517,10 +1526,12 @@ func mergeObjects(prev, next any) any {
 	}
 	out := make(map[string]any, len(p)+len(n))
 	for k, v := range p {
+		b.Grow(16 + int64(len(k)))
 		out[k] = v
 	}
 	for k, v := range n {
-		out[k] = mergeObjects(out[k], v)
+		b.Grow(16 + int64(len(k)))
+		out[k] = mergeObjects(out[k], v, b)
 	}
 	return out
 }
