@@ -15,4 +15,10 @@
 // spelling, and every field keeps its position: file and line for files,
 // the Terraform address for plans, the ARM resource id for live objects.
 // What an input cannot provide is recorded as a gap, never guessed.
+//
+// This package is the API (Load, Live) and the dispatch of each JSON
+// document to its reader; the readers are sub-packages: arm (template
+// interpreter), terraform (plan and state), live (Azure SDK), and
+// internal/azmodel (the parser, budget, resource reader and model
+// builder they share).
 package azure

@@ -14,10 +14,11 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
-	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/arm"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
 )
 
 // Options control what Load reads.
@@ -40,49 +41,6 @@ type Options struct {
 // tens of megabytes.
 const DefaultMaxFileSize = 256 << 20
 
-// Result is what Load found.
-type Result struct {
-	// Objects are the clusters and registries, each an inventory object
-	// whose Typed is *aksmodel.Cluster or *aksmodel.Registry.
-	Objects   []*inventory.Object
-	Files     int
-	Documents int
-	Skipped   []Skipped
-	Errors    []*Error
-	// Warnings are things to know about the input that do not stop it
-	// being checked (an agent pool whose cluster is not in the input).
-	Warnings []string
-	// Offered are the Kubernetes minor versions each region offers, by
-	// lower-case location; live scans only.
-	Offered map[string]map[string]aksmodel.Offered
-}
-
-// Skipped is a document that is not an input Bulwark checks.
-type Skipped struct {
-	File   string
-	Line   int
-	Reason string
-}
-
-// Error is input that could not be read or decoded.
-type Error struct {
-	File string
-	Line int
-	// Resource is the ARM id or API path a live read failed on.
-	Resource string
-	Msg      string
-}
-
-func (e *Error) Error() string {
-	if e.File == "" {
-		return fmt.Sprintf("%s: %s", e.Resource, e.Msg)
-	}
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
 // Load reads files and directories (searched recursively for .json; "-"
 // is standard input) and returns the clusters and registries they hold,
 // whatever the format: `az aks show` / `az acr show` output, ARM GET
@@ -104,14 +62,14 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder()
-	bud := newBudget(opt.Limits)
+	b := azmodel.NewBuilder()
+	bud := azmodel.NewBudget(opt.Limits)
 	for _, f := range collect(paths, opt.Exclude, res) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if bud.spent != nil {
-			res.Errors = append(res.Errors, &Error{File: displayPath(f), Msg: "not read: a limit was reached on an earlier input (" + bud.spent.msg + ")"})
+		if bud.Spent != nil {
+			res.Errors = append(res.Errors, &Error{File: displayPath(f), Msg: "not read: a limit was reached on an earlier input (" + bud.Spent.Msg + ")"})
 			continue
 		}
 		res.Files++
@@ -123,7 +81,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		}
 		loadFile(name, data, params, b, bud, res)
 	}
-	b.build(res)
+	b.Build(res)
 	return res, nil
 }
 
@@ -266,47 +224,36 @@ func detect(v any) format {
 		}
 		return formatUnknown
 	}
-	schemaURL, _ := lookupString(m, "$schema")
+	schemaURL, _ := azmodel.LookupString(m, "$schema")
 	switch {
 	case strings.Contains(strings.ToLower(schemaURL), "deploymentparameters"):
 		return formatParameters
 	case strings.Contains(strings.ToLower(schemaURL), "deploymenttemplate"):
 		return formatTemplate
-	case has(m, "resources") && has(m, "contentVersion"):
+	case azmodel.Has(m, "resources") && azmodel.Has(m, "contentVersion"):
 		return formatTemplate
-	case has(m, "format_version") && (has(m, "planned_values") || has(m, "resource_changes") || has(m, "values")):
+	case azmodel.Has(m, "format_version") && (azmodel.Has(m, "planned_values") || azmodel.Has(m, "resource_changes") || azmodel.Has(m, "values")):
 		return formatPlan
-	case has(m, "type"), has(m, "value"), has(m, "data"):
+	case azmodel.Has(m, "type"), azmodel.Has(m, "value"), azmodel.Has(m, "data"):
 		return formatResource
 	}
 	return formatUnknown
-}
-
-func has(m map[string]any, key string) bool {
-	_, ok := aksmodel.Lookup(m, key)
-	return ok
-}
-
-func lookupString(m map[string]any, keys ...string) (string, bool) {
-	v, ok := aksmodel.Lookup(m, keys...)
-	s, isStr := v.(string)
-	return s, ok && isStr
 }
 
 // loadFile parses one file and hands each of its documents to the reader
 // of its format. A limit reached while reading the file is an error at
 // the line it was reached on, and what the file had added is withdrawn:
 // a half-evaluated template must not be judged as if it were whole.
-func loadFile(file string, data []byte, params map[string]any, b *builder, bud *budget, res *Result) {
-	before, gapsBefore, docsBefore := len(b.all), len(b.gaps), res.Documents
+func loadFile(file string, data []byte, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+	before, gapsBefore, docsBefore := len(b.All), len(b.Gaps), res.Documents
 	defer func() {
 		r := recover()
 		if r == nil {
 			return
 		}
-		b.all, b.gaps, res.Documents = b.all[:before], b.gaps[:gapsBefore], docsBefore
-		if le, ok := r.(*limitError); ok {
-			res.Errors = append(res.Errors, &Error{File: file, Line: le.line, Msg: le.msg})
+		b.All, b.Gaps, res.Documents = b.All[:before], b.Gaps[:gapsBefore], docsBefore
+		if le, ok := r.(*azmodel.LimitError); ok {
+			res.Errors = append(res.Errors, &Error{File: file, Line: le.Line, Msg: le.Msg})
 			return
 		}
 		// A fault of ours: the file is not judged, and the message
@@ -315,12 +262,12 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 		if re, ok := r.(runtime.Error); ok {
 			msg += " (" + re.Error() + ")"
 		}
-		res.Errors = append(res.Errors, &Error{File: file, Line: bud.line, Msg: msg})
+		res.Errors = append(res.Errors, &Error{File: file, Line: bud.Line, Msg: msg})
 	}()
-	bud.line = 0
-	docs, err := parseJSONDocs(data, bud, true)
+	bud.Line = 0
+	docs, err := azmodel.ParseJSONDocs(data, bud, true)
 	if err != nil {
-		res.Errors = append(res.Errors, fileErr(file, err))
+		res.Errors = append(res.Errors, azmodel.FileErr(file, err))
 		// Documents before the error are read: the error fails the run.
 	}
 	for _, doc := range docs {
@@ -329,53 +276,26 @@ func loadFile(file string, data []byte, params map[string]any, b *builder, bud *
 }
 
 // loadDocument hands one JSON document to the reader of its format.
-func loadDocument(file string, doc jsonDoc, params map[string]any, b *builder, bud *budget, res *Result) {
-	d := &document{file: file, value: doc.value, pm: doc.pm, at: doc.at, budget: bud}
-	switch detect(doc.value) {
+func loadDocument(file string, doc azmodel.JSONDoc, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+	d := &azmodel.Document{File: file, Value: doc.Value, Pm: doc.Pm, At: doc.At, Budget: bud}
+	switch detect(doc.Value) {
 	case formatResource:
-		readResources(d, b, res)
+		azmodel.ReadResources(d, b, res)
 	case formatTemplate:
-		root, err := parseOne(doc.data, doc.line, doc.col)
+		root, err := azmodel.ParseOne(doc.Data, doc.Line, doc.Col)
 		if err != nil {
-			res.Errors = append(res.Errors, fileErr(file, err))
+			res.Errors = append(res.Errors, azmodel.FileErr(file, err))
 			return
 		}
-		d.root = root
-		readTemplate(d, params, b, res)
+		d.Root = root
+		arm.ReadTemplate(d, params, b, res)
 	case formatPlan:
-		readPlan(d, b, res)
+		terraform.ReadPlan(d, b, res)
 	case formatParameters:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "ARM deployment parameters: pass the file with --parameters"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.At.Line, Reason: "ARM deployment parameters: pass the file with --parameters"})
 	default:
-		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.at.line, Reason: "not an Azure resource, ARM template or Terraform plan"})
+		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.At.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
 	}
-}
-
-// document is one parsed input file.
-type document struct {
-	file string
-	// root is the syntax tree of templates only.
-	root  *yaml.Node
-	at    pos
-	value any
-	pm    *posIndex
-	// budget is the run's, shared by every document.
-	budget *budget
-}
-
-// posOf returns the position of a document path.
-func (d *document) posOf(segs []string) pos {
-	if p, ok := d.pm.get(segs); ok {
-		return p
-	}
-	return d.at
-}
-
-func fileErr(file string, err error) *Error {
-	if le, ok := err.(*lineError); ok {
-		return &Error{File: file, Line: le.line, Msg: le.msg}
-	}
-	return &Error{File: file, Msg: err.Error()}
 }
 
 // loadParameters reads --parameters files: {"parameters": {"x": {"value": ...}}}.
@@ -384,8 +304,8 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		return nil, nil
 	}
 	defer func() {
-		if le, ok := recover().(*limitError); ok {
-			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.line, le.msg)
+		if le, ok := recover().(*azmodel.LimitError); ok {
+			out, err = nil, fmt.Errorf("--parameters: line %d: %s", le.Line, le.Msg)
 		}
 	}()
 	out = map[string]any{}
@@ -394,11 +314,11 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("--parameters %s: %w", f, err)
 		}
-		doc, err := parseJSON(data, newBudget(opt.Limits))
+		doc, err := azmodel.ParseJSON(data, azmodel.NewBudget(opt.Limits))
 		if err != nil {
-			return nil, fmt.Errorf("--parameters %s: %w", f, fileErr(f, err))
+			return nil, fmt.Errorf("--parameters %s: %w", f, azmodel.FileErr(f, err))
 		}
-		m, _ := doc.value.(map[string]any)
+		m, _ := doc.Value.(map[string]any)
 		ps, ok := aksmodel.Lookup(m, "parameters")
 		pmap, isMap := ps.(map[string]any)
 		if !ok || !isMap {
@@ -410,7 +330,7 @@ func loadParameters(opt Options) (out map[string]any, err error) {
 			if !ok {
 				if _, ref := aksmodel.Lookup(obj, "reference"); ref {
 					// Key Vault references resolve at deployment.
-					out[strings.ToLower(name)] = unknown{"a Key Vault reference in " + f}
+					out[strings.ToLower(name)] = arm.Unknown("a Key Vault reference in " + f)
 				}
 				continue
 			}

@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import "fmt"
 
@@ -55,50 +55,50 @@ func (l Limits) orDefault() Limits {
 	return d
 }
 
-// budget counts a run's work against its Limits. The first limit reached
-// stops the document being read by a panic carrying a limitError, which
-// loadDocument turns into an input error at the line being evaluated:
-// unwinding a deep evaluation by hand at every call would cost more code
+// Budget counts a run's work against its Limits. The first limit reached
+// stops the document being read by a panic carrying a LimitError, which
+// package azure (loadFile) turns into an input error at the line being
+// evaluated: unwinding a deep evaluation by hand at every call would cost more code
 // than the evaluator itself.
-type budget struct {
+type Budget struct {
 	lim                          Limits
 	values, steps, bytes, copies int64
 	depth                        int
-	// line is the input line being read or evaluated, for the error.
-	line int
-	// spent is set once a limit was reached: later documents are not read.
-	spent *limitError
+	// Line is the input line being read or evaluated, for the error.
+	Line int
+	// Spent is set once a limit was reached: later documents are not read.
+	Spent *LimitError
 }
 
-func newBudget(l Limits) *budget { return &budget{lim: l.orDefault()} }
+func NewBudget(l Limits) *Budget { return &Budget{lim: l.orDefault()} }
 
-// remaining is how many bytes may still be produced.
-func (b *budget) remaining() int64 {
+// Remaining is how many bytes may still be produced.
+func (b *Budget) Remaining() int64 {
 	if b == nil {
 		return 1 << 62
 	}
 	return b.lim.Bytes - b.bytes
 }
 
-// limitError is a limit reached at a line of a file.
-type limitError struct {
-	line int
-	msg  string
+// LimitError is a limit reached at a line of a file.
+type LimitError struct {
+	Line int
+	Msg  string
 }
 
-func (b *budget) fail(format string, args ...any) {
-	e := &limitError{line: b.line, msg: fmt.Sprintf(format, args...)}
-	b.spent = e
+func (b *Budget) fail(format string, args ...any) {
+	e := &LimitError{Line: b.Line, Msg: fmt.Sprintf(format, args...)}
+	b.Spent = e
 	panic(e)
 }
 
-func (b *budget) at(line int) {
+func (b *Budget) At(line int) {
 	if b != nil && line > 0 {
-		b.line = line
+		b.Line = line
 	}
 }
 
-func (b *budget) addValues(n int64) {
+func (b *Budget) addValues(n int64) {
 	if b == nil {
 		return
 	}
@@ -107,7 +107,7 @@ func (b *budget) addValues(n int64) {
 	}
 }
 
-func (b *budget) step() {
+func (b *Budget) Step() {
 	if b == nil {
 		return
 	}
@@ -116,7 +116,7 @@ func (b *budget) step() {
 	}
 }
 
-func (b *budget) copy(n int64) {
+func (b *Budget) Copy(n int64) {
 	if b == nil {
 		return
 	}
@@ -125,9 +125,9 @@ func (b *budget) copy(n int64) {
 	}
 }
 
-// grow charges n bytes about to be produced; called before allocating,
+// Grow charges n bytes about to be produced; called before allocating,
 // so that one huge result is refused before it exists.
-func (b *budget) grow(n int64) {
+func (b *Budget) Grow(n int64) {
 	if b == nil {
 		return
 	}
@@ -137,7 +137,7 @@ func (b *budget) grow(n int64) {
 	b.bytes += n
 }
 
-func (b *budget) enter() {
+func (b *Budget) Enter() {
 	if b == nil {
 		return
 	}
@@ -146,16 +146,20 @@ func (b *budget) enter() {
 	}
 }
 
-func (b *budget) leave() {
+func (b *Budget) Leave() {
 	if b != nil {
 		b.depth--
 	}
 }
 
-// sizeOf is what a value costs, counted up to limit: string bytes, 16
+// wrapper is a value that stands for another (a secret stands for what
+// it hides): it costs what the value it wraps costs.
+type wrapper interface{ Wrapped() any }
+
+// SizeOf is what a value costs, counted up to limit: string bytes, 16
 // bytes per array item and object member. Values built from shared parts
 // (createArray(x, x)) count every use, as their JSON would.
-func sizeOf(v any, limit int64) int64 {
+func SizeOf(v any, limit int64) int64 {
 	var n int64
 	var walk func(any)
 	walk = func(v any) {
@@ -165,8 +169,8 @@ func sizeOf(v any, limit int64) int64 {
 		switch x := v.(type) {
 		case string:
 			n += int64(len(x))
-		case secret:
-			walk(x.v)
+		case wrapper:
+			walk(x.Wrapped())
 		case []any:
 			n += 16 * int64(len(x))
 			for _, e := range x {
@@ -185,10 +189,10 @@ func sizeOf(v any, limit int64) int64 {
 	return n
 }
 
-// charge counts a function's result.
-func (b *budget) charge(v any) {
+// Charge counts a function's result.
+func (b *Budget) Charge(v any) {
 	if b == nil {
 		return
 	}
-	b.grow(sizeOf(v, b.lim.Bytes-b.bytes+1))
+	b.Grow(SizeOf(v, b.lim.Bytes-b.bytes+1))
 }

@@ -1,4 +1,4 @@
-package azure
+package live_test
 
 import (
 	"strings"
@@ -11,21 +11,23 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/loadtest"
 )
 
 const (
 	liveSub     = "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"
 	liveCluster = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerService/managedClusters/aks-billing-prod"
 	liveACR     = "/subscriptions/2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a/resourceGroups/rg-billing-prod/providers/Microsoft.ContainerRegistry/registries/acrbillingprod"
-	// liveKubelet is the kubelet identity's object id in testdata/live/aks.json.
+	// liveKubelet is the kubelet identity's object id in ../testdata/live/aks.json.
 	liveKubelet = "a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d"
 	acrPullRole = "/subscriptions/" + liveSub + "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d"
 )
 
 func fakeSubscription(t *testing.T) *azuretest.Subscription {
-	mc := azuretest.Decode[armcontainerservice.ManagedCluster](t, "testdata/live/aks.json")
-	acr := azuretest.Decode[armcontainerregistry.Registry](t, "testdata/live/acr.json")
+	mc := azuretest.Decode[armcontainerservice.ManagedCluster](t, "../testdata/live/aks.json")
+	acr := azuretest.Decode[armcontainerregistry.Registry](t, "../testdata/live/acr.json")
 	law := "/subscriptions/" + liveSub + "/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-billing"
 	window := func(name string) *armcontainerservice.MaintenanceConfiguration {
 		return &armcontainerservice.MaintenanceConfiguration{ID: to.Ptr(liveCluster + "/maintenanceConfigurations/" + name), Name: to.Ptr(name)}
@@ -64,14 +66,14 @@ func fakeSubscription(t *testing.T) *azuretest.Subscription {
 
 func TestLive(t *testing.T) {
 	sub := fakeSubscription(t)
-	res, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
+	res, err := azure.Live(t.Context(), azure.LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Errors) > 0 || len(res.Warnings) > 0 {
 		t.Fatalf("errors %v warnings %v", res.Errors, res.Warnings)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if c.ID != liveCluster || len(c.Pools) != 2 || len(c.Diagnostics) != 1 || strings.Join(c.MaintenanceConfigurations, ",") != "aksManagedAutoUpgradeSchedule" {
 		t.Errorf("cluster: id %s pools %d diagnostics %d maintenance %v", c.ID, len(c.Pools), len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
@@ -86,14 +88,14 @@ func TestLive(t *testing.T) {
 		t.Errorf("offered versions: %+v", offered)
 	}
 	// Live findings point at the ARM id: the pool's own for pool fields.
-	o := object(t, res, aksmodel.KindCluster)
+	o := loadtest.Object(t, res, aksmodel.KindCluster)
 	if loc := o.Locate("properties.agentPoolProfiles[1].osSKU"); loc.Resource != liveCluster+"/agentPools/win19" || loc.File != "" {
 		t.Errorf("pool location: %+v", loc)
 	}
 	if loc := o.Locate("properties.disableLocalAccounts"); loc.Resource != liveCluster {
 		t.Errorf("cluster location: %+v", loc)
 	}
-	g := registries(res)[0]
+	g := loadtest.Registries(res)[0]
 	if g.ID != liveACR || len(g.Tokens) != 1 || len(g.Webhooks) != 1 || g.Webhooks[0].ServiceURI == "" || g.Diagnostics == nil || len(g.Diagnostics) != 0 {
 		t.Errorf("registry: %+v", g)
 	}
@@ -107,20 +109,20 @@ func TestLive(t *testing.T) {
 func TestLiveOneClusterAndDeniedReads(t *testing.T) {
 	sub := fakeSubscription(t)
 	sub.DenyDiagnostics = true
-	res, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "aks-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
+	res, err := azure.Live(t.Context(), azure.LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "aks-billing-prod", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if r := c.Gaps[aksmodel.GapDiagnostics]; !strings.Contains(r, "403") {
 		t.Errorf("a denied read is a gap with its reason: %q", r)
 	}
 	// Listing the whole subscription pages through every cluster.
-	if res, err = Live(t.Context(), LiveOptions{Subscription: liveSub, Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err != nil || len(clusters(res)) != 1 {
-		t.Errorf("subscription scan: %v, %d clusters", err, len(clusters(res)))
+	if res, err = azure.Live(t.Context(), azure.LiveOptions{Subscription: liveSub, Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err != nil || len(loadtest.Clusters(res)) != 1 {
+		t.Errorf("subscription scan: %v, %d clusters", err, len(loadtest.Clusters(res)))
 	}
 	// A cluster that does not exist is an error, not an empty pass.
-	if _, err := Live(t.Context(), LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "nope", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err == nil || !strings.Contains(err.Error(), "404") {
+	if _, err := azure.Live(t.Context(), azure.LiveOptions{Subscription: liveSub, ResourceGroup: "rg-billing-prod", Name: "nope", Credential: azuretest.Credential(), ClientOptions: sub.ClientOptions()}); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("missing cluster: %v", err)
 	}
 }

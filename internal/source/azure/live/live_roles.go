@@ -1,4 +1,4 @@
-package azure
+package live
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
 // Role assignments, read live through the authorization API
@@ -47,14 +48,14 @@ type roleDef struct {
 
 // kubeletRoles reads the role assignments of the cluster's kubelet
 // identity, or records why they are unknown.
-func (l *live) kubeletRoles(x *res) {
-	oid := kubeletObjectID(x.value)
+func (l *live) kubeletRoles(x *azmodel.Res) {
+	oid := azmodel.KubeletObjectID(x.Value)
 	if oid == "" {
-		x.gaps.Add(aksmodel.GapRoleAssignments, "the cluster has no kubelet managed identity (identityProfile.kubeletidentity.objectId); the role assignments of its nodes' identity were not read")
+		x.Gaps.Add(aksmodel.GapRoleAssignments, "the cluster has no kubelet managed identity (identityProfile.kubeletidentity.objectId); the role assignments of its nodes' identity were not read")
 		return
 	}
 	if !objectIDLike(oid) {
-		x.gaps.Add(aksmodel.GapRoleAssignments, "the kubelet identity's object id "+oid+" is not a GUID; its role assignments were not read")
+		x.Gaps.Add(aksmodel.GapRoleAssignments, "the kubelet identity's object id "+oid+" is not a GUID; its role assignments were not read")
 		return
 	}
 	filter := "assignedTo('" + oid + "')"
@@ -63,34 +64,34 @@ func (l *live) kubeletRoles(x *res) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
+		x.Gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
 		return
 	}
 	for _, ra := range list {
 		if r := l.roleAssignment(x, ra); r != nil {
-			r.kubeletOf = x.id
-			l.b.add(r)
+			r.KubeletOf = x.ID
+			l.b.Add(r)
 		}
 	}
 }
 
 // registryRoles reads the role assignments on the registry's own scope.
-func (l *live) registryRoles(x *res) {
+func (l *live) registryRoles(x *azmodel.Res) {
 	filter := "atScope()"
-	list, err := drain(l.ctx, l.assignments.NewListForScopePager(x.id, &armauthorization.RoleAssignmentsClientListForScopeOptions{Filter: &filter}),
+	list, err := drain(l.ctx, l.assignments.NewListForScopePager(x.ID, &armauthorization.RoleAssignmentsClientListForScopeOptions{Filter: &filter}),
 		func(p armauthorization.RoleAssignmentsClientListForScopeResponse) []*armauthorization.RoleAssignment {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
+		x.Gaps.Add(aksmodel.GapRoleAssignments, "reading role assignments failed: "+readFailure(err, needAssignmentRead))
 		return
 	}
 	for _, ra := range list {
-		if ra == nil || ra.Properties == nil || !sameScope(aksmodel.Str(ra.Properties.Scope), x.id) {
+		if ra == nil || ra.Properties == nil || !sameScope(aksmodel.Str(ra.Properties.Scope), x.ID) {
 			continue // inherited from the resource group or above
 		}
 		if r := l.roleAssignment(x, ra); r != nil {
-			l.b.add(r)
+			l.b.Add(r)
 		}
 	}
 }
@@ -100,7 +101,7 @@ func (l *live) registryRoles(x *res) {
 // resolved here, roleDefinitionName; its scope as the target; its ARM id
 // as its location. A role whose name cannot be read is a gap on owner,
 // the cluster or registry it was read for.
-func (l *live) roleAssignment(owner *res, ra *armauthorization.RoleAssignment) *res {
+func (l *live) roleAssignment(owner *azmodel.Res, ra *armauthorization.RoleAssignment) *azmodel.Res {
 	if ra == nil || ra.ID == nil || ra.Properties == nil {
 		return nil
 	}
@@ -113,14 +114,14 @@ func (l *live) roleAssignment(owner *res, ra *armauthorization.RoleAssignment) *
 	if def := aksmodel.Str(ra.Properties.RoleDefinitionID); def != "" {
 		name, err := l.roleName(def)
 		if err != nil {
-			owner.gaps.Add(aksmodel.GapRoleAssignments, "reading role definition "+def+" (assigned by "+*ra.ID+") failed: "+readFailure(err, needDefinitionRead))
+			owner.Gaps.Add(aksmodel.GapRoleAssignments, "reading role definition "+def+" (assigned by "+*ra.ID+") failed: "+readFailure(err, needDefinitionRead))
 		} else if name != "" {
 			props["roleDefinitionName"] = name
 		}
 	}
 	id := *ra.ID
-	return &res{kind: kRoleAssignment, id: id, name: aksmodel.Str(ra.Name), targets: []string{aksmodel.Str(ra.Properties.Scope)},
-		principal: aksmodel.Str(ra.Properties.PrincipalID), value: v, gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
+	return &azmodel.Res{Kind: azmodel.KindRoleAssignment, ID: id, Name: aksmodel.Str(ra.Name), Targets: []string{aksmodel.Str(ra.Properties.Scope)},
+		Principal: aksmodel.Str(ra.Properties.PrincipalID), Value: v, Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
 }
 
 // roleName resolves a role definition id to the role's name: the
@@ -130,7 +131,7 @@ func (l *live) roleName(def string) (string, error) {
 	if n := aksmodel.RoleName(def); n != def {
 		return n, nil
 	}
-	key := strings.ToLower(lastSegment(def))
+	key := strings.ToLower(azmodel.LastSegment(def))
 	if d, ok := l.roleDefs[key]; ok {
 		return d.name, d.err
 	}

@@ -1,4 +1,4 @@
-package azure
+package arm_test
 
 import (
 	"os"
@@ -7,15 +7,17 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/loadtest"
 )
 
 func TestTemplate(t *testing.T) {
-	file := filepath.Join(examples, "arm", "aks-payments.json")
-	res := load(t, file)
+	file := filepath.Join(loadtest.Examples, "arm", "aks-payments.json")
+	res := loadtest.Load(t, file)
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if c.Name != "aks-payments-prod" || c.ID != "" {
 		t.Errorf("name %q id %q: templates have no real id", c.Name, c.ID)
 	}
@@ -46,14 +48,14 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("diagnostics %d (old nested type), maintenance %v", len(c.Diagnostics), c.MaintenanceConfigurations)
 	}
 	// Values from parameters are located where they are used.
-	o := object(t, res, aksmodel.KindCluster)
-	if got, want := o.Locate("properties.agentPoolProfiles[0].enableEncryptionAtHost").Line, lineOf(t, file, `"enableEncryptionAtHost": true`); got != want {
+	o := loadtest.Object(t, res, aksmodel.KindCluster)
+	if got, want := o.Locate("properties.agentPoolProfiles[0].enableEncryptionAtHost").Line, loadtest.LineOf(t, file, `"enableEncryptionAtHost": true`); got != want {
 		t.Errorf("line %d, want %d", got, want)
 	}
-	if got, want := o.Locate("agentPools[fraudgpu].properties.enableNodePublicIP").Line, lineOf(t, file, `"enableNodePublicIP": true`); got != want {
+	if got, want := o.Locate("agentPools[fraudgpu].properties.enableNodePublicIP").Line, loadtest.LineOf(t, file, `"enableNodePublicIP": true`); got != want {
 		t.Errorf("separate pool line %d, want %d", got, want)
 	}
-	g := registries(res)[0]
+	g := loadtest.Registries(res)[0]
 	if !aksmodel.Bool(g.P().AdminUserEnabled) || g.SKU() != "Premium" {
 		t.Errorf("registry: %+v", g.P())
 	}
@@ -73,11 +75,11 @@ func TestTemplateParametersFile(t *testing.T) {
 }`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Load(t.Context(), []string{filepath.Join(examples, "arm", "aks-payments.json")}, Options{Parameters: []string{params}})
+	res, err := azure.Load(t.Context(), []string{filepath.Join(loadtest.Examples, "arm", "aks-payments.json")}, azure.Options{Parameters: []string{params}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if _, gap := c.Gaps["properties.aadProfile.adminGroupObjectIDs[0]"]; gap || aksmodel.Str(c.P().AADProfile.AdminGroupObjectIDs[0]) != "9f8e7d6c-5b4a-4392-8180-7f6e5d4c3b2a" {
 		t.Errorf("parameter value not applied: %v", c.Gaps)
 	}
@@ -93,11 +95,11 @@ func TestTemplateParametersFile(t *testing.T) {
 // (modules), diagnostic settings by scope, role assignments whose principal
 // is the kubelet identity passed into the module.
 func TestBicepCompiled(t *testing.T) {
-	res := load(t, filepath.Join(examples, "bicep"))
+	res := loadtest.Load(t, filepath.Join(loadtest.Examples, "bicep"))
 	if len(res.Errors) > 0 || len(res.Skipped) > 0 {
 		t.Fatalf("errors %v skipped %v", res.Errors, res.Skipped)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if len(c.Pools) != 3 || c.Pools[1].Name != "batch" && c.Pools[2].Name != "batch" {
 		t.Errorf("pools from the copy loop: %+v", c.Pools)
 	}
@@ -107,7 +109,7 @@ func TestBicepCompiled(t *testing.T) {
 	if len(c.KubeletRoleAssignments) != 1 || aksmodel.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPull" {
 		t.Errorf("kubelet role assignment through the module: %+v", c.KubeletRoleAssignments)
 	}
-	g := registries(res)[0]
+	g := loadtest.Registries(res)[0]
 	if g.Name != "acrcheckoutprod" || g.PrivateEndpoints != 1 || len(g.Diagnostics) != 1 || len(g.RoleAssignments) != 1 {
 		t.Errorf("registry from the module: %s, endpoints %d, diagnostics %d, roles %d", g.Name, g.PrivateEndpoints, len(g.Diagnostics), len(g.RoleAssignments))
 	}
@@ -157,8 +159,8 @@ func TestTemplateLoops(t *testing.T) {
     }
   ]
 }`
-	res := loadString(t, doc)
-	c := clusters(res)[0]
+	res := loadtest.LoadString(t, doc)
+	c := loadtest.Clusters(res)[0]
 	if len(c.Pools) != 2 || !aksmodel.Bool(c.Pools[0].Profile.EnableFIPS) || aksmodel.Bool(c.Pools[1].Profile.EnableFIPS) || len(c.Pools[1].Profile.AvailabilityZones) != 3 {
 		t.Errorf("property copy: %+v", c.Pools)
 	}
@@ -185,11 +187,11 @@ func TestLanguageVersion2(t *testing.T) {
       "properties": {"principalId": "[reference('aks').identityProfile.kubeletidentity.objectId]", "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8311e382-0749-4cb8-b61a-304f252e45ec')]"}}
   }
 }`
-	res := loadString(t, doc)
-	if len(clusters(res)) != 1 || len(registries(res)) != 1 {
+	res := loadtest.LoadString(t, doc)
+	if len(loadtest.Clusters(res)) != 1 || len(loadtest.Registries(res)) != 1 {
 		t.Fatalf("got %+v", res)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	if len(c.KubeletRoleAssignments) != 1 || aksmodel.RoleName(c.KubeletRoleAssignments[0].Role) != "AcrPush" {
 		t.Errorf("symbolic reference('aks') not resolved: %+v", c.KubeletRoleAssignments)
 	}

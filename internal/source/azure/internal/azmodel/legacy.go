@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"strings"
@@ -20,8 +20,8 @@ type legacyField struct {
 	api string
 }
 
-var legacyFields = map[rkind][]legacyField{
-	kCluster: {
+var legacyFields = map[Kind][]legacyField{
+	KindCluster: {
 		{
 			from: []string{"properties", "apiServerAuthorizedIPRanges"},
 			to:   []string{"properties", "apiServerAccessProfile", "authorizedIPRanges"},
@@ -56,14 +56,14 @@ var legacyFields = map[rkind][]legacyField{
 // older apiVersion (or one that is not a date) may spell what the checks
 // read in ways Bulwark does not know: its properties are a gap, not
 // judged as absent.
-var oldestMapped = map[rkind]string{
-	kCluster: "2019-02-01",
-	kPool:    "2019-02-01",
+var oldestMapped = map[Kind]string{
+	KindCluster: "2019-02-01",
+	KindPool:    "2019-02-01",
 }
 
-// applyLegacy moves old spellings to the SDK's in arm, recording where
+// ApplyLegacy moves old spellings to the SDK's in arm, recording where
 // they came from in l.
-func applyLegacy(k rkind, arm map[string]any, l *locator) {
+func ApplyLegacy(k Kind, arm map[string]any, l *Locator) {
 	for _, f := range legacyFields[k] {
 		parent := lookupMap(arm, f.from[:len(f.from)-1])
 		if parent == nil {
@@ -83,15 +83,15 @@ func applyLegacy(k rkind, arm map[string]any, l *locator) {
 		setPathFold(arm, f.to, v)
 		if l != nil {
 			if p, ok := l.get(f.from); ok {
-				l.set(f.to, p)
+				l.Set(f.to, p)
 			}
 		}
 	}
 }
 
-// legacyGap records a gap on properties when the declared apiVersion is
+// LegacyGap records a gap on properties when the declared apiVersion is
 // older than what legacyFields maps, or cannot be read.
-func legacyGap(k rkind, apiVersion any, gaps aksmodel.Gaps) {
+func LegacyGap(k Kind, apiVersion any, gaps aksmodel.Gaps) {
 	oldest, ok := oldestMapped[k]
 	if !ok {
 		return

@@ -1,4 +1,4 @@
-package azure
+package terraform
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
 // Terraform plan and state JSON (terraform show -json): every
@@ -20,9 +21,9 @@ import (
 // resource is set, whatever its value) and provider defaults otherwise;
 // links between resources come from the configuration's references.
 
-// afterApply stands for a string the configuration sets but Terraform
+// AfterApply stands for a string the configuration sets but Terraform
 // knows only after apply (the id of a resource created in the same plan).
-const afterApply = "(known after apply)"
+const AfterApply = "(known after apply)"
 
 // tfUnknown marks a configured value known only after apply.
 type tfUnknown struct{}
@@ -38,8 +39,8 @@ type tfResource struct {
 	path    []string       // document path of values
 }
 
-func readPlan(d *document, b *builder, r *Result) {
-	root, _ := d.value.(map[string]any)
+func ReadPlan(d *azmodel.Document, b *azmodel.Builder, r *azmodel.Result) {
+	root, _ := d.Value.(map[string]any)
 	changes := map[string]any{}
 	if rcs, ok := root["resource_changes"].([]any); ok {
 		for _, rc := range rcs {
@@ -63,7 +64,7 @@ func readPlan(d *document, b *builder, r *Result) {
 		collectResources(v["root_module"], []string{top, "root_module"}, changes, configs, &resources)
 		break
 	}
-	p := &plan{d: d, b: b, r: r, group: d.file}
+	p := &plan{d: d, b: b, r: r, group: d.File}
 	n := 0
 	for _, res := range resources {
 		if p.resource(res) {
@@ -71,11 +72,9 @@ func readPlan(d *document, b *builder, r *Result) {
 		}
 	}
 	if n == 0 {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: d.at.line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
+		r.Skipped = append(r.Skipped, azmodel.Skipped{File: d.File, Line: d.At.Line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
 	}
 }
-
-var indexSuffix = regexp.MustCompile(`\[[^\]]*\]$`)
 
 func collectResources(mod any, path []string, changes map[string]any, configs map[string]map[string]any, out *[]*tfResource) {
 	m, ok := mod.(map[string]any)
@@ -94,7 +93,7 @@ func collectResources(mod any, path []string, changes map[string]any, configs ma
 			if vals == nil {
 				vals = map[string]any{}
 			}
-			base := indexSuffix.ReplaceAllString(addr, "")
+			base := azmodel.IndexSuffix.ReplaceAllString(addr, "")
 			module := ""
 			if i := strings.LastIndex(base, typ+"."); i > 0 {
 				module = base[:i]
@@ -141,9 +140,9 @@ func collectConfig(mod any, prefix string, out map[string]map[string]any) {
 }
 
 type plan struct {
-	d     *document
-	b     *builder
-	r     *Result
+	d     *azmodel.Document
+	b     *azmodel.Builder
+	r     *azmodel.Result
 	group string
 }
 
@@ -152,15 +151,15 @@ type conv struct {
 	p    *plan
 	t    *tfResource
 	out  map[string]any
-	loc  *locator
+	loc  *azmodel.Locator
 	gaps aksmodel.Gaps
-	s    *schema
+	s    *azmodel.Schema
 }
 
-func (p *plan) newConv(t *tfResource, s *schema) *conv {
-	l := newLocator(p.d.file, p.d.posOf(t.path[:len(t.path)-1]))
-	l.resource = t.address
-	l.attr = map[string]string{}
+func (p *plan) newConv(t *tfResource, s *azmodel.Schema) *conv {
+	l := azmodel.NewLocator(p.d.File, p.d.PosOf(t.path[:len(t.path)-1]))
+	l.Resource = t.address
+	l.Attr = map[string]string{}
 	return &conv{p: p, t: t, out: map[string]any{}, loc: l, gaps: aksmodel.Gaps{}, s: s}
 }
 
@@ -252,7 +251,7 @@ func (c *conv) references(attr string) []string {
 func (c *conv) refTo(attr string) string {
 	for _, r := range c.references(attr) {
 		rel := strings.TrimPrefix(r, c.t.module)
-		if parts := strings.Split(indexSuffix.ReplaceAllString(rel, ""), "."); len(parts) == 2 || (len(parts) == 3 && parts[0] == "data") {
+		if parts := strings.Split(azmodel.IndexSuffix.ReplaceAllString(rel, ""), "."); len(parts) == 2 || (len(parts) == 3 && parts[0] == "data") {
 			return "tf:" + r
 		}
 	}
@@ -263,12 +262,12 @@ func (c *conv) refTo(attr string) string {
 func (c *conv) put(arm string, v any, tf ...string) {
 	segs := strings.Split(arm, ".")
 	if _, ok := v.(tfUnknown); ok {
-		if kindAt(c.s, segs) != kindString {
-			c.gaps.Add(arm, "set from a value Terraform knows only after apply ("+dotted(tfSegs(tf))+")")
+		if kindAt(c.s, segs) != azmodel.SchemaString {
+			c.gaps.Add(arm, "set from a value Terraform knows only after apply ("+azmodel.Dotted(tfSegs(tf))+")")
 			c.record(segs, tf)
 			return
 		}
-		v = afterApply
+		v = AfterApply
 	}
 	setPath(c.out, segs, v)
 	c.record(segs, tf)
@@ -282,20 +281,20 @@ func (c *conv) record(arm, tf []string) {
 	// The attribute itself, else its block: unset attributes are often
 	// absent from the values.
 	for i := len(doc); i > len(c.t.path); i-- {
-		if p, ok := c.p.d.pm.get(doc[:i]); ok {
-			c.loc.set(arm, p)
-			c.loc.attr[segKey(arm)] = dotted(doc[len(c.t.path):i])
+		if p, ok := c.p.d.Pm.Get(doc[:i]); ok {
+			c.loc.Set(arm, p)
+			c.loc.Attr[azmodel.SegKey(arm)] = azmodel.Dotted(doc[len(c.t.path):i])
 			if i == len(doc) {
 				// List items (authorized_ip_ranges[1]) keep their own place.
 				for j := 0; ; j++ {
 					item := "#" + strconv.Itoa(j)
-					p, ok := c.p.d.pm.get(append(doc[:i:i], item))
+					p, ok := c.p.d.Pm.Get(append(doc[:i:i], item))
 					if !ok {
 						break
 					}
 					a := append(arm[:len(arm):len(arm)], item)
-					c.loc.set(a, p)
-					c.loc.attr[segKey(a)] = dotted(append(doc[len(c.t.path):i:i], item))
+					c.loc.Set(a, p)
+					c.loc.Attr[azmodel.SegKey(a)] = azmodel.Dotted(append(doc[len(c.t.path):i:i], item))
 				}
 			}
 			return
@@ -317,21 +316,21 @@ func tfSegs(tf []string) []string {
 }
 
 // kindAt is the schema kind of an ARM path.
-func kindAt(s *schema, segs []string) schemaKind {
+func kindAt(s *azmodel.Schema, segs []string) azmodel.SchemaKind {
 	for _, seg := range segs {
 		switch {
 		case s == nil:
-			return kindAny
-		case s.kind == kindMap || s.kind == kindArray:
-			s = s.elem
+			return azmodel.SchemaAny
+		case s.Kind == azmodel.SchemaMap || s.Kind == azmodel.SchemaArray:
+			s = s.Elem
 		default:
-			_, s, _ = s.field(seg)
+			_, s, _ = s.Field(seg)
 		}
 	}
 	if s == nil {
-		return kindAny
+		return azmodel.SchemaAny
 	}
-	return s.kind
+	return s.Kind
 }
 
 // first reads the first of several attribute paths that is present
@@ -414,20 +413,20 @@ func (p *plan) resource(t *tfResource) bool {
 	return true
 }
 
-func (p *plan) add(c *conv, k rkind, name string) *res {
-	var issues []issue
+func (p *plan) add(c *conv, k azmodel.Kind, name string) *azmodel.Res {
+	var issues []azmodel.Issue
 	var value map[string]any
 	if c.s != nil {
-		value = canon(c.out, c.s, &issues)
+		value = azmodel.Canon(c.out, c.s, &issues)
 	} else {
 		value = c.out
 	}
 	for _, is := range issues {
-		loc := c.loc.locate(dotted(is.path))
-		p.r.Errors = append(p.r.Errors, &Error{File: p.d.file, Line: loc.Line, Msg: c.t.address + ": " + is.msg})
+		loc := c.loc.Locate(azmodel.Dotted(is.Path))
+		p.r.Errors = append(p.r.Errors, &azmodel.Error{File: p.d.File, Line: loc.Line, Msg: c.t.address + ": " + is.Msg})
 	}
-	x := &res{kind: k, id: "tf:" + c.t.address, name: name, value: value, gaps: c.gaps, loc: c.loc, origin: originIaC, group: p.group, label: c.t.address}
-	p.b.add(x)
+	x := &azmodel.Res{Kind: k, ID: "tf:" + c.t.address, Name: name, Value: value, Gaps: c.gaps, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: c.t.address}
+	p.b.Add(x)
 	return x
 }
 
@@ -437,7 +436,7 @@ func stringOf(v any) string {
 }
 
 func (p *plan) cluster(t *tfResource) {
-	c := p.newConv(t, clusterSchema())
+	c := p.newConv(t, azmodel.ClusterSchema())
 	name, _ := c.get("name")
 	c.copy("name", nil, path("name"))
 	c.copy("location", nil, path("location"))
@@ -526,14 +525,14 @@ func (p *plan) cluster(t *tfResource) {
 		}
 		props["agentPoolProfiles"] = []any{pool}
 	}
-	x := p.add(c, kCluster, stringOf(name))
+	x := p.add(c, azmodel.KindCluster, stringOf(name))
 	if stringOf(name) == "" {
-		x.name = t.address
+		x.Name = t.address
 	}
 	// Planned maintenance windows are blocks of the cluster.
 	for block, cfgName := range map[string]string{"maintenance_window_auto_upgrade": "aksManagedAutoUpgradeSchedule", "maintenance_window_node_os": "aksManagedNodeOSUpgradeSchedule", "maintenance_window": "default"} {
 		if c.present(block) {
-			p.b.add(&res{kind: kMaintenance, name: cfgName, parent: x.id, value: map[string]any{}, gaps: aksmodel.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
+			p.b.Add(&azmodel.Res{Kind: azmodel.KindMaintenance, Name: cfgName, Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
 		}
 	}
 }
@@ -552,11 +551,11 @@ func (p *plan) poolInto(c *conv, pool map[string]any, armPrefix, tfPrefix string
 				segs := strings.Split(armPrefix+arm, ".")
 				c.record(segs, path(tfPrefix+t))
 				if _, u := v.(tfUnknown); u {
-					if kindAt(agentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != kindString {
-						c.gaps.Add(dotted(segs), "set from a value Terraform knows only after apply")
+					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString {
+						c.gaps.Add(azmodel.Dotted(segs), "set from a value Terraform knows only after apply")
 						return
 					}
-					v = afterApply
+					v = AfterApply
 				}
 				setPath(pool, strings.Split(arm, "."), v)
 				return
@@ -606,27 +605,27 @@ func setPath(m map[string]any, segs []string, v any) {
 }
 
 func (p *plan) nodePool(t *tfResource) {
-	c := p.newConv(t, agentPoolSchema())
+	c := p.newConv(t, azmodel.AgentPoolSchema())
 	name, _ := c.get("name")
 	props := map[string]any{}
 	p.poolInto(c, props, "properties.", "", false)
 	c.out["properties"] = props
-	x := p.add(c, kPool, stringOf(name))
-	x.parent = c.refTo("kubernetes_cluster_id")
+	x := p.add(c, azmodel.KindPool, stringOf(name))
+	x.Parent = c.refTo("kubernetes_cluster_id")
 	// A data source is a cluster outside the plan: its id, when known,
 	// names it better than the data source's address.
-	if x.parent == "" || strings.HasPrefix(strings.TrimPrefix(x.parent, "tf:"+t.module), "data.") {
-		if id, _ := c.get("kubernetes_cluster_id"); stringOf(id) != "" && stringOf(id) != afterApply {
-			x.parent = stringOf(id)
+	if x.Parent == "" || strings.HasPrefix(strings.TrimPrefix(x.Parent, "tf:"+t.module), "data.") {
+		if id, _ := c.get("kubernetes_cluster_id"); stringOf(id) != "" && stringOf(id) != AfterApply {
+			x.Parent = stringOf(id)
 		}
 	}
-	if x.parent == "" {
-		x.parent = "tf:" + t.address + " (cluster unknown)"
+	if x.Parent == "" {
+		x.Parent = "tf:" + t.address + " (cluster unknown)"
 	}
 }
 
 func (p *plan) registry(t *tfResource) {
-	c := p.newConv(t, registrySchema())
+	c := p.newConv(t, azmodel.RegistrySchema())
 	name, _ := c.get("name")
 	c.copy("name", nil, path("name"))
 	c.copy("location", nil, path("location"))
@@ -656,14 +655,14 @@ func (p *plan) registry(t *tfResource) {
 			c.put("properties.encryption.status", "enabled", path("encryption.0.key_vault_key_id")...)
 		}
 	}
-	x := p.add(c, kRegistry, stringOf(name))
+	x := p.add(c, azmodel.KindRegistry, stringOf(name))
 	if stringOf(name) == "" {
-		x.name = t.address
+		x.Name = t.address
 	}
 	if reps, _ := c.get("georeplications"); reps != nil {
 		if l, ok := reps.([]any); ok {
 			for i := range l {
-				p.b.add(&res{kind: kReplication, name: fmt.Sprintf("georeplication-%d", i), parent: x.id, value: map[string]any{}, gaps: aksmodel.Gaps{}, loc: c.loc, origin: originIaC, group: p.group, label: t.address})
+				p.b.Add(&azmodel.Res{Kind: azmodel.KindReplication, Name: fmt.Sprintf("georeplication-%d", i), Parent: x.ID, Value: map[string]any{}, Gaps: aksmodel.Gaps{}, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: t.address})
 			}
 		}
 	}
@@ -680,7 +679,7 @@ func (c *conv) target(attr string) string {
 }
 
 func (p *plan) diagnostic(t *tfResource) {
-	c := p.newConv(t, diagnosticSchema())
+	c := p.newConv(t, azmodel.DiagnosticSchema())
 	name, _ := c.get("name")
 	c.copy("properties.workspaceId", nil, path("log_analytics_workspace_id"))
 	c.copy("properties.storageAccountId", nil, path("storage_account_id"))
@@ -707,8 +706,8 @@ func (p *plan) diagnostic(t *tfResource) {
 		}
 	}
 	c.put("properties.logs", logs)
-	x := p.add(c, kDiagnostic, stringOf(name))
-	x.targets = []string{c.target("target_resource_id")}
+	x := p.add(c, azmodel.KindDiagnostic, stringOf(name))
+	x.Targets = []string{c.target("target_resource_id")}
 }
 
 func (p *plan) roleAssignment(t *tfResource) {
@@ -717,14 +716,14 @@ func (p *plan) roleAssignment(t *tfResource) {
 	c.copy("properties.principalType", nil, path("principal_type"))
 	c.copy("properties.roleDefinitionName", nil, path("role_definition_name"))
 	c.copy("properties.roleDefinitionId", nil, path("role_definition_id"))
-	x := p.add(c, kRoleAssignment, "")
-	x.targets = []string{c.target("scope")}
-	if pid := stringOf(walk(c.out, path("properties.principalId"))); pid != "" && pid != afterApply {
-		x.principal = pid
+	x := p.add(c, azmodel.KindRoleAssignment, "")
+	x.Targets = []string{c.target("scope")}
+	if pid := stringOf(walk(c.out, path("properties.principalId"))); pid != "" && pid != AfterApply {
+		x.Principal = pid
 	}
 	for _, r := range c.references("principal_id") {
 		if i := strings.Index(r, ".kubelet_identity"); i > 0 {
-			x.kubeletOf = "tf:" + r[:i]
+			x.KubeletOf = "tf:" + r[:i]
 			break
 		}
 	}
@@ -732,13 +731,13 @@ func (p *plan) roleAssignment(t *tfResource) {
 
 func (p *plan) privateEndpoint(t *tfResource) {
 	c := p.newConv(t, nil)
-	x := p.add(c, kPrivateEndpoint, "")
+	x := p.add(c, azmodel.KindPrivateEndpoint, "")
 	v, _ := c.get("private_service_connection")
 	list, _ := v.([]any)
 	for _, item := range list {
 		m, _ := item.(map[string]any)
 		target := stringOf(m["private_connection_resource_id"])
-		if r := c.refTo("private_service_connection"); r != "" && (target == "" || target == afterApply) {
+		if r := c.refTo("private_service_connection"); r != "" && (target == "" || target == AfterApply) {
 			target = r
 		}
 		if r := refInBlock(c, "private_service_connection", "private_connection_resource_id"); r != "" {
@@ -748,8 +747,8 @@ func (p *plan) privateEndpoint(t *tfResource) {
 			continue
 		}
 		manual, _ := m["is_manual_connection"].(bool)
-		x.targets = append(x.targets, target)
-		x.approved = append(x.approved, !manual)
+		x.Targets = append(x.Targets, target)
+		x.Approved = append(x.Approved, !manual)
 	}
 }
 
@@ -773,26 +772,26 @@ func refInBlock(c *conv, block, attr string) string {
 func (p *plan) registryChild(t *tfResource) {
 	c := p.newConv(t, nil)
 	name, _ := c.get("name")
-	var k rkind
+	var k azmodel.Kind
 	var parentAttr string
 	switch t.typ {
 	case "azurerm_container_registry_token":
-		k, parentAttr = kToken, "container_registry_name"
+		k, parentAttr = azmodel.KindToken, "container_registry_name"
 		c.copy("properties.status", enabledDisabled("enabled", "disabled"), path("enabled"))
 	case "azurerm_container_registry_webhook":
-		k, parentAttr = kWebhook, "registry_name"
+		k, parentAttr = azmodel.KindWebhook, "registry_name"
 		c.copy("properties.serviceUri", nil, path("service_uri"))
 	default:
-		k, parentAttr = kCacheRule, "container_registry_id"
+		k, parentAttr = azmodel.KindCacheRule, "container_registry_id"
 		c.copy("properties.sourceRepository", nil, path("source_repo"))
 	}
 	x := p.add(c, k, stringOf(name))
-	x.parent = c.refTo(parentAttr)
-	if x.parent == "" {
+	x.Parent = c.refTo(parentAttr)
+	if x.Parent == "" {
 		if v, _ := c.get(parentAttr); stringOf(v) != "" {
-			x.parent = stringOf(v)
-			if !strings.Contains(x.parent, "/") {
-				x.parent = "Microsoft.ContainerRegistry/registries/" + x.parent
+			x.Parent = stringOf(v)
+			if !strings.Contains(x.Parent, "/") {
+				x.Parent = "Microsoft.ContainerRegistry/registries/" + x.Parent
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package azure
+package terraform_test
 
 import (
 	"path/filepath"
@@ -6,15 +6,17 @@ import (
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/loadtest"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
 )
 
 func TestTerraformPlan(t *testing.T) {
-	file := filepath.Join(examples, "terraform", "plan.json")
-	res := load(t, file)
+	file := filepath.Join(loadtest.Examples, "terraform", "plan.json")
+	res := loadtest.Load(t, file)
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	p := c.P()
 	if c.Name != "aks-orders-prod" || c.ID != "" {
 		t.Errorf("name %q id %q", c.Name, c.ID)
@@ -38,7 +40,7 @@ func TestTerraformPlan(t *testing.T) {
 	}
 	// key_vault_key_id comes from a key created in the same plan: set,
 	// known after apply.
-	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aksmodel.Bool(k.Enabled) || aksmodel.Str(k.KeyID) != afterApply {
+	if k := p.SecurityProfile.AzureKeyVaultKms; k == nil || !aksmodel.Bool(k.Enabled) || aksmodel.Str(k.KeyID) != terraform.AfterApply {
 		t.Errorf("KMS: %+v", k)
 	}
 	if len(c.Diagnostics) != 1 || len(c.KubeletRoleAssignments) != 1 || c.KubeletRoleAssignments[0].Role != "AcrPull" {
@@ -51,16 +53,16 @@ func TestTerraformPlan(t *testing.T) {
 		t.Errorf("gaps: %v", c.Gaps)
 	}
 	// Positions: plan line, and the Terraform address with the attribute.
-	o := object(t, res, aksmodel.KindCluster)
+	o := loadtest.Object(t, res, aksmodel.KindCluster)
 	loc := o.Locate("agentPools[web].properties.enableEncryptionAtHost")
 	if loc.Resource != `azurerm_kubernetes_cluster_node_pool.user["web"].host_encryption_enabled` || loc.File != file || loc.Line == 0 {
 		t.Errorf("pool location: %+v", loc)
 	}
 	loc = o.Locate("properties.apiServerAccessProfile.authorizedIPRanges[1]")
-	if loc.Resource != "azurerm_kubernetes_cluster.main.api_server_access_profile[0].authorized_ip_ranges[1]" || loc.Line != lineOf(t, file, `"172.16.0.0/12"`) {
+	if loc.Resource != "azurerm_kubernetes_cluster.main.api_server_access_profile[0].authorized_ip_ranges[1]" || loc.Line != loadtest.LineOf(t, file, `"172.16.0.0/12"`) {
 		t.Errorf("range location: %+v", loc)
 	}
-	g := registries(res)[0]
+	g := loadtest.Registries(res)[0]
 	if !aksmodel.Bool(g.P().AdminUserEnabled) || aksmodel.Str(g.P().PublicNetworkAccess) != "Enabled" || len(g.RoleAssignments) != 2 || g.SKU() != "Standard" {
 		t.Errorf("registry: %+v, roles %d", g.P(), len(g.RoleAssignments))
 	}
@@ -87,11 +89,11 @@ func TestTerraformV3Names(t *testing.T) {
     }}]}]}},
   "configuration": {"root_module": {"module_calls": {"aks": {"module": {"resources": [{"address": "azurerm_kubernetes_cluster.this", "expressions": {}}]}}}}}
 }`
-	res := loadString(t, doc)
+	res := loadtest.LoadString(t, doc)
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
-	c := clusters(res)[0]
+	c := loadtest.Clusters(res)[0]
 	p := c.P()
 	checks := map[string]bool{
 		"sku Paid is Standard":     aksmodel.Str(c.Model.SKU.Tier) == "Standard",
@@ -111,7 +113,7 @@ func TestTerraformV3Names(t *testing.T) {
 			t.Error(what)
 		}
 	}
-	if loc := object(t, res, aksmodel.KindCluster).Locate("properties.enableRBAC"); !strings.HasPrefix(loc.Resource, "module.aks.azurerm_kubernetes_cluster.this") {
+	if loc := loadtest.Object(t, res, aksmodel.KindCluster).Locate("properties.enableRBAC"); !strings.HasPrefix(loc.Resource, "module.aks.azurerm_kubernetes_cluster.this") {
 		t.Errorf("module address: %+v", loc)
 	}
 }
@@ -126,8 +128,8 @@ func TestTerraformPoolsOnly(t *testing.T) {
     "values": {"name": "gpu", "kubernetes_cluster_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/shared", "vm_size": "Standard_NC6s_v3", "mode": "User", "host_encryption_enabled": false, "node_public_ip_enabled": false}}]}},
   "configuration": {"root_module": {"resources": [{"address": "azurerm_kubernetes_cluster_node_pool.gpu", "expressions": {"kubernetes_cluster_id": {"references": ["data.azurerm_kubernetes_cluster.shared.id", "data.azurerm_kubernetes_cluster.shared"]}}}]}}
 }`
-	res := loadString(t, doc)
-	cs := clusters(res)
+	res := loadtest.LoadString(t, doc)
+	cs := loadtest.Clusters(res)
 	if len(cs) != 1 || len(cs[0].Pools) != 1 || cs[0].Gaps["properties"] == "" {
 		t.Fatalf("got %+v", cs)
 	}

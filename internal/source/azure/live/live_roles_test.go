@@ -1,4 +1,4 @@
-package azure_test
+package live_test
 
 import (
 	"encoding/json"
@@ -31,7 +31,7 @@ const (
 	acrID   = rgID + "/providers/Microsoft.ContainerRegistry/registries/acrbillingprod"
 	aksID   = rgID + "/providers/Microsoft.ContainerService/managedClusters/aks-billing-prod"
 	shared  = subID + "/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/acrshared"
-	kubelet = "a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d" // testdata/live/aks.json
+	kubelet = "a3b4c5d6-e7f8-4a9b-8c0d-1e2f3a4b5c6d" // ../testdata/live/aks.json
 	nodes   = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9" // a group the kubelet identity is in
 	alice   = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 	bob     = "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e"
@@ -55,8 +55,8 @@ func assignment(scope, name, principal string, typ armauthorization.PrincipalTyp
 func subscription(t *testing.T) *azuretest.Subscription {
 	sp, user, group := armauthorization.PrincipalTypeServicePrincipal, armauthorization.PrincipalTypeUser, armauthorization.PrincipalTypeGroup
 	return &azuretest.Subscription{
-		Clusters:   []*armcontainerservice.ManagedCluster{azuretest.Decode[armcontainerservice.ManagedCluster](t, "testdata/live/aks.json")},
-		Registries: []*armcontainerregistry.Registry{azuretest.Decode[armcontainerregistry.Registry](t, "testdata/live/acr.json")},
+		Clusters:   []*armcontainerservice.ManagedCluster{azuretest.Decode[armcontainerservice.ManagedCluster](t, "../testdata/live/aks.json")},
+		Registries: []*armcontainerregistry.Registry{azuretest.Decode[armcontainerregistry.Registry](t, "../testdata/live/acr.json")},
 		Versions:   []*armcontainerservice.KubernetesVersion{{Version: to.Ptr("1.34")}, {Version: to.Ptr("1.35")}, {Version: to.Ptr("1.36")}},
 		Authorization: &azuretest.Authorization{
 			Assignments: []*armauthorization.RoleAssignment{
@@ -187,7 +187,7 @@ func TestLiveRoleAssignmentsAsFiles(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"aks.json", "acr.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata/live", f))
+		b, err := os.ReadFile(filepath.Join("../testdata/live", f))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,8 +1,9 @@
-package azure
+package azmodel
 
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,28 +18,28 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 )
 
-// builder collects resources from every input and links them: agent
+// Builder collects resources from every input and links them: agent
 // pools, maintenance configurations and diagnostic settings to their
 // cluster; tokens, webhooks, cache rules, diagnostic settings, private
 // endpoints and role assignments to their registry; role assignments of a
 // kubelet identity to its cluster.
-type builder struct {
-	all []*res
-	// gaps are recorded against resources by reference, for what a
+type Builder struct {
+	All []*Res
+	// Gaps are recorded against resources by reference, for what a
 	// template could not expand (a copy loop of agent pools).
-	gaps []pendingGap
+	Gaps []pendingGap
 }
 
 type pendingGap struct{ ref, group, path, reason string }
 
-func newBuilder() *builder { return &builder{} }
+func NewBuilder() *Builder { return &Builder{} }
 
-// gap records a gap on the cluster or registry ref refers to.
-func (b *builder) gap(ref, group, path, reason string) {
-	b.gaps = append(b.gaps, pendingGap{ref, group, path, reason})
+// Gap records a gap on the cluster or registry ref refers to.
+func (b *Builder) Gap(ref, group, path, reason string) {
+	b.Gaps = append(b.Gaps, pendingGap{ref, group, path, reason})
 }
 
-func (b *builder) add(r *res) { b.all = append(b.all, r) }
+func (b *Builder) Add(r *Res) { b.All = append(b.All, r) }
 
 // refKey is the provider-relative part of a resource reference, lower
 // case: microsoft.containerservice/managedclusters/aks-prod. Template
@@ -53,25 +54,28 @@ func refKey(ref string) string {
 
 // index finds resources by full id or by provider-relative key.
 type index struct {
-	byID  map[string]*res
-	byKey map[string][]*res
+	byID  map[string]*Res
+	byKey map[string][]*Res
 }
 
-func newIndex() *index { return &index{byID: map[string]*res{}, byKey: map[string][]*res{}} }
+// IndexSuffix is a Terraform address's count or for_each key.
+var IndexSuffix = regexp.MustCompile(`\[[^\]]*\]$`)
 
-func (ix *index) put(r *res, typ string) {
-	if r.id != "" {
-		ix.byID[strings.ToLower(r.id)] = r
+func newIndex() *index { return &index{byID: map[string]*Res{}, byKey: map[string][]*Res{}} }
+
+func (ix *index) put(r *Res, typ string) {
+	if r.ID != "" {
+		ix.byID[strings.ToLower(r.ID)] = r
 	}
-	key := strings.ToLower(typ + "/" + r.name)
-	if r.id != "" {
-		key = refKey(r.id)
+	key := strings.ToLower(typ + "/" + r.Name)
+	if r.ID != "" {
+		key = refKey(r.ID)
 	}
 	ix.byKey[key] = append(ix.byKey[key], r)
 	// Terraform references name resources without their count or
 	// for_each key.
-	if strings.HasPrefix(r.id, "tf:") {
-		if base := indexSuffix.ReplaceAllString(key, ""); base != key {
+	if strings.HasPrefix(r.ID, "tf:") {
+		if base := IndexSuffix.ReplaceAllString(key, ""); base != key {
 			ix.byKey[base] = append(ix.byKey[base], r)
 		}
 	}
@@ -79,7 +83,7 @@ func (ix *index) put(r *res, typ string) {
 
 // find resolves a reference; within a template or plan, a resource of the
 // same group wins over one of the same name elsewhere.
-func (ix *index) find(ref, group string) *res {
+func (ix *index) find(ref, group string) *Res {
 	if ref == "" {
 		return nil
 	}
@@ -88,7 +92,7 @@ func (ix *index) find(ref, group string) *res {
 	}
 	cands := ix.byKey[refKey(ref)]
 	for _, c := range cands {
-		if group != "" && c.group == group {
+		if group != "" && c.Group == group {
 			return c
 		}
 	}
@@ -100,35 +104,35 @@ func (ix *index) find(ref, group string) *res {
 
 // clusterAcc and registryAcc gather what is linked to one resource.
 type clusterAcc struct {
-	r           *res
-	pools       []*res
-	maint       []*res
-	diags       []*res
-	kubeletRole []*res
+	r           *Res
+	pools       []*Res
+	maint       []*Res
+	diags       []*Res
+	kubeletRole []*Res
 }
 
 type registryAcc struct {
-	r                             *res
-	tokens, webhooks, cache, repl []*res
-	diags, roles                  []*res
+	r                             *Res
+	tokens, webhooks, cache, repl []*Res
+	diags, roles                  []*Res
 	endpoints                     int
 }
 
-func (b *builder) build(out *Result) {
+func (b *Builder) Build(out *Result) {
 	clusters := newIndex()
 	registries := newIndex()
 	var caccs []*clusterAcc
 	var raccs []*registryAcc
-	cmap := map[*res]*clusterAcc{}
-	rmap := map[*res]*registryAcc{}
-	for _, r := range b.all {
-		switch r.kind {
-		case kCluster:
+	cmap := map[*Res]*clusterAcc{}
+	rmap := map[*Res]*registryAcc{}
+	for _, r := range b.All {
+		switch r.Kind {
+		case KindCluster:
 			clusters.put(r, "microsoft.containerservice/managedclusters")
 			a := &clusterAcc{r: r}
 			caccs = append(caccs, a)
 			cmap[r] = a
-		case kRegistry:
+		case KindRegistry:
 			registries.put(r, "microsoft.containerregistry/registries")
 			a := &registryAcc{r: r}
 			raccs = append(raccs, a)
@@ -147,96 +151,96 @@ func (b *builder) build(out *Result) {
 		}
 		return nil
 	}
-	for _, r := range b.all {
-		switch r.kind {
-		case kPool:
-			c := clusterOf(r.parent, r.group)
+	for _, r := range b.All {
+		switch r.Kind {
+		case KindPool:
+			c := clusterOf(r.Parent, r.Group)
 			if c == nil {
-				if r.origin == originIaC {
+				if r.Origin == OriginIaC {
 					// A plan or template that adds pools to a cluster
 					// it does not define: check the pools on a stand-in.
-					stub := &res{kind: kCluster, name: strings.TrimPrefix(r.parent, "tf:"), value: map[string]any{"properties": map[string]any{}},
-						gaps: aksmodel.Gaps{}, loc: newLocator(r.loc.file, r.loc.root), origin: originIaC, group: r.group, label: r.label, partial: true}
-					stub.loc.resource = r.loc.resource
-					if strings.HasPrefix(strings.ToLower(r.parent), "/subscriptions/") {
-						stub.id = r.parent
+					stub := &Res{Kind: KindCluster, Name: strings.TrimPrefix(r.Parent, "tf:"), Value: map[string]any{"properties": map[string]any{}},
+						Gaps: aksmodel.Gaps{}, Loc: NewLocator(r.Loc.file, r.Loc.root), Origin: OriginIaC, Group: r.Group, Label: r.Label, partial: true}
+					stub.Loc.Resource = r.Loc.Resource
+					if strings.HasPrefix(strings.ToLower(r.Parent), "/subscriptions/") {
+						stub.ID = r.Parent
 					}
 					clusters.put(stub, "microsoft.containerservice/managedclusters")
 					c = &clusterAcc{r: stub}
 					caccs = append(caccs, c)
 					cmap[stub] = c
 				} else {
-					out.Warnings = append(out.Warnings, fmt.Sprintf("%s: agent pool %q belongs to cluster %s, which is not among the inputs; scan it with its cluster", r.label, r.name, r.parent))
+					out.Warnings = append(out.Warnings, fmt.Sprintf("%s: agent pool %q belongs to cluster %s, which is not among the inputs; scan it with its cluster", r.Label, r.Name, r.Parent))
 					continue
 				}
 			}
 			c.pools = append(c.pools, r)
-		case kMaintenance:
-			if c := clusterOf(r.parent, r.group); c != nil {
+		case KindMaintenance:
+			if c := clusterOf(r.Parent, r.Group); c != nil {
 				c.maint = append(c.maint, r)
 			}
-		case kDiagnostic:
-			for _, t := range r.targets {
-				if c := clusterOf(t, r.group); c != nil {
+		case KindDiagnostic:
+			for _, t := range r.Targets {
+				if c := clusterOf(t, r.Group); c != nil {
 					c.diags = append(c.diags, r)
-				} else if g := registryOf(t, r.group); g != nil {
+				} else if g := registryOf(t, r.Group); g != nil {
 					g.diags = append(g.diags, r)
 				}
 			}
-		case kToken, kWebhook, kCacheRule, kReplication:
-			g := registryOf(r.parent, r.group)
+		case KindToken, KindWebhook, KindCacheRule, KindReplication:
+			g := registryOf(r.Parent, r.Group)
 			if g == nil {
 				continue
 			}
-			switch r.kind {
-			case kToken:
+			switch r.Kind {
+			case KindToken:
 				g.tokens = append(g.tokens, r)
-			case kWebhook:
+			case KindWebhook:
 				g.webhooks = append(g.webhooks, r)
-			case kCacheRule:
+			case KindCacheRule:
 				g.cache = append(g.cache, r)
 			default:
 				g.repl = append(g.repl, r)
 			}
-		case kPrivateEndpoint:
-			for i, t := range r.targets {
-				if g := registryOf(t, r.group); g != nil && r.approved[i] {
+		case KindPrivateEndpoint:
+			for i, t := range r.Targets {
+				if g := registryOf(t, r.Group); g != nil && r.Approved[i] {
 					g.endpoints++
 				}
 			}
-		case kRoleAssignment:
-			for _, t := range r.targets {
-				if g := registryOf(t, r.group); g != nil {
+		case KindRoleAssignment:
+			for _, t := range r.Targets {
+				if g := registryOf(t, r.Group); g != nil {
 					g.roles = appendRole(g.roles, r)
 				}
 			}
 			switch {
-			case r.kubeletOf != "":
-				if c := clusterOf(r.kubeletOf, r.group); c != nil {
+			case r.KubeletOf != "":
+				if c := clusterOf(r.KubeletOf, r.Group); c != nil {
 					c.kubeletRole = appendRole(c.kubeletRole, r)
 				}
-			case r.principal != "":
+			case r.Principal != "":
 				for _, c := range caccs {
-					if kubeletObjectID(c.r.value) != "" && strings.EqualFold(kubeletObjectID(c.r.value), r.principal) {
+					if KubeletObjectID(c.r.Value) != "" && strings.EqualFold(KubeletObjectID(c.r.Value), r.Principal) {
 						c.kubeletRole = appendRole(c.kubeletRole, r)
 					}
 				}
 			}
 		}
 	}
-	for _, g := range b.gaps {
+	for _, g := range b.Gaps {
 		if g.ref == "" {
 			for _, c := range caccs {
-				if c.r.group == g.group {
-					c.r.gaps.Add(g.path, g.reason)
+				if c.r.Group == g.group {
+					c.r.Gaps.Add(g.path, g.reason)
 				}
 			}
 			continue
 		}
 		if c := clusters.find(g.ref, g.group); c != nil {
-			c.gaps.Add(g.path, g.reason)
+			c.Gaps.Add(g.path, g.reason)
 		} else if r := registries.find(g.ref, g.group); r != nil {
-			r.gaps.Add(g.path, g.reason)
+			r.Gaps.Add(g.path, g.reason)
 		}
 	}
 	for _, c := range caccs {
@@ -261,10 +265,10 @@ func (b *builder) build(out *Result) {
 // beside each other both show it. Read-back assignments are the same one
 // when their ARM id, role, scope and principal are; templates and plans
 // may repeat pseudo ids for different assignments and are left alone.
-func appendRole(list []*res, r *res) []*res {
-	if r.origin != originIaC && r.id != "" {
+func appendRole(list []*Res, r *Res) []*Res {
+	if r.Origin != OriginIaC && r.ID != "" {
 		for _, have := range list {
-			if have.origin != originIaC && roleKey(have) == roleKey(r) {
+			if have.Origin != OriginIaC && roleKey(have) == roleKey(r) {
 				return list
 			}
 		}
@@ -272,16 +276,16 @@ func appendRole(list []*res, r *res) []*res {
 	return append(list, r)
 }
 
-func roleKey(r *res) string {
-	role, _ := lookupString(r.value, "properties", "roleDefinitionId")
+func roleKey(r *Res) string {
+	role, _ := LookupString(r.Value, "properties", "roleDefinitionId")
 	if role == "" {
-		role, _ = lookupString(r.value, "properties", "roleDefinitionName")
+		role, _ = LookupString(r.Value, "properties", "roleDefinitionName")
 	}
-	return strings.ToLower(strings.Join([]string{r.id, lastSegment(role), strings.Join(r.targets, ","), r.principal}, "\x00"))
+	return strings.ToLower(strings.Join([]string{r.ID, LastSegment(role), strings.Join(r.Targets, ","), r.Principal}, "\x00"))
 }
 
-func kubeletObjectID(v map[string]any) string {
-	s, _ := lookupString(v, "properties", "identityProfile", "kubeletidentity", "objectId")
+func KubeletObjectID(v map[string]any) string {
+	s, _ := LookupString(v, "properties", "identityProfile", "kubeletidentity", "objectId")
 	return s
 }
 
@@ -296,19 +300,19 @@ func decodeInto(v any, into any) error {
 }
 
 // realID is the resource's ARM id, or "" for template pseudo ids.
-func realID(r *res) string {
-	if strings.HasPrefix(strings.ToLower(r.id), "/subscriptions/") && !strings.Contains(r.id, "{") {
-		return r.id
+func realID(r *Res) string {
+	if strings.HasPrefix(strings.ToLower(r.ID), "/subscriptions/") && !strings.Contains(r.ID, "{") {
+		return r.ID
 	}
 	return ""
 }
 
 // displayName is the resource's own name, or the best stand-in.
-func displayName(r *res) string {
-	if r.name != "" {
-		return lastSegment(r.name)
+func displayName(r *Res) string {
+	if r.Name != "" {
+		return LastSegment(r.Name)
 	}
-	return r.label
+	return r.Label
 }
 
 func tags(v map[string]any) map[string]string {
@@ -326,25 +330,25 @@ func tags(v map[string]any) map[string]string {
 	return out
 }
 
-func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
+func (b *Builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	r := a.r
 	mc := &armcontainerservice.ManagedCluster{}
-	if err := decodeInto(r.value, mc); err != nil {
-		return nil, []*Error{{File: r.loc.file, Line: r.loc.root.line, Msg: "cluster does not decode: " + err.Error()}}
+	if err := decodeInto(r.Value, mc); err != nil {
+		return nil, []*Error{{File: r.Loc.file, Line: r.Loc.root.Line, Msg: "cluster does not decode: " + err.Error()}}
 	}
 	if mc.Properties == nil {
 		mc.Properties = &armcontainerservice.ManagedClusterProperties{}
 	}
-	c := &aksmodel.Cluster{ID: realID(r), Name: displayName(r), Model: mc, Raw: r.value, Gaps: r.gaps}
+	c := &aksmodel.Cluster{ID: realID(r), Name: displayName(r), Model: mc, Raw: r.Value, Gaps: r.Gaps}
 	if r.partial {
-		c.Gaps.Add("properties", "the cluster is not defined in this input, only node pools added to it ("+r.name+")")
+		c.Gaps.Add("properties", "the cluster is not defined in this input, only node pools added to it ("+r.Name+")")
 	}
 	// Inline pools.
 	for i, p := range mc.Properties.AgentPoolProfiles {
 		if p == nil {
 			continue
 		}
-		raw, _ := aksmodel.Lookup(r.value, "properties", "agentPoolProfiles")
+		raw, _ := aksmodel.Lookup(r.Value, "properties", "agentPoolProfiles")
 		var praw map[string]any
 		if list, ok := raw.([]any); ok && i < len(list) {
 			praw, _ = list[i].(map[string]any)
@@ -356,44 +360,44 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	var errs []*Error
 	for _, pr := range a.pools {
 		ap := &armcontainerservice.AgentPool{}
-		if err := decodeInto(pr.value, ap); err != nil {
-			errs = append(errs, &Error{File: pr.loc.file, Line: pr.loc.root.line, Msg: "agent pool does not decode: " + err.Error()})
+		if err := decodeInto(pr.Value, ap); err != nil {
+			errs = append(errs, &Error{File: pr.Loc.file, Line: pr.Loc.root.Line, Msg: "agent pool does not decode: " + err.Error()})
 			continue
 		}
-		name := lastSegment(pr.name)
+		name := LastSegment(pr.Name)
 		dup := false
 		for _, existing := range c.Pools {
 			if strings.EqualFold(existing.Name, name) {
 				dup = true
 			}
 		}
-		if dup && pr.origin == originDoc {
+		if dup && pr.Origin == originDoc {
 			continue
 		}
 		prof := &armcontainerservice.ManagedClusterAgentPoolProfile{}
 		if ap.Properties != nil {
 			if err := decodeInto(ap.Properties, prof); err != nil {
-				errs = append(errs, &Error{File: pr.loc.file, Line: pr.loc.root.line, Msg: "agent pool does not decode: " + err.Error()})
+				errs = append(errs, &Error{File: pr.Loc.file, Line: pr.Loc.root.Line, Msg: "agent pool does not decode: " + err.Error()})
 				continue
 			}
 		}
 		prof.Name = &name
-		praw, _ := aksmodel.Lookup(pr.value, "properties")
+		praw, _ := aksmodel.Lookup(pr.Value, "properties")
 		pm, _ := praw.(map[string]any)
 		path := field.NewPath(aksmodel.PoolsSeparate).Key(name).Child("properties")
 		c.Pools = append(c.Pools, &aksmodel.Pool{Name: name, Path: path, Profile: prof, Raw: pm})
-		r.loc.mount([]string{aksmodel.PoolsSeparate, name}, pr.loc)
-		for p, reason := range pr.gaps {
+		r.Loc.mount([]string{aksmodel.PoolsSeparate, name}, pr.Loc)
+		for p, reason := range pr.Gaps {
 			c.Gaps.Add(aksmodel.PoolsSeparate+"["+name+"]."+p, reason)
 		}
 	}
 	sort.SliceStable(c.Pools, func(i, j int) bool { return poolOrder(c.Pools[i]) < poolOrder(c.Pools[j]) })
 	// Related data.
 	c.Diagnostics, errs = diagnostics(r, a.diags, c.Gaps, "cluster", errs)
-	if len(a.maint) > 0 || r.origin != originDoc {
+	if len(a.maint) > 0 || r.Origin != originDoc {
 		c.MaintenanceConfigurations = []string{}
 		for _, m := range a.maint {
-			c.MaintenanceConfigurations = append(c.MaintenanceConfigurations, lastSegment(m.name))
+			c.MaintenanceConfigurations = append(c.MaintenanceConfigurations, LastSegment(m.Name))
 		}
 	} else {
 		c.Gaps.Add(aksmodel.GapMaintenance, "maintenance configurations are not part of this output; add `az aks maintenanceconfiguration list` output or scan live")
@@ -401,22 +405,22 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 	// From az output, the assignments are known when a role assignment
 	// list shows some for this kubelet identity (az role assignment list
 	// --assignee ...): one list cannot say it is complete for others.
-	if len(a.kubeletRole) > 0 || r.origin != originDoc {
+	if len(a.kubeletRole) > 0 || r.Origin != originDoc {
 		c.KubeletRoleAssignments = []aksmodel.RoleAssignment{}
 		for i, ra := range a.kubeletRole {
 			c.KubeletRoleAssignments = append(c.KubeletRoleAssignments, roleAssignment(ra, field.NewPath(aksmodel.GapRoleAssignments).Index(i)))
-			r.loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+			r.Loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.Loc)
 		}
 	} else {
 		c.Gaps.Add(aksmodel.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --assignee <kubelet identity object id> --all` output or scan live")
 	}
-	if !r.partial && r.origin != originIaC {
-		addPreviewGaps(c, r.origin)
+	if !r.partial && r.Origin != OriginIaC {
+		addPreviewGaps(c, r.Origin)
 	}
-	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.value)}, c, r.loc.locate(""), nil)
-	o.SetLocator(r.loc.locate)
-	if r.origin == originLive {
-		o.SetLocator(liveLocate(c, r.id, r.loc))
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindCluster}, &metav1.ObjectMeta{Name: c.SubjectName(), Labels: tags(r.Value)}, c, r.Loc.Locate(""), nil)
+	o.SetLocator(r.Loc.Locate)
+	if r.Origin == OriginLive {
+		o.SetLocator(liveLocate(c, r.ID, r.Loc))
 	}
 	return o, errs
 }
@@ -428,20 +432,20 @@ func (b *builder) cluster(a *clusterAcc) (*inventory.Object, []*Error) {
 // the result is nil and a gap, so the log checks report "not assessed"
 // rather than "no logs"; templates, plans and live reads are complete, so
 // there an empty list means none.
-func diagnostics(r *res, found []*res, gaps aksmodel.Gaps, what string, errs []*Error) ([]*armmonitor.DiagnosticSettingsResource, []*Error) {
-	if len(found) == 0 && r.origin == originDoc {
+func diagnostics(r *Res, found []*Res, gaps aksmodel.Gaps, what string, errs []*Error) ([]*armmonitor.DiagnosticSettingsResource, []*Error) {
+	if len(found) == 0 && r.Origin == originDoc {
 		gaps.Add(aksmodel.GapDiagnostics, "diagnostic settings are not part of this output; add `az monitor diagnostic-settings list --resource <"+what+" id>` output or scan live")
 		return nil, errs
 	}
 	out := []*armmonitor.DiagnosticSettingsResource{}
 	for i, d := range found {
 		ds := &armmonitor.DiagnosticSettingsResource{}
-		if err := decodeInto(d.value, ds); err != nil {
-			errs = append(errs, &Error{File: d.loc.file, Line: d.loc.root.line, Msg: "diagnostic setting does not decode: " + err.Error()})
+		if err := decodeInto(d.Value, ds); err != nil {
+			errs = append(errs, &Error{File: d.Loc.file, Line: d.Loc.root.Line, Msg: "diagnostic setting does not decode: " + err.Error()})
 			continue
 		}
 		out = append(out, ds)
-		r.loc.mount([]string{aksmodel.GapDiagnostics, "#" + strconv.Itoa(i)}, d.loc)
+		r.Loc.mount([]string{aksmodel.GapDiagnostics, "#" + strconv.Itoa(i)}, d.Loc)
 	}
 	return out, errs
 }
@@ -453,25 +457,25 @@ func poolOrder(p *aksmodel.Pool) int {
 	return 1
 }
 
-func lastSegment(name string) string {
+func LastSegment(name string) string {
 	return name[strings.LastIndexByte(name, '/')+1:]
 }
 
-func roleAssignment(r *res, path *field.Path) aksmodel.RoleAssignment {
+func roleAssignment(r *Res, path *field.Path) aksmodel.RoleAssignment {
 	ra := aksmodel.RoleAssignment{Path: path}
-	ra.PrincipalID = r.principal
-	if ra.PrincipalID == "" && r.kubeletOf != "" {
-		ra.PrincipalID = "kubelet identity of " + r.kubeletOf
+	ra.PrincipalID = r.Principal
+	if ra.PrincipalID == "" && r.KubeletOf != "" {
+		ra.PrincipalID = "kubelet identity of " + r.KubeletOf
 	}
-	ra.PrincipalType, _ = lookupString(r.value, "properties", "principalType")
-	if n, _ := lookupString(r.value, "properties", "roleDefinitionName"); n != "" {
+	ra.PrincipalType, _ = LookupString(r.Value, "properties", "principalType")
+	if n, _ := LookupString(r.Value, "properties", "roleDefinitionName"); n != "" {
 		ra.Role = n
 	} else {
-		id, _ := lookupString(r.value, "properties", "roleDefinitionId")
+		id, _ := LookupString(r.Value, "properties", "roleDefinitionId")
 		ra.Role = aksmodel.RoleName(id)
 	}
-	if len(r.targets) > 0 {
-		ra.Scope = r.targets[0]
+	if len(r.Targets) > 0 {
+		ra.Scope = r.Targets[0]
 	}
 	return ra
 }
@@ -496,9 +500,9 @@ var previewRegistryFields = []string{
 	"properties.policies.softDeletePolicy",
 }
 
-func addPreviewGaps(c *aksmodel.Cluster, o origin) {
+func addPreviewGaps(c *aksmodel.Cluster, o Origin) {
 	reason := "only in preview API versions of Microsoft.ContainerService and not in this input (az with the aks-preview extension shows it)"
-	if o == originLive {
+	if o == OriginLive {
 		reason = "only in preview API versions; the live scan reads the stable API"
 	}
 	for _, f := range previewClusterFields {
@@ -514,26 +518,26 @@ func addPreviewGaps(c *aksmodel.Cluster, o origin) {
 	}
 }
 
-func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
+func (b *Builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	r := a.r
 	reg := &armcontainerregistry.Registry{}
-	if err := decodeInto(r.value, reg); err != nil {
-		return nil, []*Error{{File: r.loc.file, Line: r.loc.root.line, Msg: "registry does not decode: " + err.Error()}}
+	if err := decodeInto(r.Value, reg); err != nil {
+		return nil, []*Error{{File: r.Loc.file, Line: r.Loc.root.Line, Msg: "registry does not decode: " + err.Error()}}
 	}
 	if reg.Properties == nil {
 		reg.Properties = &armcontainerregistry.RegistryProperties{}
 	}
-	g := &aksmodel.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.value, Gaps: r.gaps}
+	g := &aksmodel.Registry{ID: realID(r), Name: displayName(r), Model: reg, Raw: r.Value, Gaps: r.Gaps}
 	var errs []*Error
-	known := r.origin != originDoc
+	known := r.Origin != originDoc
 	g.Diagnostics, errs = diagnostics(r, a.diags, g.Gaps, "registry", errs)
 	if len(a.tokens) > 0 || known {
 		g.Tokens = []aksmodel.Token{}
 		for _, t := range a.tokens {
-			name := lastSegment(t.name)
-			status, _ := lookupString(t.value, "properties", "status")
+			name := LastSegment(t.Name)
+			status, _ := LookupString(t.Value, "properties", "status")
 			g.Tokens = append(g.Tokens, aksmodel.Token{Name: name, Enabled: !strings.EqualFold(status, "disabled"), Path: field.NewPath("tokens").Key(name)})
-			r.loc.mount([]string{"tokens", name}, t.loc)
+			r.Loc.mount([]string{"tokens", name}, t.Loc)
 		}
 	} else {
 		g.Gaps.Add(aksmodel.GapTokens, "tokens are not part of this output; add `az acr token list` output or scan live")
@@ -541,15 +545,15 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	if len(a.webhooks) > 0 || known {
 		g.Webhooks = []aksmodel.Webhook{}
 		for _, w := range a.webhooks {
-			name := lastSegment(w.name)
-			uri, _ := lookupString(w.value, "properties", "serviceUri")
-			if uri == "" && w.origin != originIaC {
+			name := LastSegment(w.Name)
+			uri, _ := LookupString(w.Value, "properties", "serviceUri")
+			if uri == "" && w.Origin != OriginIaC {
 				// ARM GET and az acr webhook list hide the URI: it may
 				// carry credentials.
 				g.Gaps.Add(aksmodel.GapWebhooks+"["+name+"].properties.serviceUri", "the service URI is not in this output; `az acr webhook get-config` or a live scan shows it")
 			}
 			g.Webhooks = append(g.Webhooks, aksmodel.Webhook{Name: name, ServiceURI: uri, Path: field.NewPath("webhooks").Key(name)})
-			r.loc.mount([]string{"webhooks", name}, w.loc)
+			r.Loc.mount([]string{"webhooks", name}, w.Loc)
 		}
 	} else {
 		g.Gaps.Add(aksmodel.GapWebhooks, "webhooks are not part of this output; scan the template or plan that defines them, or live")
@@ -557,10 +561,10 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 	if len(a.cache) > 0 || known {
 		g.CacheRules = []aksmodel.CacheRule{}
 		for _, cr := range a.cache {
-			name := lastSegment(cr.name)
-			src, _ := lookupString(cr.value, "properties", "sourceRepository")
+			name := LastSegment(cr.Name)
+			src, _ := LookupString(cr.Value, "properties", "sourceRepository")
 			g.CacheRules = append(g.CacheRules, aksmodel.CacheRule{Name: name, Source: src, Path: field.NewPath("cacheRules").Key(name)})
-			r.loc.mount([]string{"cacheRules", name}, cr.loc)
+			r.Loc.mount([]string{"cacheRules", name}, cr.Loc)
 		}
 	} else {
 		g.Gaps.Add(aksmodel.GapCacheRules, "cache rules are not part of this output; add `az acr cache list` output or scan live")
@@ -569,7 +573,7 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 		g.RoleAssignments = []aksmodel.RoleAssignment{}
 		for i, ra := range a.roles {
 			g.RoleAssignments = append(g.RoleAssignments, roleAssignment(ra, field.NewPath(aksmodel.GapRoleAssignments).Index(i)))
-			r.loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.loc)
+			r.Loc.mount([]string{aksmodel.GapRoleAssignments, "#" + strconv.Itoa(i)}, ra.Loc)
 		}
 	} else {
 		g.Gaps.Add(aksmodel.GapRoleAssignments, "role assignments are not part of this output; add `az role assignment list --scope <registry id>` output or scan live")
@@ -585,14 +589,14 @@ func (b *builder) registry(a *registryAcc) (*inventory.Object, []*Error) {
 		}
 	}
 	g.Replications = len(a.repl)
-	if r.origin != originIaC {
+	if r.Origin != OriginIaC {
 		for _, f := range previewRegistryFields {
 			if _, ok := aksmodel.Lookup(g.Raw, strings.Split(f, ".")...); !ok {
 				g.Gaps.Add(f, "newer than the API version this input was read with")
 			}
 		}
 	}
-	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindRegistry}, &metav1.ObjectMeta{Name: g.SubjectName(), Labels: tags(r.value)}, g, r.loc.locate(""), nil)
-	o.SetLocator(r.loc.locate)
+	o := inventory.NewObject(metav1.TypeMeta{Kind: aksmodel.KindRegistry}, &metav1.ObjectMeta{Name: g.SubjectName(), Labels: tags(r.Value)}, g, r.Loc.Locate(""), nil)
+	o.SetLocator(r.Loc.Locate)
 	return o, errs
 }

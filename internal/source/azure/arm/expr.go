@@ -1,4 +1,4 @@
-package azure
+package arm
 
 import (
 	"encoding/json"
@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
 // ARM template expressions ("[concat('a', parameters('b'))]") are
@@ -33,8 +36,11 @@ type ref struct {
 // a warning. Only "<redacted>" stands for it.
 type secret struct{ v any }
 
-// redacted is what output shows of a secret.
-const redacted = "<redacted>"
+// Wrapped is what the budget counts of a secret: the value it hides.
+func (s secret) Wrapped() any { return s.v }
+
+// Redacted is what output shows of a secret.
+const Redacted = "<redacted>"
 
 // taint marks v as derived from a secret. An unknown keeps no reason
 // that could quote the secret.
@@ -249,7 +255,7 @@ type scope struct {
 	// ids, for reference('name').
 	symbols map[string]string
 	// b is the run's budget; nil in unit tests of single expressions.
-	b *budget
+	b *azmodel.Budget
 }
 
 func (sc *scope) withCopy(name string, i int) *scope {
@@ -270,7 +276,7 @@ func (sc *scope) evalString(s string) any {
 	}
 	e, err := parseExpr(s[1 : len(s)-1])
 	if err != nil {
-		return unknown{fmt.Sprintf("expression %s does not parse: %v", truncate(s, 80), err)}
+		return unknown{fmt.Sprintf("expression %s does not parse: %v", azmodel.Truncate(s, 80), err)}
 	}
 	return sc.eval(e, 0)
 }
@@ -281,9 +287,9 @@ func (sc *scope) eval(e expr, depth int) any {
 	if depth > maxEvalDepth {
 		return unknown{"expression nested too deeply"}
 	}
-	sc.b.step()
-	sc.b.enter()
-	defer sc.b.leave()
+	sc.b.Step()
+	sc.b.Enter()
+	defer sc.b.Leave()
 	switch x := e.(type) {
 	case lit:
 		return x.v
@@ -353,7 +359,7 @@ func access(v any, name string) any {
 	case unknown, ref:
 		return accessRef(v, name)
 	}
-	return unknown{fmt.Sprintf("cannot read property %q of a %s", name, describe(v))}
+	return unknown{fmt.Sprintf("cannot read property %q of a %s", name, azmodel.Describe(v))}
 }
 
 func accessRef(v any, name string) any {
@@ -449,12 +455,12 @@ func (sc *scope) call(c call, depth int) any {
 		// distinct arguments so that three registries named
 		// uniqueString(resourceGroup().id, 'acrN') stay three.
 		p := sc.placeholder(c, args, secretArg)
-		sc.b.grow(int64(len(p)))
+		sc.b.Grow(int64(len(p)))
 		return p
 	}
 	v := sc.apply(c, args)
 	if constructing[c.name] {
-		sc.b.charge(v)
+		sc.b.Charge(v)
 	}
 	if tainted {
 		return taint(v, c.orig+"()")
@@ -479,7 +485,7 @@ func (sc *scope) placeholder(c call, args []any, secretArg []bool) string {
 			parts[i] = render(e)
 		}
 		if secretArg[i] {
-			parts[i] = redacted
+			parts[i] = Redacted
 		}
 	}
 	return "{" + c.orig + "(" + strings.Join(parts, ", ") + ")}"
@@ -629,7 +635,7 @@ func init() {
 						}
 						n += len(arr)
 					}
-					sc.b.grow(16 * int64(n))
+					sc.b.Grow(16 * int64(n))
 					out := make([]any, 0, n)
 					for _, a := range args {
 						out = append(out, a.([]any)...)
@@ -643,7 +649,7 @@ func init() {
 				parts[i] = sc.toString(a)
 				n += int64(len(parts[i]))
 			}
-			sc.b.grow(n)
+			sc.b.Grow(n)
 			return strings.Join(parts, ""), true
 		},
 		"format": func(sc *scope, c call, args []any) (any, bool) {
@@ -658,8 +664,8 @@ func init() {
 				strs[i] = sc.toString(a)
 				longest = max(longest, len(strs[i]))
 			}
-			sc.b.grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
-			return netFormat(f, strs), true
+			sc.b.Grow(int64(len(f)) + int64(strings.Count(f, "{"))*int64(longest))
+			return netFormat(f, strs, args[1:], sc.b.Grow), true
 		},
 		"string": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 1 {
@@ -733,7 +739,7 @@ func init() {
 			n, ok3 := str(2)
 			if ok1 && ok2 && ok3 {
 				k := int64(strings.Count(s, o))
-				sc.b.grow(int64(len(s)) + k*int64(len(n)-len(o)))
+				sc.b.Grow(int64(len(s)) + k*int64(len(n)-len(o)))
 				return strings.ReplaceAll(s, o, n), true
 			}
 			return nil, false
@@ -844,11 +850,13 @@ func init() {
 					if v == "" {
 						return "", true
 					}
-					r := []rune(v)
+					// One character, without converting the whole string.
 					if c.name == "first" {
-						return string(r[0]), true
+						r, _ := utf8.DecodeRuneInString(v)
+						return string(r), true
 					}
-					return string(r[len(r)-1]), true
+					r, _ := utf8.DecodeLastRuneInString(v)
+					return string(r), true
 				case []any:
 					if len(v) == 0 {
 						return nil, true
@@ -876,6 +884,9 @@ func init() {
 							return unknown{"union() mixes objects and other values"}, true
 						}
 						for k, v := range m {
+							if c.name == "union" {
+								v = mergeObjects(out[k], v, sc.b)
+							}
 							out[k] = v
 						}
 					}
@@ -936,7 +947,10 @@ func init() {
 			return nil, false
 		},
 		"not": func(sc *scope, c call, args []any) (any, bool) {
-			if b, ok := args[0].(bool); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if b, ok := args[0].(bool); ok {
 				return !b, true
 			}
 			return nil, false
@@ -959,19 +973,34 @@ func init() {
 		"or": nil, // as and
 		"greater": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 2 {
-				a, ok1 := args[0].(float64)
-				b, ok2 := args[1].(float64)
-				if ok1 && ok2 {
-					switch c.name {
-					case "greater":
-						return a > b, true
-					case "greaterorequals":
-						return a >= b, true
-					case "less":
-						return a < b, true
-					default:
-						return a <= b, true
+				// Numbers by value, strings ordinally (greater('A', 'a')
+				// is false).
+				var cmp int
+				switch a := args[0].(type) {
+				case float64:
+					b, ok := args[1].(float64)
+					if !ok {
+						return nil, false
 					}
+					cmp = compareNumbers(a, b)
+				case string:
+					b, ok := args[1].(string)
+					if !ok {
+						return nil, false
+					}
+					cmp = strings.Compare(a, b)
+				default:
+					return nil, false
+				}
+				switch c.name {
+				case "greater":
+					return cmp > 0, true
+				case "greaterorequals":
+					return cmp >= 0, true
+				case "less":
+					return cmp < 0, true
+				default:
+					return cmp <= 0, true
 				}
 			}
 			return nil, false
@@ -1037,7 +1066,7 @@ func init() {
 				s, ok1 := args[0].(float64)
 				n, ok2 := args[1].(float64)
 				if ok1 && ok2 && n >= 0 && n <= 10000 {
-					sc.b.grow(16 * int64(n))
+					sc.b.Grow(16 * int64(n))
 					out := make([]any, int(n))
 					for i := range out {
 						out[i] = s + float64(i)
@@ -1050,19 +1079,38 @@ func init() {
 		"take": func(sc *scope, c call, args []any) (any, bool) {
 			if len(args) == 2 {
 				n, ok := args[1].(float64)
-				if a, isArr := args[0].([]any); isArr && ok {
+				if !ok {
+					return nil, false
+				}
+				switch a := args[0].(type) {
+				case []any:
 					k := max(0, min(int(n), len(a)))
 					if c.name == "take" {
 						return a[:k], true
 					}
 					return a[k:], true
+				case string:
+					// The byte offset of the n-th character, without
+					// converting the whole string.
+					off := 0
+					for i := 0.0; i < n && off < len(a); i++ {
+						_, size := utf8.DecodeRuneInString(a[off:])
+						off += size
+					}
+					if c.name == "take" {
+						return a[:off], true
+					}
+					return a[off:], true
 				}
 			}
 			return nil, false
 		},
 		"skip": nil, // as take
 		"items": func(sc *scope, c call, args []any) (any, bool) {
-			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if m, ok := args[0].(map[string]any); ok {
 				keys := sortedKeys(m)
 				out := make([]any, len(keys))
 				for i, k := range keys {
@@ -1073,7 +1121,10 @@ func init() {
 			return nil, false
 		},
 		"objectkeys": func(sc *scope, c call, args []any) (any, bool) {
-			if m, ok := args[0].(map[string]any); ok && len(args) == 1 {
+			if len(args) != 1 {
+				return nil, false
+			}
+			if m, ok := args[0].(map[string]any); ok {
 				keys := sortedKeys(m)
 				out := make([]any, len(keys))
 				for i, k := range keys {
@@ -1084,15 +1135,21 @@ func init() {
 			return nil, false
 		},
 		"join": func(sc *scope, c call, args []any) (any, bool) {
-			if a, ok := args[0].([]any); ok && len(args) == 2 {
-				sep, _ := args[1].(string)
+			if len(args) != 2 {
+				return nil, false
+			}
+			if a, ok := args[0].([]any); ok {
+				sep, isStr := args[1].(string)
+				if !isStr {
+					return nil, false
+				}
 				parts := make([]string, len(a))
 				n := int64(len(sep) * len(a))
 				for i, x := range a {
 					parts[i] = sc.toString(x)
 					n += int64(len(parts[i]))
 				}
-				sc.b.grow(n)
+				sc.b.Grow(n)
 				return strings.Join(parts, sep), true
 			}
 			return nil, false
@@ -1217,39 +1274,98 @@ func resourceID(fn string, args []any) any {
 	return b.String()
 }
 
-// netFormat implements the .NET composite format of format(): {0}, {1}; a
-// format specifier after ':' is ignored.
-func netFormat(f string, args []string) any {
+// netFormat implements the .NET composite format of format(): {0}, {1},
+// an alignment ({0,5}, {0,-5}) and, for numbers, the D and N format
+// specifiers ({0:D3}, {2:N0}) and zero placeholders ({0:000}). Other
+// specifiers of a number are unknown rather than ignored: the value would
+// be wrong. Strings and booleans ignore specifiers, as in .NET. What a
+// placeholder's text adds to its argument's (padding, digits) is counted
+// by grow as it is produced: the caller counted the arguments only.
+func netFormat(f string, args []string, vals []any, grow func(int64)) any {
+	// The text is measured first and written once, at its size, keeping
+	// nothing in between: a format string of many padded placeholders
+	// reaches the limit before its result is built.
+	size, u := formatPass(f, args, vals, nil, grow)
+	if u != nil {
+		return *u
+	}
 	var b strings.Builder
+	b.Grow(size)
+	formatPass(f, args, vals, &b, nil)
+	return b.String()
+}
+
+// formatPass walks a composite format: it writes the text to out, or,
+// without out, returns its size and tells grow what placeholders add to
+// their arguments' text.
+func formatPass(f string, args []string, vals []any, out *strings.Builder, grow func(int64)) (int, *unknown) {
+	size := 0
+	lit := 0 // start of the literal text not yet written
+	flush := func(end int) {
+		if out != nil {
+			out.WriteString(f[lit:end])
+		}
+		size += end - lit
+	}
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		switch {
-		case c == '{' && i+1 < len(f) && f[i+1] == '{':
-			b.WriteByte('{')
+		case (c == '{' || c == '}') && i+1 < len(f) && f[i+1] == c:
+			flush(i + 1)
 			i++
-		case c == '}' && i+1 < len(f) && f[i+1] == '}':
-			b.WriteByte('}')
-			i++
+			lit = i + 1
 		case c == '{':
+			flush(i)
 			end := strings.IndexByte(f[i:], '}')
 			if end < 0 {
-				return unknown{"format(): unclosed {"}
+				return 0, &unknown{"format(): unclosed {"}
 			}
-			spec := f[i+1 : i+end]
-			if j := strings.IndexAny(spec, ":,"); j >= 0 {
-				spec = spec[:j]
-			}
+			item := f[i+1 : i+end]
+			spec, layout, _ := strings.Cut(item, ":")
+			spec, align, aligned := strings.Cut(spec, ",")
 			n, err := strconv.Atoi(strings.TrimSpace(spec))
 			if err != nil || n < 0 || n >= len(args) {
-				return unknown{"format(): bad placeholder {" + spec + "}"}
+				return 0, &unknown{"format(): bad placeholder {" + item + "}"}
 			}
-			b.WriteString(args[n])
+			text := args[n]
+			if x, isNum := vals[n].(float64); isNum && layout != "" {
+				var ok bool
+				if text, ok = formatNumber(x, layout); !ok {
+					return 0, &unknown{"format(): format specifier {" + item + "} is not evaluated before deployment"}
+				}
+			}
+			pad, padBefore := 0, false
+			if aligned {
+				w, err := strconv.Atoi(strings.TrimSpace(align))
+				if err != nil || w > maxAlignment || w < -maxAlignment {
+					return 0, &unknown{"format(): bad alignment {" + item + "}"}
+				}
+				pad, padBefore = max(0, abs(w)-utf8.RuneCountInString(text)), w > 0
+			}
+			if out != nil {
+				if padBefore {
+					writeSpaces(out, pad)
+				}
+				out.WriteString(text)
+				if !padBefore {
+					writeSpaces(out, pad)
+				}
+			} else if extra := len(text) + pad - len(args[n]); extra > 0 {
+				grow(int64(extra))
+			}
+			size += len(text) + pad
 			i += end
-		default:
-			b.WriteByte(c)
+			lit = i + 1
 		}
 	}
-	return b.String()
+	flush(len(f))
+	return size, nil
+}
+
+func writeSpaces(b *strings.Builder, n int) {
+	for range n {
+		b.WriteByte(' ')
+	}
 }
 
 // toString is toString within the run's budget: objects and arrays are
@@ -1257,14 +1373,14 @@ func netFormat(f string, args []string) any {
 func (sc *scope) toString(v any) string {
 	switch v.(type) {
 	case map[string]any, []any:
-		sc.b.grow(2 * sizeOf(v, sc.b.remaining()+1))
+		sc.b.Grow(2 * azmodel.SizeOf(v, sc.b.Remaining()+1))
 	}
 	return toString(v)
 }
 
 // MarshalJSON keeps a secret out of JSON written from a value that holds
 // one (string() of an object with a secure member).
-func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+func (secret) MarshalJSON() ([]byte, error) { return []byte(`"` + Redacted + `"`), nil }
 
 // toString is string() as ARM does it: booleans as True/False, objects
 // and arrays as JSON.
@@ -1299,4 +1415,123 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Unknown is a value that cannot be known before deployment, with why
+// (a Key Vault reference among the --parameters, say).
+func Unknown(reason string) any { return unknown{reason} }
+
+// maxAlignment bounds the width of {0,n} in format(); templates pad names
+// and numbers to a few characters.
+const maxAlignment = 1000
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// formatNumber applies the .NET standard numeric formats D (integer,
+// zero-padded to the precision) and N (thousands separators, the
+// precision's decimals, 2 by default) with the invariant culture, and the
+// custom format of zero placeholders to integers.
+func formatNumber(x float64, layout string) (string, bool) {
+	if strings.Trim(layout, "0") == "" && len(layout) <= 20 && x == math.Trunc(x) && math.Abs(x) <= 1<<53 {
+		// The custom format of zero placeholders ({0:000}): an integer
+		// padded with zeros to their number.
+		s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
+		if len(s) < len(layout) {
+			s = strings.Repeat("0", len(layout)-len(s)) + s
+		}
+		if x < 0 {
+			s = "-" + s
+		}
+		return s, true
+	}
+	if len(layout) == 0 || len(layout) > 3 {
+		return "", false
+	}
+	prec, hasPrec := 0, len(layout) > 1
+	if hasPrec {
+		p, err := strconv.Atoi(layout[1:])
+		if err != nil || p < 0 {
+			return "", false
+		}
+		prec = p
+	}
+	neg := x < 0
+	if neg {
+		x = -x
+	}
+	var s string
+	switch layout[0] {
+	case 'D', 'd':
+		if x != math.Trunc(x) || x > 1<<53 {
+			return "", false
+		}
+		s = strconv.FormatFloat(x, 'f', 0, 64)
+		if len(s) < prec {
+			s = strings.Repeat("0", prec-len(s)) + s
+		}
+	case 'N', 'n':
+		if !hasPrec {
+			prec = 2
+		}
+		if x > 1<<53 {
+			return "", false
+		}
+		whole, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', prec, 64), ".")
+		var b strings.Builder
+		for i, d := range whole {
+			if i > 0 && (len(whole)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(d)
+		}
+		s = b.String()
+		if frac != "" {
+			s += "." + frac
+		}
+	default:
+		return "", false
+	}
+	if neg && strings.Trim(s, "0.,") != "" {
+		s = "-" + s
+	}
+	return s, true
+}
+
+// compareNumbers orders two numbers.
+func compareNumbers(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// mergeObjects is union() of two members of the same name: objects merge
+// recursively, anything else is replaced by the later value. Neither
+// input is changed (values are shared between uses of a variable). Each
+// member copied is counted as it is made: objects built from shared parts
+// are copied at every use.
+func mergeObjects(prev, next any, b *azmodel.Budget) any {
+	p, ok1 := prev.(map[string]any)
+	n, ok2 := next.(map[string]any)
+	if !ok1 || !ok2 {
+		return next
+	}
+	out := make(map[string]any, len(p)+len(n))
+	for k, v := range p {
+		b.Grow(16 + int64(len(k)))
+		out[k] = v
+	}
+	for k, v := range n {
+		b.Grow(16 + int64(len(k)))
+		out[k] = mergeObjects(out[k], v, b)
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package azure
+package arm
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
 // ARM deployment templates, Bicep compiled to ARM JSON included
@@ -26,28 +27,28 @@ import (
 const maxNesting = 8
 
 type tmpl struct {
-	d     *document
-	b     *builder
-	r     *Result
+	d     *azmodel.Document
+	b     *azmodel.Builder
+	r     *azmodel.Result
 	group string
 }
 
-func readTemplate(d *document, params map[string]any, b *builder, r *Result) {
-	root := d.root
+func ReadTemplate(d *azmodel.Document, params map[string]any, b *azmodel.Builder, r *azmodel.Result) {
+	root := d.Root
 	if root.Kind != yaml.MappingNode {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: root.Line, Reason: "ARM template is not an object"})
+		r.Skipped = append(r.Skipped, azmodel.Skipped{File: d.File, Line: root.Line, Reason: "ARM template is not an object"})
 		return
 	}
-	t := &tmpl{d: d, b: b, r: r, group: d.file}
+	t := &tmpl{d: d, b: b, r: r, group: d.File}
 	supplied := map[string]func() any{}
 	for k, v := range params {
 		v := v
 		supplied[k] = func() any { return v }
 	}
-	before := len(b.all)
+	before := len(b.All)
 	t.deployment(root, nil, supplied, 0)
-	if len(b.all) == before {
-		r.Skipped = append(r.Skipped, Skipped{File: d.file, Line: root.Line, Reason: "ARM template without AKS clusters, node pools or container registries"})
+	if len(b.All) == before {
+		r.Skipped = append(r.Skipped, azmodel.Skipped{File: d.File, Line: root.Line, Reason: "ARM template without AKS clusters, node pools or container registries"})
 	}
 }
 
@@ -70,12 +71,12 @@ func child(n *yaml.Node, key string) *yaml.Node {
 // values passed in.
 func (t *tmpl) deployment(n *yaml.Node, outer *scope, supplied map[string]func() any, depth int) {
 	if depth > maxNesting {
-		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: nested deployments deeper than %d are not followed", t.d.file, n.Line, maxNesting))
+		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: nested deployments deeper than %d are not followed", t.d.File, n.Line, maxNesting))
 		return
 	}
 	sc := outer
 	if sc == nil {
-		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}, b: t.d.budget}
+		sc = &scope{params: map[string]func() any{}, vars: map[string]func() any{}, copies: map[string]int{}, symbols: map[string]string{}, b: t.d.Budget}
 		t.parameters(child(n, "parameters"), sc, supplied)
 		t.variables(child(n, "variables"), sc)
 	}
@@ -144,9 +145,9 @@ func (t *tmpl) parameters(n *yaml.Node, sc *scope, supplied map[string]func() an
 			}
 			continue
 		}
-		eval := func() any { return t.eval(def, sc, rootNode, nil) }
+		eval := func() any { return t.eval(def, sc, azmodel.RootNode, nil) }
 		if secure {
-			eval = func() any { return taint(t.eval(def, sc, rootNode, nil), "parameter "+name) }
+			eval = func() any { return taint(t.eval(def, sc, azmodel.RootNode, nil), "parameter "+name) }
 		}
 		sc.params[key] = once(eval, "parameter "+name)
 	}
@@ -162,11 +163,11 @@ func (t *tmpl) variables(n *yaml.Node, sc *scope) {
 			for _, spec := range val.Content {
 				spec := spec
 				vname := scalarValue(child(spec, "name"))
-				sc.vars[strings.ToLower(vname)] = once(func() any { return t.copyLoop(spec, sc, rootNode, nil) }, "variable "+vname)
+				sc.vars[strings.ToLower(vname)] = once(func() any { return t.copyLoop(spec, sc, azmodel.RootNode, nil) }, "variable "+vname)
 			}
 			continue
 		}
-		sc.vars[strings.ToLower(name)] = once(func() any { return t.eval(val, sc, rootNode, nil) }, "variable "+name)
+		sc.vars[strings.ToLower(name)] = once(func() any { return t.eval(val, sc, azmodel.RootNode, nil) }, "variable "+name)
 	}
 }
 
@@ -180,41 +181,41 @@ func scalarValue(n *yaml.Node) string {
 // eval evaluates a template value, recording the position of every field
 // below the node at of l's position index (when l is not nil): by node,
 // so that a deep value costs its size, not its size times its depth.
-func (t *tmpl) eval(n *yaml.Node, sc *scope, at int32, l *locator) any {
+func (t *tmpl) eval(n *yaml.Node, sc *scope, at int32, l *azmodel.Locator) any {
 	return t.evalDepth(n, sc, at, l, 0)
 }
 
 // under returns the position-index node of seg below at, recording p.
-func under(l *locator, at int32, seg string, p pos) int32 {
+func under(l *azmodel.Locator, at int32, seg string, p azmodel.Pos) int32 {
 	if l == nil {
-		return rootNode
+		return azmodel.RootNode
 	}
-	c := l.pm.child(at, seg)
-	l.pm.setAt(c, p)
+	c := l.Pm.Child(at, seg)
+	l.Pm.SetAt(c, p)
 	return c
 }
 
-func underItem(l *locator, at int32, i int, p pos) int32 {
+func underItem(l *azmodel.Locator, at int32, i int, p azmodel.Pos) int32 {
 	if l == nil {
-		return rootNode
+		return azmodel.RootNode
 	}
-	c := l.pm.item(at, i)
-	l.pm.setAt(c, p)
+	c := l.Pm.Item(at, i)
+	l.Pm.SetAt(c, p)
 	return c
 }
 
-func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, at int32, l *locator, depth int) any {
+func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, at int32, l *azmodel.Locator, depth int) any {
 	if n == nil {
 		return nil
 	}
-	if depth > maxDepth {
+	if depth > azmodel.MaxDepth {
 		return unknown{"template nested too deeply"}
 	}
-	b := t.d.budget
-	b.at(n.Line)
-	b.step()
-	b.enter()
-	defer b.leave()
+	b := t.d.Budget
+	b.At(n.Line)
+	b.Step()
+	b.Enter()
+	defer b.Leave()
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
@@ -223,21 +224,21 @@ func (t *tmpl) evalDepth(n *yaml.Node, sc *scope, at int32, l *locator, depth in
 			if k.Value == "copy" && v.Kind == yaml.SequenceNode && isPropertyCopy(v) {
 				for _, spec := range v.Content {
 					name := scalarValue(child(spec, "name"))
-					m[name] = t.copyLoop(spec, sc, under(l, at, name, pos{spec.Line, spec.Column}), l)
+					m[name] = t.copyLoop(spec, sc, under(l, at, name, azmodel.Pos{Line: spec.Line, Col: spec.Column}), l)
 				}
 				continue
 			}
-			m[k.Value] = t.evalDepth(v, sc, under(l, at, k.Value, pos{k.Line, k.Column}), l, depth+1)
+			m[k.Value] = t.evalDepth(v, sc, under(l, at, k.Value, azmodel.Pos{Line: k.Line, Col: k.Column}), l, depth+1)
 		}
 		return m
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			out[i] = t.evalDepth(item, sc, underItem(l, at, i, pos{item.Line, item.Column}), l, depth+1)
+			out[i] = t.evalDepth(item, sc, underItem(l, at, i, azmodel.Pos{Line: item.Line, Col: item.Column}), l, depth+1)
 		}
 		return out
 	case yaml.ScalarNode:
-		v, err := scalar(n)
+		v, err := azmodel.Scalar(n)
 		if err != nil {
 			return unknown{err.Error()}
 		}
@@ -261,25 +262,25 @@ func isPropertyCopy(n *yaml.Node) bool {
 }
 
 // copyLoop evaluates {name, count, input} into an array.
-func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, at int32, l *locator) any {
+func (t *tmpl) copyLoop(spec *yaml.Node, sc *scope, at int32, l *azmodel.Locator) any {
 	name := scalarValue(child(spec, "name"))
 	cn := child(spec, "count")
 	in := child(spec, "input")
 	if cn == nil || in == nil {
 		return unknown{"copy loop " + name + " without count or input"}
 	}
-	count, ok := t.eval(cn, sc, rootNode, nil).(float64)
+	count, ok := t.eval(cn, sc, azmodel.RootNode, nil).(float64)
 	if !ok || count < 0 || count > 800 {
-		if u, isU := t.eval(cn, sc, rootNode, nil).(unknown); isU {
+		if u, isU := t.eval(cn, sc, azmodel.RootNode, nil).(unknown); isU {
 			return unknown{"copy loop " + name + ": count unknown before deployment (" + u.reason + ")"}
 		}
 		return unknown{"copy loop " + name + ": count is not a number from 0 to 800"}
 	}
-	t.d.budget.at(spec.Line)
-	t.d.budget.copy(int64(count))
+	t.d.Budget.At(spec.Line)
+	t.d.Budget.Copy(int64(count))
 	out := make([]any, int(count))
 	for i := range out {
-		out[i] = t.eval(in, sc.withCopy(name, i), underItem(l, at, i, pos{in.Line, in.Column}), l)
+		out[i] = t.eval(in, sc.withCopy(name, i), underItem(l, at, i, azmodel.Pos{Line: in.Line, Col: in.Column}), l)
 	}
 	return out
 }
@@ -290,8 +291,8 @@ type parentInfo struct{ typ, name string }
 // symbolID is the pseudo id of a languageVersion 2.0 resource, for
 // reference('symbolicName').
 func (t *tmpl) symbolID(n *yaml.Node, sc *scope) string {
-	typ, _ := t.eval(child(n, "type"), sc, rootNode, nil).(string)
-	name, _ := t.eval(child(n, "name"), sc, rootNode, nil).(string)
+	typ, _ := t.eval(child(n, "type"), sc, azmodel.RootNode, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, azmodel.RootNode, nil).(string)
 	if typ == "" || name == "" {
 		return ""
 	}
@@ -317,13 +318,13 @@ func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) 
 	}
 	if cn := child(n, "copy"); cn != nil && cn.Kind == yaml.MappingNode {
 		name := scalarValue(child(cn, "name"))
-		count, ok := t.eval(child(cn, "count"), sc, rootNode, nil).(float64)
+		count, ok := t.eval(child(cn, "count"), sc, azmodel.RootNode, nil).(float64)
 		if !ok || count < 0 || count > 800 {
 			t.unexpandedCopy(n, sc, parent, name)
 			return
 		}
-		t.d.budget.at(cn.Line)
-		t.d.budget.copy(int64(count))
+		t.d.Budget.At(cn.Line)
+		t.d.Budget.Copy(int64(count))
 		for i := range int(count) {
 			t.resourceOnce(n, sc.withCopy(name, i), parent, depth)
 		}
@@ -336,8 +337,8 @@ func (t *tmpl) resource(n *yaml.Node, sc *scope, parent *parentInfo, depth int) 
 // agent pools, a gap on every pool read of the cluster.
 func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop string) {
 	typ, name := t.typeAndName(n, sc.withCopy(loop, 0), parent)
-	reason := fmt.Sprintf("copy loop %s at %s:%d: count unknown before deployment", loop, t.d.file, n.Line)
-	if k, ok := kindOf(typ); ok && k == kPool {
+	reason := fmt.Sprintf("copy loop %s at %s:%d: count unknown before deployment", loop, t.d.File, n.Line)
+	if k, ok := azmodel.KindOf(typ); ok && k == azmodel.KindPool {
 		// The pools' cluster: from their name, else from dependsOn, else
 		// every cluster of the template.
 		ref := ""
@@ -345,16 +346,16 @@ func (t *tmpl) unexpandedCopy(n *yaml.Node, sc *scope, parent *parentInfo, loop 
 			ref = typeName(parentType(typ), parentName(name))
 		} else if deps := child(n, "dependsOn"); deps != nil && deps.Kind == yaml.SequenceNode {
 			for _, dn := range deps.Content {
-				if d, ok := t.eval(dn, sc, rootNode, nil).(string); ok && strings.Contains(strings.ToLower(d), "microsoft.containerservice/managedclusters/") {
+				if d, ok := t.eval(dn, sc, azmodel.RootNode, nil).(string); ok && strings.Contains(strings.ToLower(d), "microsoft.containerservice/managedclusters/") {
 					ref = d
 				}
 			}
 		}
-		t.b.gap(ref, t.group, aksmodel.PoolsSeparate, reason)
+		t.b.Gap(ref, t.group, aksmodel.PoolsSeparate, reason)
 		return
 	}
-	if _, ok := kindOf(typ); ok {
-		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: %s resources from %s not checked", t.d.file, n.Line, typ, reason))
+	if _, ok := azmodel.KindOf(typ); ok {
+		t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: %s resources from %s not checked", t.d.File, n.Line, typ, reason))
 	}
 }
 
@@ -372,8 +373,8 @@ func typeName(typ, name string) string { return typ + "/" + name }
 // typeAndName returns a resource's full type and name, qualified by its
 // parent's for nested child resources.
 func (t *tmpl) typeAndName(n *yaml.Node, sc *scope, parent *parentInfo) (string, string) {
-	typ, _ := t.eval(child(n, "type"), sc, rootNode, nil).(string)
-	name, _ := t.eval(child(n, "name"), sc, rootNode, nil).(string)
+	typ, _ := t.eval(child(n, "type"), sc, azmodel.RootNode, nil).(string)
+	name, _ := t.eval(child(n, "name"), sc, azmodel.RootNode, nil).(string)
 	if parent != nil && typ != "" && !strings.Contains(typ, ".") {
 		typ = parent.typ + "/" + typ
 		if name != "" && strings.Count(name, "/") < strings.Count(typ, "/")-1 {
@@ -385,16 +386,16 @@ func (t *tmpl) typeAndName(n *yaml.Node, sc *scope, parent *parentInfo) (string,
 
 func (t *tmpl) resourceOnce(n *yaml.Node, sc *scope, parent *parentInfo, depth int) {
 	if c := child(n, "condition"); c != nil {
-		switch v := t.eval(c, sc, rootNode, nil).(type) {
+		switch v := t.eval(c, sc, azmodel.RootNode, nil).(type) {
 		case bool:
 			if !v {
 				return
 			}
 		case unknown:
-			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: resource deployed only under a condition unknown before deployment (%s); checked as if deployed", t.d.file, n.Line, v.reason))
+			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: resource deployed only under a condition unknown before deployment (%s); checked as if deployed", t.d.File, n.Line, v.reason))
 		}
 	}
-	if e, ok := t.eval(child(n, "existing"), sc, rootNode, nil).(bool); ok && e {
+	if e, ok := t.eval(child(n, "existing"), sc, azmodel.RootNode, nil).(bool); ok && e {
 		return // a reference to a resource deployed elsewhere
 	}
 	typ, name := t.typeAndName(n, sc, parent)
@@ -405,7 +406,7 @@ func (t *tmpl) resourceOnce(n *yaml.Node, sc *scope, parent *parentInfo, depth i
 		t.nested(n, sc, depth)
 		return
 	}
-	k, ok := kindOf(typ)
+	k, ok := azmodel.KindOf(typ)
 	if ok {
 		t.add(n, sc, k, typ, name)
 	}
@@ -423,7 +424,7 @@ func (t *tmpl) nested(n *yaml.Node, sc *scope, depth int) {
 	inner := child(props, "template")
 	if inner == nil {
 		if child(props, "templateLink") != nil {
-			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: linked template (templateLink) not followed; scan it on its own", t.d.file, n.Line))
+			t.r.Warnings = append(t.r.Warnings, fmt.Sprintf("%s:%d: linked template (templateLink) not followed; scan it on its own", t.d.File, n.Line))
 		}
 		return
 	}
@@ -437,7 +438,7 @@ func (t *tmpl) nested(n *yaml.Node, sc *scope, depth int) {
 		for i := 0; i+1 < len(ps.Content); i += 2 {
 			name, pv := ps.Content[i].Value, ps.Content[i+1]
 			if v := child(pv, "value"); v != nil {
-				supplied[strings.ToLower(name)] = once(func() any { return t.eval(v, sc, rootNode, nil) }, "parameter "+name)
+				supplied[strings.ToLower(name)] = once(func() any { return t.eval(v, sc, azmodel.RootNode, nil) }, "parameter "+name)
 			} else {
 				supplied[strings.ToLower(name)] = func() any { return unknown{"parameter " + name + " is a Key Vault reference"} }
 			}
@@ -454,80 +455,80 @@ var resourceFields = map[string]bool{
 	"zones": true, "extendedlocation": true, "plan": true, "scope": true,
 }
 
-func (t *tmpl) add(n *yaml.Node, sc *scope, k rkind, typ, name string) {
+func (t *tmpl) add(n *yaml.Node, sc *scope, k azmodel.Kind, typ, name string) {
 	t.r.Documents++
-	l := newLocator(t.d.file, pos{n.Line, n.Column})
+	l := azmodel.NewLocator(t.d.File, azmodel.Pos{Line: n.Line, Col: n.Column})
 	arm := map[string]any{"type": typ, "name": name}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i].Value
 		if !resourceFields[strings.ToLower(key)] {
 			if strings.EqualFold(key, "name") || strings.EqualFold(key, "type") {
-				l.set([]string{key}, pos{n.Content[i].Line, n.Content[i].Column})
+				l.Set([]string{key}, azmodel.Pos{Line: n.Content[i].Line, Col: n.Content[i].Column})
 			}
 			continue
 		}
-		arm[key] = t.eval(n.Content[i+1], sc, under(l, rootNode, key, pos{n.Content[i].Line, n.Content[i].Column}), l)
+		arm[key] = t.eval(n.Content[i+1], sc, under(l, azmodel.RootNode, key, azmodel.Pos{Line: n.Content[i].Line, Col: n.Content[i].Column}), l)
 	}
 	gaps := aksmodel.Gaps{}
-	applyLegacy(k, arm, l)
-	legacyGap(k, t.eval(child(n, "apiVersion"), sc, rootNode, nil), gaps)
+	azmodel.ApplyLegacy(k, arm, l)
+	azmodel.LegacyGap(k, t.eval(child(n, "apiVersion"), sc, azmodel.RootNode, nil), gaps)
 	// What the deployment would be sent, with every shared part
 	// expanded: counted before it is walked and encoded.
-	t.d.budget.charge(arm)
-	x := &res{kind: k, name: name, id: pseudoID(typ, name), gaps: gaps, loc: l, origin: originIaC, group: t.group, label: t.d.file}
+	t.d.Budget.Charge(arm)
+	x := &azmodel.Res{Kind: k, Name: name, ID: pseudoID(typ, name), Gaps: gaps, Loc: l, Origin: azmodel.OriginIaC, Group: t.group, Label: t.d.File}
 	if name == "" {
 		// Unknown before deployment (or secret): the resource is named
 		// by where it is, and its copy index, so that a loop's
 		// resources stay apart.
-		x.name = fmt.Sprintf("%s:%d", t.d.file, n.Line)
+		x.Name = fmt.Sprintf("%s:%d", t.d.File, n.Line)
 		if i, ok := sc.copies[""]; ok {
-			x.name += fmt.Sprintf("[%d]", i)
+			x.Name += fmt.Sprintf("[%d]", i)
 		}
-		x.id = ""
+		x.ID = ""
 	}
 	// What reference() feeds is read before the unknowns are dropped.
 	switch k {
-	case kRoleAssignment:
+	case azmodel.KindRoleAssignment:
 		if r, ok := deepGet(arm, "properties", "principalId").(ref); ok && isKubeletPath(r.path) {
-			x.kubeletOf = r.target
+			x.KubeletOf = r.target
 		}
 	}
 	clean := scrub(arm, nil, gaps).(map[string]any)
-	var issues []issue
+	var issues []azmodel.Issue
 	switch k {
-	case kCluster:
-		x.value = canon(clean, clusterSchema(), &issues)
-	case kPool:
-		x.value = canon(clean, agentPoolSchema(), &issues)
-		x.parent = typeName(parentType(typ), parentName(name))
-	case kRegistry:
-		x.value = canon(clean, registrySchema(), &issues)
-	case kDiagnostic:
-		x.value = canon(clean, diagnosticSchema(), &issues)
+	case azmodel.KindCluster:
+		x.Value = azmodel.Canon(clean, azmodel.ClusterSchema(), &issues)
+	case azmodel.KindPool:
+		x.Value = azmodel.Canon(clean, azmodel.AgentPoolSchema(), &issues)
+		x.Parent = typeName(parentType(typ), parentName(name))
+	case azmodel.KindRegistry:
+		x.Value = azmodel.Canon(clean, azmodel.RegistrySchema(), &issues)
+	case azmodel.KindDiagnostic:
+		x.Value = azmodel.Canon(clean, azmodel.DiagnosticSchema(), &issues)
 		scopeRef, _ := clean["scope"].(string)
 		if strings.HasSuffix(strings.ToLower(typ), "/providers/diagnosticsettings") {
 			// <type>/providers/diagnosticSettings named <resource>/Microsoft.Insights/<setting>
 			target := strings.TrimSuffix(typ, typ[strings.LastIndex(strings.ToLower(typ), "/providers/diagnosticsettings"):])
 			scopeRef = target + "/" + strings.SplitN(name, "/", 2)[0]
 		}
-		x.targets = []string{scopeRef}
-	case kMaintenance, kToken, kWebhook, kCacheRule, kReplication:
-		x.value = clean
-		x.parent = typeName(parentType(typ), parentName(name))
-	case kRoleAssignment:
-		x.value = clean
+		x.Targets = []string{scopeRef}
+	case azmodel.KindMaintenance, azmodel.KindToken, azmodel.KindWebhook, azmodel.KindCacheRule, azmodel.KindReplication:
+		x.Value = clean
+		x.Parent = typeName(parentType(typ), parentName(name))
+	case azmodel.KindRoleAssignment:
+		x.Value = clean
 		scopeRef, _ := clean["scope"].(string)
-		x.targets = []string{scopeRef}
-		x.principal, _ = lookupString(clean, "properties", "principalId")
-	case kPrivateEndpoint:
-		x.value = clean
-		x.targets, x.approved = privateLinkTargets(clean)
+		x.Targets = []string{scopeRef}
+		x.Principal, _ = azmodel.LookupString(clean, "properties", "principalId")
+	case azmodel.KindPrivateEndpoint:
+		x.Value = clean
+		x.Targets, x.Approved = azmodel.PrivateLinkTargets(clean)
 	}
 	for _, is := range issues {
-		p := l.locate(dotted(is.path))
-		t.r.Errors = append(t.r.Errors, &Error{File: t.d.file, Line: p.Line, Msg: is.msg})
+		p := l.Locate(azmodel.Dotted(is.Path))
+		t.r.Errors = append(t.r.Errors, &azmodel.Error{File: t.d.File, Line: p.Line, Msg: is.Msg})
 	}
-	t.b.add(x)
+	t.b.Add(x)
 }
 
 func isKubeletPath(path []string) bool {
@@ -561,7 +562,7 @@ func scrub(v any, path *segChain, gaps aksmodel.Gaps) any {
 		// A string keeps its place (a password is set); anything else
 		// from a secure parameter is not read.
 		if _, ok := x.v.(string); ok {
-			return redacted
+			return Redacted
 		}
 		gaps.Add(path.dotted(), "set from a secure parameter, which is not read")
 		return nil
@@ -605,5 +606,5 @@ func (c *segChain) dotted() string {
 		segs = append(segs, c.seg)
 	}
 	slices.Reverse(segs)
-	return dotted(segs)
+	return azmodel.Dotted(segs)
 }

@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// issue is a value that does not fit the SDK model, at a path (segments
+// Issue is a value that does not fit the SDK model, at a path (segments
 // as for segKey).
-type issue struct {
-	path []string
-	msg  string
+type Issue struct {
+	Path []string
+	Msg  string
 }
 
 // canonicalize brings v to the SDK's spelling and types following s:
@@ -19,16 +19,16 @@ type issue struct {
 // kept as written (preview fields are read from them). A value of the
 // wrong shape is dropped and reported, so that one bad field does not
 // stop the rest of the document from being checked.
-func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) {
-	if v == nil || s == nil || s.kind == kindAny {
+func canonicalize(v any, s *Schema, path []string, issues *[]Issue) (any, bool) {
+	if v == nil || s == nil || s.Kind == SchemaAny {
 		return v, true
 	}
 	bad := func(want string) (any, bool) {
-		*issues = append(*issues, issue{path, fmt.Sprintf("%s: want %s, got %s", dotted(path), want, describe(v))})
+		*issues = append(*issues, Issue{path, fmt.Sprintf("%s: want %s, got %s", Dotted(path), want, Describe(v))})
 		return nil, false
 	}
-	switch s.kind {
-	case kindObject:
+	switch s.Kind {
+	case schemaObject:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad("an object")
@@ -36,9 +36,9 @@ func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) 
 		m = nestProperties(m, s)
 		out := make(map[string]any, len(m))
 		for k, fv := range m {
-			name, fs, _ := s.field(k)
+			name, fs, _ := s.Field(k)
 			if _, clash := out[name]; clash {
-				*issues = append(*issues, issue{append(path, k), fmt.Sprintf("%s: set twice in different spellings", dotted(append(path, k)))})
+				*issues = append(*issues, Issue{append(path, k), fmt.Sprintf("%s: set twice in different spellings", Dotted(append(path, k)))})
 				continue
 			}
 			if cv, ok := canonicalize(fv, fs, append(path[:len(path):len(path)], k), issues); ok {
@@ -46,33 +46,33 @@ func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) 
 			}
 		}
 		return out, true
-	case kindMap:
+	case SchemaMap:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return bad("an object")
 		}
 		out := make(map[string]any, len(m))
 		for k, fv := range m {
-			if cv, ok := canonicalize(fv, s.elem, append(path[:len(path):len(path)], k), issues); ok {
+			if cv, ok := canonicalize(fv, s.Elem, append(path[:len(path):len(path)], k), issues); ok {
 				out[k] = cv
 			}
 		}
 		return out, true
-	case kindArray:
+	case SchemaArray:
 		a, ok := v.([]any)
 		if !ok {
 			return bad("an array")
 		}
 		out := make([]any, 0, len(a))
 		for i, item := range a {
-			cv, ok := canonicalize(item, s.elem, append(path[:len(path):len(path)], "#"+strconv.Itoa(i)), issues)
+			cv, ok := canonicalize(item, s.Elem, append(path[:len(path):len(path)], "#"+strconv.Itoa(i)), issues)
 			if !ok {
 				cv = nil
 			}
 			out = append(out, cv)
 		}
 		return out, true
-	case kindBool:
+	case schemaBool:
 		switch x := v.(type) {
 		case bool:
 			return x, true
@@ -82,7 +82,7 @@ func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) 
 			}
 		}
 		return bad("true or false")
-	case kindNumber:
+	case schemaNumber:
 		switch x := v.(type) {
 		case float64:
 			return x, true
@@ -92,7 +92,7 @@ func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) 
 			}
 		}
 		return bad("a number")
-	case kindString:
+	case SchemaString:
 		switch x := v.(type) {
 		case string:
 			return x, true
@@ -106,29 +106,29 @@ func canonicalize(v any, s *schema, path []string, issues *[]issue) (any, bool) 
 	return v, true
 }
 
-func describe(v any) string {
+func Describe(v any) string {
 	switch x := v.(type) {
 	case map[string]any:
 		return "an object"
 	case []any:
 		return "an array"
 	case string:
-		return strconv.Quote(truncate(x, 60))
+		return strconv.Quote(Truncate(x, 60))
 	case nil:
 		return "null"
 	}
 	return fmt.Sprint(v)
 }
 
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	return s[:n] + "…"
 }
 
-// dotted prints segments as a field path: a.b[0].c.
-func dotted(segs []string) string {
+// Dotted prints segments as a field path: a.b[0].c.
+func Dotted(segs []string) string {
 	var b strings.Builder
 	for i, s := range segs {
 		if n, ok := strings.CutPrefix(s, "#"); ok {
@@ -147,9 +147,9 @@ func dotted(segs []string) string {
 // privateEndpointConnections items come without their "properties"
 // level): keys that belong to the schema's properties object, and not to
 // the resource level, move under "properties".
-func nestProperties(m map[string]any, s *schema) map[string]any {
-	_, ps, ok := s.field("properties")
-	if !ok || ps == nil || ps.kind != kindObject {
+func nestProperties(m map[string]any, s *Schema) map[string]any {
+	_, ps, ok := s.Field("properties")
+	if !ok || ps == nil || ps.Kind != schemaObject {
 		return m
 	}
 	for k := range m {
@@ -160,8 +160,8 @@ func nestProperties(m map[string]any, s *schema) map[string]any {
 	var props map[string]any
 	out := make(map[string]any, len(m))
 	for k, v := range m {
-		_, _, outer := s.field(k)
-		_, _, inner := ps.field(k)
+		_, _, outer := s.Field(k)
+		_, _, inner := ps.Field(k)
 		if inner && !outer {
 			if props == nil {
 				props = map[string]any{}

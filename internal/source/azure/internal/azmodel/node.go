@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"bytes"
@@ -10,9 +10,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// maxDepth bounds nesting in input documents; real ARM and plan JSON stays
+// MaxDepth bounds nesting in input documents; real ARM and plan JSON stays
 // far below it.
-const maxDepth = 256
+const MaxDepth = 256
 
 // lineError is a problem at a line of an input file.
 type lineError struct {
@@ -22,20 +22,20 @@ type lineError struct {
 
 func (e *lineError) Error() string { return e.msg }
 
-// parseJSON parses a file that must hold one JSON document (a
+// ParseJSON parses a file that must hold one JSON document (a
 // parameters file).
-func parseJSON(data []byte, b *budget) (jsonDoc, error) {
-	docs, err := parseJSONDocs(data, b, false)
+func ParseJSON(data []byte, b *Budget) (JSONDoc, error) {
+	docs, err := ParseJSONDocs(data, b, false)
 	if err != nil {
-		return jsonDoc{}, err
+		return JSONDoc{}, err
 	}
 	if len(docs) > 1 {
-		return jsonDoc{}, &lineError{docs[1].line, "more than one JSON document in the file"}
+		return JSONDoc{}, &lineError{docs[1].Line, "more than one JSON document in the file"}
 	}
 	return docs[0], nil
 }
 
-// parseJSONDocs parses the JSON documents of a file, keeping positions
+// ParseJSONDocs parses the JSON documents of a file, keeping positions
 // when asked: one, or several one after the other (`az aks show >>
 // all.json`, JSON lines), each an object or an array. Anything else after
 // a document is an error at its line, never dropped; the documents before
@@ -44,12 +44,12 @@ func parseJSON(data []byte, b *budget) (jsonDoc, error) {
 // The values of each document are counted against b before it is
 // parsed: a parsed value costs some hundred bytes, so a document of too
 // many is refused before it takes the memory.
-func parseJSONDocs(data []byte, b *budget, positions bool) ([]jsonDoc, error) {
+func ParseJSONDocs(data []byte, b *Budget, positions bool) ([]JSONDoc, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // az on Windows writes a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &lineError{1, "empty document"}
 	}
-	var docs []jsonDoc
+	var docs []JSONDoc
 	line, col, i, prevEnd := 1, 1, 0, 0
 	for {
 		// Skip whitespace, counting lines.
@@ -68,31 +68,31 @@ func parseJSONDocs(data []byte, b *budget, positions bool) ([]jsonDoc, error) {
 			if len(docs) == 0 {
 				return nil, &lineError{line, "not JSON: want an object or an array"}
 			}
-			return nil, &lineError{line, fmt.Sprintf("invalid JSON: %q after the document that ends on line %d", truncate(string(bytes.TrimSpace(data[i:min(len(data), i+20)])), 16), prevEnd)}
+			return nil, &lineError{line, fmt.Sprintf("invalid JSON: %q after the document that ends on line %d", Truncate(string(bytes.TrimSpace(data[i:min(len(data), i+20)])), 16), prevEnd)}
 		}
 		end, endLine, endCol, values := jsonValueEnd(data, i, line, col)
-		b.at(line)
+		b.At(line)
 		b.addValues(values)
 		if c := data[end-1]; end == len(data) && c != '}' && c != ']' {
 			// Parse it anyway: a syntax error inside says more.
 			p := &jsonParser{data: data[:end], i: i, line: line, col: col}
-			if _, err := p.value(rootNode, 0); err != nil && p.i < end {
+			if _, err := p.value(RootNode, 0); err != nil && p.i < end {
 				return docs, err
 			}
 			return docs, &lineError{line, "invalid JSON: the document that starts here is never closed"}
 		}
 		p := &jsonParser{data: data[:end], i: i, line: line, col: col}
 		if positions {
-			p.pm = newPosIndex()
+			p.pm = NewPosIndex()
 		}
-		v, err := p.value(rootNode, 0)
+		v, err := p.value(RootNode, 0)
 		if err != nil {
 			return docs, err
 		}
 		if p.space(); p.i != end {
 			return docs, p.errf("unexpected data after the document")
 		}
-		docs = append(docs, jsonDoc{value: v, pm: p.pm, at: pos{line, col}, data: data[i:end], line: line, col: col})
+		docs = append(docs, JSONDoc{Value: v, Pm: p.pm, At: Pos{line, col}, Data: data[i:end], Line: line, Col: col})
 		i, line, col, prevEnd = end, endLine, endCol, endLine
 	}
 }
@@ -139,10 +139,10 @@ func jsonValueEnd(data []byte, i, line, col int) (int, int, int, int64) {
 	return len(data), line, col, values
 }
 
-// parseOne parses one document that starts at line and col of the file
+// ParseOne parses one document that starts at line and col of the file
 // into a tree with positions, for the template evaluator: JSON is YAML,
 // and go.yaml.in/yaml/v3 records the line and column of every node.
-func parseOne(data []byte, line, col int) (*yaml.Node, error) {
+func ParseOne(data []byte, line, col int) (*yaml.Node, error) {
 	var root yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
 		err := yamlErr(err)
@@ -164,7 +164,7 @@ func parseOne(data []byte, line, col int) (*yaml.Node, error) {
 // shift moves the positions of a document parsed on its own to where it
 // is in the file.
 func shift(n *yaml.Node, lines, cols, depth int) {
-	if depth > maxDepth+1 {
+	if depth > MaxDepth+1 {
 		return
 	}
 	if n.Line == 1 {
@@ -190,10 +190,10 @@ func yamlErr(err error) error {
 	return &lineError{0, "invalid JSON: " + msg}
 }
 
-// pos is a line and column.
-type pos struct{ line, col int }
+// Pos is a line and column.
+type Pos struct{ Line, Col int }
 
-func scalar(n *yaml.Node) (any, error) {
+func Scalar(n *yaml.Node) (any, error) {
 	switch n.ShortTag() {
 	case "!!null":
 		return nil, nil
@@ -215,10 +215,10 @@ func scalar(n *yaml.Node) (any, error) {
 	return n.Value, nil
 }
 
-// segKey normalizes a path given as segments: lower case (ARM names are
+// SegKey normalizes a path given as segments: lower case (ARM names are
 // case-insensitive), list indexes as #N, joined by an unprintable
 // separator so that keys with dots stay whole.
-func segKey(segs []string) string {
+func SegKey(segs []string) string {
 	return strings.ToLower(strings.Join(segs, "\x1f"))
 }
 

@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"encoding/json"
@@ -21,43 +21,43 @@ import (
 // fully populated value, gives the REST spelling of every property so
 // that any input can be brought to it before decoding.
 
-// schema is the shape of one JSON value of an SDK model.
-type schema struct {
-	kind schemaKind
+// Schema is the shape of one JSON value of an SDK model.
+type Schema struct {
+	Kind SchemaKind
 	// fields, for objects: lower-case name → REST name and shape.
 	fields map[string]schemaField
-	// elem is the shape of array items and of map values.
-	elem *schema
+	// Elem is the shape of array items and of map values.
+	Elem *Schema
 }
 
 type schemaField struct {
 	name string
-	s    *schema
+	s    *Schema
 }
 
-type schemaKind int
+type SchemaKind int
 
 const (
-	kindAny schemaKind = iota // unknown to the SDK: kept as is
-	kindObject
-	kindMap // free keys, values of one shape
-	kindArray
-	kindString
-	kindBool
-	kindNumber
+	SchemaAny SchemaKind = iota // unknown to the SDK: kept as is
+	schemaObject
+	SchemaMap // free keys, values of one shape
+	SchemaArray
+	SchemaString
+	schemaBool
+	schemaNumber
 )
 
 // mapSentinel is the key used for maps while deriving the schema.
 const mapSentinel = "\x00map"
 
 var (
-	clusterSchema    = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerservice.ManagedCluster]()) })
-	agentPoolSchema  = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerservice.AgentPool]()) })
-	registrySchema   = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armcontainerregistry.Registry]()) })
-	diagnosticSchema = sync.OnceValue(func() *schema { return deriveSchema(reflect.TypeFor[armmonitor.DiagnosticSettingsResource]()) })
+	ClusterSchema    = sync.OnceValue(func() *Schema { return deriveSchema(reflect.TypeFor[armcontainerservice.ManagedCluster]()) })
+	AgentPoolSchema  = sync.OnceValue(func() *Schema { return deriveSchema(reflect.TypeFor[armcontainerservice.AgentPool]()) })
+	RegistrySchema   = sync.OnceValue(func() *Schema { return deriveSchema(reflect.TypeFor[armcontainerregistry.Registry]()) })
+	DiagnosticSchema = sync.OnceValue(func() *Schema { return deriveSchema(reflect.TypeFor[armmonitor.DiagnosticSettingsResource]()) })
 )
 
-func deriveSchema(t reflect.Type) *schema {
+func deriveSchema(t reflect.Type) *Schema {
 	v := populate(t, map[reflect.Type]bool{})
 	b, err := json.Marshal(v.Interface())
 	if err != nil {
@@ -108,35 +108,35 @@ func populate(t reflect.Type, onStack map[reflect.Type]bool) reflect.Value {
 	return reflect.New(t).Elem()
 }
 
-func fromJSON(v any) *schema {
+func fromJSON(v any) *Schema {
 	switch x := v.(type) {
 	case map[string]any:
 		if inner, ok := x[mapSentinel]; ok && len(x) == 1 {
-			return &schema{kind: kindMap, elem: fromJSON(inner)}
+			return &Schema{Kind: SchemaMap, Elem: fromJSON(inner)}
 		}
-		s := &schema{kind: kindObject, fields: make(map[string]schemaField, len(x))}
+		s := &Schema{Kind: schemaObject, fields: make(map[string]schemaField, len(x))}
 		for k, fv := range x {
 			s.fields[strings.ToLower(k)] = schemaField{name: k, s: fromJSON(fv)}
 		}
 		return s
 	case []any:
 		if len(x) == 0 {
-			return &schema{kind: kindArray, elem: &schema{}}
+			return &Schema{Kind: SchemaArray, Elem: &Schema{}}
 		}
-		return &schema{kind: kindArray, elem: fromJSON(x[0])}
+		return &Schema{Kind: SchemaArray, Elem: fromJSON(x[0])}
 	case string:
-		return &schema{kind: kindString}
+		return &Schema{Kind: SchemaString}
 	case bool:
-		return &schema{kind: kindBool}
+		return &Schema{Kind: schemaBool}
 	case float64:
-		return &schema{kind: kindNumber}
+		return &Schema{Kind: schemaNumber}
 	}
-	return &schema{}
+	return &Schema{}
 }
 
-// field returns the REST name and shape of key in an object schema.
-func (s *schema) field(key string) (string, *schema, bool) {
-	if s == nil || s.kind != kindObject {
+// Field returns the REST name and shape of key in an object schema.
+func (s *Schema) Field(key string) (string, *Schema, bool) {
+	if s == nil || s.Kind != schemaObject {
 		return key, nil, false
 	}
 	f, ok := s.fields[strings.ToLower(key)]
@@ -146,6 +146,6 @@ func (s *schema) field(key string) (string, *schema, bool) {
 	return f.name, f.s, true
 }
 
-func (k schemaKind) String() string {
+func (k SchemaKind) String() string {
 	return [...]string{"any value", "object", "object", "array", "string", "boolean", "number"}[k]
 }

@@ -1,29 +1,27 @@
-package azure
+package live
 
 import (
 	"context"
-
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
-	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 )
 
-// LiveOptions say which clusters to read from Azure and how.
-type LiveOptions struct {
+// Options say which clusters to read from Azure and how.
+type Options struct {
 	// Subscription is required; ResourceGroup and Name narrow the scan to
 	// a resource group or one cluster.
 	Subscription, ResourceGroup, Name string
@@ -36,7 +34,7 @@ type LiveOptions struct {
 }
 
 // Target names what a live scan reads, for the report.
-func (o LiveOptions) Target() string {
+func (o Options) Target() string {
 	t := "/subscriptions/" + o.Subscription
 	if o.ResourceGroup != "" {
 		t += "/resourceGroups/" + o.ResourceGroup
@@ -47,7 +45,7 @@ func (o LiveOptions) Target() string {
 	return t
 }
 
-// Live reads clusters, and the container registries of the same scope,
+// Read reads clusters, and the container registries of the same scope,
 // from Azure through the SDK: each cluster with its diagnostic settings,
 // maintenance configurations, the role assignments of its kubelet
 // identity and the Kubernetes versions its region offers; each registry
@@ -62,7 +60,7 @@ func (o LiveOptions) Target() string {
 // Failing to list clusters is an error. A related read that fails (no
 // permission on diagnostic settings, say) leaves the checks that need it
 // not assessed, with the reason, and does not stop the scan.
-func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
+func Read(ctx context.Context, opt Options) (*azmodel.Result, error) {
 	if opt.Subscription == "" {
 		return nil, errors.New("live scan: --subscription is required")
 	}
@@ -89,7 +87,7 @@ func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
 		registries: cr.NewRegistriesClient(), tokens: cr.NewTokensClient(), webhooks: cr.NewWebhooksClient(),
 		cache: cr.NewCacheRulesClient(), replications: cr.NewReplicationsClient(), diags: mon,
 		assignments: authz.NewRoleAssignmentsClient(), definitions: authz.NewRoleDefinitionsClient(), roleDefs: map[string]roleDef{},
-		b: newBuilder(), res: &Result{Offered: map[string]map[string]aksmodel.Offered{}}}
+		b: azmodel.NewBuilder(), res: &azmodel.Result{Offered: map[string]map[string]aksmodel.Offered{}}}
 	mcs, err := l.listClusters()
 	if err != nil {
 		return nil, fmt.Errorf("listing AKS clusters in %s: %w", opt.Target(), err)
@@ -104,13 +102,13 @@ func Live(ctx context.Context, opt LiveOptions) (*Result, error) {
 	for _, r := range regs {
 		l.registry(r)
 	}
-	l.b.build(l.res)
+	l.b.Build(l.res)
 	return l.res, nil
 }
 
 type live struct {
 	ctx          context.Context
-	opt          LiveOptions
+	opt          Options
 	clusters     *armcontainerservice.ManagedClustersClient
 	maint        *armcontainerservice.MaintenanceConfigurationsClient
 	registries   *armcontainerregistry.RegistriesClient
@@ -123,11 +121,11 @@ type live struct {
 	definitions  *armauthorization.RoleDefinitionsClient
 	// roleDefs caches role definition names by definition GUID.
 	roleDefs map[string]roleDef
-	b        *builder
-	res      *Result
+	b        *azmodel.Builder
+	res      *azmodel.Result
 }
 
-func scopeOf(o LiveOptions) string {
+func scopeOf(o Options) string {
 	if o.ResourceGroup != "" {
 		return "/subscriptions/" + o.Subscription + "/resourceGroups/" + o.ResourceGroup
 	}
@@ -208,8 +206,8 @@ func toMap(v any) map[string]any {
 
 // liveLocator locates a field of a live resource: its ARM id, the agent
 // pool's own id for pool fields.
-func liveLocator(id string) *locator {
-	return &locator{resource: id, pm: newPosIndex()}
+func liveLocator(id string) *azmodel.Locator {
+	return &azmodel.Locator{Resource: id, Pm: azmodel.NewPosIndex()}
 }
 
 func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
@@ -219,8 +217,8 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 	id := *mc.ID
 	rg, name := resourceGroupOf(id), aksmodel.Str(mc.Name)
 	l.res.Documents++
-	x := &res{kind: kCluster, id: id, name: name, value: toMap(mc), gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
-	l.b.add(x)
+	x := &azmodel.Res{Kind: azmodel.KindCluster, ID: id, Name: name, Value: toMap(mc), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
+	l.b.Add(x)
 
 	l.diagnostics(x)
 	maint, err := drain(l.ctx, l.maint.NewListByManagedClusterPager(rg, name, nil),
@@ -228,11 +226,11 @@ func (l *live) cluster(mc *armcontainerservice.ManagedCluster) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapMaintenance, "reading maintenance configurations failed: "+short(err))
+		x.Gaps.Add(aksmodel.GapMaintenance, "reading maintenance configurations failed: "+short(err))
 	}
 	for _, m := range maint {
 		if m != nil {
-			l.b.add(&res{kind: kMaintenance, id: aksmodel.Str(m.ID), name: aksmodel.Str(m.Name), parent: id, value: toMap(m), gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(m.ID)), origin: originLive, group: "live", label: aksmodel.Str(m.ID)})
+			l.b.Add(&azmodel.Res{Kind: azmodel.KindMaintenance, ID: aksmodel.Str(m.ID), Name: aksmodel.Str(m.Name), Parent: id, Value: toMap(m), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(m.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(m.ID)})
 		}
 	}
 	l.kubeletRoles(x)
@@ -272,21 +270,21 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 	id := *r.ID
 	rg, name := resourceGroupOf(id), aksmodel.Str(r.Name)
 	l.res.Documents++
-	x := &res{kind: kRegistry, id: id, name: name, value: toMap(r), gaps: aksmodel.Gaps{}, loc: liveLocator(id), origin: originLive, group: "live", label: id}
-	l.b.add(x)
-	child := func(k rkind, cid, cname string, v any) {
-		l.b.add(&res{kind: k, id: cid, name: cname, parent: id, value: toMap(v), gaps: aksmodel.Gaps{}, loc: liveLocator(cid), origin: originLive, group: "live", label: cid})
+	x := &azmodel.Res{Kind: azmodel.KindRegistry, ID: id, Name: name, Value: toMap(r), Gaps: aksmodel.Gaps{}, Loc: liveLocator(id), Origin: azmodel.OriginLive, Group: "live", Label: id}
+	l.b.Add(x)
+	child := func(k azmodel.Kind, cid, cname string, v any) {
+		l.b.Add(&azmodel.Res{Kind: k, ID: cid, Name: cname, Parent: id, Value: toMap(v), Gaps: aksmodel.Gaps{}, Loc: liveLocator(cid), Origin: azmodel.OriginLive, Group: "live", Label: cid})
 	}
 	l.diagnostics(x)
 	l.registryRoles(x)
 	tokens, err := drain(l.ctx, l.tokens.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.TokensClientListResponse) []*armcontainerregistry.Token { return p.Value })
 	if err != nil {
-		x.gaps.Add(aksmodel.GapTokens, "reading tokens failed: "+short(err))
+		x.Gaps.Add(aksmodel.GapTokens, "reading tokens failed: "+short(err))
 	}
 	for _, t := range tokens {
 		if t != nil {
-			child(kToken, aksmodel.Str(t.ID), aksmodel.Str(t.Name), t)
+			child(azmodel.KindToken, aksmodel.Str(t.ID), aksmodel.Str(t.Name), t)
 		}
 	}
 	webhooks, err := drain(l.ctx, l.webhooks.NewListPager(rg, name, nil),
@@ -294,7 +292,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapWebhooks, "reading webhooks failed: "+short(err))
+		x.Gaps.Add(aksmodel.GapWebhooks, "reading webhooks failed: "+short(err))
 	}
 	for _, w := range webhooks {
 		if w == nil {
@@ -304,7 +302,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		// The service URI is only in the callback configuration.
 		cfg, err := l.webhooks.GetCallbackConfig(l.ctx, rg, name, aksmodel.Str(w.Name), nil)
 		if err != nil {
-			x.gaps.Add(aksmodel.GapWebhooks+"["+aksmodel.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
+			x.Gaps.Add(aksmodel.GapWebhooks+"["+aksmodel.Str(w.Name)+"].properties.serviceUri", "reading the webhook's callback configuration failed: "+short(err))
 		} else if cfg.ServiceURI != nil {
 			props, _ := v["properties"].(map[string]any)
 			if props == nil {
@@ -313,18 +311,18 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 			}
 			props["serviceUri"] = *cfg.ServiceURI
 		}
-		l.b.add(&res{kind: kWebhook, id: aksmodel.Str(w.ID), name: aksmodel.Str(w.Name), parent: id, value: v, gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(w.ID)), origin: originLive, group: "live", label: aksmodel.Str(w.ID)})
+		l.b.Add(&azmodel.Res{Kind: azmodel.KindWebhook, ID: aksmodel.Str(w.ID), Name: aksmodel.Str(w.Name), Parent: id, Value: v, Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(w.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(w.ID)})
 	}
 	rules, err := drain(l.ctx, l.cache.NewListPager(rg, name, nil),
 		func(p armcontainerregistry.CacheRulesClientListResponse) []*armcontainerregistry.CacheRule {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapCacheRules, "reading cache rules failed: "+short(err))
+		x.Gaps.Add(aksmodel.GapCacheRules, "reading cache rules failed: "+short(err))
 	}
 	for _, c := range rules {
 		if c != nil {
-			child(kCacheRule, aksmodel.Str(c.ID), aksmodel.Str(c.Name), c)
+			child(azmodel.KindCacheRule, aksmodel.Str(c.ID), aksmodel.Str(c.Name), c)
 		}
 	}
 	if r.SKU != nil && r.SKU.Name != nil && *r.SKU.Name == armcontainerregistry.SKUNamePremium {
@@ -337,7 +335,7 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 		}
 		for _, rep := range reps {
 			if rep != nil {
-				child(kReplication, aksmodel.Str(rep.ID), aksmodel.Str(rep.Name), rep)
+				child(azmodel.KindReplication, aksmodel.Str(rep.ID), aksmodel.Str(rep.Name), rep)
 			}
 		}
 	}
@@ -345,17 +343,17 @@ func (l *live) registry(r *armcontainerregistry.Registry) {
 
 // diagnostics adds the diagnostic settings of x's resource, or records
 // them as a gap when they cannot be read.
-func (l *live) diagnostics(x *res) {
-	diags, err := drain(l.ctx, l.diags.NewListPager(x.id, nil),
+func (l *live) diagnostics(x *azmodel.Res) {
+	diags, err := drain(l.ctx, l.diags.NewListPager(x.ID, nil),
 		func(p armmonitor.DiagnosticSettingsClientListResponse) []*armmonitor.DiagnosticSettingsResource {
 			return p.Value
 		})
 	if err != nil {
-		x.gaps.Add(aksmodel.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
+		x.Gaps.Add(aksmodel.GapDiagnostics, "reading diagnostic settings failed: "+short(err))
 	}
 	for _, d := range diags {
 		if d != nil {
-			l.b.add(&res{kind: kDiagnostic, id: aksmodel.Str(d.ID), name: aksmodel.Str(d.Name), targets: []string{x.id}, value: toMap(d), gaps: aksmodel.Gaps{}, loc: liveLocator(aksmodel.Str(d.ID)), origin: originLive, group: "live", label: aksmodel.Str(d.ID)})
+			l.b.Add(&azmodel.Res{Kind: azmodel.KindDiagnostic, ID: aksmodel.Str(d.ID), Name: aksmodel.Str(d.Name), Targets: []string{x.ID}, Value: toMap(d), Gaps: aksmodel.Gaps{}, Loc: liveLocator(aksmodel.Str(d.ID)), Origin: azmodel.OriginLive, Group: "live", Label: aksmodel.Str(d.ID)})
 		}
 	}
 }
@@ -375,22 +373,4 @@ func short(err error) string {
 		s = s[:i]
 	}
 	return s
-}
-
-// liveLocate gives live findings the ARM id of what they are about: the
-// cluster, the agent pool for its fields, the role assignment for
-// roleAssignments[i] (mounted on the cluster's locator by the builder).
-func liveLocate(c *aksmodel.Cluster, id string, loc *locator) func(string) finding.Location {
-	return func(p string) finding.Location {
-		if strings.HasPrefix(p, aksmodel.GapRoleAssignments+"[") {
-			return loc.locate(p)
-		}
-		for _, pool := range c.Pools {
-			prefix := pool.Path.String()
-			if p == prefix || strings.HasPrefix(p, prefix+".") {
-				return finding.Location{Resource: id + "/agentPools/" + pool.Name}
-			}
-		}
-		return finding.Location{Resource: id}
-	}
 }

@@ -1,4 +1,4 @@
-package azure
+package azmodel
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ type jsonParser struct {
 	data      []byte
 	i         int
 	line, col int // of data[i]
-	pm        *posIndex
+	pm        *PosIndex
 }
 
 func (p *jsonParser) errf(format string, args ...any) error {
@@ -43,7 +43,7 @@ func (p *jsonParser) space() {
 
 // value parses the value at p.i, recording positions below node at.
 func (p *jsonParser) value(at int32, depth int) (any, error) {
-	if depth > maxDepth {
+	if depth > MaxDepth {
 		return nil, &lineError{p.line, "document nested too deeply"}
 	}
 	p.space()
@@ -74,13 +74,13 @@ func (p *jsonParser) value(at int32, depth int) (any, error) {
 			}
 			p.space()
 			if p.i >= len(p.data) || p.data[p.i] != ':' {
-				return nil, p.errf("want ':' after member name %q", truncate(k, 40))
+				return nil, p.errf("want ':' after member name %q", Truncate(k, 40))
 			}
 			p.advance()
 			var child int32
 			if p.pm != nil {
-				child = p.pm.child(at, k)
-				p.pm.setAt(child, pos{kl, kc})
+				child = p.pm.Child(at, k)
+				p.pm.SetAt(child, Pos{kl, kc})
 			}
 			v, err := p.value(child, depth+1)
 			if err != nil {
@@ -113,8 +113,8 @@ func (p *jsonParser) value(at int32, depth int) (any, error) {
 			p.space()
 			var child int32
 			if p.pm != nil {
-				child = p.pm.item(at, n)
-				p.pm.setAt(child, pos{p.line, p.col})
+				child = p.pm.Item(at, n)
+				p.pm.SetAt(child, Pos{p.line, p.col})
 			}
 			v, err := p.value(child, depth+1)
 			if err != nil {
@@ -145,7 +145,7 @@ func (p *jsonParser) value(at int32, depth int) (any, error) {
 		lit := string(p.data[start:p.i])
 		f, err := strconv.ParseFloat(lit, 64)
 		if err != nil || math.IsInf(f, 0) || !json.Valid(p.data[start:p.i]) {
-			return nil, &lineError{p.line, fmt.Sprintf("bad number %q", truncate(lit, 40))}
+			return nil, &lineError{p.line, fmt.Sprintf("bad number %q", Truncate(lit, 40))}
 		}
 		return f, nil
 	default:
@@ -209,13 +209,13 @@ func hasByte(b []byte, c byte) bool {
 	return false
 }
 
-// jsonDoc is one parsed JSON document of a file.
-type jsonDoc struct {
-	value any
-	pm    *posIndex
-	at    pos
-	// data is the document's text, which starts at line and col of the
+// JSONDoc is one parsed JSON document of a file.
+type JSONDoc struct {
+	Value any
+	Pm    *PosIndex
+	At    Pos
+	// Data is the document's text, which starts at line and col of the
 	// file, for the template evaluator's tree.
-	data      []byte
-	line, col int
+	Data      []byte
+	Line, Col int
 }
