@@ -588,6 +588,16 @@ func (sc *scope) apply(c call, args []any) any {
 // newGuid, utcNow) are in scope.call.
 var functions map[string]func(sc *scope, c call, args []any) (any, bool)
 
+// stringFunc is a template function of one string that maps it with f.
+func stringFunc(f func(string) string) func(sc *scope, c call, args []any) (any, bool) {
+	return func(_ *scope, _ call, args []any) (any, bool) {
+		if s, ok := argStr(args)(0); ok {
+			return f(s), true
+		}
+		return nil, false
+	}
+}
+
 func init() {
 	functions = map[string]func(sc *scope, c call, args []any) (any, bool){
 		"parameters": func(sc *scope, c call, args []any) (any, bool) {
@@ -711,27 +721,9 @@ func init() {
 			}
 			return nil, false
 		},
-		"tolower": func(sc *scope, c call, args []any) (any, bool) {
-			str := argStr(args)
-			if s, ok := str(0); ok {
-				return strings.ToLower(s), true
-			}
-			return nil, false
-		},
-		"toupper": func(sc *scope, c call, args []any) (any, bool) {
-			str := argStr(args)
-			if s, ok := str(0); ok {
-				return strings.ToUpper(s), true
-			}
-			return nil, false
-		},
-		"trim": func(sc *scope, c call, args []any) (any, bool) {
-			str := argStr(args)
-			if s, ok := str(0); ok {
-				return strings.TrimSpace(s), true
-			}
-			return nil, false
-		},
+		"tolower": stringFunc(strings.ToLower),
+		"toupper": stringFunc(strings.ToUpper),
+		"trim":    stringFunc(strings.TrimSpace),
 		"replace": func(sc *scope, c call, args []any) (any, bool) {
 			str := argStr(args)
 			s, ok1 := str(0)
