@@ -784,7 +784,7 @@ func init() {
 			if len(args) == 1 {
 				switch v := args[0].(type) {
 				case string:
-					return float64(len([]rune(v))), true
+					return float64(utf8.RuneCountInString(v)), true
 				case []any:
 					return float64(len(v)), true
 				case map[string]any:
