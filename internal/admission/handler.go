@@ -151,6 +151,10 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 	select {
 	case res = <-done:
 	case <-ctx.Done():
+	}
+	// A verdict reached after the deadline is not given either: when both
+	// are ready, select would pick one at random.
+	if d, ok := ctx.Deadline(); res.rep == nil && res.err == nil || ok && time.Now().After(d) {
 		h.failed("deadline")
 		return h.failure(fmt.Sprintf("%s %s was not assessed within the webhook's deadline", req.Kind.Kind, name(req)))
 	}
