@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -51,6 +52,19 @@ type Handler struct {
 	// Audit, when set, receives one JSON line per judged request whose
 	// verdict was not enforced (audit and warn modes).
 	Audit func(Record)
+
+	current atomic.Pointer[scan.Service]
+}
+
+// SetService replaces the service judging requests (a reloaded policy);
+// requests in flight finish with the one they started with.
+func (h *Handler) SetService(s *scan.Service) { h.current.Store(s) }
+
+func (h *Handler) service() *scan.Service {
+	if s := h.current.Load(); s != nil {
+		return s
+	}
+	return h.Service
 }
 
 // Record is the audit trail of one request.
@@ -144,7 +158,7 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 	}
 	done := make(chan result, 1)
 	go func() {
-		rep, err := h.Service.Evaluate(ctx, obj)
+		rep, err := h.service().Evaluate(ctx, obj)
 		done <- result{rep, err}
 	}()
 	var res result

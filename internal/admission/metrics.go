@@ -12,6 +12,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	findings *prometheus.CounterVec
 	failures *prometheus.CounterVec
+	reloads  *prometheus.CounterVec
 }
 
 // NewMetrics registers the webhook's metrics and the Go runtime's.
@@ -33,7 +34,11 @@ func NewMetrics() *Metrics {
 			Help: "Requests that could not be judged, by reason (decode, deadline, request); answered with the failure mode.",
 		}, []string{"reason"}),
 	}
-	m.Registry.MustRegister(m.latency, m.findings, m.failures,
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bulwark_admission_policy_reloads_total",
+		Help: "Rebuilds of the service after the policy or baseline file changed, by result (ok, error: the previous policy stays in force).",
+	}, []string{"result"})
+	m.Registry.MustRegister(m.latency, m.findings, m.failures, m.reloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

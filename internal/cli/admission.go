@@ -124,6 +124,10 @@ bulwark admission serve.`,
 	return cmd
 }
 
+// reloadEvery is how often admission serve looks at its policy and
+// baseline files.
+const reloadEvery = 5 * time.Second
+
 func newAdmissionServe(s *streams) *cobra.Command {
 	var (
 		flags                     scanFlags
@@ -152,7 +156,9 @@ denied. A request that cannot be judged (an object that does not decode, the
 
 The key pair is reloaded when its files change (cert-manager renews in place).
 /healthz answers while the process runs, /readyz once the namespace labels have
-been read, /metrics serves Prometheus metrics. SIGTERM stops taking requests and
+been read, /metrics serves Prometheus metrics. The policy and baseline files are looked
+at every 5 s: an edit (a ConfigMap volume the kubelet updates) takes effect without a
+restart; an edit that does not load keeps the previous policy and says why on stderr. SIGTERM stops taking requests and
 finishes those in flight.`,
 		Example: `  bulwark admission serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key
   bulwark admission serve --tls-cert tls.crt --tls-key tls.key --listen 127.0.0.1:8443 --default-mode warn --policy bulwark.yaml`,
@@ -208,6 +214,33 @@ finishes those in flight.`,
 				},
 			}
 			srv := &admission.Server{Handler: h, Cert: cert}
+			// The policy and baseline in force are watched: an edit (a
+			// ConfigMap volume the kubelet updates) takes effect without a
+			// restart, and a broken one keeps the previous policy.
+			var watched []string
+			if opt.Policy != nil && !strings.HasPrefix(opt.Policy.Source, "configmap/") {
+				watched = append(watched, opt.Policy.Source)
+			}
+			if opt.BaselineFile != "" {
+				watched = append(watched, opt.BaselineFile)
+			}
+			if len(watched) > 0 {
+				r := &admission.Reloader{Files: watched, Handler: h,
+					Build: func() (*scan.Service, error) {
+						o, _, err := flags.options(cmd, s, false)
+						if err != nil {
+							return nil, err
+						}
+						if !cmd.Flags().Changed("as-of") {
+							o.Now = time.Time{}
+						}
+						return scan.NewAdmissionService(o, "admission serve")
+					},
+					Log: func(line string) { fmt.Fprintln(s.err, "bulwark admission:", printable(line)) },
+				}
+				r.Start()
+				go r.Run(ctx, reloadEvery)
+			}
 			if watchNamespaces {
 				cfg, err := scan.KubeConfig(kubeconfig, kubeCtx)
 				if err != nil {
