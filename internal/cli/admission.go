@@ -156,10 +156,12 @@ denied. A request that cannot be judged (an object that does not decode, the
 
 The key pair is reloaded when its files change (cert-manager renews in place).
 /healthz answers while the process runs, /readyz once the namespace labels have
-been read, /metrics serves Prometheus metrics. The policy and baseline files are looked
-at every 5 s: an edit (a ConfigMap volume the kubelet updates) takes effect without a
-restart; an edit that does not load keeps the previous policy and says why on stderr. SIGTERM stops taking requests and
-finishes those in flight.`,
+been read, /metrics serves Prometheus metrics. SIGTERM stops taking requests and
+finishes those in flight.
+
+The policy and baseline files are looked at every 5 s: an edit (a ConfigMap volume
+the kubelet updates) takes effect without a restart; an edit that does not load keeps
+the previous policy and says why on stderr.`,
 		Example: `  bulwark admission serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key
   bulwark admission serve --tls-cert tls.crt --tls-key tls.key --listen 127.0.0.1:8443 --default-mode warn --policy bulwark.yaml`,
 		Args: cobra.NoArgs,
