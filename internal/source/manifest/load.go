@@ -115,17 +115,25 @@ feed:
 	return res, nil
 }
 
+// count is "1 file", "2 files".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // emptyError says that nothing was found to check, and what was looked at.
 func emptyError(paths []string, res *Result) *Error {
 	names := make([]string, len(paths))
 	for i, p := range paths {
 		names[i] = displayName(p)
 	}
-	msg := fmt.Sprintf("no Kubernetes objects found (%d files, %d documents, %d skipped as not Kubernetes objects): nothing was checked",
-		res.Files, res.Documents, len(res.Skipped))
+	msg := fmt.Sprintf("no Kubernetes objects found (%s, %s, %d skipped as not Kubernetes objects): nothing was checked",
+		count(res.Files, "file"), count(res.Documents, "document"), len(res.Skipped))
 	if n := len(res.NotAssessed); n > 0 {
-		msg = fmt.Sprintf("no Kubernetes object Bulwark can assess (%d files, %d documents; %d objects of kinds it has no checks for, listed as not assessed): nothing was checked",
-			res.Files, res.Documents, n)
+		msg = fmt.Sprintf("no Kubernetes object Bulwark can assess (%s, %s; %s of kinds it has no checks for, listed as not assessed): nothing was checked",
+			count(res.Files, "file"), count(res.Documents, "document"), count(n, "object"))
 	}
 	if slices.Contains(paths, "-") {
 		msg += "; if a command pipes into bulwark, check that it succeeded"

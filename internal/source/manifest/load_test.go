@@ -222,12 +222,12 @@ func TestLoadEmpty(t *testing.T) {
 		stdin string
 		want  string
 	}{
-		{"empty file", []string{empty}, "", empty + ": no Kubernetes objects found (1 files, 0 documents, 0 skipped"},
-		{"only comments", []string{comments}, "", "no Kubernetes objects found (1 files, 2 documents, 0 skipped"},
-		{"not Kubernetes", []string{values}, "", "(1 files, 2 documents, 2 skipped as not Kubernetes objects): nothing was checked"},
+		{"empty file", []string{empty}, "", empty + ": no Kubernetes objects found (1 file, 0 documents, 0 skipped"},
+		{"only comments", []string{comments}, "", "no Kubernetes objects found (1 file, 2 documents, 0 skipped"},
+		{"not Kubernetes", []string{values}, "", "(1 file, 2 documents, 2 skipped as not Kubernetes objects): nothing was checked"},
 		{"empty directory", []string{emptyDir}, "", emptyDir + ": no Kubernetes objects found (0 files"},
 		{"no YAML", []string{noYAML}, "", "no Kubernetes objects found (0 files"},
-		{"empty stdin", []string{"-"}, "", "<stdin>: no Kubernetes objects found (1 files, 0 documents, 0 skipped as not Kubernetes objects): nothing was checked; if a command pipes into bulwark, check that it succeeded; pass --allow-empty"},
+		{"empty stdin", []string{"-"}, "", "<stdin>: no Kubernetes objects found (1 file, 0 documents, 0 skipped as not Kubernetes objects): nothing was checked; if a command pipes into bulwark, check that it succeeded; pass --allow-empty"},
 		{"all of them", []string{empty, emptyDir, "-"}, "", empty + ", " + emptyDir + ", <stdin>: no Kubernetes objects found (2 files"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
