@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -25,38 +24,45 @@ type Reloader struct {
 	Handler *Handler
 	// Log receives one line per reload or failed reload.
 	Log   func(string)
-	stamp string
+	state []os.FileInfo
 }
 
-// stampOf identifies the files' current contents.
-func stampOf(files []string) string {
-	var b strings.Builder
-	for _, f := range files {
-		fi, err := os.Stat(f)
-		if err != nil {
-			fmt.Fprintf(&b, "%s:missing;", f)
-			continue
-		}
-		var ino uint64
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			ino = st.Ino
-		}
-		fmt.Fprintf(&b, "%s:%d/%d/%d;", f, ino, fi.Size(), fi.ModTime().UnixNano())
+// stateOf is the files' current state; nil stands for a missing file.
+func stateOf(files []string) []os.FileInfo {
+	out := make([]os.FileInfo, len(files))
+	for i, f := range files {
+		out[i], _ = os.Stat(f)
 	}
-	return b.String()
+	return out
+}
+
+// sameState reports whether two states show the same contents: the same
+// file (os.SameFile: a swapped ConfigMap volume is another file), size and
+// modification time.
+func sameState(a, b []os.FileInfo) bool {
+	for i := range a {
+		x, y := a[i], b[i]
+		if (x == nil) != (y == nil) {
+			return false
+		}
+		if x != nil && (!os.SameFile(x, y) || x.Size() != y.Size() || !x.ModTime().Equal(y.ModTime())) {
+			return false
+		}
+	}
+	return true
 }
 
 // Start records the files' state the running service was built from.
-func (r *Reloader) Start() { r.stamp = stampOf(r.Files) }
+func (r *Reloader) Start() { r.state = stateOf(r.Files) }
 
 // Check rebuilds the service if a file changed since the last build or
 // attempt; it reports whether one changed and the error of a rebuild.
 func (r *Reloader) Check() (bool, error) {
-	st := stampOf(r.Files)
-	if st == r.stamp {
+	st := stateOf(r.Files)
+	if sameState(st, r.state) {
 		return false, nil
 	}
-	r.stamp = st
+	r.state = st
 	svc, err := r.Build()
 	m := r.Handler.Metrics
 	if err != nil {
