@@ -203,13 +203,15 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 			due = append(due, f)
 		}
 	}
-	// The fix of each check that has something to say, not of every check
-	// that ran: most requests pass.
-	remedies := map[string]string{}
-	if len(blocking)+len(due) > 0 {
+	// The fix of a check that has something to say, looked up only then:
+	// most requests pass.
+	fix := func(id string) string {
 		for _, c := range rep.Checks {
-			remedies[c.ID] = render.FirstSentence(c.Remediation)
+			if c.ID == id {
+				return render.FirstSentence(c.Remediation)
+			}
 		}
+		return ""
 	}
 	resp := &admissionv1.AdmissionResponse{Allowed: true}
 	decision := "allow"
@@ -217,7 +219,7 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 	case len(blocking) > 0 && mode == Enforce:
 		lines := make([]string, 0, len(blocking))
 		for _, f := range blocking {
-			lines = append(lines, line(f, remedies[f.CheckID]))
+			lines = append(lines, line(f, fix(f.CheckID)))
 		}
 		resp.Allowed = false
 		resp.Result = &metav1.Status{
@@ -227,12 +229,12 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 		decision = "deny"
 	case len(blocking) > 0 && mode == Warn:
 		for _, f := range blocking {
-			resp.Warnings = append(resp.Warnings, line(f, remedies[f.CheckID]))
+			resp.Warnings = append(resp.Warnings, line(f, fix(f.CheckID)))
 		}
 		decision = "warn"
 	}
 	for _, f := range due {
-		resp.Warnings = append(resp.Warnings, fmt.Sprintf("%s (denied from %s)", line(f, remedies[f.CheckID]), f.Due))
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("%s (denied from %s)", line(f, fix(f.CheckID)), f.Due))
 	}
 	resp.Warnings = boundWarnings(resp.Warnings)
 	if len(resp.Warnings) > 0 && decision == "allow" {

@@ -42,6 +42,7 @@ func planChecks(opt Options, command string, sources ...check.Source) (plan, err
 	}
 	var p plan
 	var errs []string
+	readsKubernetes := slices.ContainsFunc(check.KubernetesObjects, func(s check.Source) bool { return slices.Contains(sources, s) })
 	for _, c := range checks {
 		if !opt.Policy.Selects(c) || slices.Contains(opt.SkipChecks, c) {
 			continue
@@ -54,8 +55,7 @@ func planChecks(opt Options, command string, sources ...check.Source) (plan, err
 			errs = append(errs, cannotRun(c, command))
 			continue
 		}
-		if slices.ContainsFunc(sources, func(s check.Source) bool { return s == check.Cluster || s == check.Manifests }) &&
-			slices.ContainsFunc(c.Sources, func(s check.Source) bool { return s == check.Cluster || s == check.Manifests }) {
+		if readsKubernetes && c.RunsOnAny(check.KubernetesObjects) {
 			p.elsewhere = append(p.elsewhere, c)
 		}
 	}
