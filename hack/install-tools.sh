@@ -24,20 +24,32 @@ cache="${BULWARK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bulwark-tools}"
 dir="$cache/sarif-multitool-$SARIF_MULTITOOL_VERSION"
 bin="$dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
-if [ ! -x "$bin" ]; then
-  if ! command -v npm >/dev/null; then
-    # A fresh machine: install npm from Debian (output to stderr: stdout is eval'ed).
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    if command -v apt-get >/dev/null && { [ -z "$sudo" ] || command -v sudo >/dev/null; }; then
-      echo "install-tools: installing npm with apt-get" >&2
-      $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >&2 ||
-        { echo "install-tools: apt-get install npm failed" >&2; exit 1; }
-    else
-      echo "install-tools: npm is required (apt-get install -y npm)" >&2
-      exit 1
+# apt_install PACKAGE: installs a Debian package on a fresh machine (output
+# to stderr: stdout is eval'ed), or says how when apt-get cannot be used.
+apt_updated=""
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null && { [ -z "$sudo" ] || command -v sudo >/dev/null; }; then
+    echo "install-tools: installing $1 with apt-get" >&2
+    if [ -z "$apt_updated" ]; then
+      $sudo apt-get update -qq >&2 || { echo "install-tools: apt-get update failed" >&2; exit 1; }
+      apt_updated=1
     fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$1" >&2 ||
+      { echo "install-tools: apt-get install $1 failed" >&2; exit 1; }
+  else
+    echo "install-tools: $1 is required (apt-get install -y $1)" >&2
+    exit 1
   fi
+}
+
+# The system CA roots: the image test (test/deploy) puts them in Bulwark's
+# image as the Dockerfile does.
+[ -f /etc/ssl/certs/ca-certificates.crt ] || apt_install ca-certificates
+
+if [ ! -x "$bin" ]; then
+  command -v npm >/dev/null || apt_install npm
   echo "install-tools: installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into $dir" >&2
   rm -rf "$dir.tmp"
   mkdir -p "$dir.tmp"
