@@ -16,10 +16,10 @@ import (
 var postureTemplate string
 
 var postureHTML = template.Must(template.New("posture").Funcs(template.FuncMap{
-	"clean": oneLine,
-	"text":  multiLine,
-	"join":  func(s []string) string { return oneLine(strings.Join(s, ", ")) },
-	"check": func(m map[string]report.Check, id string) report.Check { return m[id] },
+	"clean":   oneLine,
+	"text":    multiLine,
+	"join":    func(s []string) string { return oneLine(strings.Join(s, ", ")) },
+	"check":   func(m map[string]report.Check, id string) report.Check { return m[id] },
 	"sevrank": func(s report.Severity) int { return int(s) },
 	"search": func(f *report.Finding) string {
 		return strings.ToLower(oneLine(strings.Join([]string{f.CheckID, f.Title, f.Subject.String(), f.Location.String(), f.Field, f.Message}, " ")))
