@@ -80,16 +80,18 @@ written, 2 when a result cannot be read.`,
 // readResult reads one JSON result; only regular files, so a FIFO cannot
 // hold the command.
 func readResult(name string) (*report.Report, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	if st, err := os.Stat(name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", printable(name))
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", printable(name))
 	}
 	r, err := report.Read(f)

@@ -13,19 +13,21 @@ const MaxResultSize = 256 << 20
 // Read decodes a result written with --format json. Input larger than
 // MaxResultSize, of another schema version or with fields the layout does
 // not have is an error.
-func Read(r io.Reader) (*Report, error) {
-	lr := &io.LimitedReader{R: r, N: MaxResultSize + 1}
+func Read(r io.Reader) (*Report, error) { return read(r, MaxResultSize) }
+
+func read(r io.Reader, limit int64) (*Report, error) {
+	lr := &io.LimitedReader{R: r, N: limit + 1}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	var rep Report
 	if err := dec.Decode(&rep); err != nil {
 		if lr.N <= 0 {
-			return nil, fmt.Errorf("larger than %d MiB", MaxResultSize>>20)
+			return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 		}
 		return nil, fmt.Errorf("not a bulwark JSON result: %w", err)
 	}
 	if lr.N <= 0 {
-		return nil, fmt.Errorf("larger than %d MiB", MaxResultSize>>20)
+		return nil, fmt.Errorf("larger than %d MiB", limit>>20)
 	}
 	if rep.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("schema version %q, want %q", rep.SchemaVersion, SchemaVersion)
