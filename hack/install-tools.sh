@@ -48,6 +48,11 @@ apt_install() {
 # image as the Dockerfile does.
 [ -f /etc/ssl/certs/ca-certificates.crt ] || apt_install ca-certificates
 
+# Debian's Chromium: the HTML report's browser test (internal/render/htmltest)
+# loads the report in it, headless, through chromedp.
+command -v chromium >/dev/null || apt_install chromium
+echo "export BULWARK_CHROMIUM=$(command -v chromium)"
+
 if [ ! -x "$bin" ]; then
   command -v npm >/dev/null || apt_install npm
   echo "install-tools: installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into $dir" >&2

@@ -83,7 +83,50 @@ type Meta struct {
 	// cannot express it exactly. The end-to-end test holds each
 	// expression to the check's verdicts on the real API server.
 	CEL *CEL `json:"-"`
+	// Attack is the hop of an attack path a finding of the check opens
+	// (internal/attackpath reads it); empty when its findings are not a
+	// step an attacker takes.
+	Attack AttackStep `json:"attack,omitempty"`
 }
+
+// AttackStep is what a finding lets an attacker do, relative to the
+// finding's subject. internal/attackpath turns each into an edge of the
+// attack graph.
+type AttackStep string
+
+// The attack steps.
+const (
+	// AttackExposed: the subject (a Service, an Ingress, the API server,
+	// a registry) is reachable from the internet.
+	AttackExposed AttackStep = "exposed"
+	// AttackExploit: the image has a known vulnerability with a fix, so
+	// whoever reaches a workload running it may run code in it.
+	AttackExploit AttackStep = "exploit"
+	// AttackHost: the workload can take over the node it runs on.
+	AttackHost AttackStep = "host"
+	// AttackToken: the workload holds its ServiceAccount's token.
+	AttackToken AttackStep = "token"
+	// AttackCloudIdentity: the workload can act as the node's kubelet
+	// managed identity (IMDS reachable, azure.json mounted).
+	AttackCloudIdentity AttackStep = "cloud-identity"
+	// AttackClusterAdmin: the subject (or a workload's ServiceAccount)
+	// can become cluster-admin.
+	AttackClusterAdmin AttackStep = "cluster-admin"
+	// AttackSecrets: the subject can read Secrets.
+	AttackSecrets AttackStep = "secrets"
+	// AttackNodes: the subject controls nodes through the kubelet API.
+	AttackNodes AttackStep = "nodes"
+	// AttackRegistryWrite: the cluster's kubelet identity can push to a
+	// registry.
+	AttackRegistryWrite AttackStep = "registry-write"
+	// AttackRegistryAccess: whoever reaches the registry can read or
+	// write it without an Entra ID identity (admin user, anonymous pull).
+	AttackRegistryAccess AttackStep = "registry-access"
+	// AttackAPIAccess: whoever reaches the API server can become
+	// cluster-admin without an Entra ID identity (local accounts, RBAC
+	// off).
+	AttackAPIAccess AttackStep = "api-access"
+)
 
 // CEL are predicates, true when an object passes the check. The policy
 // generator binds them to every pod spec shape (Pod, pod templates,

@@ -28,6 +28,7 @@ func TestJSONMatchesSchema(t *testing.T) {
 		{"malformed input", 2, "", []string{"scan", "manifests", "testdata/malformed", "-f", "json", "--as-of", "2026-11-26"}},
 		{"clean", 0, "", []string{"scan", "manifests", "testdata/clean", "-f", "json", "--as-of", "2026-11-26"}},
 		{"aks", 1, "", []string{"scan", "aks", "../../examples/aks/default", "-f", "json", "--as-of", "2026-11-26"}},
+		{"assess", 1, "", []string{"assess", "../../examples/insecure", "--aks", "../../examples/aks/default", "-f", "json", "--as-of", "2026-11-26"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, stderr := run(t, "", tt.args...)

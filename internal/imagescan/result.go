@@ -14,6 +14,8 @@ package imagescan
 import (
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/image"
 )
@@ -70,6 +72,14 @@ type Vulnerability struct {
 // fingerprint of its finding, so that a rebuild that does not fix it keeps
 // its history.
 func (v Vulnerability) Key() string { return v.Type + ":" + v.Package + "@" + v.Path }
+
+// FieldPath is the field a finding about the vulnerability names: the package
+// by type, name and file and the advisory, not the version, so a rebuild
+// that does not fix it keeps the finding's fingerprint, baseline entry and
+// exception.
+func (v Vulnerability) FieldPath() *field.Path {
+	return field.NewPath("packages").Key(v.Key()).Child("vulnerabilities").Key(v.ID)
+}
 
 // Signature is the outcome of verifying the image's signature.
 type Signature struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
 )
@@ -26,8 +27,11 @@ func JSON(w io.Writer, rep *report.Report) error {
 	first := true
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		if opts == "omitempty" && v.Field(i).IsZero() || opts == "omitempty" && v.Field(i).Kind() == reflect.Slice && v.Field(i).Len() == 0 {
 			continue
 		}
 		if !first {

@@ -109,10 +109,14 @@ func SARIF(w io.Writer, rep *report.Report) error {
 		usesSrcRoot = usesSrcRoot || relativeFile(f.Location.File)
 		primaries = append(primaries, f)
 	}
+	paths := sarifPathIndex(rep, primaries)
 	result := func(i int) *sarif.Result {
 		res, _ := sarifResult(primaries[i], ix)
 		if ms := groups.members(primaries[i]); len(ms) > 0 {
 			sarifRelated(res, ms)
+		}
+		for _, p := range paths[primaries[i].Fingerprint] {
+			res.AddCodeFlow(sarifCodeFlow(p))
 		}
 		return res
 	}

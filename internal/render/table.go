@@ -57,6 +57,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 		t.blocking(rep)
 		t.others(rep)
 	}
+	t.attackPaths(rep)
 	t.errors(rep)
 	t.objectNotes(rep)
 	t.coverage(rep)

@@ -159,6 +159,9 @@ type Finding struct {
 	// the primary's fingerprint. Set by Relate, for presentation only.
 	Related   []Related `json:"related,omitempty"`
 	RelatedTo string    `json:"relatedTo,omitempty"`
+	// AttackPaths counts the attack paths the finding opens a hop of;
+	// such findings are listed before the same findings elsewhere.
+	AttackPaths int `json:"attackPaths,omitempty"`
 }
 
 // StatusText is the status as printed: fail, due 2026-12-10, excepted

@@ -43,6 +43,9 @@ type Report struct {
 	Coverage    []Coverage   `json:"coverage"`
 	Errors      []InputError `json:"errors"`
 	CheckErrors []CheckError `json:"checkErrors"`
+	// AttackPaths join findings of every layer into paths from the
+	// internet to a crown jewel (bulwark assess), best scored first.
+	AttackPaths []AttackPath `json:"attackPaths,omitempty"`
 }
 
 // Check describes a check that ran, for readers of the report. It is the

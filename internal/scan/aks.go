@@ -66,11 +66,41 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	cal := opt.Calendar
+	cal := setAKSEnv(res, opt.Calendar, opt.Now)
+	selected := p.run
+	inv := inventory.New(res.Objects)
+	rep := evaluate(inv, selected, opt.Options, "scan aks", targets)
+	addAKSNotes(rep, res, inv, selected, cal, opt.Now)
+	rep.Summarize()
+	return rep, nil
+}
+
+// addAKSNotes adds to rep what the Azure source read and could not read.
+func addAKSNotes(rep *report.Report, res *azure.Result, inv *inventory.Inventory, selected []*check.Check, cal *aksmodel.Calendar, now time.Time) {
+	rep.Inventory.Files += res.Files
+	rep.Inventory.Documents += res.Documents
+	for _, s := range res.Skipped {
+		rep.Inventory.Skipped = append(rep.Inventory.Skipped, report.Skipped{File: s.File, Line: s.Line, Reason: s.Reason})
+	}
+	for _, e := range res.Errors {
+		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Resource: e.Resource, Message: e.Msg})
+	}
+	rep.Warnings = append(rep.Warnings, res.Warnings...)
+	if len(inv.OfKind(aksmodel.KindCluster)) > 0 && cal.Stale(now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(c.Data, check.DataVersions) }) {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the AKS version calendar is dated %s, more than %d days before %s: version checks may miss newer releases, ends of support and retirements; use a newer bulwark or scan live",
+			cal.Date.Format(time.DateOnly), int(aksmodel.StaleAfter.Hours()/24), now.Format(time.DateOnly)))
+	}
+	rep.Warnings = append(rep.Warnings, notAssessed(inv, selected)...)
+}
+
+// setAKSEnv gives each cluster read the run's context: the version
+// calendar (cal, or the embedded one) and, live, what its region offers.
+// It returns the calendar used.
+func setAKSEnv(res *azure.Result, cal *aksmodel.Calendar, now time.Time) *aksmodel.Calendar {
 	if cal == nil {
 		cal = aksmodel.EmbeddedCalendar()
 	}
-	base := aksmodel.DefaultEnv(opt.Now)
+	base := aksmodel.DefaultEnv(now)
 	base.Calendar = cal
 	envs := map[string]*aksmodel.Env{}
 	for _, o := range res.Objects {
@@ -91,26 +121,7 @@ func AKSCollected(res *azure.Result, targets []string, opt AKSOptions) (*report.
 		}
 		c.Env = base
 	}
-
-	selected := p.run
-	inv := inventory.New(res.Objects)
-	rep := evaluate(inv, selected, opt.Options, "scan aks", targets)
-	rep.Inventory.Files = res.Files
-	rep.Inventory.Documents = res.Documents
-	for _, s := range res.Skipped {
-		rep.Inventory.Skipped = append(rep.Inventory.Skipped, report.Skipped{File: s.File, Line: s.Line, Reason: s.Reason})
-	}
-	for _, e := range res.Errors {
-		rep.Errors = append(rep.Errors, report.InputError{File: e.File, Line: e.Line, Resource: e.Resource, Message: e.Msg})
-	}
-	rep.Warnings = append(rep.Warnings, res.Warnings...)
-	if len(inv.OfKind(aksmodel.KindCluster)) > 0 && cal.Stale(opt.Now) && slices.ContainsFunc(selected, func(c *check.Check) bool { return slices.Contains(c.Data, check.DataVersions) }) {
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the AKS version calendar is dated %s, more than %d days before %s: version checks may miss newer releases, ends of support and retirements; use a newer bulwark or scan live",
-			cal.Date.Format(time.DateOnly), int(aksmodel.StaleAfter.Hours()/24), opt.Now.Format(time.DateOnly)))
-	}
-	rep.Warnings = append(rep.Warnings, notAssessed(inv, selected)...)
-	rep.Summarize()
-	return rep, nil
+	return cal
 }
 
 // notAssessed lists, per object and reason, the selected checks that gaps

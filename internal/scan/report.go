@@ -101,3 +101,10 @@ func UpdateBaseline(old *baseline.Baseline, rep *report.Report, now time.Time) *
 	}
 	return baseline.Update(old, fs, now)
 }
+
+// ReportCatalog describes every check Bulwark knows as the report lists
+// checks: what a posture report counts as "not assessed" when a run did
+// not include them.
+func ReportCatalog() []report.Check {
+	return reportChecks(check.All(), nil)
+}

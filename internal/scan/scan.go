@@ -57,6 +57,10 @@ type Options struct {
 	// cluster (its network policy engine decides whether NetworkPolicies
 	// are enforced at all, podLinkLocalAccess whether pods reach IMDS).
 	Context []*inventory.Object
+
+	// keepPositions keeps the objects' source positions after the checks
+	// ran, for what locates fields after them (attack path evidence).
+	keepPositions bool
 }
 
 // Manifests scans manifest files and directories.
@@ -69,34 +73,12 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	if err != nil {
 		return nil, err
 	}
-	loaded, err := manifest.Load(ctx, paths, opt.Manifest)
+	loaded, err := loadManifests(ctx, paths, opt)
 	if err != nil {
 		return nil, err
 	}
-	// Take what the report needs from the loader first, so that nothing
-	// but the inventory holds the objects while they are evaluated.
-	files, documents := loaded.Files, loaded.Documents
-	skipped := make([]report.Skipped, 0, len(loaded.Skipped))
-	for _, s := range loaded.Skipped {
-		skipped = append(skipped, report.Skipped(s))
-	}
-	inputErrors := make([]report.InputError, 0, len(loaded.Errors))
-	for _, e := range loaded.Errors {
-		inputErrors = append(inputErrors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
-	}
-	unread := loaded.Unread
-	notAssessed := make([]report.ObjectNote, 0, len(loaded.NotAssessed))
-	for _, n := range loaded.NotAssessed {
-		notAssessed = append(notAssessed, report.ObjectNote(n))
-	}
-	viaTemplate := []report.ObjectNote{}
-	for _, o := range loaded.Objects {
-		if note := o.JudgedNote(); note != "" {
-			viaTemplate = append(viaTemplate, report.ObjectNote{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Meta.Namespace,
-				Name: o.Meta.Name, File: o.Loc.File, Line: o.Loc.Line, Reason: note})
-		}
-	}
-	objs := append(loaded.Objects, opt.Context...)
+	objs := append(loaded.objects, opt.Context...)
+	loaded.objects = nil
 	var imgs []*imagescan.Result
 	selected := p.run
 	if opt.Images != nil {
@@ -106,8 +88,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 		selected, _ = imageChecks(selected, opt.Images)
 	}
 	rep := evaluate(inventory.New(objs), selected, opt, "scan manifests", paths)
-	rep.Inventory.Files, rep.Inventory.Documents, rep.Inventory.Skipped = files, documents, skipped
-	rep.Inventory.NotAssessed, rep.Inventory.ViaTemplate = notAssessed, viaTemplate
+	loaded.addTo(rep)
 	// Context objects were read for the checks, not scanned.
 	rep.Inventory.Objects -= len(opt.Context)
 	for _, c := range opt.Context {
@@ -118,15 +99,64 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 		}
 	}
 	rep.Inventory.Kinds = slices.DeleteFunc(rep.Inventory.Kinds, func(k report.KindCount) bool { return k.Count == 0 })
-	rep.Errors = inputErrors
-	for _, u := range unread {
-		rep.Warnings = append(rep.Warnings, u.File+": "+u.Reason)
-	}
 	if opt.Images != nil {
 		addImageNotes(rep, imgs, selected, opt.Images)
 	}
 	rep.Summarize()
 	return rep, nil
+}
+
+// loaded is what a manifest load read, as the report tells it.
+type loaded struct {
+	objects                  []*inventory.Object
+	files, documents         int
+	skipped                  []report.Skipped
+	errors                   []report.InputError
+	warnings                 []string
+	notAssessed, viaTemplate []report.ObjectNote
+}
+
+// loadManifests reads manifest files and takes what the report needs from
+// the loader, so that nothing but the objects is held while they are
+// evaluated.
+func loadManifests(ctx context.Context, paths []string, opt Options) (*loaded, error) {
+	l, err := manifest.Load(ctx, paths, opt.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	out := &loaded{objects: l.Objects, files: l.Files, documents: l.Documents,
+		skipped: make([]report.Skipped, 0, len(l.Skipped)), errors: make([]report.InputError, 0, len(l.Errors)),
+		notAssessed: make([]report.ObjectNote, 0, len(l.NotAssessed)), viaTemplate: []report.ObjectNote{}}
+	for _, s := range l.Skipped {
+		out.skipped = append(out.skipped, report.Skipped(s))
+	}
+	for _, e := range l.Errors {
+		out.errors = append(out.errors, report.InputError{File: e.File, Line: e.Line, Message: e.Msg})
+	}
+	for _, u := range l.Unread {
+		out.warnings = append(out.warnings, u.File+": "+u.Reason)
+	}
+	for _, n := range l.NotAssessed {
+		out.notAssessed = append(out.notAssessed, report.ObjectNote(n))
+	}
+	for _, o := range l.Objects {
+		if note := o.JudgedNote(); note != "" {
+			out.viaTemplate = append(out.viaTemplate, report.ObjectNote{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Meta.Namespace,
+				Name: o.Meta.Name, File: o.Loc.File, Line: o.Loc.Line, Reason: note})
+		}
+	}
+	return out, nil
+}
+
+// addTo adds what was read to rep's inventory, errors and warnings.
+func (l *loaded) addTo(rep *report.Report) {
+	rep.Inventory.Files += l.files
+	rep.Inventory.Documents += l.documents
+	rep.Inventory.Skipped = append(rep.Inventory.Skipped, l.skipped...)
+	rep.Inventory.NotAssessed = append(rep.Inventory.NotAssessed, l.notAssessed...)
+	rep.Inventory.ViaTemplate = append(rep.Inventory.ViaTemplate, l.viaTemplate...)
+	rep.Errors = append(rep.Errors, l.errors...)
+	rep.Warnings = append(rep.Warnings, l.warnings...)
 }
 
 // evaluate runs checks over inv and applies the policy: the part of a run
@@ -155,7 +185,9 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
 	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
-	inv.ReleasePositions()
+	if !opt.keepPositions {
+		inv.ReleasePositions()
+	}
 	lookup := objectLookup(inv)
 	objects, kinds := len(inv.Objects), inv.Kinds()
 	// inv is not used past this point: the objects can be freed while the

@@ -16,6 +16,7 @@ func init() {
 			Description: "The admin user is one shared username and password with push and pull on every repository; it ends up in pipelines and pull secrets, cannot be scoped or attributed, and is rotated by hand if at all.",
 			Remediation: "Disable it (az acr update --admin-enabled false; Terraform: admin_enabled = false) and use Entra identities: AcrPull for clusters (az aks update --attach-acr), AcrPush for pipelines with workload identity federation.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "registry"},
+			Attack:      check.AttackRegistryAccess,
 		},
 		Reads: []string{"properties.adminUserEnabled"},
 		Eval: func(g *aksmodel.Registry, r *check.Report) {

@@ -17,6 +17,7 @@ func init() {
 			Description: "Anonymous pull lets anyone on the internet (or any network that reaches the registry) download every image: your code, embedded configuration and the secrets that too often ship in layers.",
 			Remediation: "Disable it: az acr update --anonymous-pull-enabled false (Terraform: anonymous_pull_enabled = false); give consumers AcrPull instead.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "registry"},
+			Attack:      check.AttackRegistryAccess,
 		},
 		Reads: []string{"properties.anonymousPullEnabled"},
 		Eval: func(g *aksmodel.Registry, r *check.Report) {

@@ -19,6 +19,7 @@ func init() {
 			Description: "With public access on and the firewall's default action Allow, every network on the internet can reach the registry's login and data endpoints.",
 			Remediation: "Set networkRuleSet.defaultAction: Deny with IP rules for your build agents (az acr update --default-action Deny; az acr network-rule add), or disable public access altogether (ACR-003). Requires the Premium SKU.",
 			Controls:    check.Controls{ASB: []string{"NS-2"}, Practice: "registry"},
+			Attack:      check.AttackExposed,
 		},
 		Reads: []string{"properties.networkRuleSet.defaultAction", "properties.publicNetworkAccess"},
 		Eval: func(g *aksmodel.Registry, r *check.Report) {

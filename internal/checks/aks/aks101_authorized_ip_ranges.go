@@ -18,6 +18,7 @@ func init() {
 			Description: "A public AKS API server without authorized IP ranges accepts connections from the whole internet: every credential leak, token theft or API server vulnerability is exploitable from anywhere.",
 			Remediation: "Make the cluster private (apiServerAccessProfile.enablePrivateCluster: true), or list the networks that may reach it: az aks update --api-server-authorized-ip-ranges 203.0.113.0/24,198.51.100.10/32 (Terraform: api_server_access_profile { authorized_ip_ranges = [...] }).",
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.1"}, Practice: "cluster-api-access"},
+			Attack:      check.AttackExposed,
 		},
 		Reads: []string{"properties.apiServerAccessProfile.authorizedIPRanges", "properties.apiServerAccessProfile.enablePrivateCluster"},
 		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {

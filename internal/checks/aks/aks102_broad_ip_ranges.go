@@ -24,6 +24,7 @@ func init() {
 			Description: "Authorized IP ranges only protect the API server when they are narrow. 0.0.0.0/0, or a prefix covering a whole provider or cloud region, admits attackers on the same networks and gives false comfort in reviews.",
 			Remediation: "List only your egress addresses and VPN or build-agent ranges, as narrow as possible (/32 for single addresses). Prefixes shorter than /16 (IPv4) or /48 (IPv6) are reported; a policy setting will make the limit configurable.",
 			Controls:    check.Controls{ASB: []string{"NS-2"}, CIS: []string{"5.4.1"}, Practice: "cluster-api-access"},
+			Attack:      check.AttackExposed,
 		},
 		Reads: []string{"properties.apiServerAccessProfile.authorizedIPRanges"},
 		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {

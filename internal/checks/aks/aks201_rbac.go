@@ -16,6 +16,7 @@ func init() {
 			Description: "Without Kubernetes RBAC every authenticated user and service account can do anything in the cluster. RBAC cannot be turned on later: the cluster must be recreated.",
 			Remediation: "Create the cluster with RBAC (the default; ARM: enableRBAC: true; Terraform: role_based_access_control_enabled = true) and migrate workloads to it.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, Practice: "identity-rbac"},
+			Attack:      check.AttackAPIAccess,
 		},
 		Reads: []string{"properties.enableRBAC"},
 		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {

@@ -16,6 +16,7 @@ func init() {
 			Description: "With local accounts enabled, anyone allowed to call listClusterAdminCredential gets a cluster-admin certificate that bypasses Entra ID, conditional access and audit by user, and cannot be revoked short of rotating the cluster's certificates.",
 			Remediation: "Disable them once Entra ID integration is on: az aks update --disable-local-accounts (ARM: disableLocalAccounts: true; Terraform: local_account_disabled = true).",
 			Controls:    check.Controls{ASB: []string{"IM-1", "PA-7"}, Practice: "identity-rbac"},
+			Attack:      check.AttackAPIAccess,
 		},
 		Reads: []string{"properties.disableLocalAccounts"},
 		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {

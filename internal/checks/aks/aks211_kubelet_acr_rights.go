@@ -24,6 +24,7 @@ func init() {
 			Description: "Every node, and every pod that reaches the node's IMDS endpoint, can act as the kubelet identity. With AcrPush, Contributor or Owner on a registry, one compromised pod can overwrite the images every cluster pulls.",
 			Remediation: "Grant the kubelet identity only AcrPull on the registry (az aks update --attach-acr does exactly that) and remove other role assignments it holds on registries.",
 			Controls:    check.Controls{ASB: []string{"PA-7"}, CIS: []string{"5.1.3"}, Practice: "identity-rbac"},
+			Attack:      check.AttackRegistryWrite,
 		},
 		Reads: []string{aksmodel.GapRoleAssignments},
 		Eval: func(c *aksmodel.Cluster, _ []*aksmodel.Pool, r *check.Report) {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation/field"
-
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
@@ -25,6 +23,13 @@ var vulnRemediation = "Rebuild the image on a base with the fixed package versio
 	"Accept a finding that cannot be fixed yet with a policy exception (checks: [IMG-00x], image: <reference>), with an owner and an expiry."
 
 func registerVulnCheck(id, title string, sev finding.Severity, severitySetting string, matches func(level string) bool) {
+	// A critical or high vulnerability in a reachable workload is how an
+	// attack path gets its first foothold (attackpath counts only those
+	// with a fix).
+	var attack check.AttackStep
+	if sev >= finding.SeverityHigh {
+		attack = check.AttackExploit
+	}
 	check.Register(&check.Check{
 		Meta: check.Meta{
 			ID: id, Title: title, Severity: sev, Area: "vulnerabilities",
@@ -36,6 +41,7 @@ func registerVulnCheck(id, title string, sev finding.Severity, severitySetting s
 			Sources:         []check.Source{check.Images},
 			ImageAspects:    []string{imagescan.AspectVulnerabilities},
 			SeveritySetting: severitySetting,
+			Attack:          attack,
 		},
 		Eval: func(_ *check.Context, obj *inventory.Object, r *check.Report) {
 			res := result(obj, imagescan.AspectVulnerabilities)
@@ -44,7 +50,7 @@ func registerVulnCheck(id, title string, sev finding.Severity, severitySetting s
 			}
 			for _, v := range res.Vulnerabilities {
 				if matches(v.Severity) {
-					r.FailAdvisory(vulnPath(v), res.Ref, append([]string{v.ID}, v.Aliases...), "%s", describe(v))
+					r.FailAdvisory(v.FieldPath(), res.Ref, append([]string{v.ID}, v.Aliases...), "%s", describe(v))
 				}
 			}
 		},
@@ -64,13 +70,6 @@ func Level(severity string) string {
 		return "low"
 	}
 	return ""
-}
-
-// vulnPath names the package by type, name and file and the advisory, not
-// the version: a rebuild that does not fix the vulnerability keeps the
-// finding's fingerprint, baseline entry and exception.
-func vulnPath(v imagescan.Vulnerability) *field.Path {
-	return field.NewPath("packages").Key(v.Key()).Child("vulnerabilities").Key(v.ID)
 }
 
 func describe(v imagescan.Vulnerability) string {

@@ -28,6 +28,7 @@ func init() {
 				"    egress:\n    - to:\n      - ipBlock:\n          cidr: 0.0.0.0/0\n          except: [169.254.169.254/32, 168.63.129.16/32]\n      ports: [{port: 443, protocol: TCP}]\n\n" +
 				"Or block it for the whole cluster with networkProfile.podLinkLocalAccess: None (AKS-308), and use Azure Workload Identity for pods that need Azure tokens.",
 			Controls: check.Controls{ASB: []string{"IM-3", "NS-1"}, Practice: "network"},
+			Attack:   check.AttackCloudIdentity,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    netpol.ModelKinds,

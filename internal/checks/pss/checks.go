@@ -40,13 +40,15 @@ var specs = []spec{
 		Description: "A privileged container runs with every capability and full access to the node's devices; a compromise of the container is a compromise of the node and of every pod and credential on it, including the kubelet's and the node's Azure identity.",
 		Remediation: "Remove securityContext.privileged or set it to false. Grant only the specific capability the workload needs.",
 		CEL:         &check.CEL{Container: "!has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged"},
-		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"}}},
+		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"},
+		Attack:      check.AttackHost}},
 	{id: "hostNamespaces", pod: hostNamespaceField, Meta: check.Meta{
 		ID: "K8S-002", Title: "Host namespaces shared (hostNetwork, hostPID, hostIPC)", Severity: finding.SeverityHigh, Area: "pod-security",
 		Description: "Sharing the node's network, process or IPC namespace lets the pod see and reach the node's processes and interfaces: other pods' traffic, the kubelet, and the instance metadata service with the node's identity regardless of network policies.",
 		Remediation: "Remove spec.hostNetwork, spec.hostPID and spec.hostIPC (or set them to false).",
 		CEL:         &check.CEL{Pod: "!(has(variables.spec.hostNetwork) && variables.spec.hostNetwork) && !(has(variables.spec.hostPID) && variables.spec.hostPID) && !(has(variables.spec.hostIPC) && variables.spec.hostIPC)"},
-		Controls:    check.Controls{ASB: []string{"PV-4", "NS-1"}, CIS: []string{"4.2.2", "4.2.3", "4.2.4"}, Practice: "container"}}},
+		Controls:    check.Controls{ASB: []string{"PV-4", "NS-1"}, CIS: []string{"4.2.2", "4.2.3", "4.2.4"}, Practice: "container"},
+		Attack:      check.AttackHost}},
 	{id: "hostPathVolumes", volumes: true, Meta: check.Meta{
 		ID: "K8S-005", Title: "hostPath volume", Severity: finding.SeverityHigh, Area: "pod-security",
 		Description: "A hostPath volume mounts a directory of the node into the pod. It breaks the container boundary and, writable or on a sensitive path, gives node-level access.",
@@ -94,7 +96,8 @@ var specs = []spec{
 		Description: "A Windows HostProcess container runs directly on the node as a host process: the Windows equivalent of a privileged container.",
 		Remediation: "Remove windowsOptions.hostProcess (or set it to false) and hostNetwork.",
 		CEL:         &check.CEL{Pod: "!(has(variables.spec.securityContext) && has(variables.spec.securityContext.windowsOptions) && has(variables.spec.securityContext.windowsOptions.hostProcess) && variables.spec.securityContext.windowsOptions.hostProcess)", Container: "!(has(c.securityContext) && has(c.securityContext.windowsOptions) && has(c.securityContext.windowsOptions.hostProcess) && c.securityContext.windowsOptions.hostProcess)"},
-		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"}}},
+		Controls:    check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.1"}, Practice: "container"},
+		Attack:      check.AttackHost}},
 	{id: "hostProbesAndHostLifecycle", container: "livenessProbe", Meta: check.Meta{
 		ID: "K8S-028", Title: "Probe or lifecycle handler targets another host", Severity: finding.SeverityMedium, Area: "pod-security",
 		Description: "A probe or lifecycle hook with a host field makes the kubelet send requests to an arbitrary address from the node's network position (a server-side request forgery).",

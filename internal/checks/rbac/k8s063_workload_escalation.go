@@ -30,6 +30,7 @@ func init() {
 				"and keep cluster-admin away from ServiceAccounts in namespaces others can deploy to:\n\n" +
 				"    spec:\n      serviceAccountName: orders-api\n      automountServiceAccountToken: false",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.1", "4.1.6"}, Practice: "identity-rbac"},
+			Attack:   check.AttackClusterAdmin,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    rbacmodel.ModelKinds,

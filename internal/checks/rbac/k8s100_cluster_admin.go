@@ -24,6 +24,7 @@ func init() {
 			Remediation: "Bind a role with the verbs and resources the subject needs. Deployment pipelines on AKS should use the GitOps (Flux) extension or an Entra ID workload identity with an Azure RBAC role scoped to their namespaces; people get admin through Entra ID groups and just-in-time access (Privileged Identity Management), not standing bindings:\n\n" +
 				"    kind: RoleBinding\n    metadata: {name: deployer, namespace: app}\n    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}",
 			Controls: check.Controls{ASB: []string{"PA-1", "PA-7"}, CIS: []string{"4.1.1"}, Practice: "identity-rbac"},
+			Attack:   check.AttackClusterAdmin,
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    rbacmodel.ModelKinds,

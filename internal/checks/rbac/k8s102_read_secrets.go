@@ -20,6 +20,7 @@ func init() {
 				"If a controller must read Secrets, bind it in its namespace only and name the Secrets:\n\n" +
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [secrets]\n      resourceNames: [app-tls]\n      verbs: [get]",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-8"}, CIS: []string{"4.1.2"}, Practice: "identity-rbac"},
+			Attack:   check.AttackSecrets,
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    rbacmodel.ModelKinds,

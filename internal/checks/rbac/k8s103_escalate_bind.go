@@ -24,6 +24,7 @@ func init() {
 			Remediation: "Remove escalate and bind from roles held by people and pipelines. Delegated RBAC administration should bind named, reviewed roles only:\n\n" +
 				"    rules:\n    - apiGroups: [rbac.authorization.k8s.io]\n      resources: [clusterroles]\n      verbs: [bind]\n      resourceNames: [app-reader]",
 			Controls: check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.7"}, Practice: "identity-rbac"},
+			Attack:   check.AttackClusterAdmin,
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    rbacmodel.ModelKinds,

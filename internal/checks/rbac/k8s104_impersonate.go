@@ -20,6 +20,7 @@ func init() {
 				"Audit logs show the impersonated identity first.",
 			Remediation: "Remove impersonate. Support staff who need to see what a user sees can use kubectl auth can-i --as in a reviewed, time-limited role; on AKS use Entra ID groups with Azure RBAC instead of impersonation.",
 			Controls:    check.Controls{ASB: []string{"PA-7", "PA-1"}, CIS: []string{"4.1.7"}, Practice: "identity-rbac"},
+			Attack:      check.AttackClusterAdmin,
 			Kinds:       bindingKinds,
 			Sources:     check.KubernetesObjects,
 			Reads:       rbacmodel.ModelKinds,

@@ -19,6 +19,7 @@ func init() {
 			Remediation: "Scrape node metrics from the kubelet's /metrics with nodes/metrics (or use Azure Monitor managed Prometheus) instead of nodes/proxy:\n\n" +
 				"    rules:\n    - apiGroups: [\"\"]\n      resources: [nodes/metrics, nodes/stats]\n      verbs: [get]",
 			Controls: check.Controls{ASB: []string{"PA-7"}, CIS: []string{"4.1.9"}, Practice: "identity-rbac"},
+			Attack:   check.AttackNodes,
 			Kinds:    bindingKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    rbacmodel.ModelKinds,

@@ -24,6 +24,7 @@ func init() {
 			Remediation: "Avoid hostPath; use emptyDir, a ConfigMap/Secret, a projected volume or a PersistentVolumeClaim. If the node path is truly needed, mount it read-only:\n\n" +
 				"    volumeMounts:\n    - name: host-data\n      mountPath: /data\n      readOnly: true",
 			Controls: check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
+			Attack:   check.AttackHost,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
 		},

@@ -26,6 +26,7 @@ func init() {
 			Description: "Mounting a node directory such as /, /etc, /proc, /sys, /var/lib/kubelet or /var/log gives the pod the node's configuration, kubelet credentials or kernel interfaces; written to, it is a direct path to taking over the node.",
 			Remediation: "Do not mount node system directories. Use ConfigMaps, Secrets, projected or CSI volumes; if a node agent truly needs one, mount the narrowest subdirectory read-only and run it in a dedicated namespace.",
 			Controls:    check.Controls{ASB: []string{"PV-4"}, CIS: []string{"4.2"}, Practice: "container"},
+			Attack:      check.AttackHost,
 			Kinds:       inventory.WorkloadKinds,
 			Sources:     check.ObjectSources,
 		},

@@ -27,6 +27,7 @@ func init() {
 				"instead of Docker-in-Docker, and get container metadata from the Kubernetes API or the CRI-aware monitoring agents AKS provides. Delete volumes like:\n\n" +
 				"    volumes:\n    - name: docker-sock\n      hostPath:\n        path: /var/run/docker.sock",
 			Controls: check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2"}, Practice: "container"},
+			Attack:   check.AttackHost,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
 		},

@@ -30,6 +30,7 @@ func init() {
 				"and pods labelled azure.workload.identity/use: \"true\") instead of borrowing the node's:\n\n" +
 				"    apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: app\n      annotations:\n        azure.workload.identity/client-id: <client-id>\n",
 			Controls: check.Controls{ASB: []string{"IM-8", "PV-4"}, CIS: []string{"4.2"}, Practice: "identity-rbac"},
+			Attack:   check.AttackCloudIdentity,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
 		},

@@ -41,6 +41,7 @@ func init() {
 				"    securityContext:\n      capabilities:\n        drop: [\"ALL\"]\n        add: [\"NET_BIND_SERVICE\"]\n\n" +
 				"Node agents that truly need such a capability belong in a dedicated namespace on a dedicated node pool.",
 			Controls: check.Controls{ASB: []string{"PV-4", "PA-7"}, CIS: []string{"4.2.8"}, Practice: "container"},
+			Attack:   check.AttackHost,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.ObjectSources,
 			CEL:      &check.CEL{Container: capabilitiesCEL(dangerousCapabilities)},

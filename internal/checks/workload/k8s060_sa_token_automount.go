@@ -31,6 +31,7 @@ func init() {
 				"    apiVersion: v1\n    kind: ServiceAccount\n    metadata:\n      name: app\n    automountServiceAccountToken: false\n\n" +
 				"Pods that do need the API should use a dedicated ServiceAccount with a minimal Role, and can mount a short-lived, audience-bound token through a projected serviceAccountToken volume.",
 			Controls: check.Controls{ASB: []string{"PA-7", "IM-3"}, CIS: []string{"4.1.6"}, Practice: "identity-rbac"},
+			Attack:   check.AttackToken,
 			Kinds:    inventory.WorkloadKinds,
 			Sources:  check.KubernetesObjects,
 			Reads:    []string{"ServiceAccount"},

@@ -48,6 +48,7 @@ func init() {
 				"If it must be public, restrict the callers:\n\n" +
 				"    spec:\n      type: LoadBalancer\n      loadBalancerSourceRanges:\n      - 203.0.113.0/24",
 			Controls: check.Controls{ASB: []string{"NS-1", "NS-2"}, Practice: "network"},
+			Attack:   check.AttackExposed,
 			Kinds:    []string{"Service"},
 			Sources:  check.ObjectSources,
 		},

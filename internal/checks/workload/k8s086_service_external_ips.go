@@ -22,6 +22,7 @@ func init() {
 			Remediation: "Remove spec.externalIPs and expose the Service through type LoadBalancer (internal where possible) or an ingress. " +
 				"Block the field cluster-wide with the Azure Policy \"Kubernetes cluster services should only use allowed external IPs\" (with an empty allow-list), or a ValidatingAdmissionPolicy that rejects Services with externalIPs.",
 			Controls: check.Controls{ASB: []string{"NS-1"}, Practice: "network"},
+			Attack:   check.AttackExposed,
 			Kinds:    []string{"Service"},
 			Sources:  check.ObjectSources,
 		},

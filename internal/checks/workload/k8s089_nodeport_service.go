@@ -27,6 +27,7 @@ func init() {
 			Remediation: "Use type ClusterIP behind an ingress, or an internal LoadBalancer, and let Kubernetes choose node ports only where a load balancer needs them:\n\n" +
 				"    spec:\n      type: ClusterIP\n      ports:\n      - port: 80\n        targetPort: 8080",
 			Controls: check.Controls{ASB: []string{"NS-1", "NS-2"}, Practice: "network"},
+			Attack:   check.AttackExposed,
 			Kinds:    []string{"Service"},
 			Sources:  check.ObjectSources,
 		},

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bulwark-sec/bulwark/internal/scan"
+)
+
+func newAssess(s *streams) *cobra.Command {
+	var (
+		out   outputFlags
+		flags scanFlags
+		img   imageFlags
+		aks   []string
+	)
+	cmd := &cobra.Command{
+		Use:   "assess [MANIFEST-PATH...] --aks PATH",
+		Short: "Assess every layer in one run: the AKS cluster, its Kubernetes objects and their images, with attack paths",
+		Long: `Assess an AKS cluster's Azure side (--aks: az aks show / az acr show output, ARM JSON,
+templates, Terraform plans), the Kubernetes objects deployed to it (manifest files and
+directories) and, with --images, the images they run, as one inventory: every check
+any of them feeds runs once, under one policy, baseline and gate, into one report.
+
+Attack paths join the findings across the layers: from the internet (a public
+LoadBalancer, NodePort or externalIPs Service, an Ingress, a public API server, a
+registry open to all networks) through workloads (a fixable critical or high
+vulnerability in their image, node takeover) and identities (the ServiceAccount token
+and its RBAC, the kubelet identity reached through IMDS or azure.json, and its Azure
+roles) to crown jewels: cluster-admin, Secrets, Key Vault, a registry, the node. Each
+path lists its hops with the finding behind each, a score (1-100) and the hop to fix
+first: the one on most paths. Findings on a path are listed first. The table shows the
+paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
+		Example: `  bulwark assess examples/insecure --aks examples/aks/default --as-of 2026-11-26
+  bulwark assess ./deploy --aks aks.json --images --format json -o result.json
+  bulwark report result.json -o report.html`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := out.validate(); err != nil {
+				return err
+			}
+			if len(args) == 0 && len(aks) == 0 {
+				return usageError("give manifests to assess and the AKS cluster with --aks")
+			}
+			opt, _, err := flags.options(cmd, s, false)
+			if err != nil {
+				return err
+			}
+			aopt, err := scan.NewAKSOptions(opt, scan.AKSConfig{Paths: aks})
+			if err != nil {
+				return inputError(err)
+			}
+			ctx := context.Background()
+			var prog *imageProgress
+			if img.enabled {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, img.timeout)
+				defer cancel()
+				if opt.Images, err = img.build(ctx, cmd, opt); err != nil {
+					return err
+				}
+				prog = withProgress(s, opt.Images)
+			} else if err := img.rejectWithoutImages(cmd); err != nil {
+				return err
+			}
+			rep, err := scan.Assess(ctx, scan.AssessOptions{Options: opt, Manifests: args, AKS: aopt})
+			prog.done()
+			img.note(rep)
+			if err != nil {
+				return usageError("%s", printable(err.Error()))
+			}
+			return finish(s, &out, rep)
+		},
+	}
+	out.add(cmd)
+	flags.add(cmd)
+	cmd.Flags().StringArrayVar(&aks, "aks", nil, "the AKS cluster and its registries: az/ARM JSON, templates, Terraform plans (file or directory; repeatable)")
+	img.add(cmd, true)
+	return cmd
+}
