@@ -88,6 +88,6 @@ type KindCount struct {
 // deciding and rendering, when memory is at its peak otherwise.
 func (inv *Inventory) ReleasePositions() {
 	for _, o := range inv.Objects {
-		o.pos = nil
+		o.ReleasePositions()
 	}
 }

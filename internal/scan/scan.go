@@ -73,6 +73,7 @@ func Manifests(ctx context.Context, paths []string, opt Options) (*report.Report
 	if err != nil {
 		return nil, err
 	}
+	limitHeap(loaded.Bytes)
 	// Take what the report needs from the loader first, so that nothing
 	// but the inventory holds the objects while they are evaluated.
 	files, documents := loaded.Files, loaded.Documents
@@ -154,7 +155,7 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
+	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers, ReleasePositions: true})
 	inv.ReleasePositions()
 	lookup := objectLookup(inv)
 	objects, kinds := len(inv.Objects), inv.Kinds()
