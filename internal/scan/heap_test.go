@@ -17,8 +17,8 @@ func TestLimitHeap(t *testing.T) {
 		t.Errorf("1 MiB of input: limit %d, want the floor %d", got, minHeapLimit)
 	}
 	limitHeap(100 << 20)
-	if got := debug.SetMemoryLimit(-1); got != 1200<<20 {
-		t.Errorf("100 MiB of input: limit %d, want 12× (%d)", got, 1200<<20)
+	if got := debug.SetMemoryLimit(-1); got != 2000<<20 {
+		t.Errorf("100 MiB of input: limit %d, want 20× (%d)", got, 2000<<20)
 	}
 	// A limit someone else set is theirs.
 	debug.SetMemoryLimit(123 << 20)
