@@ -156,6 +156,27 @@ func writeFileAtomic(name string, data []byte) error {
 // temporary file beside it (streamed, not held in memory: a large report
 // runs to tens of megabytes), which then replaces name.
 func writeFileStreamed(name string, write func(io.Writer) error) error {
+	// Renaming over a device or a FIFO (-o /dev/null, -o /dev/stdout, a
+	// pipe) would replace it with a regular file, for everyone on the
+	// machine when run as root: those are written to as they are.
+	if info, err := os.Stat(name); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		err = write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		return nil
+	}
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, ".bulwark-*.tmp")
 	if err != nil {

@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -171,5 +174,38 @@ func TestTableReadable(t *testing.T) {
 	// --quiet: the verdict only.
 	if _, q, _ := run(t, "", "scan", "manifests", example, "--quiet"); q != "FAIL: 52 blocking findings (18 critical, 34 high)\n" {
 		t.Errorf("--quiet printed %q", q)
+	}
+}
+
+// -o naming a FIFO or a device (-o /dev/null) writes into it: renaming the
+// report over it replaced /dev/null with a regular file for the whole
+// machine. A FIFO stands in for the device here.
+func TestOutputToFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "report.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- b
+	}()
+	code, _, stderr := run(t, "", "scan", "manifests", "testdata/bad", "-f", "json", "-o", fifo)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// Checked first: a replaced FIFO leaves its reader waiting for ever.
+	info, err := os.Lstat(fifo)
+	if err != nil || info.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("%s is no longer a FIFO: %v %v", fifo, info.Mode(), err)
+	}
+	if b := <-got; !json.Valid(b) || !bytes.Contains(b, []byte(`"K8S-001"`)) {
+		t.Errorf("the FIFO's reader got %.200q", b)
 	}
 }

@@ -42,6 +42,11 @@ type Result struct {
 type Options struct {
 	// Workers bounds the goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// ReleasePositions drops each object's YAML layout as soon as its
+	// checks have run (checks locate fields only in the object they
+	// judge), instead of holding every layout until the last object is
+	// done: on a large scan they are a quarter of the live heap.
+	ReleasePositions bool
 }
 
 // chunk is how many objects a worker takes at a time: large enough to make
@@ -87,6 +92,9 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 			for _, o := range inv.Objects[start:min(start+chunk, len(inv.Objects))] {
 				for _, c := range byKind[o.JudgedAs()] {
 					res.eval(ctx, c, o)
+				}
+				if opt.ReleasePositions {
+					o.ReleasePositions()
 				}
 			}
 		}

@@ -14,6 +14,7 @@ type Inventory struct {
 
 	byKind map[string][]*Object
 	sas    map[nsName]*corev1.ServiceAccount
+	saNS   map[string]int // ServiceAccounts per namespace
 
 	derived sync.Map // key -> *derivedValue
 }
@@ -37,11 +38,15 @@ type nsName struct{ ns, name string }
 
 // New indexes objects for the lookups checks make.
 func New(objs []*Object) *Inventory {
-	inv := &Inventory{Objects: objs, byKind: map[string][]*Object{}, sas: map[nsName]*corev1.ServiceAccount{}}
+	inv := &Inventory{Objects: objs, byKind: map[string][]*Object{}, sas: map[nsName]*corev1.ServiceAccount{}, saNS: map[string]int{}}
 	for _, o := range objs {
 		inv.byKind[o.Kind] = append(inv.byKind[o.Kind], o)
 		if sa, ok := o.Typed.(*corev1.ServiceAccount); ok {
-			inv.sas[nsName{sa.Namespace, sa.Name}] = sa
+			k := nsName{sa.Namespace, sa.Name}
+			if _, dup := inv.sas[k]; !dup {
+				inv.saNS[sa.Namespace]++
+			}
+			inv.sas[k] = sa
 		}
 	}
 	return inv
@@ -57,6 +62,10 @@ func (inv *Inventory) ServiceAccount(namespace, name string) (*corev1.ServiceAcc
 	sa, ok := inv.sas[nsName{namespace, name}]
 	return sa, ok
 }
+
+// ServiceAccountsIn is the number of distinct ServiceAccounts the input
+// defines in a namespace.
+func (inv *Inventory) ServiceAccountsIn(namespace string) int { return inv.saNS[namespace] }
 
 // Kinds lists the kinds present with their counts, sorted by kind.
 func (inv *Inventory) Kinds() []KindCount {
@@ -79,6 +88,6 @@ type KindCount struct {
 // deciding and rendering, when memory is at its peak otherwise.
 func (inv *Inventory) ReleasePositions() {
 	for _, o := range inv.Objects {
-		o.pos = nil
+		o.ReleasePositions()
 	}
 }

@@ -39,6 +39,10 @@ func NewObject(tm metav1.TypeMeta, meta *metav1.ObjectMeta, typed any, loc findi
 	return &Object{TypeMeta: tm, Meta: meta, Typed: typed, Loc: loc, pos: indexPositions(node)}
 }
 
+// ReleasePositions drops the object's YAML layout: Locate then answers
+// with the object's own position.
+func (o *Object) ReleasePositions() { o.pos = nil }
+
 // Subject names the object in findings.
 func (o *Object) Subject() finding.Subject {
 	return finding.Subject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Meta.Namespace, Name: o.Meta.Name}

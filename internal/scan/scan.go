@@ -124,6 +124,7 @@ func loadManifests(ctx context.Context, paths []string, opt Options) (*loaded, e
 	if err != nil {
 		return nil, err
 	}
+	limitHeap(l.Bytes)
 	out := &loaded{objects: l.Objects, files: l.Files, documents: l.Documents,
 		skipped: make([]report.Skipped, 0, len(l.Skipped)), errors: make([]report.InputError, 0, len(l.Errors)),
 		notAssessed: make([]report.ObjectNote, 0, len(l.NotAssessed)), viaTemplate: []report.ObjectNote{}}
@@ -184,7 +185,7 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers})
+	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers, ReleasePositions: !opt.keepPositions})
 	if !opt.keepPositions {
 		inv.ReleasePositions()
 	}

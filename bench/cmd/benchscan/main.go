@@ -6,6 +6,7 @@
 //	benchscan -gen -dir /tmp/m -objects 10000 -files 1000   # generate only
 //	benchscan -mode scan  -dir /tmp/m
 //	benchscan -mode floor -dir /tmp/m
+//	benchscan -replicate ../shared/corpus/real -mult 57 -dir /tmp/r   # the replicated real corpus
 //
 // The result is one line of key=value pairs, easy to parse from a script.
 package main
@@ -31,6 +32,8 @@ func main() {
 	var (
 		dir     = flag.String("dir", "", "directory of manifests (generated there with -gen)")
 		gen     = flag.Bool("gen", false, "generate manifests into -dir (which must be empty) and exit unless -mode is given")
+		repl    = flag.String("replicate", "", "instead of generating, replicate the manifests under this directory (see -mult) into -dir")
+		mult    = flag.Int("mult", 57, "with -replicate: copies of every object (57 turns the 471 objects of the real corpus into 26,847)")
 		objects = flag.Int("objects", 10_000, "objects to generate")
 		files   = flag.Int("files", 1_000, "files to spread them over")
 		seed    = flag.Uint64("seed", 1, "generator seed")
@@ -41,6 +44,17 @@ func main() {
 	flag.Parse()
 	if *dir == "" {
 		fail("-dir is required")
+	}
+	if *repl != "" {
+		start := time.Now()
+		n, err := bench.Replicate(*repl, *dir, *mult, *files, *seed)
+		if err != nil {
+			fail("%v", err)
+		}
+		fmt.Printf("mode=replicate objects=%d mult=%d files=%d seed=%d wall_s=%.3f\n", n, *mult, *files, *seed, time.Since(start).Seconds())
+		if *mode == "" {
+			return
+		}
 	}
 	if *gen {
 		start := time.Now()

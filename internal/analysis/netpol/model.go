@@ -180,9 +180,16 @@ type Model struct {
 	ns           map[string]*Namespace
 	podsByNS     map[string][]*Pod
 	policiesByNS map[string][]*Policy
-	reports      map[*Pod]*PodReport
-	nsReports    map[string]*NamespaceReport
-	byObject     map[*inventory.Object]any
+	// selecting are the policies that select each pod, in inventory order:
+	// found through the label index once, so that a pod's questions do not
+	// go through every policy of its namespace.
+	selecting map[*Pod][]*Policy
+	// labelIndex finds a namespace's pods by label, so that a selector
+	// costs the pods it names rather than every pod of the namespace.
+	labelIndex map[string]*podIndex
+	reports    map[*Pod]*PodReport
+	nsReports  map[string]*NamespaceReport
+	byObject   map[*inventory.Object]any
 }
 
 type modelKey struct{}
@@ -195,7 +202,8 @@ func For(inv *inventory.Inventory) *Model {
 // Build builds the model. Use For in checks.
 func Build(inv *inventory.Inventory, opt Options) *Model {
 	m := &Model{opt: opt, ns: map[string]*Namespace{}, podsByNS: map[string][]*Pod{}, policiesByNS: map[string][]*Policy{},
-		reports: map[*Pod]*PodReport{}, nsReports: map[string]*NamespaceReport{}, byObject: map[*inventory.Object]any{}}
+		reports: map[*Pod]*PodReport{}, nsReports: map[string]*NamespaceReport{}, byObject: map[*inventory.Object]any{},
+		selecting: map[*Pod][]*Policy{}, labelIndex: map[string]*podIndex{}}
 	m.Engine = opt.Engine
 	if m.Engine == "" {
 		m.Engine = PolicyEngine(inv)
@@ -243,14 +251,16 @@ func Build(inv *inventory.Inventory, opt Options) *Model {
 			m.byObject[o] = p
 		}
 	}
+	for ns, pods := range m.podsByNS {
+		m.labelIndex[ns] = newPodIndex(pods)
+	}
 	for _, p := range m.Policies {
 		if p.selector == nil {
 			continue
 		}
-		for _, pod := range m.podsByNS[p.Namespace] {
-			if p.selector.Matches(pod.Labels) {
-				p.Selected = append(p.Selected, pod)
-			}
+		p.Selected = m.labelIndex[p.Namespace].matching(p.selector, nil)
+		for _, pod := range p.Selected {
+			m.selecting[pod] = append(m.selecting[pod], p)
 		}
 	}
 	for _, pod := range m.Pods {
@@ -384,17 +394,12 @@ func (m *Model) Selecting(pod *Pod, egress bool) []*Policy {
 		return nil
 	}
 	var out []*Policy
-	for _, p := range m.policiesByNS[pod.Namespace] {
-		if (egress && p.Egress || !egress && p.Ingress) && p.selects(pod) {
+	for _, p := range m.selecting[pod] {
+		if egress && p.Egress || !egress && p.Ingress {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// selects reports whether policy p selects pod (without the list).
-func (p *Policy) selects(pod *Pod) bool {
-	return p.selector != nil && pod.Namespace == p.Namespace && p.selector.Matches(pod.Labels)
 }
 
 // matchesPod reports whether a peer of a policy in namespace policyNS
@@ -502,8 +507,8 @@ func (m *Model) allows(pod *Pod, other Endpoint, port Port, egress bool) Verdict
 	} else {
 		dst = pod
 	}
-	for _, p := range m.policiesByNS[pod.Namespace] {
-		if !(egress && p.Egress || !egress && p.Ingress) || !p.selects(pod) {
+	for _, p := range m.selecting[pod] {
+		if !(egress && p.Egress || !egress && p.Ingress) {
 			continue
 		}
 		v.Isolated = true

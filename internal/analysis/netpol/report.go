@@ -94,10 +94,7 @@ func (m *Model) Report(p *Pod) *PodReport { return m.reports[p] }
 func (m *Model) report(pod *Pod) *PodReport {
 	r := &PodReport{Pod: pod}
 	if m.Enforced && !pod.HostNetwork {
-		for _, p := range m.policiesByNS[pod.Namespace] {
-			if !p.selects(pod) {
-				continue
-			}
+		for _, p := range m.selecting[pod] {
 			if p.Ingress {
 				r.IngressIsolated = true
 				for _, ru := range p.ingress {
@@ -132,8 +129,8 @@ func (m *Model) apiServer(pod *Pod, isolated bool) (Reach, *RuleRef) {
 		return ReachNo, nil
 	}
 	reach, by := ReachNo, (*RuleRef)(nil)
-	for _, p := range m.policiesByNS[pod.Namespace] {
-		if !p.Egress || !p.selects(pod) {
+	for _, p := range m.selecting[pod] {
+		if !p.Egress {
 			continue
 		}
 		for _, ru := range p.egress {
@@ -227,10 +224,10 @@ func (m *Model) namespaceReport(ns *Namespace) *NamespaceReport {
 // the policy's namespace). It answers only when the inventory holds pods
 // of the namespace; otherwise nothing is known to be missing.
 func (m *Model) Dangling(p *Policy) (selectsNothing bool, peers []RuleRef) {
-	pods := m.podsByNS[p.Namespace]
-	if len(pods) == 0 {
+	if len(m.podsByNS[p.Namespace]) == 0 {
 		return false, nil
 	}
+	idx := m.labelIndex[p.Namespace]
 	selectsNothing = !p.SelectsAll && len(p.Selected) == 0
 	check := func(rules []rule, egress bool) {
 		for _, ru := range rules {
@@ -238,14 +235,7 @@ func (m *Model) Dangling(p *Policy) (selectsNothing bool, peers []RuleRef) {
 				if pe.invalid || pe.nssSet || !pe.podsSet || pe.pods.Empty() {
 					continue
 				}
-				found := false
-				for _, pod := range pods {
-					if pe.pods.Matches(pod.Labels) {
-						found = true
-						break
-					}
-				}
-				if !found {
+				if !idx.any(pe.pods) {
 					peers = append(peers, RuleRef{Policy: p, Egress: egress, Rule: ru.index, Peer: pe.index})
 				}
 			}

@@ -1,9 +1,6 @@
 package workload
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
@@ -56,19 +53,19 @@ func evalServiceAccountReference(ctx *check.Context, obj *inventory.Object, r *c
 	if _, found := ctx.Inventory.ServiceAccount(ns, name); found {
 		return
 	}
-	var others []string
-	for _, o := range ctx.Inventory.OfKind("ServiceAccount") {
-		if o.Meta.Namespace == ns {
-			others = append(others, o.Meta.Name)
-		}
-	}
-	if len(others) == 0 {
+	// The count, not the list: a namespace of thousands of accounts would
+	// otherwise put all their names in every finding.
+	others := ctx.Inventory.ServiceAccountsIn(ns)
+	if others == 0 {
 		return
 	}
-	slices.Sort(others)
 	where := "in namespace " + ns
 	if ns == "" {
 		where = "without a namespace"
 	}
-	r.Fail(ps.SpecPath.Child(fieldName), name, "ServiceAccount %q is not among the ServiceAccounts the manifests define %s (%s)", name, where, strings.Join(others, ", "))
+	accounts := "ServiceAccounts"
+	if others == 1 {
+		accounts = "ServiceAccount"
+	}
+	r.Fail(ps.SpecPath.Child(fieldName), name, "ServiceAccount %q is not among the %d %s the manifests define %s", name, others, accounts, where)
 }

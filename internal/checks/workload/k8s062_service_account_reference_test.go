@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -41,10 +42,26 @@ func TestServiceAccountReferenceMessage(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("want 1 finding, got %v", fs)
 	}
-	if fs[0].Evidence != "api" || !strings.Contains(fs[0].Message, "worker") || !strings.Contains(fs[0].Message, "shop") {
-		t.Errorf("finding = %q / %q", fs[0].Evidence, fs[0].Message)
+	if want := `ServiceAccount "api" is not among the 1 ServiceAccount the manifests define in namespace shop`; fs[0].Evidence != "api" || fs[0].Message != want {
+		t.Errorf("finding = %q / %q, want %q", fs[0].Evidence, fs[0].Message, want)
 	}
 	if got := fs[0].Location.String(); got != "test.yaml:8:7" {
 		t.Errorf("location = %s, want test.yaml:8:7", got)
+	}
+}
+
+// The message names what is wrong, not the namespace: with many accounts it
+// gives their number and no names (it once listed them all, 42 KB a finding).
+func TestServiceAccountReferenceMessageStaysShort(t *testing.T) {
+	var docs strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&docs, "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: account-%03d, namespace: shop}\n", i)
+	}
+	fs := checktest.Run(t, "K8S-062", saDeployment("      serviceAccountName: api\n", docs.String()), nil)
+	if len(fs) != 1 {
+		t.Fatalf("want 1 finding, got %v", fs)
+	}
+	if m := fs[0].Message; strings.Contains(m, "account-") || !strings.Contains(m, "300 ServiceAccounts") {
+		t.Errorf("message = %q, want the count and no names", m)
 	}
 }

@@ -49,6 +49,8 @@ type Result struct {
 	// devices and sockets, which could block or never end.
 	Unread []Skipped
 	Errors []*Error
+	// Bytes is the size of everything read.
+	Bytes int64
 }
 
 // Load reads paths (files, directories searched recursively for .yaml,
@@ -104,6 +106,7 @@ feed:
 	for _, p := range parsed {
 		res.Objects = append(res.Objects, p.Objects...)
 		res.Documents += p.Documents
+		res.Bytes += p.bytes
 		res.Skipped = append(res.Skipped, p.Skipped...)
 		res.NotAssessed = append(res.NotAssessed, p.NotAssessed...)
 		res.Errors = append(res.Errors, p.Errors...)
@@ -238,7 +241,9 @@ func readAndParse(name string, opt Options, b *budget) Parsed {
 	if err != nil {
 		return Parsed{Errors: []*Error{{File: displayName(name), Msg: err.Error()}}}
 	}
-	return parse(displayName(name), data, b)
+	p := parse(displayName(name), data, b)
+	p.bytes = int64(len(data))
+	return p
 }
 
 func displayName(name string) string {

@@ -63,6 +63,8 @@ type Parsed struct {
 	Skipped     []Skipped
 	NotAssessed []NotAssessed
 	Errors      []*Error
+
+	bytes int64 // read from the file
 }
 
 // parserProblems are go-yaml's parser error messages (parserc.go), whose
