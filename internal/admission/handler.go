@@ -84,6 +84,12 @@ type Record struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, h.review)
+}
+
+// serve reads an AdmissionReview, judges it with judge within the
+// deadline and writes the answer.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, judge func(context.Context, *admissionv1.AdmissionRequest) (*admissionv1.AdmissionResponse, string)) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST an AdmissionReview", http.StatusMethodNotAllowed)
@@ -126,7 +132,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), deadline)
 	defer cancel()
-	resp, decision := h.review(ctx, review.Request)
+	resp, decision := judge(ctx, review.Request)
 	resp.UID = review.Request.UID
 	out := admissionv1.AdmissionReview{TypeMeta: review.TypeMeta, Response: resp}
 	w.Header().Set("Content-Type", "application/json")

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/crane"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -114,6 +115,7 @@ func serve(t *testing.T, h *Handler) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/validate", h)
+	mux.Handle("/mutate", h.Mutator())
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
@@ -267,7 +269,7 @@ func imageHandler(t *testing.T) (*Handler, string) {
 		t.Fatal("the service runs no image gate")
 	}
 	return &Handler{Service: svc, DefaultMode: Enforce, FailureMode: FailDeny, Metrics: NewMetrics(),
-		Namespaces: labels{"dev": {ModeLabel: "warn"}}}, host
+		Namespaces: labels{"dev": {ModeLabel: "warn"}, "pinned": {PinLabel: "true"}}}, host
 }
 
 func podWith(ns, image string) *corev1.Pod {
@@ -345,4 +347,61 @@ func TestImageGate(t *testing.T) {
 			t.Errorf("metrics lack %q:\n%s", want, buf.String())
 		}
 	}
+}
+
+func TestMutatorPinsTagsInOptedInNamespaces(t *testing.T) {
+	h, host := imageHandler(t)
+	srv := serve(t, h)
+	mutate := func(ns string, obj runtime.Object) *admissionv1.AdmissionResponse {
+		t.Helper()
+		resp, err := srv.Client().Post(srv.URL+"/mutate", "application/json", bytes.NewReader(review(t, admissionv1.Create, obj, ns, "web")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out admissionv1.AdmissionReview
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Response == nil {
+			t.Fatalf("answer: %v", err)
+		}
+		return out.Response
+	}
+	api := host + "/shop/api:1"
+	p := podWith("pinned", api)
+	p.Spec.InitContainers = []corev1.Container{{Name: "init", Image: api}}
+	p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: "side", Image: host + "/shop/api@sha256:" + strings.Repeat("b", 64)})
+	r := mutate("pinned", p)
+	if !r.Allowed || r.PatchType == nil || *r.PatchType != admissionv1.PatchTypeJSONPatch {
+		t.Fatalf("response %+v", r)
+	}
+	var ops []map[string]string
+	if err := json.Unmarshal(r.Patch, &ops); err != nil {
+		t.Fatal(err)
+	}
+	d := digestOf(t, api)
+	want := []map[string]string{
+		{"op": "replace", "path": "/spec/initContainers/0/image", "value": api + "@" + d},
+		{"op": "replace", "path": "/spec/containers/0/image", "value": api + "@" + d},
+	}
+	if fmt.Sprint(ops) != fmt.Sprint(want) {
+		t.Errorf("patch %v, want %v", ops, want)
+	}
+	// Not opted in: no patch.
+	if r := mutate("shop", podWith("shop", api)); !r.Allowed || r.Patch != nil {
+		t.Errorf("namespace without the label patched: %+v", r)
+	}
+	// An image that cannot be resolved is left alone, and admitted: the
+	// validating webhook judges it.
+	if r := mutate("pinned", podWith("pinned", "127.0.0.1:1/shop/api:1")); !r.Allowed || r.Patch != nil {
+		t.Errorf("unresolvable image: %+v", r)
+	}
+}
+
+// digestOf asks the registry what ref points to, apart from the gate.
+func digestOf(t *testing.T, ref string) string {
+	t.Helper()
+	d, err := crane.Digest(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
