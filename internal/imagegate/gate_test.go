@@ -263,3 +263,20 @@ func TestLimitResponses(t *testing.T) {
 		t.Errorf("at the limit: %d bytes, %v", len(b), err)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"nginx", "myacr.azurecr.io/app:1.0", "localhost:5000/a/b@sha256:" + strings.Repeat("a", 64),
+		"r/a:t@sha256:" + strings.Repeat("b", 64), "@", ":", "a@b@c", "UPPER/x", strings.Repeat("a/", 200)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		repo, tag, digest, err := parse(s, nil)
+		if err != nil {
+			return
+		}
+		if (tag == "") == (digest == "") || repo.Name() == "" {
+			t.Errorf("%q: repo %q tag %q digest %q", s, repo.Name(), tag, digest)
+		}
+
+	})
+}
