@@ -234,7 +234,7 @@ func TestDeadlineFollowsTheFailureMode(t *testing.T) {
 // loopback registry: api:1 signed and scanned, unsigned:1 scanned only.
 // The vulnerability checks are left out (no database here; the e2e test
 // has one).
-func imageHandler(t *testing.T) (*Handler, string) {
+func imageHandler(t testing.TB) (*Handler, string) {
 	t.Helper()
 	host := signtest.NewRegistry(t, true)
 	ca := signtest.NewCA(t)
