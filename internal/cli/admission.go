@@ -162,7 +162,18 @@ finishes those in flight.
 
 The policy and baseline files are looked at every 5 s: an edit (a ConfigMap volume
 the kubelet updates) takes effect without a restart; an edit that does not load keeps
-the previous policy and says why on stderr.`,
+the previous policy and says why on stderr.
+
+With --images every container image is judged too: a tag is resolved to its digest,
+the digest's Notation signature verified against the trust policy (IMG-010), its
+vulnerabilities read from the scan record bulwark scan image wrote into --cache-dir
+(IMG-001 to IMG-005; a digest never scanned is IMG-013), and images outside the
+policy's allowedRegistries are never looked up (K8S-043). Verdicts are cached by
+digest for --image-cache-ttl, emptied when the policy or trust policy changes. An
+image that cannot be judged (registry unreachable or slower than --registry-timeout)
+gets --failure-mode, named in the answer. /mutate then serves a mutating webhook that,
+in namespaces labelled admission.bulwark.dev/pin-digests=true, rewrites each image tag
+to tag@digest, the digest that was judged.`,
 		Example: `  bulwark admission serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key
   bulwark admission serve --tls-cert tls.crt --tls-key tls.key --listen 127.0.0.1:8443 --default-mode warn --policy bulwark.yaml`,
 		Args: cobra.NoArgs,
