@@ -7,6 +7,14 @@
 // memory over the run.
 //
 //	go run ./bench/admission -rate 1000 -duration 60s
+//
+// With -images the webhook runs its image gate (--images) over a
+// registry on loopback in this process: both images of the Pod are
+// signed and scanned first (bulwark scan image writes their scan
+// records), and the warm-up fills the gate's cache, so the run measures
+// cached verifications. -refs digest sends the images pinned by digest
+// (what the mutating webhook makes of them, no registry call per
+// request); -refs tag sends tags, resolved with one HEAD each.
 package main
 
 import (
@@ -49,19 +57,25 @@ func main() {
 		duration = flag.Duration("duration", 60*time.Second, "how long to send (at most 10m)")
 		conns    = flag.Int("conns", 16, "concurrent client connections")
 		mode     = flag.String("mode", "enforce", "the webhook's --default-mode")
+		images   = flag.Bool("images", false, "run the image gate with a warm cache (signed, scanned images in a loopback registry)")
+		refs     = flag.String("refs", "digest", "with -images: send the images by digest or by tag")
 	)
 	flag.Parse()
 	if *duration > 10*time.Minute || *rate <= 0 || *rate > 20000 {
 		fmt.Fprintln(os.Stderr, "admission bench: -duration at most 10m, -rate 1..20000")
 		os.Exit(2)
 	}
-	if err := run(*bin, *rate, *duration, *conns, *mode); err != nil {
+	if *refs != "digest" && *refs != "tag" {
+		fmt.Fprintln(os.Stderr, "admission bench: -refs digest or tag")
+		os.Exit(2)
+	}
+	if err := run(*bin, *rate, *duration, *conns, *mode, *images, *refs); err != nil {
 		fmt.Fprintln(os.Stderr, "admission bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, rate int, duration time.Duration, conns int, mode string) error {
+func run(bin string, rate int, duration time.Duration, conns int, mode string, images bool, refs string) error {
 	dir, err := os.MkdirTemp("", "bulwark-admission-bench-")
 	if err != nil {
 		return err
@@ -83,8 +97,19 @@ func run(bin string, rate int, duration time.Duration, conns int, mode string) e
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	srv := exec.Command(bin, "admission", "serve", "--tls-cert", certFile, "--tls-key", keyFile, "--listen", addr,
-		"--watch-namespaces=false", "--default-mode", mode)
+	args := []string{"admission", "serve", "--tls-cert", certFile, "--tls-key", keyFile, "--listen", addr,
+		"--watch-namespaces=false", "--default-mode", mode}
+	web, proxy := "myacr.azurecr.io/shop/web:1.4.2", "mcr.microsoft.com/oss/envoyproxy/envoy:v1.31.0"
+	if images {
+		tb := &benchTB{}
+		defer tb.cleanup()
+		gate, w, p, err := imageSetup(tb, bin, dir, refs)
+		if err != nil {
+			return err
+		}
+		args, web, proxy = append(args, gate...), w, p
+	}
+	srv := exec.Command(bin, args...)
 	srv.Dir, srv.Stdout, srv.Stderr = dir, io.Discard, os.Stderr
 	if err := srv.Start(); err != nil {
 		return err
@@ -99,9 +124,17 @@ func run(bin string, rate int, duration time.Duration, conns int, mode string) e
 	if err := waitReady(client, base); err != nil {
 		return err
 	}
-	bodies := [][]byte{review(false), review(true)}
+	bodies := [][]byte{review(false, web, proxy), review(true, web, proxy)}
 	fmt.Printf("request sizes: %d and %d bytes (compliant and privileged Pod)\n", len(bodies[0]), len(bodies[1]))
 
+	// The compliant Pod must be admitted (its images verified and
+	// scanned), the privileged one denied: the run measures verdicts, not
+	// errors.
+	for i, want := range []bool{true, false} {
+		if allowed, msg, err := verdict(client, base, bodies[i]); err != nil || allowed != want {
+			return fmt.Errorf("request %d: allowed %t, want %t (%v): %s", i, allowed, want, err, msg)
+		}
+	}
 	// Warm up: the first requests pay for connections and caches.
 	for i := range 200 {
 		if _, err := send(client, base, bodies[i%2]); err != nil {
@@ -200,6 +233,23 @@ func send(c *http.Client, base string, body []byte) (int, error) {
 	return resp.StatusCode, nil
 }
 
+func verdict(c *http.Client, base string, body []byte) (bool, string, error) {
+	resp, err := c.Post(base+"/validate", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return false, "", err
+	}
+	defer resp.Body.Close()
+	var out admissionv1.AdmissionReview
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Response == nil {
+		return false, "", fmt.Errorf("status %d, %v", resp.StatusCode, err)
+	}
+	msg := ""
+	if out.Response.Result != nil {
+		msg = out.Response.Result.Message
+	}
+	return out.Response.Allowed, msg, nil
+}
+
 func waitReady(c *http.Client, base string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -246,7 +296,7 @@ func rss(pid int) (int64, error) {
 }
 
 // review is an AdmissionReview of a Pod as a Deployment creates it.
-func review(privileged bool) []byte {
+func review(privileged bool, web, proxy string) []byte {
 	res := corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
 		Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")},
@@ -271,12 +321,12 @@ func review(privileged bool) []byte {
 				{Name: "kube-api-access", VolumeSource: corev1.VolumeSource{Projected: &corev1.ProjectedVolumeSource{Sources: []corev1.VolumeProjection{
 					{ServiceAccountToken: &corev1.ServiceAccountTokenProjection{Path: "token", ExpirationSeconds: ptr.To(int64(3607))}}}}}}},
 			Containers: []corev1.Container{
-				{Name: "web", Image: "myacr.azurecr.io/shop/web:1.4.2", Resources: res, SecurityContext: sc,
+				{Name: "web", Image: web, Resources: res, SecurityContext: sc,
 					Ports: []corev1.ContainerPort{{ContainerPort: 8080, Protocol: corev1.ProtocolTCP}}, LivenessProbe: probe, ReadinessProbe: probe,
 					Env: []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "DB_HOST", Value: "postgres.shop.svc"},
 						{Name: "DB_PASSWORD", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "db"}, Key: "password"}}}},
 					VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}, {Name: "kube-api-access", MountPath: "/var/run/secrets/kubernetes.io/serviceaccount", ReadOnly: true}}},
-				{Name: "proxy", Image: "mcr.microsoft.com/oss/envoyproxy/envoy:v1.31.0", Resources: res, SecurityContext: sc},
+				{Name: "proxy", Image: proxy, Resources: res, SecurityContext: sc},
 			},
 			NodeSelector: map[string]string{"kubernetes.io/os": "linux"},
 			Tolerations:  []corev1.Toleration{{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To(int64(300))}},

@@ -17,6 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/scheme"
 
+	"github.com/bulwark-sec/bulwark/internal/imagegate"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -82,6 +84,12 @@ type Record struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, h.review)
+}
+
+// serve reads an AdmissionReview, judges it with judge within the
+// deadline and writes the answer.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, judge func(context.Context, *admissionv1.AdmissionRequest) (*admissionv1.AdmissionResponse, string)) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
 		http.Error(w, "POST an AdmissionReview", http.StatusMethodNotAllowed)
@@ -124,7 +132,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), deadline)
 	defer cancel()
-	resp, decision := h.review(ctx, review.Request)
+	resp, decision := judge(ctx, review.Request)
 	resp.UID = review.Request.UID
 	out := admissionv1.AdmissionReview{TypeMeta: review.TypeMeta, Response: resp}
 	w.Header().Set("Content-Type", "application/json")
@@ -153,13 +161,14 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 		return h.failure(fmt.Sprintf("%s %s could not be decoded: %v", req.Kind.Kind, name(req), err))
 	}
 	type result struct {
-		rep *report.Report
-		err error
+		rep  *report.Report
+		imgs *imagegate.Assessment
+		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		rep, err := h.service().Evaluate(ctx, obj)
-		done <- result{rep, err}
+		rep, imgs, err := h.service().EvaluateImages(ctx, obj)
+		done <- result{rep, imgs, err}
 	}()
 	var res result
 	select {
@@ -184,12 +193,45 @@ func (h *Handler) review(ctx context.Context, req *admissionv1.AdmissionRequest)
 		}
 		return h.failure(fmt.Sprintf("%s %s: %s", req.Kind.Kind, name(req), firstLine(msg)))
 	}
+	h.countImages(res.imgs)
 	mode := h.modeOf(req.Namespace)
-	return h.verdict(req, res.rep, mode)
+	return h.verdict(req, res.rep, res.imgs, mode)
 }
 
-// verdict turns a report into the response for mode.
-func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report, mode Mode) (*admissionv1.AdmissionResponse, string) {
+func (h *Handler) countImages(a *imagegate.Assessment) {
+	if h.Metrics == nil || a == nil {
+		return
+	}
+	h.Metrics.imageCache.WithLabelValues("hit").Add(float64(a.Hits))
+	h.Metrics.imageCache.WithLabelValues("miss").Add(float64(a.Misses))
+	h.Metrics.verifyFailures.WithLabelValues("unverified").Add(float64(a.Unverified))
+	h.Metrics.verifyFailures.WithLabelValues("not-assessed").Add(float64(len(a.Unassessed)))
+}
+
+// unassessedLines say, one line per image, what the image gate could not
+// judge and what the failure mode made of it.
+func (h *Handler) unassessedLines(a *imagegate.Assessment, mode Mode) []string {
+	if a == nil {
+		return nil
+	}
+	what := "admitted by failure mode allow"
+	switch {
+	case mode != Enforce:
+		what = "admitted: namespace mode " + string(mode)
+	case h.FailureMode != FailAllow:
+		what = "denied by failure mode deny"
+	}
+	lines := make([]string, 0, len(a.Unassessed))
+	for _, u := range a.Unassessed {
+		lines = append(lines, render.OneLine(fmt.Sprintf("image %s not assessed, %s: %s", u.Ref, what, u.Reason)))
+	}
+	return lines
+}
+
+// verdict turns a report into the response for mode. Images the gate
+// could not judge follow the failure mode: in an enforce namespace deny
+// denies the request, naming them; otherwise they are warnings.
+func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report, imgs *imagegate.Assessment, mode Mode) (*admissionv1.AdmissionResponse, string) {
 	var blocking, due []*report.Finding
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
@@ -215,12 +257,16 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 	}
 	resp := &admissionv1.AdmissionResponse{Allowed: true}
 	decision := "allow"
+	denyUnassessed := mode == Enforce && h.FailureMode != FailAllow
+	unassessed := h.unassessedLines(imgs, mode)
 	switch {
-	case len(blocking) > 0 && mode == Enforce:
-		lines := make([]string, 0, len(blocking))
+	case (len(blocking) > 0 || denyUnassessed && len(unassessed) > 0) && mode == Enforce:
+		lines := make([]string, 0, len(blocking)+len(unassessed))
 		for _, f := range blocking {
 			lines = append(lines, line(f, fix(f.CheckID)))
 		}
+		lines = append(lines, unassessed...)
+		unassessed = nil
 		resp.Allowed = false
 		resp.Result = &metav1.Status{
 			Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden,
@@ -235,6 +281,9 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 	}
 	for _, f := range due {
 		resp.Warnings = append(resp.Warnings, fmt.Sprintf("%s (denied from %s)", line(f, fix(f.CheckID)), f.Due))
+	}
+	for _, u := range unassessed {
+		resp.Warnings = append(resp.Warnings, "bulwark: "+u)
 	}
 	resp.Warnings = boundWarnings(resp.Warnings)
 	if len(resp.Warnings) > 0 && decision == "allow" {
@@ -310,6 +359,11 @@ func name(req *admissionv1.AdmissionRequest) string {
 // line is one finding in one line: check, field, what is wrong, the fix.
 func line(f *report.Finding, fix string) string {
 	s := f.CheckID + " " + f.Field + ": " + f.Message
+	if f.Subject.Kind == imagescan.Kind {
+		// The image as the workload writes it, then what is wrong with
+		// the digest it runs.
+		s = f.CheckID + " image " + f.Subject.Name + ": " + f.Message
+	}
 	if fix != "" {
 		s += " Fix: " + fix
 	}

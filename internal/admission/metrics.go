@@ -13,6 +13,9 @@ type Metrics struct {
 	findings *prometheus.CounterVec
 	failures *prometheus.CounterVec
 	reloads  *prometheus.CounterVec
+	// imageCache and verifyFailures count the image gate's work.
+	imageCache     *prometheus.CounterVec
+	verifyFailures *prometheus.CounterVec
 }
 
 // NewMetrics registers the webhook's metrics and the Go runtime's.
@@ -38,7 +41,15 @@ func NewMetrics() *Metrics {
 		Name: "bulwark_admission_policy_reloads_total",
 		Help: "Rebuilds of the service after the policy or baseline file changed, by result (ok, error: the previous policy stays in force).",
 	}, []string{"result"})
-	m.Registry.MustRegister(m.latency, m.findings, m.failures, m.reloads,
+	m.imageCache = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bulwark_admission_image_cache_total",
+		Help: "Image digests judged by the image gate, by result: hit (verdict from the cache) or miss (signature and scan record read); the hit ratio is hit / (hit + miss).",
+	}, []string{"result"})
+	m.verifyFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bulwark_admission_image_verification_failures_total",
+		Help: "Images in admitted or denied requests whose signature did not verify (unverified) or that could not be judged (not-assessed: registry unreachable, too slow, unreadable signature).",
+	}, []string{"reason"})
+	m.Registry.MustRegister(m.latency, m.findings, m.failures, m.reloads, m.imageCache, m.verifyFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

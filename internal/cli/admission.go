@@ -137,6 +137,7 @@ func newAdmissionServe(s *streams) *cobra.Command {
 		deadline                  time.Duration
 		maxBody                   int64
 		watchNamespaces           bool
+		img                       gateFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -161,7 +162,18 @@ finishes those in flight.
 
 The policy and baseline files are looked at every 5 s: an edit (a ConfigMap volume
 the kubelet updates) takes effect without a restart; an edit that does not load keeps
-the previous policy and says why on stderr.`,
+the previous policy and says why on stderr.
+
+With --images every container image is judged too: a tag is resolved to its digest,
+the digest's Notation signature verified against the trust policy (IMG-010), its
+vulnerabilities read from the scan record bulwark scan image wrote into --cache-dir
+(IMG-001 to IMG-005; a digest never scanned is IMG-013), and images outside the
+policy's allowedRegistries are never looked up (K8S-043). Verdicts are cached by
+digest for --image-cache-ttl, emptied when the policy or trust policy changes. An
+image that cannot be judged (registry unreachable or slower than --registry-timeout)
+gets --failure-mode, named in the answer. /mutate then serves a mutating webhook that,
+in namespaces labelled admission.bulwark.dev/pin-digests=true, rewrites each image tag
+to tag@digest, the digest that was judged.`,
 		Example: `  bulwark admission serve --tls-cert /tls/tls.crt --tls-key /tls/tls.key
   bulwark admission serve --tls-cert tls.crt --tls-key tls.key --listen 127.0.0.1:8443 --default-mode warn --policy bulwark.yaml`,
 		Args: cobra.NoArgs,
@@ -185,6 +197,9 @@ the previous policy and says why on stderr.`,
 			if deadline <= 0 || maxBody <= 0 {
 				return usageError("--deadline and --max-body must be positive")
 			}
+			if err := img.check(cmd, deadline); err != nil {
+				return err
+			}
 			opt, _, err := flags.options(cmd, s, false)
 			if err != nil {
 				return err
@@ -194,16 +209,29 @@ the previous policy and says why on stderr.`,
 			if !cmd.Flags().Changed("as-of") {
 				opt.Now = time.Time{}
 			}
-			svc, err := scan.NewAdmissionService(opt, "admission serve")
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			build := func(o scan.Options) (*scan.Service, error) {
+				if img.enabled {
+					io, err := img.build(ctx, o)
+					if err != nil {
+						return nil, err
+					}
+					o.Images = io
+				}
+				return scan.NewAdmissionService(o, "admission serve")
+			}
+			svc, err := build(opt)
 			if err != nil {
 				return usageError("%v", err)
+			}
+			for _, w := range svc.Warnings() {
+				fmt.Fprintln(s.err, "bulwark admission:", printable(w))
 			}
 			cert, err := admission.LoadCertificate(certFile, keyFile)
 			if err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
 			var mu sync.Mutex
 			enc := json.NewEncoder(s.out)
 			h := &admission.Handler{
@@ -226,6 +254,9 @@ the previous policy and says why on stderr.`,
 			if opt.BaselineFile != "" {
 				watched = append(watched, opt.BaselineFile)
 			}
+			if img.enabled {
+				watched = append(watched, scan.TrustFiles(img.trustDir, opt.Policy)...)
+			}
 			if len(watched) > 0 {
 				r := &admission.Reloader{Files: watched, Handler: h,
 					Build: func() (*scan.Service, error) {
@@ -236,7 +267,7 @@ the previous policy and says why on stderr.`,
 						if !cmd.Flags().Changed("as-of") {
 							o.Now = time.Time{}
 						}
-						return scan.NewAdmissionService(o, "admission serve")
+						return build(o)
 					},
 					Log: func(line string) { fmt.Fprintln(s.err, "bulwark admission:", printable(line)) },
 				}
@@ -259,8 +290,12 @@ the previous policy and says why on stderr.`,
 			if err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
-			fmt.Fprintf(s.err, "bulwark admission: serving https://%s/validate (%d checks, default mode %s, failure mode %s)\n",
-				ln.Addr(), len(svc.Checks()), mode, fm)
+			gate := "off"
+			if svc.Images() {
+				gate = "on"
+			}
+			fmt.Fprintf(s.err, "bulwark admission: serving https://%s/validate (%d checks, default mode %s, failure mode %s, image gate %s)\n",
+				ln.Addr(), len(svc.Checks()), mode, fm, gate)
 			if err := srv.Serve(ctx, ln); err != nil {
 				return &exitError{code: report.ExitError, err: err}
 			}
@@ -282,5 +317,55 @@ the previous policy and says why on stderr.`,
 	fs.BoolVar(&watchNamespaces, "watch-namespaces", true, "read namespace labels from the API server (list and watch namespaces) for the per-namespace mode")
 	fs.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the in-cluster service account)")
 	fs.StringVar(&kubeCtx, "context", "", "kubeconfig context to use (default: the current context)")
+	img.add(cmd)
 	return cmd
+}
+
+// gateFlags configure the image gate of admission serve.
+type gateFlags struct {
+	enabled         bool
+	trustDir        string
+	dbDir, cacheDir string
+	ignoreUnfixed   bool
+	maxDBAge        time.Duration
+	ttl, timeout    time.Duration
+}
+
+func (f *gateFlags) add(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.BoolVar(&f.enabled, "images", false, "judge the image of every container: signature (trust policy), vulnerabilities from the scan records of bulwark scan image (shared --cache-dir), allowed registries")
+	fs.StringVar(&f.trustDir, "trust-policy", "", "with --images: Notation trust directory (trustpolicy.json and truststore/x509/...) (default: images.trustPolicy in the policy)")
+	fs.StringVar(&f.dbDir, "db-dir", "", "with --images: vulnerability database directory (default: <user cache>/bulwark/vulndb)")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "with --images: the image cache bulwark scan image writes its scan records into (default: <user cache>/bulwark/images)")
+	fs.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "with --images: leave out vulnerabilities without a published fix (also: vulnerabilities.ignoreUnfixed in the policy)")
+	fs.DurationVar(&f.maxDBAge, "max-db-age", scan.DefaultMaxDBAge, "with --images: warn at start when vulnerability data is older than this")
+	fs.DurationVar(&f.ttl, "image-cache-ttl", 5*time.Minute, "with --images: how long a digest's verdict is reused (an unsigned or never-scanned digest: at most 1 minute); a policy or trust policy reload empties the cache")
+	fs.DurationVar(&f.timeout, "registry-timeout", 1500*time.Millisecond, "with --images: longest time the registry may take for one image; keep it below --deadline")
+}
+
+// check refuses image flags without --images (they would do nothing) and
+// a registry timeout the deadline leaves no room for.
+func (f *gateFlags) check(cmd *cobra.Command, deadline time.Duration) error {
+	if !f.enabled {
+		for _, n := range []string{"trust-policy", "db-dir", "cache-dir", "ignore-unfixed", "max-db-age", "image-cache-ttl", "registry-timeout"} {
+			if cmd.Flags().Changed(n) {
+				return usageError("--%s needs --images", n)
+			}
+		}
+		return nil
+	}
+	if f.ttl <= 0 || f.timeout <= 0 {
+		return usageError("--image-cache-ttl and --registry-timeout must be positive")
+	}
+	if f.timeout >= deadline {
+		return usageError("--registry-timeout %s must be below --deadline %s: the answer would come after the API server stopped waiting", f.timeout, deadline)
+	}
+	return nil
+}
+
+func (f *gateFlags) build(ctx context.Context, opt scan.Options) (*scan.ImageOptions, error) {
+	return scan.BuildImageOptions(ctx, scan.ImageConfig{
+		DBDir: f.dbDir, CacheDir: f.cacheDir, IgnoreUnfixed: f.ignoreUnfixed, TrustDir: f.trustDir, MaxDBAge: f.maxDBAge,
+		Admission: &scan.GateConfig{TTL: f.ttl, RegistryTimeout: f.timeout},
+	}, opt.Policy, time.Now())
 }

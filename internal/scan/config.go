@@ -1,10 +1,14 @@
 package scan
 
 import (
+	"slices"
+
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"k8s.io/client-go/rest"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/imagegate"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/cluster"
 )
@@ -88,7 +92,61 @@ func KubeConfig(kubeconfig, context string) (*rest.Config, error) {
 }
 
 // NewAdmissionService plans a service over the checks that judge one
-// object of an admission request on its own.
+// object of an admission request on its own and, when opt.Images carries
+// a gate (BuildImageOptions with ImageConfig.Admission), over the IMG
+// checks the gate can judge without pulling an image: the images of every
+// admitted workload are then assessed (see Service.EvaluateImages).
 func NewAdmissionService(opt Options, command string) (*Service, error) {
-	return NewService(opt, command, check.Admission)
+	if opt.Images == nil || opt.Images.Gate == nil {
+		return NewService(opt, command, check.Admission)
+	}
+	io := opt.Images
+	// Checks are named once, against both sources: a check the gate
+	// cannot judge (drift, base image) that was asked for by id is an
+	// error, as on any command.
+	p, err := planChecks(opt, command, check.Admission, check.Images)
+	if err != nil {
+		return nil, err
+	}
+	var run []*check.Check
+	var needs []string
+	for _, c := range p.run {
+		if len(c.ImageAspects) > 0 && !allIn(c.ImageAspects, imagegate.Aspects) {
+			continue
+		}
+		run = append(run, c)
+		for _, a := range c.ImageAspects {
+			if !slices.Contains(needs, a) {
+				needs = append(needs, a)
+			}
+		}
+	}
+	run, warnings := imageChecks(run, io)
+	if slices.Contains(needs, imagescan.AspectVulnerabilities) && io.DB == nil {
+		return nil, usageErr("the image gate judges vulnerabilities from scan records and needs the vulnerability database: %s (fill it with bulwark db import, or leave the vulnerability checks out with --skip-checks)", io.DBMissing)
+	}
+	if io.Cache == nil {
+		return nil, usageErr("the image gate judges images by the scan records in the image cache: it cannot run with --no-cache")
+	}
+	if io.Verify == nil {
+		needs = slices.DeleteFunc(needs, func(a string) bool { return a == imagescan.AspectSignature })
+	}
+	svc := newService(opt, command, run)
+	var allowed []string
+	if opt.Policy != nil {
+		allowed = opt.Policy.Images.AllowedRegistries
+	}
+	svc.gate = imagegate.New(imagegate.Options{Scan: io.Options, Needs: needs, AllowedRegistries: allowed,
+		TTL: io.Gate.TTL, RegistryTimeout: io.Gate.RegistryTimeout})
+	svc.warnings = append(slices.Clone(io.Warnings), warnings...)
+	return svc, nil
+}
+
+func allIn(xs, set []string) bool {
+	for _, x := range xs {
+		if !slices.Contains(set, x) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,19 +1,24 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/bulwark-sec/bulwark/internal/baseimage"
 	"github.com/bulwark-sec/bulwark/internal/image"
+	"github.com/bulwark-sec/bulwark/internal/imagegate"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/registryauth"
@@ -44,6 +49,19 @@ type ImageConfig struct {
 	NoBase      bool
 	Dockerfile  string
 	BuildArgs   []string
+	// Admission configures the image gate of admission serve; nil for
+	// scans.
+	Admission *GateConfig
+}
+
+// GateConfig are the image gate's own settings (imagegate.Options).
+type GateConfig struct {
+	// TTL is how long a digest's verdict is reused.
+	TTL time.Duration
+	// RegistryTimeout bounds the registry calls for one image.
+	RegistryTimeout time.Duration
+	// MaxResponse bounds every registry response, in bytes.
+	MaxResponse int64
 }
 
 // BuildImageOptions turns the configuration and the policy into image
@@ -64,6 +82,16 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 	iopt.chain = registryauth.DefaultKeychain(ctx)
 	var kc authn.Keychain = iopt.chain
 	o.Open = image.OpenOptions{Keychain: kc}
+	var signRemote []remote.Option
+	if g := cfg.Admission; g != nil {
+		// The gate judges from scan records and never pulls layers; every
+		// registry answer it reads is small.
+		cfg.FromCache, cfg.NoBase = true, true
+		iopt.Gate = g
+		tr := remote.WithTransport(imagegate.LimitResponses(remote.DefaultTransport, cmp.Or(g.MaxResponse, imagegate.DefaultMaxResponse)))
+		o.Open.Remote = append(o.Open.Remote, tr)
+		signRemote = append(signRemote, tr)
+	}
 	o.RecordsOnly = cfg.FromCache
 	o.IgnoreUnfixed = cfg.IgnoreUnfixed || (pol != nil && pol.Vulnerabilities.IgnoreUnfixed)
 	if pol != nil {
@@ -106,7 +134,7 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 	if trust == nil {
 		o.VerifyMissing = "no trust policy (set images.trustPolicy in the policy file or --trust-policy)"
 	} else {
-		v, err := sign.NewVerifier(trust, sign.Options{Keychain: kc})
+		v, err := sign.NewVerifier(trust, sign.Options{Keychain: kc, Remote: signRemote})
 		if err != nil {
 			return nil, &UsageError{Err: err}
 		}
@@ -248,4 +276,39 @@ func readBounded(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
 	}
 	return b, nil
+}
+
+// maxTrustFiles bounds the files TrustFiles lists.
+const maxTrustFiles = 1000
+
+// TrustFiles are the files and directories the trust policy in force is
+// read from (--trust-policy DIR, else the policy's images.trustPolicy
+// directory or trustStore), for a process that reloads when they change.
+// An inline trust policy is part of the policy file itself.
+func TrustFiles(trustDir string, pol *policy.Policy) []string {
+	dirs := []string{trustDir}
+	if trustDir == "" && pol != nil {
+		ref, err := pol.Images.Trust(pol.Source)
+		if err != nil || ref == nil {
+			return nil
+		}
+		dirs = []string{ref.Dir, ref.StoreDir}
+	}
+	var out []string
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		// A Kubernetes volume holds symlinks into a directory the kubelet
+		// swaps: the walk lists the links, and a stat through them sees
+		// the new files.
+		_ = filepath.WalkDir(d, func(p string, _ fs.DirEntry, err error) error {
+			if len(out) >= maxTrustFiles {
+				return filepath.SkipAll
+			}
+			out = append(out, p)
+			return nil
+		})
+	}
+	return out
 }

@@ -21,6 +21,10 @@ type ImageOptions struct {
 	// policy that could not be used, ...).
 	Warnings []string
 
+	// Gate, set for admission serve, judges the images of admitted
+	// workloads (see NewAdmissionService).
+	Gate *GateConfig
+
 	// chain are the registry credentials BuildImageOptions set up.
 	chain *registryauth.Chain
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/imagegate"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/cluster"
@@ -25,6 +27,9 @@ type Service struct {
 	command   string
 	checks    []*check.Check
 	described []report.Check
+	// gate judges the images of workloads (admission serve with images).
+	gate     *imagegate.Gate
+	warnings []string
 }
 
 // NewService plans a service over source from opt, as a scan of command
@@ -35,20 +40,47 @@ func NewService(opt Options, command string, source check.Source) (*Service, err
 	if err != nil {
 		return nil, err
 	}
+	return newService(opt, command, p.run), nil
+}
+
+func newService(opt Options, command string, checks []*check.Check) *Service {
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	return &Service{opt: opt, command: command, checks: p.run, described: reportChecks(p.run, opt.Policy)}, nil
+	return &Service{opt: opt, command: command, checks: checks, described: reportChecks(checks, opt.Policy)}
 }
 
 // Checks are the checks the service runs.
 func (s *Service) Checks() []*check.Check { return s.checks }
+
+// Images reports whether the service judges the images of workloads.
+func (s *Service) Images() bool { return s.gate != nil }
+
+// Warnings are what the service was built without (vulnerability data
+// that is stale, signature checks without a trust policy), to be said
+// once when it starts.
+func (s *Service) Warnings() []string { return s.warnings }
 
 // Evaluate judges objs (typed k8s.io/api objects: a Pod, a Deployment, a
 // RoleBinding...) together, as one inventory, and decides on the findings
 // as of now (the service's Now when set). An object of a kind the scheme
 // does not know is an input error of the report, never a silent pass.
 func (s *Service) Evaluate(ctx context.Context, objs ...runtime.Object) (*report.Report, error) {
+	rep, a, err := s.EvaluateImages(ctx, objs...)
+	if err != nil || a == nil {
+		return rep, err
+	}
+	for _, u := range a.Unassessed {
+		rep.Errors = append(rep.Errors, report.InputError{Resource: u.Ref, Message: "image not assessed: " + u.Reason})
+	}
+	rep.Summarize()
+	return rep, nil
+}
+
+// EvaluateImages is Evaluate that returns the images the service's gate
+// could not judge apart (nil without a gate), for the caller's failure
+// mode, instead of as input errors of the report.
+func (s *Service) EvaluateImages(ctx context.Context, objs ...runtime.Object) (*report.Report, *imagegate.Assessment, error) {
 	inv := make([]*inventory.Object, 0, len(objs))
 	var inputErrors []report.InputError
 	for _, o := range objs {
@@ -59,7 +91,29 @@ func (s *Service) Evaluate(ctx context.Context, objs ...runtime.Object) (*report
 		}
 		inv = append(inv, io)
 	}
-	return s.EvaluateObjects(ctx, inv, inputErrors...), nil
+	var a *imagegate.Assessment
+	if s.gate != nil {
+		a = s.gate.Assess(ctx, inv)
+		inv = append(inv, imagescan.ToObjects(a.Results)...)
+	}
+	return s.EvaluateObjects(ctx, inv, inputErrors...), a, nil
+}
+
+// Assess runs the service's image gate over objs alone (the mutating
+// webhook pins what it resolves); nil without a gate.
+func (s *Service) Assess(ctx context.Context, objs ...runtime.Object) (*imagegate.Assessment, error) {
+	if s.gate == nil {
+		return nil, nil
+	}
+	inv := make([]*inventory.Object, 0, len(objs))
+	for _, o := range objs {
+		io, err := ObjectOf(o)
+		if err != nil {
+			return nil, err
+		}
+		inv = append(inv, io)
+	}
+	return s.gate.Assess(ctx, inv), nil
 }
 
 // EvaluateObjects judges inventory objects (see ObjectOf).

@@ -18,11 +18,17 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/bulwark-sec/bulwark/internal/ttlcache"
+
 	// Envelope parsers register themselves; without both, signatures in
 	// the other format would fail as "unsupported media type".
 	_ "github.com/notaryproject/notation-core-go/signature/cose"
 	_ "github.com/notaryproject/notation-core-go/signature/jws"
 )
+
+// maxCacheEntries bounds memory in a long-running admission controller; a
+// cluster rarely runs more distinct image digests than this.
+const maxCacheEntries = 10000
 
 // Defaults for Options.
 const (
@@ -71,8 +77,8 @@ type Verifier struct {
 	nv       notation.Verifier
 	opts     Options
 	remote   []remote.Option
-	verdicts *ttlCache[verdictKey, Result]
-	tags     *ttlCache[string, ocispec.Descriptor]
+	verdicts *ttlcache.Cache[verdictKey, Result]
+	tags     *ttlcache.Cache[string, ocispec.Descriptor]
 	flight   singleflight.Group
 }
 
@@ -112,8 +118,8 @@ func NewVerifier(trust *Trust, opts Options) (*Verifier, error) {
 		nv:       nv,
 		opts:     opts,
 		remote:   append([]remote.Option{remote.WithAuthFromKeychain(kc)}, opts.Remote...),
-		verdicts: newTTLCache[verdictKey, Result](maxCacheEntries),
-		tags:     newTTLCache[string, ocispec.Descriptor](maxCacheEntries),
+		verdicts: ttlcache.New[verdictKey, Result](maxCacheEntries),
+		tags:     ttlcache.New[string, ocispec.Descriptor](maxCacheEntries),
 	}, nil
 }
 
@@ -197,7 +203,7 @@ func (v *Verifier) VerifyDigest(ctx context.Context, repository string, digest v
 func (v *Verifier) resolveTag(ctx context.Context, tag name.Tag) (ocispec.Descriptor, *Repository, error) {
 	now := v.opts.Now()
 	if v.opts.ResolveTTL > 0 {
-		if d, ok := v.tags.get(tag.Name(), now); ok {
+		if d, ok := v.tags.Get(tag.Name(), now); ok {
 			return d, nil, nil
 		}
 	}
@@ -210,7 +216,7 @@ func (v *Verifier) resolveTag(ctx context.Context, tag name.Tag) (ocispec.Descri
 		return ocispec.Descriptor{}, nil, err
 	}
 	if v.opts.ResolveTTL > 0 {
-		v.tags.put(tag.Name(), d, now.Add(v.opts.ResolveTTL), now)
+		v.tags.Put(tag.Name(), d, now.Add(v.opts.ResolveTTL), now)
 	}
 	return d, rr, nil
 }
@@ -220,7 +226,7 @@ func (v *Verifier) resolveTag(ctx context.Context, tag name.Tag) (ocispec.Descri
 // round trip.
 func (v *Verifier) verify(ctx context.Context, repo name.Repository, dgst v1.Hash, desc *ocispec.Descriptor, rr *Repository) (Result, error) {
 	key := verdictKey{v.trust.hash, repo.Name(), dgst.String()}
-	if res, ok := v.verdicts.get(key, v.opts.Now()); ok {
+	if res, ok := v.verdicts.Get(key, v.opts.Now()); ok {
 		res.Cached = true
 		res.Warnings = slices.Clone(res.Warnings)
 		return res, nil
@@ -388,5 +394,5 @@ func (v *Verifier) remember(key verdictKey, res Result, exp, now time.Time) {
 	if v.opts.CacheTTL < 0 || (!res.Verified && v.opts.NegativeCacheTTL < 0) {
 		return
 	}
-	v.verdicts.put(key, res, exp, now)
+	v.verdicts.Put(key, res, exp, now)
 }

@@ -97,3 +97,32 @@ func TestChartSelfSignedBootstrap(t *testing.T) {
 		}
 	}
 }
+
+// With the image gate and digest pinning on, the chart adds the gate's
+// flags and volumes and a MutatingWebhookConfiguration limited to the
+// namespaces that opt in; the rendered chart still has no finding. Off by
+// default, it renders no mutating webhook.
+func TestChartImageGateAndPinning(t *testing.T) {
+	bin := bulwarkBinary(t)
+	p := render(t, "webhook.images.enabled=true", "webhook.images.dataClaim=bulwark-data",
+		"webhook.images.trustPolicyConfigMap=bulwark-notation", "webhook.pinDigests=true")
+	code, out, errOut := run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 0 || !strings.Contains(out, "Findings: 0") {
+		t.Fatalf("scan of the rendered chart: exit %d\n%s\n%s", code, out, errOut)
+	}
+	rendered, _ := os.ReadFile(p)
+	for _, want := range []string{"kind: MutatingWebhookConfiguration", "path: /mutate", "admission.bulwark.dev/pin-digests: \"true\"",
+		"- --images", "- --trust-policy=/etc/bulwark-notation", "claimName: bulwark-data", "path: truststore/x509/ca/bulwark/ca.pem"} {
+		if !strings.Contains(string(rendered), want) {
+			t.Errorf("rendered chart lacks %q", want)
+		}
+	}
+	if def, _ := os.ReadFile(render(t)); strings.Contains(string(def), "MutatingWebhookConfiguration") || strings.Contains(string(def), "--images") {
+		t.Error("the default chart renders the mutating webhook or the image gate")
+	}
+	// Pinning without the gate has no digests to pin: a render error.
+	out, err := helm(t, "template", "bulwark", chart, "--set", "image.digest="+digest, "--set", "webhook.pinDigests=true")
+	if err == nil || !strings.Contains(out, "needs webhook.images.enabled") {
+		t.Errorf("pinDigests without images rendered: %v\n%s", err, out)
+	}
+}

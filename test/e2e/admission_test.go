@@ -27,6 +27,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/admission"
 	"github.com/bulwark-sec/bulwark/internal/testutil/tlstest"
+	"github.com/bulwark-sec/bulwark/test/e2e/apiserver"
 )
 
 var (
@@ -118,18 +119,27 @@ func admissionPod(ns, name string, privileged bool) *corev1.Pod {
 	return p
 }
 
-// TestAdmissionWebhook runs `bulwark admission serve` against the real
-// kube-apiserver, registered with a ValidatingWebhookConfiguration whose
-// clientConfig.url points at it over TLS on loopback.
-func TestAdmissionWebhook(t *testing.T) {
-	s := shared(t)
-	ctx := context.Background()
+// webhook is a running `bulwark admission serve` process.
+type webhook struct {
+	base   string // https://127.0.0.1:port
+	caPEM  []byte
+	hc     *http.Client
+	pool   *x509.CertPool
+	stderr *bytes.Buffer
+	stop   func()
+}
+
+// startWebhook runs `bulwark admission serve` with args on a loopback port
+// of its own, with a serving certificate for 127.0.0.1, until it is ready
+// (serving, namespace labels read). stop sends SIGTERM and checks the
+// process ends cleanly; it also runs at the end of the test.
+func startWebhook(t *testing.T, s *apiserver.Server, args ...string) *webhook {
+	t.Helper()
 	dir := t.TempDir()
 	certFile, keyFile, caPEM := servingCert(t, dir)
 	port := freePort(t)
-
-	cmd := exec.Command(binary(t), "admission", "serve", "--tls-cert", certFile, "--tls-key", keyFile,
-		"--listen", fmt.Sprintf("127.0.0.1:%d", port), "--kubeconfig", s.Kubeconfig, "--fail-on", "high")
+	cmd := exec.Command(binary(t), append([]string{"admission", "serve", "--tls-cert", certFile, "--tls-key", keyFile,
+		"--listen", fmt.Sprintf("127.0.0.1:%d", port), "--kubeconfig", s.Kubeconfig}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Dir = dir
@@ -155,20 +165,19 @@ func TestAdmissionWebhook(t *testing.T) {
 			t.Errorf("webhook still running 15 s after SIGTERM")
 		}
 	}
-	defer stop()
+	t.Cleanup(stop)
 
-	// Ready once serving and the namespace labels are read.
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(caPEM)
 	hc := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
-	base := fmt.Sprintf("https://127.0.0.1:%d", port)
+	w := &webhook{base: fmt.Sprintf("https://127.0.0.1:%d", port), caPEM: caPEM, hc: hc, pool: pool, stderr: &stderr, stop: stop}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := hc.Get(base + "/readyz")
+		resp, err := hc.Get(w.base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return w
 			}
 		}
 		if time.Now().After(deadline) {
@@ -176,8 +185,18 @@ func TestAdmissionWebhook(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestAdmissionWebhook runs `bulwark admission serve` against the real
+// kube-apiserver, registered with a ValidatingWebhookConfiguration whose
+// clientConfig.url points at it over TLS on loopback.
+func TestAdmissionWebhook(t *testing.T) {
+	s := shared(t)
+	ctx := context.Background()
+	wh := startWebhook(t, s, "--fail-on", "high")
+	stop, hc, base, caPEM, stderr := wh.stop, wh.hc, wh.base, wh.caPEM, wh.stderr
 	// TLS below 1.2 is refused.
-	old := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
+	old := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: wh.pool, MaxVersion: tls.VersionTLS11}}}
 	if resp, err := old.Get(base + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Error("the webhook accepted TLS 1.1")

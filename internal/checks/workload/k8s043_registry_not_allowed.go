@@ -61,6 +61,21 @@ func evalRegistryNotAllowed(ctx *check.Context, obj *inventory.Object, r *check.
 	}
 }
 
+// RegistryAllowed reports whether image comes from one of the allowed
+// registries, as K8S-043 judges it; true when none are set. The admission
+// image gate asks it before contacting a registry, so that a hostile pod
+// spec cannot make the webhook call hosts the policy does not allow.
+func RegistryAllowed(image string, allowed []string) bool {
+	var entries []registryEntry
+	for _, e := range allowed {
+		if re := parseRegistryEntry(e); re.Host != "" {
+			entries = append(entries, re)
+		}
+	}
+	ref, ok := parseImageRef(image)
+	return len(entries) == 0 || ok && allowedByAny(entries, ref)
+}
+
 func allowedByAny(entries []registryEntry, ref imageRef) bool {
 	for _, e := range entries {
 		if e.Allows(ref) {

@@ -1,18 +1,17 @@
-package sign
+// Package ttlcache is a bounded map with per-entry expiry, for verdicts
+// that long-running processes reuse (signature verifications, admission
+// image verdicts).
+package ttlcache
 
 import (
 	"sync"
 	"time"
 )
 
-// maxCacheEntries bounds memory in a long-running admission controller; a
-// cluster rarely runs more distinct image digests than this.
-const maxCacheEntries = 10000
-
-// ttlCache is a small concurrency-safe map with per-entry expiry. Reads take
+// Cache is a small concurrency-safe map with per-entry expiry. Reads take
 // only a read lock, which keeps a cached verification in the
 // sub-microsecond range even under parallel admission requests.
-type ttlCache[K comparable, V any] struct {
+type Cache[K comparable, V any] struct {
 	mu  sync.RWMutex
 	m   map[K]cacheEntry[V]
 	max int
@@ -23,11 +22,13 @@ type cacheEntry[V any] struct {
 	exp time.Time
 }
 
-func newTTLCache[K comparable, V any](max int) *ttlCache[K, V] {
-	return &ttlCache[K, V]{m: make(map[K]cacheEntry[V]), max: max}
+// New makes a cache of at most max entries.
+func New[K comparable, V any](max int) *Cache[K, V] {
+	return &Cache[K, V]{m: make(map[K]cacheEntry[V]), max: max}
 }
 
-func (c *ttlCache[K, V]) get(k K, now time.Time) (V, bool) {
+// Get returns the entry of k unless it has expired at now.
+func (c *Cache[K, V]) Get(k K, now time.Time) (V, bool) {
 	c.mu.RLock()
 	e, ok := c.m[k]
 	c.mu.RUnlock()
@@ -38,7 +39,8 @@ func (c *ttlCache[K, V]) get(k K, now time.Time) (V, bool) {
 	return e.v, true
 }
 
-func (c *ttlCache[K, V]) put(k K, v V, exp, now time.Time) {
+// Put stores v under k until exp; an entry already expired is not stored.
+func (c *Cache[K, V]) Put(k K, v V, exp, now time.Time) {
 	if !now.Before(exp) {
 		return
 	}
@@ -53,7 +55,7 @@ func (c *ttlCache[K, V]) put(k K, v V, exp, now time.Time) {
 // evict drops expired entries and, if that is not enough, arbitrary ones
 // down to 90% of the bound; a re-verification is cheap compared to
 // unbounded growth.
-func (c *ttlCache[K, V]) evict(now time.Time) {
+func (c *Cache[K, V]) evict(now time.Time) {
 	for k, e := range c.m {
 		if !now.Before(e.exp) {
 			delete(c.m, k)
@@ -67,7 +69,8 @@ func (c *ttlCache[K, V]) evict(now time.Time) {
 	}
 }
 
-func (c *ttlCache[K, V]) len() int {
+// Len is the number of entries, expired ones included.
+func (c *Cache[K, V]) Len() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.m)
