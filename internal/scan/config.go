@@ -92,3 +92,9 @@ func KubeConfig(kubeconfig, context string) (*rest.Config, error) {
 func NewAdmissionService(opt Options, command string) (*Service, error) {
 	return NewService(opt, command, check.Admission)
 }
+
+// NewClusterService plans a service over what a live cluster feeds, for
+// processes that judge it continuously (the operator, with EvaluateRead).
+func NewClusterService(opt Options, command string) (*Service, error) {
+	return NewService(opt, command, check.Cluster)
+}
