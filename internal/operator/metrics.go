@@ -1,6 +1,8 @@
 package operator
 
 import (
+	"sync"
+
 	openreports "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	"github.com/prometheus/client_golang/prometheus"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -14,6 +16,18 @@ type metrics struct {
 	findings   *prometheus.GaugeVec
 	evaluation *prometheus.HistogramVec
 	writes     *prometheus.CounterVec
+}
+
+var (
+	metricsOnce sync.Once
+	theMetrics  *metrics
+)
+
+// sharedMetrics are registered once per process: an operator run again in
+// the same process (the tests) reports on the same series.
+func sharedMetrics() *metrics {
+	metricsOnce.Do(func() { theMetrics = newMetrics(defaultRegistry) })
+	return theMetrics
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {

@@ -20,6 +20,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
@@ -194,7 +195,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("starting the controller manager: %w", err)
 	}
 	r.reader, r.writer, r.apiReader = mgr.GetCache(), mgr.GetClient(), mgr.GetAPIReader()
-	r.m = newMetrics(defaultRegistry)
+	r.m = sharedMetrics()
 	if errs["Secret"] == nil {
 		// A second cache lists the service account token Secrets (type is
 		// not in the metadata): the Secrets that are long-lived
@@ -216,6 +217,8 @@ func Run(ctx context.Context, cfg Config) error {
 	c, err := controller.NewTyped[string]("bulwark", mgr, controller.TypedOptions[string]{
 		Reconciler:              r,
 		MaxConcurrentReconciles: cfg.Workers,
+		// One operator per process, but the tests start it again.
+		SkipNameValidation: ptr.To(true),
 		RateLimiter: workqueue.NewTypedMaxOfRateLimiter(
 			workqueue.NewTypedItemExponentialFailureRateLimiter[string](time.Second, 5*time.Minute),
 			&workqueue.TypedBucketRateLimiter[string]{Limiter: rateLimiter()},
