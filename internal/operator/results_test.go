@@ -11,7 +11,7 @@ import (
 func finding(check, kind, ns, name string, sev report.Severity, st report.Status) report.Finding {
 	return report.Finding{CheckID: check, Title: check + " title", Severity: sev, Status: st,
 		Subject: report.Subject{APIVersion: "v1", Kind: kind, Namespace: ns, Name: name},
-		Field: "spec.x", Message: check + " on " + name, Fingerprint: check + "/" + ns + "/" + name, FirstSeen: "2026-11-01"}
+		Field:   "spec.x", Message: check + " on " + name, Fingerprint: check + "/" + ns + "/" + name, FirstSeen: "2026-11-01"}
 }
 
 func TestContentOfScopes(t *testing.T) {
@@ -97,5 +97,29 @@ func TestBounded(t *testing.T) {
 	}
 	if bounded("short") != "short" {
 		t.Error("short message changed")
+	}
+}
+
+// What a report holds reads back as the finding it was written from.
+func TestFindingRoundTrip(t *testing.T) {
+	f := finding("K8S-001", "Deployment", "shop", "web", report.SeverityCritical, report.StatusDue)
+	f.Due, f.Location = "2026-12-01", report.Location{Resource: "/apis/apps/v1/namespaces/shop/deployments/web"}
+	c := contentOf(&report.Report{Findings: []report.Finding{f}}, scope{"shop"}, 10)
+	got, err := findingOf(c.Results[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := f
+	want.Blocking = false
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
+	}
+	if c.Results[0].Result != "warn" {
+		t.Errorf("a finding within its grace period is %q, want warn", c.Results[0].Result)
+	}
+	bad := c.Results[0]
+	bad.Properties = map[string]string{PropFingerprint: "x", PropStatus: "bogus"}
+	if _, err := findingOf(bad); err == nil {
+		t.Error("unknown status read back without error")
 	}
 }
