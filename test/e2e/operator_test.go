@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -18,7 +19,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/bulwark-sec/bulwark/internal/cli"
 	"github.com/bulwark-sec/bulwark/internal/operator"
+	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/internal/source/cluster"
 	"github.com/bulwark-sec/bulwark/test/e2e/apiserver"
@@ -199,6 +202,19 @@ func TestOperator(t *testing.T) {
 	}
 	if rp.Summary.Fail == 0 {
 		t.Errorf("summary counts no failure: %+v", rp.Summary)
+	}
+
+	// kubectl bulwark report prints it as a scan's report.
+	var out, errOut strings.Builder
+	code := cli.KubectlMain([]string{"report", "-n", "shop", "--kubeconfig", s.Kubeconfig, "--format", "json"}, strings.NewReader(""), &out, &errOut)
+	var back report.Report
+	if err := json.Unmarshal([]byte(out.String()), &back); err != nil {
+		t.Fatalf("kubectl bulwark report: exit %d, %v\n%s", code, err, errOut.String())
+	}
+	if code != report.ExitFail || back.Summary.Result != "fail" || !slices.ContainsFunc(back.Findings, func(f report.Finding) bool {
+		return f.CheckID == "K8S-001" && f.Subject.Name == "web" && f.Status == report.StatusFail && f.Fingerprint == r.Properties[operator.PropFingerprint]
+	}) {
+		t.Errorf("kubectl bulwark report: exit %d, %d findings, summary %+v", code, len(back.Findings), back.Summary)
 	}
 	stop()
 
