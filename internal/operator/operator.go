@@ -149,7 +149,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	r := &reconciler{cfg: cfg, errs: errs, server: rc.Host, info: *info,
+	r := &reconciler{cfg: cfg, errs: errs, scheme: scheme, server: rc.Host, info: *info,
 		seen: map[string]map[string]string{}, written: map[string]string{}, counts: map[string]map[findingKey]int{}}
 	if cfg.PolicyConfigMap != "" {
 		cm, err := cs.CoreV1().ConfigMaps(cfg.Namespace).Get(ctx, cfg.PolicyConfigMap, metav1.GetOptions{})

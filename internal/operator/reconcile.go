@@ -47,6 +47,7 @@ type reconciler struct {
 	errs      map[string]error
 	server    string
 	info      apimachineryversion.Info
+	scheme    *runtime.Scheme
 	reader    client.Reader // the watch cache
 	tokens    cache.Cache   // service account token Secrets; nil when Secrets are not read
 	writer    client.Client
@@ -197,12 +198,11 @@ func (r *reconciler) all(ctx context.Context) error {
 			names[ns.Name] = true
 		}
 	} else {
-		s, _ := Scheme()
 		for _, k := range cluster.Kinds {
 			if !k.Namespaced || r.errs[k.Kind] != nil {
 				continue
 			}
-			l, err := newList(s, k)
+			l, err := newList(r.scheme, k)
 			if err != nil {
 				return err
 			}
@@ -228,17 +228,13 @@ func (r *reconciler) all(ctx context.Context) error {
 // every cluster-scoped object and every namespace's Roles and
 // RoleBindings; for the cluster, everything.
 func (r *reconciler) read(ctx context.Context, ns string) (*cluster.Result, error) {
-	s, err := Scheme()
-	if err != nil {
-		return nil, err
-	}
 	var tokens map[types.UID]bool
 	objects := map[string][]runtime.Object{}
 	for _, k := range cluster.Kinds {
 		if r.errs[k.Kind] != nil {
 			continue
 		}
-		l, err := newList(s, k)
+		l, err := newList(r.scheme, k)
 		if err != nil {
 			return nil, err
 		}
