@@ -110,8 +110,7 @@ func TestChartOperatorPassesItsOwnCatalog(t *testing.T) {
 	}
 	rendered, _ := os.ReadFile(p)
 	for _, want := range []string{"name: reports.openreports.io", "name: clusterreports.openreports.io",
-		"- operator\n", "--leader-elect=true", "--policy-configmap=bulwark-policy", "app.kubernetes.io/name: bulwark-operator",
-		"resources: [secrets]\n  verbs: [list, watch]"} {
+		"- operator\n", "--leader-elect=true", "--policy-configmap=bulwark-policy", "app.kubernetes.io/name: bulwark-operator"} {
 		if !strings.Contains(string(rendered), want) {
 			t.Errorf("rendered chart lacks %q", want)
 		}
@@ -119,5 +118,16 @@ func TestChartOperatorPassesItsOwnCatalog(t *testing.T) {
 	// The webhook's objects do not select the operator's pods.
 	if strings.Count(string(rendered), "app.kubernetes.io/name: bulwark-operator") < 3 {
 		t.Error("the operator's pods are not told apart from the webhook's")
+	}
+	if strings.Contains(string(rendered), "resources: [secrets]") {
+		t.Error("the operator may list Secrets without operator.readSecretMetadata")
+	}
+
+	// Listing Secrets, even for their metadata, is reading them as far as
+	// RBAC goes: Bulwark says so, and nothing else.
+	p = render(t, "operator.enabled=true", "operator.readSecretMetadata=true")
+	code, out, errOut = run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 1 || !strings.Contains(out, "K8S-102") || !strings.Contains(out, "Findings: 1 ") || !strings.Contains(out, "bulwark-operator-read") {
+		t.Errorf("scan with readSecretMetadata: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
