@@ -57,23 +57,28 @@ import (
 )
 
 var (
-	memProfile string
-	holdOpen   bool
+	memProfile    string
+	holdOpen      bool
+	benchOperator bool
+	operatorRest  time.Duration
 )
 
 func main() {
 	var (
-		pods       = flag.Int("pods", 10000, "pods to create")
-		namespaces = flag.Int("namespaces", 100, "namespaces to spread them over")
-		apps       = flag.Int("apps", 5, "Deployments (with a ReplicaSet, ServiceAccount, Role and RoleBinding) per namespace")
-		naked      = flag.Bool("naked", false, "create pods without owners, so that every pod is evaluated")
-		runs       = flag.Int("runs", 3, "measured runs of each kind")
-		workers    = flag.Int("workers", 32, "concurrent create requests while loading")
-		memprofile = flag.String("memprofile", "", "write a heap profile after the last evaluation to this file")
-		hold       = flag.Bool("hold", false, "after the runs, keep the loaded control plane up until interrupted (prints a kubeconfig), for profiling by hand")
+		pods         = flag.Int("pods", 10000, "pods to create")
+		namespaces   = flag.Int("namespaces", 100, "namespaces to spread them over")
+		apps         = flag.Int("apps", 5, "Deployments (with a ReplicaSet, ServiceAccount, Role and RoleBinding) per namespace")
+		naked        = flag.Bool("naked", false, "create pods without owners, so that every pod is evaluated")
+		runs         = flag.Int("runs", 3, "measured runs of each kind")
+		workers      = flag.Int("workers", 32, "concurrent create requests while loading")
+		memprofile   = flag.String("memprofile", "", "write a heap profile after the last evaluation to this file")
+		operatorMode = flag.Bool("operator", false, "measure bulwark operator instead of scan cluster: first complete reports, memory, requests at rest, one change to its report")
+		restFor      = flag.Duration("rest", time.Minute, "with -operator: how long to measure the operator at rest")
+		hold         = flag.Bool("hold", false, "after the runs, keep the loaded control plane up until interrupted (prints a kubeconfig), for profiling by hand")
 	)
 	flag.Parse()
 	memProfile, holdOpen = *memprofile, *hold
+	benchOperator, operatorRest = *operatorMode, *restFor
 	if err := run(*pods, *namespaces, *apps, *naked, *runs, *workers); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/cluster:", err)
 		os.Exit(1)
@@ -109,6 +114,9 @@ func run(pods, namespaces, apps int, naked bool, runs, workers int) error {
 	fmt.Printf("loaded %d objects (%d pods, %s) in %s\n\n", n, pods, map[bool]string{true: "no owners", false: "owned by ReplicaSets"}[naked],
 		time.Since(start).Round(time.Millisecond))
 
+	if benchOperator {
+		return operatorBench(bin, srv, namespaces, operatorRest)
+	}
 	fmt.Println("| run | end to end, --output file | peak RSS | end to end, stdout | peak RSS | listing | evaluating | live heap after listing | after evaluating | objects read | assessed | findings |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for i := range runs {

@@ -203,3 +203,18 @@ func (b *Baseline) Encode(w io.Writer) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(b)
 }
+
+// New is a baseline of entries kept elsewhere than in a file (the
+// operator keeps first-seen dates in its reports). Entries are taken as
+// they are: a fingerprint listed twice keeps its first entry.
+func New(entries []Entry) *Baseline {
+	b := &Baseline{APIVersion: APIVersion, Kind: Kind, Findings: make([]Entry, 0, len(entries)), index: make(map[string]int, len(entries))}
+	for _, e := range entries {
+		if _, dup := b.index[e.Fingerprint]; dup {
+			continue
+		}
+		b.index[e.Fingerprint] = len(b.Findings)
+		b.Findings = append(b.Findings, e)
+	}
+	return b
+}

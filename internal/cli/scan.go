@@ -60,18 +60,23 @@ func (f *scanFlags) add(cmd *cobra.Command) {
 // It also returns the baseline path in effect, which `baseline update`
 // writes even when it does not exist yet.
 func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (scan.Options, string, error) {
-	opt, path, err := scan.NewOptions(scan.Flags{
+	opt, path, err := scan.NewOptions(f.flags(cmd, s, needBaseline))
+	if err != nil {
+		return opt, "", inputError(err)
+	}
+	return opt, path, nil
+}
+
+// flags are the values as scan.NewOptions takes them.
+func (f *scanFlags) flags(cmd *cobra.Command, s *streams, needBaseline bool) scan.Flags {
+	return scan.Flags{
 		FailOn: f.failOn, FailOnSet: cmd.Flags().Changed("fail-on"),
 		PSSLevel: f.pssLevel, PSSVersion: f.pssVersion, PSSEnforce: f.pssEnforce,
 		Excludes: f.excludes, PolicyFile: f.policyFile, BaselineFile: f.baselineFile,
 		NeedBaseline: needBaseline, NewOnly: f.newOnly, AsOf: f.asOf,
 		OnlyChecks: f.onlyChecks, SkipChecks: f.skipChecks,
 		MaxFileSize: f.maxFileSize, AllowEmpty: f.allowEmpty, Stdin: s.in,
-	})
-	if err != nil {
-		return opt, "", inputError(err)
 	}
-	return opt, path, nil
 }
 
 func newScanManifests(s *streams) *cobra.Command {

@@ -109,6 +109,12 @@ func Collected(res *cluster.Result, opt Options) (*report.Report, error) {
 	if opt.Images != nil {
 		selected, _ = imageChecks(selected, opt.Images)
 	}
+	return evaluateRead(res, selected, p.elsewhere, opt, "scan cluster"), nil
+}
+
+// evaluateRead evaluates res with the selected checks (elsewhere: those that
+// judge its kinds but need another source) and decides on the findings.
+func evaluateRead(res *cluster.Result, selected, elsewhere []*check.Check, opt Options, command string) *report.Report {
 	var run []*check.Check
 	for _, c := range selected {
 		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
@@ -118,17 +124,17 @@ func Collected(res *cluster.Result, opt Options) (*report.Report, error) {
 			run = append(run, c)
 		}
 	}
-	coverage, inputErrors, warnings := coverageOf(res, selected, p.elsewhere)
+	coverage, inputErrors, warnings := coverageOf(res, selected, elsewhere)
 	targets := []string{res.Server}
 
 	// The inventory is the last use of res: the objects can be freed once
 	// the checks have run (see evaluate).
-	rep := evaluate(inventory.New(res.Objects), run, opt, "scan cluster", targets)
+	rep := evaluate(inventory.New(res.Objects), run, opt, command, targets)
 	rep.Coverage = coverage
 	rep.Errors = append(rep.Errors, inputErrors...)
 	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Summarize()
-	return rep, nil
+	return rep
 }
 
 // clusterSources are what a live scan feeds: the cluster's objects, and

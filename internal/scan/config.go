@@ -131,7 +131,7 @@ func NewAdmissionService(opt Options, command string) (*Service, error) {
 	if io.Verify == nil {
 		needs = slices.DeleteFunc(needs, func(a string) bool { return a == imagescan.AspectSignature })
 	}
-	svc := newService(opt, command, run)
+	svc := newService(opt, command, run, p.elsewhere)
 	var allowed []string
 	if opt.Policy != nil {
 		allowed = opt.Policy.Images.AllowedRegistries
@@ -149,4 +149,10 @@ func allIn(xs, set []string) bool {
 		}
 	}
 	return true
+}
+
+// NewClusterService plans a service over what a live cluster feeds, for
+// processes that judge it continuously (the operator, with EvaluateRead).
+func NewClusterService(opt Options, command string) (*Service, error) {
+	return NewService(opt, command, check.Cluster)
 }

@@ -40,12 +40,18 @@ type Flags struct {
 	FailOn string
 	// FailOnSet: FailOn was given explicitly, and wins over the policy's
 	// failOn and vulnerabilities.failOn.
-	FailOnSet    bool
-	PSSLevel     string
-	PSSVersion   string
-	PSSEnforce   string
-	Excludes     []string
-	PolicyFile   string
+	FailOnSet  bool
+	PSSLevel   string
+	PSSVersion string
+	PSSEnforce string
+	Excludes   []string
+	PolicyFile string
+	// Policy, when set, is the policy in force instead of PolicyFile (the
+	// operator reads it from a ConfigMap).
+	Policy *policy.Policy
+	// NoPolicyFile: no policy file is looked for; the policy is Policy or
+	// none (the operator, whose working directory means nothing).
+	NoPolicyFile bool
 	BaselineFile string
 	// NeedBaseline: the caller writes the baseline (baseline update), so
 	// an explicit BaselineFile that does not exist yet is no error.
@@ -88,9 +94,11 @@ func NewOptions(f Flags) (Options, string, error) {
 	if err != nil {
 		return opt, "", usageErr("--pss-level/--pss-version: %v", err)
 	}
-	pol, err := FindPolicy(f.PolicyFile)
-	if err != nil {
-		return opt, "", &UsageError{Err: err}
+	pol := f.Policy
+	if pol == nil && !f.NoPolicyFile {
+		if pol, err = FindPolicy(f.PolicyFile); err != nil {
+			return opt, "", &UsageError{Err: err}
+		}
 	}
 	failOn := f.FailOn
 	if pol != nil && pol.FailOn.Value != "" && !f.FailOnSet {

@@ -108,3 +108,16 @@ func UpdateBaseline(old *baseline.Baseline, rep *report.Report, now time.Time) *
 func ReportCatalog() []report.Check {
 	return reportChecks(check.All(), nil)
 }
+
+// DescribeChecks describes the catalog's checks of ids as a report lists
+// them (for reports read back from elsewhere, such as the operator's);
+// ids the catalog does not know are left out.
+func DescribeChecks(ids []string) []report.Check {
+	var out []report.Check
+	for _, id := range ids {
+		if c, ok := check.Lookup(id); ok {
+			out = append(out, reportCheck(c.Meta))
+		}
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/scheme"
 
+	"github.com/bulwark-sec/bulwark/internal/baseline"
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/imagegate"
@@ -26,6 +27,7 @@ type Service struct {
 	opt       Options
 	command   string
 	checks    []*check.Check
+	elsewhere []*check.Check
 	described []report.Check
 	// gate judges the images of workloads (admission serve with images).
 	gate     *imagegate.Gate
@@ -40,14 +42,14 @@ func NewService(opt Options, command string, source check.Source) (*Service, err
 	if err != nil {
 		return nil, err
 	}
-	return newService(opt, command, p.run), nil
+	return newService(opt, command, p.run, p.elsewhere), nil
 }
 
-func newService(opt Options, command string, checks []*check.Check) *Service {
+func newService(opt Options, command string, checks, elsewhere []*check.Check) *Service {
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	return &Service{opt: opt, command: command, checks: checks, described: reportChecks(checks, opt.Policy)}
+	return &Service{opt: opt, command: command, checks: checks, elsewhere: elsewhere, described: reportChecks(checks, opt.Policy)}
 }
 
 // Checks are the checks the service runs.
@@ -127,6 +129,23 @@ func (s *Service) EvaluateObjects(_ context.Context, objs []*inventory.Object, i
 	rep.Errors = append(rep.Errors, inputErrors...)
 	rep.Summarize()
 	return rep
+}
+
+// EvaluateRead judges what was read of a live cluster (cluster.Collect,
+// or cluster.Assemble over a watch cache) as `scan cluster` does: checks
+// that need a kind that could not be read are listed as not assessed in
+// the coverage, never run on what remains. base, when not nil, replaces
+// the service's baseline for this evaluation (the operator's first-seen
+// dates, which change between evaluations).
+func (s *Service) EvaluateRead(_ context.Context, res *cluster.Result, base *baseline.Baseline) *report.Report {
+	opt := s.opt
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if base != nil {
+		opt.Baseline = base
+	}
+	return evaluateRead(res, s.checks, s.elsewhere, opt, s.command)
 }
 
 // ObjectOf makes an inventory object of a typed API object, located by its

@@ -126,3 +126,37 @@ func TestChartImageGateAndPinning(t *testing.T) {
 		t.Errorf("pinDigests without images rendered: %v\n%s", err, out)
 	}
 }
+
+// TestChartOperatorPassesItsOwnCatalog: with the operator enabled, the
+// chart adds the OpenReports CRDs, the operator's Deployment, its
+// read-only ClusterRole and its NetworkPolicy, and still has no finding.
+func TestChartOperatorPassesItsOwnCatalog(t *testing.T) {
+	bin := bulwarkBinary(t)
+	p := render(t, "operator.enabled=true", "policy=failOn: high")
+	code, out, errOut := run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 0 || !strings.Contains(out, "Findings: 0") {
+		t.Fatalf("scan of the rendered chart: exit %d\n%s\n%s", code, out, errOut)
+	}
+	rendered, _ := os.ReadFile(p)
+	for _, want := range []string{"name: reports.openreports.io", "name: clusterreports.openreports.io",
+		"- operator\n", "--leader-elect=true", "--policy-configmap=bulwark-policy", "app.kubernetes.io/name: bulwark-operator"} {
+		if !strings.Contains(string(rendered), want) {
+			t.Errorf("rendered chart lacks %q", want)
+		}
+	}
+	// The webhook's objects do not select the operator's pods.
+	if strings.Count(string(rendered), "app.kubernetes.io/name: bulwark-operator") < 3 {
+		t.Error("the operator's pods are not told apart from the webhook's")
+	}
+	if strings.Contains(string(rendered), "resources: [secrets]") {
+		t.Error("the operator may list Secrets without operator.readSecretMetadata")
+	}
+
+	// Listing Secrets, even for their metadata, is reading them as far as
+	// RBAC goes: Bulwark says so, and nothing else.
+	p = render(t, "operator.enabled=true", "operator.readSecretMetadata=true")
+	code, out, errOut = run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 1 || !strings.Contains(out, "K8S-102") || !strings.Contains(out, "Findings: 1 ") || !strings.Contains(out, "bulwark-operator-read") {
+		t.Errorf("scan with readSecretMetadata: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

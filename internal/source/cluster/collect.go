@@ -334,10 +334,7 @@ func (c *collector) secretTypes(ctx context.Context, t task, items []entry) erro
 		isToken[e.meta.UID] = true
 	}
 	for i, e := range items {
-		s := &corev1.Secret{ObjectMeta: *e.meta}
-		if isToken[e.meta.UID] {
-			s.Type = corev1.SecretTypeServiceAccountToken
-		}
+		s := SecretOf(e.meta, isToken[e.meta.UID])
 		items[i] = entry{meta: &s.ObjectMeta, typed: s}
 	}
 	return nil
@@ -443,4 +440,47 @@ func describe(what string, err error) error {
 			"(for AKS: az aks get-credentials, and kubelogin for Microsoft Entra ID clusters): %w", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// SecretOf is a Secret holding only the metadata read through the
+// metadata API, and the type where it matters to the checks (a service
+// account token: a long-lived API credential). Any other Secret has an
+// empty type, meaning unknown. Data is never read.
+func SecretOf(m *metav1.ObjectMeta, token bool) *corev1.Secret {
+	s := &corev1.Secret{ObjectMeta: *m}
+	if token {
+		s.Type = corev1.SecretTypeServiceAccountToken
+	}
+	return s
+}
+
+// Assemble makes a Result of objects read some other way than Collect (the
+// operator's watch cache): objects holds, per kind name of Kinds, typed
+// objects as Collect hands them over (Secrets made by SecretOf); errs says
+// why a kind could not be read. The objects are owned by the Result from
+// then on: their metadata is cleaned in place.
+func Assemble(server string, info *inventory.ClusterInfo, objects map[string][]runtime.Object, errs map[string]error) (*Result, error) {
+	c := &collector{results: map[string]*kindState{}}
+	for _, k := range Kinds {
+		st := &kindState{res: KindResult{Kind: k, Err: errs[k.Kind]}}
+		for _, o := range objects[k.Kind] {
+			acc, ok := o.(metav1.ObjectMetaAccessor)
+			if !ok {
+				return nil, fmt.Errorf("%T has no object metadata", o)
+			}
+			m, ok := acc.GetObjectMeta().(*metav1.ObjectMeta)
+			if !ok {
+				return nil, fmt.Errorf("%T has no object metadata", o)
+			}
+			clean(m)
+			st.entries = append(st.entries, entry{meta: m, typed: o})
+		}
+		c.results[k.Kind] = st
+	}
+	res := &Result{Server: server, Info: info}
+	res.Objects = append(res.Objects, inventory.NewObject(
+		metav1.TypeMeta{APIVersion: inventory.ClusterInfoAPIVersion, Kind: inventory.ClusterInfoKind},
+		&metav1.ObjectMeta{Name: "cluster"}, info, finding.Location{Resource: "/version"}, nil))
+	c.assemble(res)
+	return res, nil
 }

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/go-logr/logr"
+	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
+
+	"github.com/bulwark-sec/bulwark/internal/operator"
+	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
+)
+
+func newOperator(s *streams) *cobra.Command {
+	var (
+		flags               scanFlags
+		cfg                 operator.Config
+		kubeconfig, kubeCtx string
+	)
+	cmd := &cobra.Command{
+		Use:   "operator",
+		Short: "Keep one OpenReports report per namespace current, inside the cluster",
+		Long: `Watch the kinds the catalog reads (workloads, Pods, RBAC, NetworkPolicies, Services,
+Ingresses, Namespaces, Nodes, ConfigMaps, and Secrets as metadata only) and keep one
+OpenReports Report (openreports.io/v1alpha1) named "bulwark" per namespace, and one
+ClusterReport "bulwark-cluster" for cluster-scoped subjects, current.
+
+A change re-judges the namespace it is in after --debounce (a RoleBinding also the
+namespaces of the service accounts it names; a Namespace, Node, ClusterRole or
+ClusterRoleBinding every namespace); the cluster report follows within
+--cluster-delay. Every --resync, every namespace is re-judged from the watch cache,
+without listing anything again. A report holds at most --max-results results; the
+rest are counted in its summary and described by one overflow result.
+
+Kinds the operator may not list and watch are not watched: the checks that need them
+are reported as "not assessed" (result error) in every report, never as passed.
+
+The policy comes from --policy-configmap (key bulwark.yaml) in --namespace, watched:
+an edit re-judges every namespace. First-seen dates live in the reports' results, so
+grace periods count from when a finding first appeared in the cluster, across
+restarts. /metrics and /healthz are served over HTTPS on --metrics-address.`,
+		Example: `  bulwark operator --namespace bulwark --policy-configmap bulwark-policy --leader-elect
+  bulwark operator --kubeconfig ~/.kube/config --metrics-address 127.0.0.1:8443`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, f := range []string{"exclude", "max-file-size", "new-only", "baseline", "policy", "allow-empty"} {
+				if cmd.Flags().Changed(f) {
+					return usageError("--%s does not apply to the operator (the policy comes from --policy-configmap)", f)
+				}
+			}
+			rc, err := scan.KubeConfig(kubeconfig, kubeCtx)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			klog.SetLogger(logr.Discard())
+			cfg.Rest = rc
+			cfg.Flags = flags.flags(cmd, s, false)
+			cfg.Flags.NoPolicyFile = true
+			cfg.Log = logr.FromSlogHandler(slog.NewJSONHandler(s.err, nil))
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			if err := operator.Run(ctx, cfg); err != nil {
+				return &exitError{code: report.ExitError, err: err}
+			}
+			return nil
+		},
+	}
+	flags.add(cmd)
+	for _, f := range []string{"exclude", "max-file-size", "new-only", "baseline", "policy", "allow-empty"} {
+		_ = cmd.Flags().MarkHidden(f)
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&cfg.Namespace, "namespace", "", "the operator's namespace: where --policy-configmap and the leader election lease are")
+	fs.StringVar(&cfg.PolicyConfigMap, "policy-configmap", "", "ConfigMap in --namespace holding the policy under bulwark.yaml (watched)")
+	fs.IntVar(&cfg.MaxResults, "max-results", operator.DefaultMaxResults, "most results in one report; the rest are summarised in it")
+	fs.DurationVar(&cfg.Resync, "resync", operator.DefaultResync, "how often every namespace is re-judged from the watch cache")
+	fs.DurationVar(&cfg.Debounce, "debounce", operator.DefaultDebounce, "how long a namespace waits after a change before it is re-judged")
+	fs.DurationVar(&cfg.ClusterDelay, "cluster-delay", operator.DefaultClusterDelay, "longest wait, and least time, between two evaluations of the cluster report")
+	fs.IntVar(&cfg.Workers, "workers", operator.DefaultWorkers, "namespaces evaluated at once")
+	fs.BoolVar(&cfg.LeaderElection, "leader-elect", false, "elect one active replica (a Lease in --namespace)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-address", ":8443", `address of the HTTPS server of /metrics and /healthz ("0": none)`)
+	fs.StringVar(&cfg.MetricsCertDir, "metrics-cert-dir", "", "directory with tls.crt and tls.key for that server (default: a self-signed certificate)")
+	fs.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the in-cluster service account)")
+	fs.StringVar(&kubeCtx, "context", "", "kubeconfig context to use (default: the current context)")
+	return cmd
+}
