@@ -2,8 +2,12 @@ package audit
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
 // APIVersion is the audit event version read. audit.k8s.io/v1beta1 was
@@ -145,4 +149,19 @@ func (u *UserInfo) ServiceAccount() (namespace, name string, ok bool) {
 	}
 	namespace, name, ok = strings.Cut(rest, ":")
 	return namespace, name, ok && namespace != "" && name != "" && !strings.Contains(name, ":")
+}
+
+// Decode reads raw, an event's requestObject or responseObject, as the
+// manifest loader reads a JSON document: into inventory objects the
+// checks judge, located at the event. Nil, nil when raw is empty (the
+// audit policy logged the request at level Metadata).
+func (e *Event) Decode(raw json.RawMessage) ([]*inventory.Object, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	p := manifest.Parse("audit event "+e.AuditID, raw, manifest.DefaultLimits)
+	if len(p.Errors) > 0 {
+		return nil, fmt.Errorf("%s", p.Errors[0].Msg)
+	}
+	return p.Objects, nil
 }
