@@ -101,3 +101,7 @@ func UpdateBaseline(old *baseline.Baseline, rep *report.Report, now time.Time) *
 	}
 	return baseline.Update(old, fs, now)
 }
+
+// ReportSeverity is the report's name for a check's severity, for
+// entry points that report outside a Report (bulwark detect's alerts).
+func ReportSeverity(s finding.Severity) report.Severity { return reportSeverity(s) }
