@@ -16,7 +16,9 @@ import (
 // (webhook, operator) cannot need wiring the CLI has and it lacks.
 func TestThinAdapter(t *testing.T) {
 	const module = "github.com/bulwark-sec/bulwark/internal/"
-	allowed := []string{module + "scan", module + "admission", module + "render", module + "report", module + "version"}
+	// detect is the entry point of bulwark detect: a service of its own,
+	// over scan for the catalog and the policy, as admission is.
+	allowed := []string{module + "scan", module + "admission", module + "detect", module + "render", module + "report", module + "version"}
 	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

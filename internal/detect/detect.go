@@ -56,6 +56,8 @@ type Stats struct {
 	RateLimited  int64 `json:"rateLimited"`
 	Excepted     int64 `json:"excepted"`
 	Learned      int64 `json:"learnedReaders"`
+	// Blocking are the alerts at or above the gate (--fail-on).
+	Blocking int64 `json:"blocking"`
 }
 
 // Detector runs detections on events. Event is safe for concurrent use.
@@ -277,6 +279,9 @@ func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time
 	}
 	b.n++
 	d.stats.Alerts++
+	if sev := d.severity(c); !d.opt.Scan.Gate.Never && sev >= d.opt.Scan.Gate.FailOn {
+		d.stats.Blocking++
+	}
 	al := report.Alert{
 		Rule: c.ID, Title: c.Title, Severity: scan.ReportSeverity(d.severity(c)), Message: a.Message,
 		Actor: actor.Username, Groups: actor.Groups, Verb: ev.Verb, Object: ev.Object(), Namespace: ns,

@@ -20,7 +20,7 @@ type Input struct {
 // with every input problem. Only regular files are opened: a FIFO or a
 // device named on the command line could block the run. ctx ends the
 // reading between lines.
-func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, lim audit.Limits, emit func(report.Alert) error, bad func(report.InputError)) (Input, error) {
+func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, emit func(report.Alert) error, bad func(report.InputError)) (Input, error) {
 	var in Input
 	for _, p := range paths {
 		r, name, closeFn, err := open(p, stdin)
@@ -28,7 +28,7 @@ func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, l
 			return in, err
 		}
 		in.Files++
-		err = audit.Read(r, lim, func(ev *audit.Event, pos audit.Position) error {
+		err = audit.Read(r, audit.DefaultLimits, func(ev *audit.Event, pos audit.Position) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
