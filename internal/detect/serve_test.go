@@ -43,7 +43,7 @@ func TestServe(t *testing.T) {
 	go func() { served <- srv.Serve(ctx, ln) }()
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(caPEM)
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS12}}}
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
 	url := "https://" + ln.Addr().String() + "/audit"
 	post := func(users ...string) int {
 		var items []string
@@ -91,7 +91,7 @@ func TestServe(t *testing.T) {
 		}
 	}
 	// TLS 1.1 is refused.
-	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "localhost", MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}}}
+	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}}}
 	if _, err := old.Get(url); err == nil {
 		t.Error("TLS 1.1 accepted")
 	}
