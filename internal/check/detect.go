@@ -1,11 +1,11 @@
 package check
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 
 	"github.com/bulwark-sec/bulwark/internal/finding"
-	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/source/audit"
 )
 
@@ -17,11 +17,14 @@ type DetectFunc func(ctx *DetectContext, ev *audit.Event, r *Alerts)
 
 // DetectContext is what a detection may read besides the event.
 type DetectContext struct {
-	// Judge evaluates objects decoded from an event (audit.Event.Decode:
-	// a pod being created) with the checks that judge one object alone,
-	// as the admission webhook does, and returns their findings. Nil when
-	// the caller evaluates no objects: detections that need it stay quiet.
-	Judge func(objs []*inventory.Object) []finding.Finding
+	// Judge decodes raw, an event's request or response object
+	// (audit.Event.Decode: a pod being created), evaluates it with the
+	// checks that judge one object alone, as the admission webhook does,
+	// and returns their findings; an error when raw does not decode. Nil
+	// when the caller evaluates no objects: detections that need it stay
+	// quiet. The caller may answer from a cache of identical bodies (the
+	// replicas of one ReplicaSet).
+	Judge func(ev *audit.Event, raw json.RawMessage) ([]finding.Finding, error)
 	// SecretReader reports whether user is a declared or learned reader
 	// of Secrets in namespace.
 	SecretReader func(user, namespace string) bool

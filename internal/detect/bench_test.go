@@ -18,7 +18,7 @@ import (
 // ServiceAccount's Secret gets, a deployment update, now and then an exec
 // and a pod create with its request body.
 func realShaped(n int) []byte {
-	pod := json.RawMessage(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-7d4b9c-x2k4z","namespace":"shop","labels":{"app":"web"}},"spec":{"serviceAccountName":"web","containers":[{"name":"web","image":"myacr.azurecr.io/web@sha256:1111111111111111111111111111111111111111111111111111111111111111","ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"securityContext":{"allowPrivilegeEscalation":false,"runAsNonRoot":true,"capabilities":{"drop":["ALL"]}}}]}}`)
+	pod := []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-7d4b9c-x2k4z","namespace":"shop","labels":{"app":"web"}},"spec":{"serviceAccountName":"web","containers":[{"name":"web","image":"myacr.azurecr.io/web@sha256:1111111111111111111111111111111111111111111111111111111111111111","ports":[{"containerPort":8080}],"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"securityContext":{"allowPrivilegeEscalation":false,"runAsNonRoot":true,"capabilities":{"drop":["ALL"]}}}]}}`)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	base := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
@@ -54,14 +54,16 @@ func realShaped(n int) []byte {
 			ev.Level, ev.Verb, ev.RequestURI = "RequestResponse", "create", "/api/v1/namespaces/shop/pods"
 			ev.User = audit.UserInfo{Username: "system:serviceaccount:kube-system:replicaset-controller", Groups: []string{"system:serviceaccounts", "system:authenticated"}}
 			ev.ObjectRef = &audit.ObjectReference{Resource: "pods", Namespace: "shop", APIVersion: "v1"}
-			ev.RequestObject = pod
+			// A new ReplicaSet (another image) every 1,000 events: its
+			// replicas share one body, as the controller creates them.
+			ev.RequestObject = json.RawMessage(bytes.Replace(pod, []byte("1111111111111111"), fmt.Appendf(nil, "%016x", i/1000), 1))
 		}
 		_ = enc.Encode(&ev)
 	}
 	return buf.Bytes()
 }
 
-const benchEvents = 20_000
+const benchEvents = 100_000
 
 // BenchmarkFiles: every detection over real-shaped JSON lines, on one
 // core (run with -cpu 1). The secret reader is declared by learning, so

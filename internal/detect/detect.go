@@ -2,6 +2,7 @@ package detect
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"sync"
@@ -45,6 +46,8 @@ const (
 	// maxTable bounds the dedup, rate and learned tables: past it the
 	// oldest entries are dropped, which can repeat an alert, never lose one.
 	maxTable = 1 << 16
+	// maxJudged bounds the cache of judged request bodies (a few MB).
+	maxJudged = 1024
 )
 
 // Stats count what the detector did; every event and alert is in one of
@@ -74,6 +77,7 @@ type Detector struct {
 	dedup   map[string]time.Time
 	rate    map[string]*bucket
 	learned map[[2]string]bool
+	judged  map[string][]finding.Finding
 	alerts  check.Alerts
 }
 
@@ -107,14 +111,28 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 		opt.PerMinute = DefaultPerMinute
 	}
 	d := &Detector{checks: svc.Checks(), policy: opt.Scan.Policy, opt: opt, now: time.Now,
-		dedup: map[string]time.Time{}, rate: map[string]*bucket{}, learned: map[[2]string]bool{}}
+		dedup: map[string]time.Time{}, rate: map[string]*bucket{}, learned: map[[2]string]bool{}, judged: map[string][]finding.Finding{}}
 	if !opt.Scan.Now.IsZero() {
 		d.now = func() time.Time { return opt.Scan.Now }
 	}
 	settings := opt.Scan.Settings
 	admChecks := adm.Checks()
-	d.ctx.Judge = func(objs []*inventory.Object) []finding.Finding {
-		return engine.Run(inventory.New(objs), admChecks, &settings, engine.Options{Workers: 1}).Findings
+	d.ctx.Judge = func(ev *audit.Event, raw json.RawMessage) ([]finding.Finding, error) {
+		// The replicas of one ReplicaSet are created with the same body
+		// (generateName, one template): judge each body once.
+		if fs, ok := d.judged[string(raw)]; ok {
+			return fs, nil
+		}
+		objs, err := ev.Decode(raw)
+		if err != nil {
+			return nil, err
+		}
+		fs := engine.Run(inventory.New(objs), admChecks, &settings, engine.Options{Workers: 1}).Findings
+		if len(d.judged) >= maxJudged {
+			clear(d.judged)
+		}
+		d.judged[string(raw)] = fs
+		return fs, nil
 	}
 	d.ctx.SecretReader = d.secretReader
 	if len(opt.AKS) > 0 {

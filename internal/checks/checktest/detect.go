@@ -1,6 +1,7 @@
 package checktest
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -60,7 +61,11 @@ func DetectContext() *check.DetectContext {
 			checks = append(checks, c)
 		}
 	}
-	return &check.DetectContext{Judge: func(objs []*inventory.Object) []finding.Finding {
-		return engine.Run(inventory.New(objs), checks, DefaultSettings(), engine.Options{Workers: 1}).Findings
+	return &check.DetectContext{Judge: func(ev *audit.Event, raw json.RawMessage) ([]finding.Finding, error) {
+		objs, err := ev.Decode(raw)
+		if err != nil {
+			return nil, err
+		}
+		return engine.Run(inventory.New(objs), checks, DefaultSettings(), engine.Options{Workers: 1}).Findings, nil
 	}}
 }

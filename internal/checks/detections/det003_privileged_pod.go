@@ -34,12 +34,12 @@ func init() {
 			if ctx.Judge == nil || !ev.Final() || ev.Verb != "create" || !ev.Allowed() || !ev.Is("", "pods", "") {
 				return
 			}
-			objs, err := ev.Decode(ev.RequestObject)
-			if err != nil || len(objs) == 0 {
+			fs, err := ctx.Judge(ev, ev.RequestObject)
+			if err != nil {
 				return
 			}
 			var found []string
-			for _, f := range ctx.Judge(objs) {
+			for _, f := range fs {
 				c, ok := check.Lookup(f.CheckID)
 				if ok && f.Severity >= finding.SeverityHigh && slices.Contains(dangerousAreas, c.Area) && !slices.Contains(found, f.CheckID) {
 					found = append(found, f.CheckID)
@@ -47,7 +47,11 @@ func init() {
 			}
 			if len(found) > 0 {
 				slices.Sort(found)
-				r.Fire("%s created pod %s/%s that fails %s", ev.Actor().Username, ev.ObjectRef.Namespace, objs[0].Meta.Name, strings.Join(found, ", "))
+				name := ev.ObjectRef.Name
+				if name == "" && len(fs) > 0 {
+					name = fs[0].Subject.Name
+				}
+				r.Fire("%s created pod %s/%s that fails %s", ev.Actor().Username, ev.ObjectRef.Namespace, name, strings.Join(found, ", "))
 			}
 		},
 	})
