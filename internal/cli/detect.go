@@ -24,6 +24,7 @@ type detectFlags struct {
 	perMinute int
 	learn     time.Duration
 	aks       []string
+	rules     []string
 }
 
 func (f *detectFlags) add(cmd *cobra.Command) {
@@ -35,6 +36,7 @@ func (f *detectFlags) add(cmd *cobra.Command) {
 	fs.DurationVar(&f.window, "dedup-window", detect.DefaultWindow, "do not repeat an alert of the same detection, actor, verb and object within this time (event time)")
 	fs.IntVar(&f.perMinute, "rate-limit", detect.DefaultPerMinute, "most alerts per detection and actor in one minute of event time; the rest are counted")
 	fs.DurationVar(&f.learn, "learn", 0, "learn the subjects that read Secrets during this time from the first event (DET-006); 0 learns nothing")
+	fs.StringSliceVar(&f.rules, "rules", nil, "files of your own detections: CEL predicates over the audit event (event.verb, event.objectRef.resource, ...), checked when they load")
 	fs.StringSliceVar(&f.aks, "aks", nil, "AKS cluster configuration (az aks show or ARM JSON): its authorized IP ranges feed DET-009")
 }
 
@@ -51,7 +53,7 @@ func (f *detectFlags) detector(cmd *cobra.Command, s *streams) (*detect.Detector
 	if !cmd.Flags().Changed("as-of") {
 		opt.Now = time.Time{} // exceptions expire as time passes
 	}
-	d, err := detect.New(cmd.Context(), detect.Options{Scan: opt, Window: f.window, PerMinute: f.perMinute, Learn: f.learn, AKS: f.aks})
+	d, err := detect.New(cmd.Context(), detect.Options{Scan: opt, Window: f.window, PerMinute: f.perMinute, Learn: f.learn, AKS: f.aks, Rules: f.rules})
 	if err != nil {
 		return nil, usageError("%v", err)
 	}

@@ -37,6 +37,9 @@ type Options struct {
 	// AKS are files holding the AKS cluster's configuration (az aks show,
 	// ARM JSON...): its authorized IP ranges feed DET-009.
 	AKS []string
+	// Rules are files of the user's own detections in CEL (see
+	// userrules.go), checked when they load.
+	Rules []string
 }
 
 // Defaults for Options.
@@ -61,6 +64,9 @@ type Stats struct {
 	Learned      int64 `json:"learnedReaders"`
 	// Blocking are the alerts at or above the gate (--fail-on).
 	Blocking int64 `json:"blocking"`
+	// RuleErrors are evaluations of user rules that failed (a field the
+	// event lacks, the cost limit): no alert, counted.
+	RuleErrors int64 `json:"ruleErrors"`
 }
 
 // Detector runs detections on events. Event is safe for concurrent use.
@@ -79,6 +85,7 @@ type Detector struct {
 	learned map[[2]string]bool
 	judged  map[string][]finding.Finding
 	alerts  check.Alerts
+	user    []userRule
 }
 
 type bucket struct {
@@ -135,6 +142,13 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 		return fs, nil
 	}
 	d.ctx.SecretReader = d.secretReader
+	for _, f := range opt.Rules {
+		rules, err := loadUserRules(f)
+		if err != nil {
+			return nil, &scan.UsageError{Err: err}
+		}
+		d.user = append(d.user, rules...)
+	}
 	if len(opt.AKS) > 0 {
 		ranges, err := authorizedRanges(ctx, opt.AKS)
 		if err != nil {
@@ -232,6 +246,27 @@ func (d *Detector) Event(ev *audit.Event, where string) []report.Alert {
 		for _, a := range d.alerts.Alerts() {
 			if al, ok := d.decide(c, a, ev, t, where); ok {
 				out = append(out, al)
+			}
+		}
+	}
+	if len(d.user) > 0 && ev.Final() {
+		vars, err := eventMap(ev)
+		if err != nil {
+			d.stats.RuleErrors++
+			return out
+		}
+		for i := range d.user {
+			u := &d.user[i]
+			ok, err := u.matches(vars)
+			if err != nil {
+				d.stats.RuleErrors++
+				continue
+			}
+			if ok {
+				a := check.Alert{CheckID: u.check.ID, Message: fmt.Sprintf("%s: %s ran %s on %s", u.check.Title, ev.Actor().Username, ev.Verb, ev.Object())}
+				if al, ok := d.decide(u.check, a, ev, t, where); ok {
+					out = append(out, al)
+				}
 			}
 		}
 	}
