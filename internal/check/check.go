@@ -24,6 +24,9 @@ type Controls struct {
 	// PSS names the Pod Security Standards level and check, e.g.
 	// "baseline/privileged", for checks that implement one.
 	PSS string `json:"pss,omitempty"`
+	// MITRE are MITRE ATT&CK for Containers technique ids (T1609,
+	// T1078.001) a detection sees used.
+	MITRE []string `json:"mitre,omitempty"`
 	// Practice is the AKS security practice the check belongs to: build,
 	// registry, cluster-api-access, identity-rbac, node-upgrades, network,
 	// data-protection, monitoring-logging, threat-protection, container.
@@ -155,10 +158,13 @@ const (
 	// Admission is one object of an admission request, judged on its
 	// own: the request carries no other object of the cluster.
 	Admission Source = "admission"
+	// Audit is the API server's audit events: the detections (DET-…),
+	// which judge what happened rather than an object.
+	Audit Source = "audit"
 )
 
 // Sources lists every source, in the order commands are documented.
-var Sources = []Source{Manifests, Cluster, Azure, Images, Admission}
+var Sources = []Source{Manifests, Cluster, Azure, Images, Admission, Audit}
 
 // KubernetesObjects are the sources of checks that judge Kubernetes
 // objects the same way whether written or served, and read other objects
@@ -195,10 +201,13 @@ type Context struct {
 // not do I/O or keep state: the engine calls it from many goroutines.
 type EvalFunc func(ctx *Context, obj *inventory.Object, r *Report)
 
-// Check is a declared, runnable check.
+// Check is a declared, runnable check: Eval for the checks that judge
+// objects, Detect for the detections that judge audit events (source
+// Audit), never both.
 type Check struct {
 	Meta
-	Eval EvalFunc
+	Eval   EvalFunc
+	Detect DetectFunc
 }
 
 var (
@@ -234,10 +243,14 @@ func validate(c *Check) error {
 		return fmt.Errorf("check %s: practice is required", c.ID)
 	case len(c.Kinds) == 0:
 		return fmt.Errorf("check %s: kinds are required", c.ID)
-	case c.Eval == nil:
-		return fmt.Errorf("check %s: no Eval", c.ID)
 	case len(c.Sources) == 0:
 		return fmt.Errorf("check %s: sources are required", c.ID)
+	case slices.Contains(c.Sources, Audit) != (c.Detect != nil) || slices.Contains(c.Sources, Audit) && len(c.Sources) > 1:
+		return fmt.Errorf("check %s: a detection has source audit alone and a Detect func; a check neither", c.ID)
+	case c.Eval == nil && c.Detect == nil || c.Eval != nil && c.Detect != nil:
+		return fmt.Errorf("check %s: want an Eval or a Detect func", c.ID)
+	case c.Detect != nil && !strings.HasPrefix(c.ID, "DET-"):
+		return fmt.Errorf("check %s: detections have DET- ids", c.ID)
 	}
 	for _, s := range c.Sources {
 		if !slices.Contains(Sources, s) {

@@ -6,6 +6,7 @@ import (
 	_ "github.com/bulwark-sec/bulwark/internal/checks/acr"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/aks"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/cluster"
+	_ "github.com/bulwark-sec/bulwark/internal/checks/detections"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/images"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/network"
 	_ "github.com/bulwark-sec/bulwark/internal/checks/pss"

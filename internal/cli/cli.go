@@ -92,7 +92,7 @@ ERROR) is also printed on standard error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newScan(s), newAssess(s), newReport(s), newAdmission(s), newOperator(s), newChecks(s), newBaseline(s), newPolicy(s), newExplain(s), newVerify(s), newDB(s), newVersion(s))
+	root.AddCommand(newScan(s), newAssess(s), newReport(s), newAdmission(s), newOperator(s), newDetect(s), newChecks(s), newBaseline(s), newPolicy(s), newExplain(s), newVerify(s), newDB(s), newVersion(s))
 	return root
 }
 

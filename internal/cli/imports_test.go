@@ -16,9 +16,10 @@ import (
 // (webhook, operator) cannot need wiring the CLI has and it lacks.
 func TestThinAdapter(t *testing.T) {
 	const module = "github.com/bulwark-sec/bulwark/internal/"
-	// operator is the entry point of the in-cluster operator: its adapter
-	// is a flag parser too, deliberately allowed.
-	allowed := []string{module + "scan", module + "admission", module + "operator", module + "render", module + "report", module + "version"}
+	// operator and detect are the entry points of the in-cluster operator
+	// and of bulwark detect: services of their own over scan for the catalog
+	// and the policy, as admission is; deliberately allowed.
+	allowed := []string{module + "scan", module + "admission", module + "operator", module + "detect", module + "render", module + "report", module + "version"}
 	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

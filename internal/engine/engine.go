@@ -66,7 +66,9 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 		}
 		var cs []*check.Check
 		for _, c := range checks {
-			if c.AppliesTo(kind) {
+			// Detections judge audit events, not objects (a core/v1 Event
+			// in a manifest is not one).
+			if c.Eval != nil && c.AppliesTo(kind) {
 				cs = append(cs, c)
 			}
 		}

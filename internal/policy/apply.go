@@ -98,6 +98,10 @@ func (e *Exception) Covers(f *finding.Finding, obj Object) bool {
 		return false
 	}
 	s := e.Resources
+	// A finding has no actor: an exception naming one is a detection's.
+	if s.Actor != "" {
+		return false
+	}
 	glob := func(pat, v string) bool {
 		if pat == "" {
 			return true
@@ -135,4 +139,27 @@ func (e *Exception) Where(source string) string {
 		return source
 	}
 	return source + ":" + strconv.Itoa(e.Line)
+}
+
+// CoversAlert reports whether the exception waives a detection's alert:
+// its checks name the detection and its selector matches the request's
+// actor (user name), resource (as kind), namespace and name. Expiry is
+// the caller's business, as for Covers.
+func (e *Exception) CoversAlert(checkID, actor, resource, namespace, name string) bool {
+	if !slices.ContainsFunc(e.Checks, func(c CheckRef) bool { return strings.EqualFold(c.ID, checkID) }) {
+		return false
+	}
+	s := e.Resources
+	if s.ARMID != "" || s.Image != "" || len(s.Vulnerabilities) > 0 || len(s.Labels) > 0 {
+		return false
+	}
+	for _, g := range [][2]string{{s.Actor, actor}, {s.Kind, resource}, {s.Namespace, namespace}, {s.Name, name}} {
+		if g[0] == "" {
+			continue
+		}
+		if ok, _ := path.Match(g[0], g[1]); !ok {
+			return false
+		}
+	}
+	return true
 }

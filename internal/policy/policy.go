@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -53,6 +54,7 @@ type Policy struct {
 	AnnotationExceptions bool            `yaml:"annotationExceptions"`
 	Images               Images          `yaml:"images"`
 	Vulnerabilities      Vulnerabilities `yaml:"vulnerabilities"`
+	Detections           Detections      `yaml:"detections"`
 
 	// Source is where the policy came from (a file, or configmap/ns/name).
 	Source string `yaml:"-"`
@@ -101,6 +103,39 @@ type Selector struct {
 	// Vulnerabilities are advisory ids (OSV ids, CVE or GHSA aliases;
 	// globs allowed) a vulnerability finding must be about.
 	Vulnerabilities []string `yaml:"vulnerabilities"`
+	// Actor matches the user name of the request a detection (DET-…)
+	// alerts on: alice@example.com, system:serviceaccount:ci:*. For
+	// detections, kind matches the API resource (pods, secrets).
+	Actor string `yaml:"actor"`
+}
+
+// Detections are the settings of bulwark detect.
+type Detections struct {
+	// SecretReaders are the subjects expected to read Secrets (DET-006).
+	SecretReaders []SecretReader `yaml:"secretReaders"`
+}
+
+// SecretReader declares a user name (glob) expected to read Secrets in
+// the namespaces listed (globs; empty means every namespace).
+type SecretReader struct {
+	User       string   `yaml:"user"`
+	Namespaces []string `yaml:"namespaces"`
+}
+
+// Reads reports whether the declaration covers user in namespace.
+func (r *SecretReader) Reads(user, namespace string) bool {
+	if ok, _ := path.Match(r.User, user); !ok {
+		return false
+	}
+	if len(r.Namespaces) == 0 {
+		return true
+	}
+	for _, n := range r.Namespaces {
+		if ok, _ := path.Match(n, namespace); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Images holds image rules.

@@ -72,7 +72,13 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 			bad(e.Line, "%s: expires is required (YYYY-MM-DD): no exception lasts forever", field)
 		}
 		s := e.Resources
-		for _, g := range []struct{ name, pat string }{{"kind", s.Kind}, {"namespace", s.Namespace}, {"name", s.Name}, {"armId", s.ARMID}, {"image", s.Image}} {
+		if s.Actor != "" && slices.ContainsFunc(e.Checks, func(c CheckRef) bool {
+			ch, ok := check.Lookup(c.ID)
+			return ok && ch.Detect == nil
+		}) {
+			bad(e.Line, "%s.resources.actor: only detections (DET-…) are about a request's actor", field)
+		}
+		for _, g := range []struct{ name, pat string }{{"kind", s.Kind}, {"namespace", s.Namespace}, {"name", s.Name}, {"armId", s.ARMID}, {"image", s.Image}, {"actor", s.Actor}} {
 			if _, err := path.Match(g.pat, ""); err != nil {
 				bad(e.Line, "%s.resources.%s: bad glob %q", field, g.name, g.pat)
 			}
@@ -87,6 +93,16 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 			return ok && ch.Area != "vulnerabilities"
 		}) {
 			bad(e.Line, "%s.resources.vulnerabilities: only vulnerability checks (IMG-001..IMG-005) are about advisories", field)
+		}
+	}
+	for i, r := range p.Detections.SecretReaders {
+		if _, err := path.Match(r.User, ""); err != nil || strings.TrimSpace(r.User) == "" {
+			bad(topLine(root, "detections"), "detections.secretReaders[%d].user: want a user name or glob, got %q", i, r.User)
+		}
+		for _, n := range r.Namespaces {
+			if _, err := path.Match(n, ""); err != nil || n == "" {
+				bad(topLine(root, "detections"), "detections.secretReaders[%d].namespaces: bad glob %q", i, n)
+			}
 		}
 	}
 	for i, r := range p.Images.AllowedRegistries {

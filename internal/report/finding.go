@@ -245,6 +245,9 @@ type Controls struct {
 	// PSS names the Pod Security Standards level and check, e.g.
 	// "baseline/privileged".
 	PSS string `json:"pss,omitempty"`
+	// MITRE are MITRE ATT&CK for Containers technique ids (T1609,
+	// T1078.001) a detection sees used.
+	MITRE []string `json:"mitre,omitempty"`
 	// Practice is the AKS security practice the check belongs to.
 	Practice string `json:"practice"`
 }

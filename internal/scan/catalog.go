@@ -87,5 +87,8 @@ func mapsTo(m check.Meta, q string) bool {
 	q = strings.ToLower(q)
 	has := func(s string) bool { return strings.Contains(strings.ToLower(s), q) }
 	return slices.ContainsFunc(m.Controls.ASB, has) || slices.ContainsFunc(m.Controls.CIS, has) ||
-		has(m.Controls.PSS) || has(m.Controls.Practice)
+		has(m.Controls.PSS) || has(m.Controls.Practice) || slices.ContainsFunc(m.Controls.MITRE, has)
 }
+
+// AuditSource is the source of the detections (DET-…): audit events.
+const AuditSource = check.Audit

@@ -16,6 +16,7 @@ var commands = map[check.Source]string{
 	check.Azure:     "bulwark scan aks",
 	check.Images:    "bulwark scan image (or --images on scan manifests and scan cluster)",
 	check.Admission: "bulwark admission serve",
+	check.Audit:     "bulwark detect",
 }
 
 // plan is what a run evaluates.

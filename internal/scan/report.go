@@ -121,3 +121,7 @@ func DescribeChecks(ids []string) []report.Check {
 	}
 	return out
 }
+
+// ReportSeverity is the report's name for a check's severity, for
+// entry points that report outside a Report (bulwark detect's alerts).
+func ReportSeverity(s finding.Severity) report.Severity { return reportSeverity(s) }

@@ -111,9 +111,13 @@ func unexercised(pkg string) []string {
 	return out
 }
 
-// PackageOf is the import path of the package that declares c's Eval.
+// PackageOf is the import path of the package that declares c's Eval (or Detect).
 func PackageOf(c *check.Check) string {
-	return packageOfFunc(runtime.FuncForPC(reflect.ValueOf(c.Eval).Pointer()).Name())
+	fn := reflect.ValueOf(c.Eval)
+	if c.Eval == nil {
+		fn = reflect.ValueOf(c.Detect)
+	}
+	return packageOfFunc(runtime.FuncForPC(fn.Pointer()).Name())
 }
 
 func callerPackage() string {

@@ -85,7 +85,34 @@ func Start(tb testing.TB) *Server {
 }
 
 // New starts a control plane; dir receives its kubeconfig files.
-func New(dir string) (*Server, error) {
+func New(dir string) (*Server, error) { return NewWithFlags(dir, nil) }
+
+// StartWithFlags is Start with extra kube-apiserver flags (name without
+// dashes → value), for a test that needs a control plane of its own: an
+// audit webhook, an admission configuration.
+func StartWithFlags(tb testing.TB, flags map[string]string) *Server {
+	tb.Helper()
+	if _, err := Assets(); err != nil {
+		if os.Getenv("BULWARK_REQUIRE_TOOLS") != "" {
+			tb.Fatal(err)
+		}
+		tb.Skip(err)
+	}
+	s, err := NewWithFlags(tb.TempDir(), flags)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			tb.Errorf("stopping the control plane: %v", err)
+		}
+	})
+	return s
+}
+
+// NewWithFlags starts a control plane whose kube-apiserver gets flags
+// besides envtest's.
+func NewWithFlags(dir string, flags map[string]string) (*Server, error) {
 	assets, err := Assets()
 	if err != nil {
 		return nil, err
@@ -94,6 +121,12 @@ func New(dir string) (*Server, error) {
 	// complains on stderr that it was never set.
 	ctrllog.SetLogger(logr.Discard())
 	env := &envtest.Environment{BinaryAssetsDirectory: assets}
+	if len(flags) > 0 {
+		args := env.ControlPlane.GetAPIServer().Configure()
+		for k, v := range flags {
+			args.Set(k, v)
+		}
+	}
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting etcd and kube-apiserver from %s: %w", assets, err)
