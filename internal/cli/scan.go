@@ -34,6 +34,7 @@ type scanFlags struct {
 	skipChecks   []string
 	maxFileSize  int64
 	allowEmpty   bool
+	render       scan.RenderFlags
 }
 
 func (f *scanFlags) add(cmd *cobra.Command) {
@@ -54,6 +55,18 @@ func (f *scanFlags) add(cmd *cobra.Command) {
 	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept input that holds no Kubernetes object (default: exit 2, since nothing was checked)")
 }
 
+// addRender adds the flags of the inputs rendered before they are read:
+// Helm charts (`helm template`'s flags). Only commands that read manifest
+// paths take them.
+func (f *scanFlags) addRender(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.render.ValueFiles, "values", nil, "Helm charts: values file (repeatable; later files win)")
+	fs.StringArrayVar(&f.render.Set, "set", nil, "Helm charts: set a value, key=value as helm --set (repeatable)")
+	fs.StringVar(&f.render.ReleaseName, "release-name", "release-name", "Helm charts: release name")
+	fs.StringVar(&f.render.Namespace, "namespace", "default", "Helm charts: release namespace")
+	fs.StringVar(&f.render.KubeVersion, "kube-version", "", "Helm charts: Kubernetes version for Capabilities.KubeVersion (default: Helm's)")
+}
+
 // options merges the flags with the policy and the baseline (see
 // scan.NewOptions). Errors are usage or input errors (exit 2).
 //
@@ -67,6 +80,7 @@ func (f *scanFlags) options(cmd *cobra.Command, s *streams, needBaseline bool) (
 		NeedBaseline: needBaseline, NewOnly: f.newOnly, AsOf: f.asOf,
 		OnlyChecks: f.onlyChecks, SkipChecks: f.skipChecks,
 		MaxFileSize: f.maxFileSize, AllowEmpty: f.allowEmpty, Stdin: s.in,
+		Render: f.render,
 	})
 	if err != nil {
 		return opt, "", inputError(err)
@@ -154,6 +168,7 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	flags.addRender(cmd)
 	cmd.Flags().StringVar(&flags.pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)
