@@ -42,13 +42,14 @@ type Limits struct {
 	MaxOutput int64
 	// MaxHeapGrowth is how much the heap may grow while rendering.
 	MaxHeapGrowth uint64
-	// MaxItems bounds one until/untilStep/seq list and one repeat's bytes.
+	// MaxItems bounds one repeat's bytes and the items of all
+	// until/untilStep lists together.
 	MaxItems int
 }
 
 // DefaultLimits are far above any real chart: the largest public charts
 // render a few MiB in well under a second.
-var DefaultLimits = Limits{Timeout: 10 * time.Second, MaxOutput: 64 << 20, MaxHeapGrowth: 1 << 30, MaxItems: 1 << 20}
+var DefaultLimits = Limits{Timeout: 5 * time.Second, MaxOutput: 64 << 20, MaxHeapGrowth: 256 << 20, MaxItems: 1 << 20}
 
 // IsChart reports whether path is a chart: a directory holding Chart.yaml,
 // or a packaged chart (.tgz).
@@ -202,7 +203,7 @@ func renderBounded(ctx context.Context, ch *chart.Chart, top common.Values, lim 
 			}
 			if made.Load() > lim.MaxOutput {
 				stop.Store(true)
-				return nil, fmt.Errorf("the chart's repeat and loops made more than %d MiB: stopped (a template bomb?)", lim.MaxOutput>>20)
+				return nil, fmt.Errorf("the chart's repeat calls made more than %d MiB: stopped (a template bomb?)", lim.MaxOutput>>20)
 			}
 		}
 	}
@@ -224,27 +225,32 @@ func heapBytes() uint64 {
 // from a number in the chart: one line of template could otherwise ask
 // for terabytes.
 func boundedFuncs(stop *atomic.Bool, made *atomic.Int64, lim Limits) map[string]any {
-	check := func(fn string, n int) error {
+	var items atomic.Int64
+	check := func(fn string, n int, bytes bool) error {
 		if stop.Load() {
 			panic(errAborted)
 		}
 		if n > lim.MaxItems || n < -lim.MaxItems {
 			return fmt.Errorf("%s %d: more than the %d allowed", fn, n, lim.MaxItems)
 		}
-		if made.Add(int64(max(n, -n))) > lim.MaxOutput {
-			return fmt.Errorf("%s: the chart's repeat and loops made more than %d MiB", fn, lim.MaxOutput>>20)
+		n = max(n, -n)
+		if bytes && made.Add(int64(n)) > lim.MaxOutput {
+			return fmt.Errorf("%s: the chart's repeat calls made more than %d MiB", fn, lim.MaxOutput>>20)
+		}
+		if !bytes && items.Add(int64(n)) > int64(lim.MaxItems) {
+			return fmt.Errorf("%s: the chart's loops made more than %d items in all", fn, lim.MaxItems)
 		}
 		return nil
 	}
 	return map[string]any{
 		"repeat": func(count int, str string) (string, error) {
-			if err := check("repeat", count*max(len(str), 1)); err != nil {
+			if err := check("repeat", count*max(len(str), 1), true); err != nil {
 				return "", err
 			}
 			return strings.Repeat(str, max(count, 0)), nil
 		},
 		"until": func(count int) ([]int, error) {
-			if err := check("until", count); err != nil {
+			if err := check("until", count, false); err != nil {
 				return nil, err
 			}
 			step := 1
@@ -255,7 +261,7 @@ func boundedFuncs(stop *atomic.Bool, made *atomic.Int64, lim Limits) map[string]
 		},
 		"untilStep": func(start, stop, step int) ([]int, error) {
 			if step != 0 {
-				if err := check("untilStep", (stop-start)/step); err != nil {
+				if err := check("untilStep", (stop-start)/step, false); err != nil {
 					return nil, err
 				}
 			}
