@@ -101,9 +101,16 @@ func newScanManifests(s *streams) *cobra.Command {
 		Long: `Scan Kubernetes manifests: files, directories (searched recursively for .yaml, .yml
 and .json; hidden directories are skipped) or "-" for standard input. Files may hold
 many documents and kind: List. Documents that are not Kubernetes objects are skipped
-and counted. Rendered Helm or Kustomize output can be piped in:
+and counted.
 
-  helm template ./chart | bulwark scan manifests -
+A Helm chart named on the command line (a directory with Chart.yaml, or a packaged
+.tgz) is rendered first, offline, as helm template would (--values, --set,
+--release-name, --namespace, --kube-version; dependencies from charts/); findings
+name the template file and, where the template's text shows it, its line. A
+directory with kustomization.yaml is built as kustomize build would, from the local
+disk only (a remote base is an error); findings name the base or overlay file the
+object came from. A chart that does not render or a build that fails exits 2 with
+Helm's or Kustomize's message. A render is stopped after 5 s or 256 MiB of memory.
 
 The gate fails (exit 1) when a finding is at or above --fail-on, not waived by an
 exception, and past its due date (first seen + the policy's grace period for its
@@ -127,7 +134,8 @@ explicitly win over it.`,
   bulwark scan manifests . --exclude '**/charts/**' --fail-on critical
   bulwark scan manifests ./deploy --new-only          # fail only on findings not in the baseline
   bulwark scan manifests ./deploy --as-of 2027-01-15  # what fails on that day?
-  kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline
+  bulwark scan manifests ./chart --values prod.yaml --set image.tag=1.4.2
+  bulwark scan manifests overlays/prod --pss-level baseline
   bulwark scan manifests ./deploy --images            # also scan the images the workloads use
   bulwark scan manifests ./deploy --aks aks.json      # judge NetworkPolicies by the cluster's policy engine`,
 		Args: cobra.MinimumNArgs(1),
