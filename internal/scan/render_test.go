@@ -209,3 +209,17 @@ func TestRenderErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedChart: a chart inside a directory being scanned is rendered,
+// not read as YAML (its templates are not), and is found the same.
+func TestNestedChart(t *testing.T) {
+	helm := filepath.Join("..", "..", "examples", "helm")
+	got := scanPaths(t, RenderFlags{}, helm)
+	want := scanPaths(t, RenderFlags{}, filepath.Join(helm, "contoso-pets"))
+	if len(got.Errors) > 0 || len(got.Findings) == 0 {
+		t.Fatalf("errors %+v, %d findings", got.Errors, len(got.Findings))
+	}
+	if g, w := keys(got), keys(want); !slices.Equal(g, w) {
+		t.Errorf("nested chart findings differ:\n got %q\nwant %q", g, w)
+	}
+}

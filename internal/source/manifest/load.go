@@ -72,7 +72,8 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		}
 	}
 	res := &Result{}
-	rendered, paths := renderPaths(paths, opt, res)
+	rendered, paths, inCharts := renderPaths(paths, opt, res)
+	opt.Exclude = append(slices.Clip(opt.Exclude), inCharts...)
 	files := collect(paths, opt, res)
 	if err := ctx.Err(); err != nil {
 		return nil, err

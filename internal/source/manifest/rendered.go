@@ -2,6 +2,9 @@ package manifest
 
 import (
 	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/bulwark-sec/bulwark/internal/finding"
@@ -148,23 +151,24 @@ func hasRendered(data []byte) bool {
 	return false
 }
 
-// renderPaths hands every path to opt.Render and returns what it rendered
-// and the paths left to read as plain manifests.
-func renderPaths(paths []string, opt Options, res *Result) ([]Rendered, []string) {
+// renderPaths hands every path to opt.Render and returns what it rendered,
+// the paths left to read as plain manifests, and exclude patterns for the
+// Helm charts found inside those directories, which are rendered too:
+// their templates are not YAML. (Kustomizations found inside are read as
+// plain files, as before: a base would otherwise be scanned once alone
+// and once in each overlay.)
+func renderPaths(paths []string, opt Options, res *Result) ([]Rendered, []string, []string) {
 	if opt.Render == nil {
-		return nil, paths
+		return nil, paths, nil
 	}
 	var out []Rendered
+	var exclude []string
 	plain := make([]string, 0, len(paths))
-	for _, p := range paths {
-		if p == "-" {
-			plain = append(plain, p)
-			continue
-		}
+	render := func(p string) bool {
 		docs, ok, err := opt.Render(p)
 		switch {
 		case !ok:
-			plain = append(plain, p)
+			return false
 		case err != nil:
 			res.Errors = append(res.Errors, &Error{File: p, Msg: err.Error()})
 		default:
@@ -174,6 +178,47 @@ func renderPaths(paths []string, opt Options, res *Result) ([]Rendered, []string
 				}
 			}
 		}
+		return true
 	}
-	return out, plain
+	for _, p := range paths {
+		if p == "-" || !render(p) {
+			plain = append(plain, p)
+			if p != "-" {
+				exclude = append(exclude, nestedCharts(p, opt, render)...)
+			}
+		}
+	}
+	return out, plain, exclude
+}
+
+// nestedCharts renders the Helm charts under dir and returns patterns
+// that keep the plain walk out of them.
+func nestedCharts(dir string, opt Options, render func(string) bool) []string {
+	var pats []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || p == dir {
+			return nil // the plain walk reports errors
+		}
+		if strings.HasPrefix(d.Name(), ".") || excluded(p, opt.Exclude) {
+			return filepath.SkipDir
+		}
+		if _, err := os.Stat(filepath.Join(p, "Chart.yaml")); err == nil && render(p) {
+			pats = append(pats, globQuote(filepath.ToSlash(filepath.Clean(p))))
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	return pats
+}
+
+// globQuote escapes the glob metacharacters of a path.
+func globQuote(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
