@@ -93,6 +93,7 @@ file (or in the working directory). It is written whole or not at all. Input err
 		},
 	}
 	flags.add(cmd)
+	flags.addRender(cmd)
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if f.Annotations[gateOnlyKey] != nil {
 			f.Hidden = true

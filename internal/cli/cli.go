@@ -93,6 +93,7 @@ ERROR) is also printed on standard error.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newScan(s), newAssess(s), newReport(s), newAdmission(s), newOperator(s), newDetect(s), newChecks(s), newBaseline(s), newPolicy(s), newExplain(s), newVerify(s), newDB(s), newVersion(s))
+	addCompletions(root)
 	return root
 }
 

@@ -34,6 +34,7 @@ type scanFlags struct {
 	skipChecks   []string
 	maxFileSize  int64
 	allowEmpty   bool
+	render       scan.RenderFlags
 }
 
 func (f *scanFlags) add(cmd *cobra.Command) {
@@ -52,6 +53,18 @@ func (f *scanFlags) add(cmd *cobra.Command) {
 	fs.StringSliceVar(&f.skipChecks, "skip-checks", nil, "do not run these check ids (comma-separated)")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", scan.DefaultMaxFileSize, "largest input file read, in bytes")
 	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "accept input that holds no Kubernetes object (default: exit 2, since nothing was checked)")
+}
+
+// addRender adds the flags of the inputs rendered before they are read:
+// Helm charts (`helm template`'s flags). Only commands that read manifest
+// paths take them.
+func (f *scanFlags) addRender(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.render.ValueFiles, "values", nil, "Helm charts: values file (repeatable; later files win)")
+	fs.StringArrayVar(&f.render.Set, "set", nil, "Helm charts: set a value, key=value as helm --set (repeatable)")
+	fs.StringVar(&f.render.ReleaseName, "release-name", "release-name", "Helm charts: release name")
+	fs.StringVar(&f.render.Namespace, "namespace", "default", "Helm charts: release namespace")
+	fs.StringVar(&f.render.KubeVersion, "kube-version", "", "Helm charts: Kubernetes version for Capabilities.KubeVersion (default: Helm's)")
 }
 
 // options merges the flags with the policy and the baseline (see
@@ -76,6 +89,7 @@ func (f *scanFlags) flags(cmd *cobra.Command, s *streams, needBaseline bool) sca
 		NeedBaseline: needBaseline, NewOnly: f.newOnly, AsOf: f.asOf,
 		OnlyChecks: f.onlyChecks, SkipChecks: f.skipChecks,
 		MaxFileSize: f.maxFileSize, AllowEmpty: f.allowEmpty, Stdin: s.in,
+		Render: f.render,
 	}
 }
 
@@ -92,9 +106,16 @@ func newScanManifests(s *streams) *cobra.Command {
 		Long: `Scan Kubernetes manifests: files, directories (searched recursively for .yaml, .yml
 and .json; hidden directories are skipped) or "-" for standard input. Files may hold
 many documents and kind: List. Documents that are not Kubernetes objects are skipped
-and counted. Rendered Helm or Kustomize output can be piped in:
+and counted.
 
-  helm template ./chart | bulwark scan manifests -
+A Helm chart named on the command line (a directory with Chart.yaml, or a packaged
+.tgz) is rendered first, offline, as helm template would (--values, --set,
+--release-name, --namespace, --kube-version; dependencies from charts/); findings
+name the template file and, where the template's text shows it, its line. A
+directory with kustomization.yaml is built as kustomize build would, from the local
+disk only (a remote base is an error); findings name the base or overlay file the
+object came from. A chart that does not render or a build that fails exits 2 with
+Helm's or Kustomize's message. A render is stopped after 5 s or 256 MiB of memory.
 
 The gate fails (exit 1) when a finding is at or above --fail-on, not waived by an
 exception, and past its due date (first seen + the policy's grace period for its
@@ -118,7 +139,8 @@ explicitly win over it.`,
   bulwark scan manifests . --exclude '**/charts/**' --fail-on critical
   bulwark scan manifests ./deploy --new-only          # fail only on findings not in the baseline
   bulwark scan manifests ./deploy --as-of 2027-01-15  # what fails on that day?
-  kustomize build overlays/prod | bulwark scan manifests - --pss-level baseline
+  bulwark scan manifests ./chart --values prod.yaml --set image.tag=1.4.2
+  bulwark scan manifests overlays/prod --pss-level baseline
   bulwark scan manifests ./deploy --images            # also scan the images the workloads use
   bulwark scan manifests ./deploy --aks aks.json      # judge NetworkPolicies by the cluster's policy engine`,
 		Args: cobra.MinimumNArgs(1),
@@ -159,6 +181,7 @@ explicitly win over it.`,
 	}
 	out.add(cmd)
 	flags.add(cmd)
+	flags.addRender(cmd)
 	cmd.Flags().StringVar(&flags.pssEnforce, "pss-enforce", "", "Pod Security level (LEVEL or LEVEL:VERSION) enforced in the namespaces the manifests deploy to that are not in the input; pods it rejects are one critical K8S-037 finding each")
 	cmd.Flags().StringVar(&aksContext, "aks", "", "the AKS cluster the manifests deploy to (az aks show output, ARM JSON or template, Terraform plan): its network policy engine and IMDS setting decide what NetworkPolicies achieve")
 	img.add(cmd, true)

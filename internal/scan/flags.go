@@ -63,6 +63,7 @@ type Flags struct {
 	MaxFileSize  int64
 	AllowEmpty   bool
 	Stdin        io.Reader
+	Render       RenderFlags
 }
 
 // UsageError is a setting that cannot be honoured (a bad flag value, a
@@ -152,7 +153,7 @@ func NewOptions(f Flags) (Options, string, error) {
 		return opt, "", usageErr("--pss-enforce %v", err)
 	}
 	opt = Options{
-		Manifest:     manifest.Options{Exclude: f.Excludes, MaxFileSize: f.MaxFileSize, Stdin: f.Stdin, AllowEmpty: f.AllowEmpty},
+		Manifest:     manifest.Options{Exclude: f.Excludes, MaxFileSize: f.MaxFileSize, Stdin: f.Stdin, AllowEmpty: f.AllowEmpty, Render: renderer(f.Render)},
 		Settings:     check.Settings{PSS: lv, PSSEnforce: enforce},
 		Gate:         gate,
 		VulnGate:     vulnGate,

@@ -133,6 +133,10 @@ func collect(paths, exclude []string, res *Result) []string {
 			continue
 		}
 		if !st.IsDir() {
+			if msg := needsCompiler(p); msg != "" {
+				res.Errors = append(res.Errors, &Error{File: p, Msg: msg})
+				continue
+			}
 			out = append(out, p)
 			continue
 		}
@@ -179,6 +183,30 @@ func collect(paths, exclude []string, res *Result) []string {
 		}
 	}
 	return out
+}
+
+// needsCompiler says how to turn a source file that only its own tool can
+// evaluate into JSON Bulwark reads; "" for anything else. Read as JSON it
+// would only be "not JSON".
+func needsCompiler(p string) string {
+	q := shellQuote(p)
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".bicep":
+		return "a Bicep file needs Microsoft's compiler, which Bulwark does not embed: scan its ARM template with `az bicep build --file " + q + " --stdout | bulwark scan aks -`"
+	case ".tf":
+		return "Terraform source is not read: scan a plan with `terraform plan -out tfplan && terraform show -json tfplan > plan.json && bulwark scan aks plan.json`"
+	}
+	return ""
+}
+
+// shellQuote quotes p for a POSIX shell when it needs it.
+func shellQuote(p string) string {
+	if p != "" && strings.IndexFunc(p, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 }
 
 func excluded(p string, patterns []string) bool {

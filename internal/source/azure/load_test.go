@@ -74,3 +74,26 @@ func TestExclude(t *testing.T) {
 		t.Error("bad pattern accepted")
 	}
 }
+
+// A Bicep or Terraform source named on the command line is an input error
+// that gives the command producing what Bulwark reads, never "not JSON".
+func TestSourceNeedsCompiler(t *testing.T) {
+	dir := t.TempDir()
+	for name, want := range map[string]string{
+		"main.bicep":     "`az bicep build --file " + filepath.Join(dir, "main.bicep") + " --stdout | bulwark scan aks -`",
+		"my infra.bicep": "`az bicep build --file '" + filepath.Join(dir, "my infra.bicep") + "' --stdout",
+		"main.tf":        "terraform show -json",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("param x string\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := azure.Load(t.Context(), []string{p}, azure.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Msg, want) || strings.Contains(res.Errors[0].Msg, "JSON:") {
+			t.Errorf("%s: errors %+v, want one with %s", name, res.Errors, want)
+		}
+	}
+}

@@ -28,6 +28,10 @@ type Options struct {
 	Limits      Limits
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// Render, when set, is asked first about every path named: a Helm
+	// chart or a Kustomize directory is rendered by it instead of being
+	// read as plain manifests.
+	Render Renderer
 	// AllowEmpty accepts input that holds no Kubernetes object at all.
 	// Without it such input is an error: an empty directory, or the empty
 	// output of a failed `helm template ... |`, must not pass a gate.
@@ -70,6 +74,8 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 		}
 	}
 	res := &Result{}
+	rendered, paths, inCharts := renderPaths(paths, opt, res)
+	opt.Exclude = append(slices.Clip(opt.Exclude), inCharts...)
 	files := collect(paths, opt, res)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -111,7 +117,15 @@ feed:
 		res.NotAssessed = append(res.NotAssessed, p.NotAssessed...)
 		res.Errors = append(res.Errors, p.Errors...)
 	}
-	res.Files = len(files)
+	for _, r := range rendered {
+		p := parseRendered(r, b)
+		res.Objects = append(res.Objects, p.Objects...)
+		res.Documents += p.Documents
+		res.Skipped = append(res.Skipped, p.Skipped...)
+		res.NotAssessed = append(res.NotAssessed, p.NotAssessed...)
+		res.Errors = append(res.Errors, p.Errors...)
+	}
+	res.Files = len(files) + len(rendered)
 	if len(res.Objects) == len(res.NotAssessed) && len(res.Errors) == 0 && !opt.AllowEmpty {
 		res.Errors = append(res.Errors, emptyError(paths, res))
 	}
