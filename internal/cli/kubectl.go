@@ -21,8 +21,11 @@ import (
 func KubectlMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{in: stdin, out: stdout, err: stderr}
 	root := &cobra.Command{
-		Use:           "kubectl bulwark",
-		Short:         "Read what Bulwark's operator found in the cluster",
+		Use:   "kubectl-bulwark",
+		Short: "Read what Bulwark's operator found in the cluster",
+		// kubectl plugins are named kubectl-NAME and run as kubectl NAME:
+		// help and usage say what the user types.
+		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl bulwark"},
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

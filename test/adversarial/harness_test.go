@@ -33,9 +33,45 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
+	if err := calibrate(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// startRSSCeiling is the most the binary may need before it reads any
+// input. The measure is mostly the executable's own pages, which grow with
+// the libraries linked in (Helm, Kustomize, cel-go): a ceiling, not a
+// constant, so that a library's weight is a decision and not a surprise.
+const startRSSCeiling = 160 << 20
+
+// headroom is what a run may use over the binary's start-up RSS before
+// its input is charged: the parsers', checks' and renderers' fixed costs.
+const headroom = 32 << 20
+
+// calibrate measures the binary's peak RSS with no input (bulwark version)
+// and sets baseRSS from it.
+func calibrate() error {
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("bulwark version: %v\n%s", err, out)
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return fmt.Errorf("no resource usage for bulwark version")
+	}
+	start := ru.Maxrss << 10
+	if start > startRSSCeiling {
+		return fmt.Errorf("bulwark version peaks at %d MiB of RSS, over the %d MiB the binary may need at start", start>>20, startRSSCeiling>>20)
+	}
+	baseRSS = start + headroom
+	fmt.Fprintf(os.Stderr, "bulwark needs %d MiB at start: runs are bounded by %d MiB + a multiple of their input\n", start>>20, baseRSS>>20)
+	return nil
 }
 
 // Limits bound one run. The kernel enforces CPU and address space (prlimit),
@@ -127,9 +163,10 @@ func Run(t *testing.T, lim Limits, stdin io.Reader, args ...string) Result {
 	return r
 }
 
-// baseRSS is what the binary needs with no input to speak of: the memory
-// bound of a run is this plus a multiple of its input's size.
-const baseRSS = 64 << 20
+// baseRSS is what the binary needs with no input to speak of, measured by
+// calibrate: the memory bound of a run is this plus a multiple of its
+// input's size.
+var baseRSS int64
 
 // ExpectBoundError asserts that r ended with exit 2, a message containing
 // each of msgs on stderr, no panic, and a peak RSS within baseRSS plus

@@ -46,20 +46,13 @@ type krewPlugin struct {
 // TestKrewManifest: hack/krew-manifest.sh turns release archives into a
 // krew manifest whose every platform names its archive with the right
 // sha256 and a bin the archive holds; the binary found that way runs.
-//
-// The archive here holds cmd/kubectl-bulwark when the tree has it, else
-// the bulwark binary under that name (what `kubectl bulwark` runs either
-// way is a bulwark command line).
 func TestKrewManifest(t *testing.T) {
 	dist := t.TempDir()
-	src := filepath.Join(binDir, "bulwark")
-	if _, err := os.Stat(filepath.Join(root, "cmd", "kubectl-bulwark")); err == nil {
-		src = filepath.Join(binDir, "kubectl-bulwark")
-		build := exec.Command("go", "build", "-o", src, "./cmd/kubectl-bulwark")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("build kubectl-bulwark: %v\n%s", err, out)
-		}
+	src := filepath.Join(binDir, "kubectl-bulwark")
+	build := exec.Command("go", "build", "-o", src, "./cmd/kubectl-bulwark")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build kubectl-bulwark: %v\n%s", err, out)
 	}
 	bin, err := os.ReadFile(src)
 	if err != nil {
@@ -105,8 +98,8 @@ func TestKrewManifest(t *testing.T) {
 			}
 		}
 	}
-	run := exec.Command(filepath.Join(install, pl.Bin), "checks", "explain", "K8S-001")
-	if out, err := run.CombinedOutput(); err != nil || !strings.Contains(string(out), "K8S-001") {
+	run := exec.Command(filepath.Join(install, pl.Bin), "report", "--help")
+	if out, err := run.CombinedOutput(); err != nil || !strings.Contains(string(out), "kubectl bulwark report") {
 		t.Errorf("installed plugin: %v\n%s", err, out)
 	}
 	if out, err := exec.Command("bash", filepath.Join(root, "hack", "krew-manifest.sh"), "v0.1.0", t.TempDir()).CombinedOutput(); err == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,7 +21,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/bulwark-sec/bulwark/internal/cli"
 	"github.com/bulwark-sec/bulwark/internal/operator"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/scan"
@@ -205,8 +206,17 @@ func TestOperator(t *testing.T) {
 	}
 
 	// kubectl bulwark report prints it as a scan's report.
+	// The plugin runs as its own process, as kubectl runs it (in this
+	// process it would share klog's globals with the running operator).
+	plugin := filepath.Join(t.TempDir(), "kubectl-bulwark")
+	if b, err := exec.Command("go", "build", "-o", plugin, "../../cmd/kubectl-bulwark").CombinedOutput(); err != nil {
+		t.Fatalf("build kubectl-bulwark: %v\n%s", err, b)
+	}
 	var out, errOut strings.Builder
-	code := cli.KubectlMain([]string{"report", "-n", "shop", "--kubeconfig", s.Kubeconfig, "--format", "json"}, strings.NewReader(""), &out, &errOut)
+	kc := exec.Command(plugin, "report", "-n", "shop", "--kubeconfig", s.Kubeconfig, "--format", "json")
+	kc.Stdout, kc.Stderr = &out, &errOut
+	_ = kc.Run()
+	code := kc.ProcessState.ExitCode()
 	var back report.Report
 	if err := json.Unmarshal([]byte(out.String()), &back); err != nil {
 		t.Fatalf("kubectl bulwark report: exit %d, %v\n%s", code, err, errOut.String())

@@ -155,6 +155,11 @@ func (d *decoder) decode(line []byte, n int, h Handler, bad ProblemHandler) erro
 			return nil
 		}
 		for i := range doc.Items {
+			// The API server's webhook and log backends write a list's
+			// items without kind and apiVersion: the list names them.
+			if it := &doc.Items[i]; it.Kind == "" && it.APIVersion == "" {
+				it.Kind, it.APIVersion = "Event", APIVersion
+			}
 			if err := d.emit(&doc.Items[i], Position{n, i}, h, bad); err != nil {
 				return err
 			}

@@ -38,12 +38,17 @@ func TestReadShapes(t *testing.T) {
 		`{"time":"2026-12-07T10:00:00Z","category":"kube-audit","operationName":"Microsoft.ContainerService/managedClusters/diagnosticLogs/Read","properties":{"log":` + quoted(execEvent) + `,"stream":"stdout","pod":"kube-apiserver-1"}}`,
 		`{"records":[{"category":"kube-audit-admin","properties":{"log":` + quoted(ev2) + `}},{"category":"kube-apiserver","properties":{"log":"I1207 started"}}]}`,
 	}, "\n")
+	// Items as the API server's webhook backend sends them: no kind or
+	// apiVersion of their own; an item that names another kind is still refused.
+	bare := strings.Replace(strings.Replace(execEvent, `"kind":"Event","apiVersion":"audit.k8s.io/v1",`, "", 1), `"a1"`, `"a3"`, 1)
+	in += "\n" + `{"kind":"EventList","apiVersion":"audit.k8s.io/v1","items":[` + bare + `,{"kind":"Pod","auditID":"a4","verb":"get","stage":"ResponseComplete"}]}`
 	g := read(t, in, DefaultLimits)
-	want := []string{"a1@line 1", "a1@line 3, item 0", "a2@line 3, item 1", "a1@line 4", "a2@line 5, item 0"}
+	want := []string{"a1@line 1", "a1@line 3, item 0", "a2@line 3, item 1", "a1@line 4", "a2@line 5, item 0", "a3@line 6, item 0"}
 	if strings.Join(g.ids, " ") != strings.Join(want, " ") {
 		t.Errorf("events %v, want %v", g.ids, want)
 	}
-	if len(g.problems) != 1 || !strings.Contains(g.problems[0], `line 5, item 1: AKS diagnostic record of category "kube-apiserver"`) {
+	if len(g.problems) != 2 || !strings.Contains(g.problems[0], `line 5, item 1: AKS diagnostic record of category "kube-apiserver"`) ||
+		!strings.Contains(g.problems[1], `line 6, item 1: kind "Pod"`) {
 		t.Errorf("problems %v", g.problems)
 	}
 }
