@@ -51,11 +51,16 @@ type streams struct {
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{in: stdin, out: stdout, err: stderr}
-	root := newRoot(s)
+	return execute(newRoot(s), args, s, "bulwark")
+}
+
+// execute runs root with args and turns its outcome into an exit code;
+// name is what the user typed to run it, for the usage hint.
+func execute(root *cobra.Command, args []string, s *streams, name string) int {
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
 	err := root.Execute()
 	if err == nil {
 		return report.ExitPass
@@ -63,13 +68,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.code == report.ExitError {
-			printError(stderr, ee.err)
+			printError(s.err, ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own errors: unknown command or flag, wrong argument count.
-	printError(stderr, err)
-	fmt.Fprintln(stderr, "Run 'bulwark --help' for usage.")
+	printError(s.err, err)
+	fmt.Fprintf(s.err, "Run '%s --help' for usage.\n", name)
 	return report.ExitError
 }
 

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -30,24 +28,7 @@ func KubectlMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newKubectlReport(s))
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.Execute()
-	if err == nil {
-		return report.ExitPass
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil && ee.code == report.ExitError {
-			printError(stderr, ee.err)
-		}
-		return ee.code
-	}
-	printError(stderr, err)
-	fmt.Fprintln(stderr, "Run 'kubectl bulwark --help' for usage.")
-	return report.ExitError
+	return execute(root, args, s, "kubectl bulwark")
 }
 
 func newKubectlReport(s *streams) *cobra.Command {
