@@ -117,7 +117,9 @@ func operatorBench(bin string, srv *apiserver.Server, namespaces int, rest time.
 		}
 		// Made privileged, the Deployment gains at least one result.
 		before := results(&rp, app)
-		d.Spec.Template.Spec.Containers[0].SecurityContext.Privileged = ptr.To(true)
+		// The API server refuses privileged with allowPrivilegeEscalation false.
+		sc := d.Spec.Template.Spec.Containers[0].SecurityContext
+		sc.Privileged, sc.AllowPrivilegeEscalation = ptr.To(true), ptr.To(true)
 		changed := time.Now()
 		if err := c.Update(ctx, &d); err != nil {
 			return err
