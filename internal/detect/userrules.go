@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -53,9 +54,16 @@ const maxRuleCost = 100_000
 // loadUserRules reads and compiles a rules file; every problem is named
 // by file:line.
 func loadUserRules(file string) ([]userRule, error) {
-	data, err := os.ReadFile(file)
+	// Read at most one byte past the limit: a huge file is refused
+	// without being held.
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	if len(data) > 1<<20 {
 		return nil, fmt.Errorf("%s: larger than 1 MiB", file)

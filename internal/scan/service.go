@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -83,16 +84,7 @@ func (s *Service) Evaluate(ctx context.Context, objs ...runtime.Object) (*report
 // could not judge apart (nil without a gate), for the caller's failure
 // mode, instead of as input errors of the report.
 func (s *Service) EvaluateImages(ctx context.Context, objs ...runtime.Object) (*report.Report, *imagegate.Assessment, error) {
-	inv := make([]*inventory.Object, 0, len(objs))
-	var inputErrors []report.InputError
-	for _, o := range objs {
-		io, err := ObjectOf(o)
-		if err != nil {
-			inputErrors = append(inputErrors, report.InputError{Message: err.Error()})
-			continue
-		}
-		inv = append(inv, io)
-	}
+	inv, inputErrors := objectsOf(objs)
 	var a *imagegate.Assessment
 	if s.gate != nil {
 		a = s.gate.Assess(ctx, inv)
@@ -107,15 +99,27 @@ func (s *Service) Assess(ctx context.Context, objs ...runtime.Object) (*imagegat
 	if s.gate == nil {
 		return nil, nil
 	}
+	inv, inputErrors := objectsOf(objs)
+	if len(inputErrors) > 0 {
+		return nil, errors.New(inputErrors[0].Message)
+	}
+	return s.gate.Assess(ctx, inv), nil
+}
+
+// objectsOf converts objs with ObjectOf; an object it cannot convert is
+// an input error, never dropped silently.
+func objectsOf(objs []runtime.Object) ([]*inventory.Object, []report.InputError) {
 	inv := make([]*inventory.Object, 0, len(objs))
+	var inputErrors []report.InputError
 	for _, o := range objs {
 		io, err := ObjectOf(o)
 		if err != nil {
-			return nil, err
+			inputErrors = append(inputErrors, report.InputError{Message: err.Error()})
+			continue
 		}
 		inv = append(inv, io)
 	}
-	return s.gate.Assess(ctx, inv), nil
+	return inv, inputErrors
 }
 
 // EvaluateObjects judges inventory objects (see ObjectOf).
