@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/policy"
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 const (
@@ -79,17 +79,9 @@ func (b *Baseline) FirstSeen(fp string) (time.Time, bool) {
 
 // Load reads a baseline file for a run on day now (--as-of or today).
 func Load(path string, now time.Time) (*Baseline, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	data, err := regularfile.Read(path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
-	}
-	if len(data) > maxSize {
-		return nil, fmt.Errorf("baseline %s: larger than 64 MiB", path)
 	}
 	return Parse(path, data, now)
 }

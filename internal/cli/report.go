@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +41,7 @@ written, 2 when a result cannot be read.`,
 			}
 			var reps []*report.Report
 			for _, a := range args {
-				r, err := readResult(a)
+				r, err := scan.ReadResult(a)
 				if err != nil {
 					return inputError(err)
 				}
@@ -51,7 +50,7 @@ written, 2 when a result cannot be read.`,
 			var prev *report.Report
 			if previous != "" {
 				var err error
-				if prev, err = readResult(previous); err != nil {
+				if prev, err = scan.ReadResult(previous); err != nil {
 					return inputError(fmt.Errorf("--previous: %w", err))
 				}
 			}
@@ -75,28 +74,4 @@ written, 2 when a result cannot be read.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "html", "html or markdown")
 	cmd.Flags().StringVar(&previous, "previous", "", "an older result to compare with (new, fixed, past grace)")
 	return cmd
-}
-
-// readResult reads one JSON result; only regular files, so a FIFO cannot
-// hold the command.
-func readResult(name string) (*report.Report, error) {
-	// Stat before opening: opening a FIFO blocks until a writer comes.
-	if st, err := os.Stat(name); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", printable(name))
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", printable(name))
-	}
-	r, err := report.Read(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", printable(name), err)
-	}
-	return r, nil
 }

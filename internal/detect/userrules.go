@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strings"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/finding"
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/source/audit"
 )
 
@@ -54,19 +53,9 @@ const maxRuleCost = 100_000
 // loadUserRules reads and compiles a rules file; every problem is named
 // by file:line.
 func loadUserRules(file string) ([]userRule, error) {
-	// Read at most one byte past the limit: a huge file is refused
-	// without being held.
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	data, err := regularfile.Read(file, 1<<20)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if len(data) > 1<<20 {
-		return nil, fmt.Errorf("%s: larger than 1 MiB", file)
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {

@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // APIVersion and Kind identify a policy document.
@@ -252,17 +253,9 @@ func (es Errors) Error() string {
 
 // Load reads and validates a policy file.
 func Load(path string) (*Policy, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	data, err := regularfile.Read(path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: %w", path, err)
-	}
-	if len(data) > maxSize {
-		return nil, fmt.Errorf("policy %s: larger than 1 MiB", path)
 	}
 	return Parse(path, data)
 }

@@ -153,7 +153,7 @@ func NewOptions(f Flags) (Options, string, error) {
 		return opt, "", usageErr("--pss-enforce %v", err)
 	}
 	opt = Options{
-		Manifest:     manifest.Options{Exclude: f.Excludes, MaxFileSize: f.MaxFileSize, Stdin: f.Stdin, AllowEmpty: f.AllowEmpty, Render: renderer(f.Render)},
+		Manifest:     manifest.Options{Exclude: f.Excludes, MaxFileSize: f.MaxFileSize, Stdin: f.Stdin, AllowEmpty: f.AllowEmpty, Render: renderer(f.Render, f.MaxFileSize)},
 		Settings:     check.Settings{PSS: lv, PSSEnforce: enforce},
 		Gate:         gate,
 		VulnGate:     vulnGate,
@@ -191,8 +191,7 @@ func LoadAKSContext(ctx context.Context, path string) ([]*inventory.Object, erro
 		return nil, usageErr("--aks: %v", err)
 	}
 	if len(res.Errors) > 0 {
-		e := res.Errors[0]
-		return nil, usageErr("--aks: %s:%d: %s", e.File, e.Line, e.Msg)
+		return nil, usageErr("--aks: %v", res.Errors[0])
 	}
 	var clusters []*inventory.Object
 	for _, o := range res.Objects {

@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/registryauth"
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/sign"
 	"github.com/bulwark-sec/bulwark/internal/vulndb"
@@ -151,7 +150,7 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 		var df []byte
 		args := map[string]string{}
 		if cfg.Dockerfile != "" {
-			if df, err = readBounded(cfg.Dockerfile, 1<<20); err != nil {
+			if df, err = regularfile.Read(cfg.Dockerfile, 1<<20); err != nil {
 				return nil, usageErr("--dockerfile: %v", err)
 			}
 			for _, a := range cfg.BuildArgs {
@@ -259,23 +258,6 @@ func baseChecker(kc authn.Keychain, dockerfile []byte, args map[string]string, n
 			Stale: fr.Stale, Confirmed: fr.Confirmed, Age: fr.Age, Reason: fr.Reason,
 		}, nil
 	}
-}
-
-// readBounded reads path whole, refusing one larger than max bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return b, nil
 }
 
 // maxTrustFiles bounds the files TrustFiles lists.

@@ -22,7 +22,9 @@ type RenderFlags struct {
 // Kustomize directory named on the command line is rendered as helm
 // template or kustomize build would, and its documents are read with the
 // positions of their source files.
-func renderer(f RenderFlags) manifest.Renderer {
+// maxFileSize (--max-file-size) bounds every file a kustomization reads,
+// as it bounds every manifest.
+func renderer(f RenderFlags, maxFileSize int64) manifest.Renderer {
 	return func(p string) ([]manifest.Rendered, bool, error) {
 		switch {
 		case helmchart.IsChart(p):
@@ -32,7 +34,7 @@ func renderer(f RenderFlags) manifest.Renderer {
 			})
 			return docs, true, err
 		case kustomize.IsKustomization(p):
-			docs, err := kustomize.Build(p)
+			docs, err := kustomize.Build(p, kustomize.Limits{MaxFileSize: maxFileSize})
 			return docs, true, err
 		}
 		return nil, false, nil

@@ -22,7 +22,7 @@ func renderOptions(f RenderFlags) Options {
 	return Options{
 		Settings: check.Settings{PSS: api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 		Gate:     decide.Gate{FailOn: finding.SeverityHigh},
-		Manifest: manifest.Options{Render: renderer(f)},
+		Manifest: manifest.Options{Render: renderer(f, manifest.DefaultMaxFileSize)},
 	}
 }
 

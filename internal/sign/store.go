@@ -7,13 +7,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/notaryproject/notation-go/verifier/truststore"
+
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // memStore implements truststore.X509TrustStore from certificates loaded
@@ -93,7 +94,7 @@ func loadNamedStore(typ truststore.Type, dir string) ([]*x509.Certificate, error
 		if !st.Mode().IsRegular() {
 			continue
 		}
-		data, err := readLimited(p, maxCertFileBytes)
+		data, err := regularfile.Read(p, maxCertFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("trust store certificate %s: %w", p, err)
 		}
@@ -142,20 +143,4 @@ func parseCerts(data []byte) ([]*x509.Certificate, error) {
 		certs = append(certs, c)
 	}
 	return certs, nil
-}
-
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is larger than %d bytes", limit)
-	}
-	return data, nil
 }

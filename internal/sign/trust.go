@@ -29,6 +29,8 @@ import (
 	"github.com/notaryproject/notation-go/verifier"
 	"github.com/notaryproject/notation-go/verifier/trustpolicy"
 	"github.com/notaryproject/notation-go/verifier/truststore"
+
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // Policy file names inside a Notation configuration directory. Newer
@@ -94,7 +96,7 @@ func LoadTrustDir(dir string) (*Trust, error) {
 	if path == "" {
 		return nil, fmt.Errorf("trust directory %s: neither %s nor %s exists", dir, OCIPolicyFile, PolicyFile)
 	}
-	data, err := readLimited(path, maxPolicyBytes)
+	data, err := regularfile.Read(path, maxPolicyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("trust policy %s: %w", path, err)
 	}

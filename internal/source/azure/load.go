@@ -16,6 +16,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/arm"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
@@ -99,12 +100,12 @@ func readInput(name string, opt Options) ([]byte, error) {
 		}
 		return readLimited(opt.Stdin, opt.MaxFileSize)
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
+	data, err := regularfile.Read(name, opt.MaxFileSize)
+	var tl *regularfile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%w (see --max-file-size)", err)
 	}
-	defer f.Close()
-	return readLimited(f, opt.MaxFileSize)
+	return data, err
 }
 
 func readLimited(r io.Reader, limit int64) ([]byte, error) {

@@ -21,6 +21,7 @@ import (
 	"helm.sh/helm/v4/pkg/engine"
 	"helm.sh/helm/v4/pkg/strvals"
 
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
@@ -293,10 +294,19 @@ func untilStep(start, stop, step int) []int {
 
 // userValues merges --values files (read from disk, never fetched) and
 // then --set, as helm does.
+// maxValuesFile bounds one --values file; real ones are kilobytes.
+const maxValuesFile = 16 << 20
+
 func userValues(opt Options) (map[string]any, error) {
 	base := map[string]any{}
 	for _, f := range opt.ValueFiles {
-		v, err := common.ReadValuesFile(f)
+		// Helm's ReadValuesFile reads any file whole: a FIFO would hang
+		// the run and a sparse file exhaust it.
+		data, err := regularfile.Read(f, maxValuesFile)
+		if err != nil {
+			return nil, fmt.Errorf("--values %s: %w", f, err)
+		}
+		v, err := common.ReadValues(data)
 		if err != nil {
 			return nil, fmt.Errorf("--values %s: %w", f, err)
 		}

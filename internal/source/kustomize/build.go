@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/source/manifest"
 )
 
@@ -36,12 +38,38 @@ func IsKustomization(p string) bool {
 	return err == nil && info.IsDir() && kustomizationFile(p) != ""
 }
 
+// Limits bound one build. Kustomize reads files through Bulwark's file
+// system, so each read is checked before it happens: a FIFO would block
+// the build forever and a sparse file would be read whole.
+type Limits struct {
+	// MaxFileSize is the largest file the build may read.
+	MaxFileSize int64
+	// MaxRead is the most bytes all the files read together may hold.
+	MaxRead int64
+	// MaxOutput is the most bytes the built objects may hold, all together:
+	// a base named by many overlays is copied into each.
+	MaxOutput int64
+}
+
+// DefaultLimits match the manifest loader's file limit; real
+// kustomizations read and build a few MiB.
+var DefaultLimits = Limits{MaxFileSize: manifest.DefaultMaxFileSize, MaxRead: 256 << 20, MaxOutput: 64 << 20}
+
 // Build builds the kustomization in dir. Each object is one document named
 // by the file it came from (dir joined with its origin), with that file's
 // text for locating lines; objects made by a generator name the
 // kustomization that configured it.
-func Build(dir string) ([]manifest.Rendered, error) {
-	if err := checkLocal(dir, map[string]bool{}, 0); err != nil {
+func Build(dir string, lim Limits) ([]manifest.Rendered, error) {
+	if lim.MaxFileSize <= 0 {
+		lim.MaxFileSize = DefaultLimits.MaxFileSize
+	}
+	if lim.MaxRead <= 0 {
+		lim.MaxRead = DefaultLimits.MaxRead
+	}
+	if lim.MaxOutput <= 0 {
+		lim.MaxOutput = DefaultLimits.MaxOutput
+	}
+	if err := checkLocal(dir, map[string]bool{}, 0, lim.MaxFileSize); err != nil {
 		return nil, err
 	}
 	root, err := filepath.Abs(kustomizationFile(dir))
@@ -50,13 +78,19 @@ func Build(dir string) ([]manifest.Rendered, error) {
 	}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
-	fsys := withOrigins{FileSystem: filesys.MakeFsOnDisk(), root: root}
+	disk := &bounded{FileSystem: filesys.MakeFsOnDisk(), lim: lim}
+	fsys := withOrigins{FileSystem: disk, root: root}
 	m, err := krusty.MakeKustomizer(opts).Run(fsys, dir)
+	if disk.err != nil {
+		// The limit is the cause; Kustomize's wrapping of it only hides that.
+		return nil, fmt.Errorf("kustomize build stopped: %w", disk.err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build failed: %w", err)
 	}
 	sources := map[string][]byte{}
 	var out []manifest.Rendered
+	var built int64
 	for _, r := range m.Resources() {
 		name := dir
 		if o, err := r.GetOrigin(); err == nil && o != nil {
@@ -78,9 +112,12 @@ func Build(dir string) ([]manifest.Rendered, error) {
 		if err != nil {
 			return nil, err
 		}
+		if built += int64(len(data)); built > lim.MaxOutput {
+			return nil, fmt.Errorf("kustomize build of %s makes more than %d MiB of objects: stopped", dir, lim.MaxOutput>>20)
+		}
 		src, ok := sources[name]
 		if !ok {
-			src, _ = os.ReadFile(name) // nil (no lines) when it is not a file
+			src, _ = readBounded(name, lim.MaxFileSize) // nil (no lines) when it is not a file
 			sources[name] = src
 		}
 		out = append(out, manifest.Rendered{Name: name, Data: data, Source: src})
@@ -114,12 +151,58 @@ func (w withOrigins) ReadFile(p string) ([]byte, error) {
 	return yaml.Marshal(k)
 }
 
+// bounded is the disk with every file read checked first: a regular file
+// within MaxFileSize, and all reads together within MaxRead. The first
+// refusal is kept so that Build reports it rather than Kustomize's
+// rewording.
+type bounded struct {
+	filesys.FileSystem
+	lim  Limits
+	read int64
+	err  error
+}
+
+func (b *bounded) ReadFile(p string) ([]byte, error) {
+	data, err := readBounded(p, b.lim.MaxFileSize)
+	if err != nil {
+		var lerr *limitError
+		if errors.As(err, &lerr) && b.err == nil {
+			b.err = err
+		}
+		return nil, err
+	}
+	if b.read += int64(len(data)); b.read > b.lim.MaxRead {
+		err := &limitError{fmt.Sprintf("the kustomization reads more than %d MiB in all", b.lim.MaxRead>>20)}
+		if b.err == nil {
+			b.err = err
+		}
+		return nil, err
+	}
+	return data, nil
+}
+
+// limitError is a refusal by a limit, as opposed to a file that is absent.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
+// readBounded reads p if it is a regular file of at most max bytes.
+func readBounded(p string, max int64) ([]byte, error) {
+	data, err := regularfile.Read(p, max)
+	var nr *regularfile.NotRegularError
+	var tl *regularfile.TooLargeError
+	if errors.As(err, &nr) || errors.As(err, &tl) {
+		return nil, &limitError{p + ": " + err.Error()}
+	}
+	return data, err
+}
+
 // maxDepth bounds the chain of bases and components followed.
 const maxDepth = 64
 
 // checkLocal refuses a kustomization that names anything remote, in dir
 // or in the local bases and components it names.
-func checkLocal(dir string, seen map[string]bool, depth int) error {
+func checkLocal(dir string, seen map[string]bool, depth int, maxFile int64) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil || seen[abs] {
 		return nil
@@ -132,8 +215,12 @@ func checkLocal(dir string, seen map[string]bool, depth int) error {
 	if file == "" {
 		return nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := readBounded(file, maxFile)
 	if err != nil {
+		var lerr *limitError
+		if errors.As(err, &lerr) {
+			return err
+		}
 		return nil // kustomize reports it
 	}
 	var k struct {
@@ -150,7 +237,7 @@ func checkLocal(dir string, seen map[string]bool, depth int) error {
 			return fmt.Errorf("%s names the remote resource %q: Bulwark works offline and does not fetch it; run `kustomize build %s | bulwark scan manifests -`", file, e, dir)
 		}
 		if info, err := os.Stat(local); err == nil && info.IsDir() {
-			if err := checkLocal(local, seen, depth+1); err != nil {
+			if err := checkLocal(local, seen, depth+1, maxFile); err != nil {
 				return err
 			}
 		}

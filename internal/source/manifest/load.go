@@ -16,6 +16,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // Options control which files are read and how much of them.
@@ -275,20 +276,15 @@ func readLimited(name string, opt Options) ([]byte, error) {
 		}
 		r = opt.Stdin
 	} else {
-		f, err := openNonBlocking(name)
+		f, info, err := regularfile.Open(name)
 		if err != nil {
+			var nr *regularfile.NotRegularError
+			if errors.As(err, &nr) {
+				return nil, errors.New(notRegular(nr.Mode))
+			}
 			return nil, fmt.Errorf("%s", describeFSError(err))
 		}
 		defer f.Close()
-		// The opened file, not the name, is checked: the name may have been
-		// replaced by a FIFO or a device since it was listed.
-		info, err := f.Stat()
-		if err != nil {
-			return nil, fmt.Errorf("%s", describeFSError(err))
-		}
-		if !info.Mode().IsRegular() {
-			return nil, errors.New(notRegular(info.Mode()))
-		}
 		if info.Size() > opt.MaxFileSize {
 			return nil, fmt.Errorf("file is %s, larger than the %s limit (--max-file-size)", humanBytes(info.Size()), humanBytes(opt.MaxFileSize))
 		}
@@ -304,21 +300,9 @@ func readLimited(name string, opt Options) ([]byte, error) {
 	return data, nil
 }
 
-// notRegular says why a file is not read. Only regular files are: reading
-// a FIFO waits for a writer, a device such as /dev/zero never ends.
+// notRegular says why a file is not read.
 func notRegular(mode fs.FileMode) string {
-	what := "not a regular file"
-	switch {
-	case mode.IsDir():
-		what = "a directory"
-	case mode&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO), not a regular file"
-	case mode&fs.ModeSocket != 0:
-		what = "a socket, not a regular file"
-	case mode&fs.ModeDevice != 0:
-		what = "a device, not a regular file"
-	}
-	return what + ": only regular files are read (use - for standard input)"
+	return (&regularfile.NotRegularError{Mode: mode}).Error() + " (use - for standard input)"
 }
 
 func describeFSError(err error) string {
@@ -334,14 +318,4 @@ func describeFSError(err error) string {
 	return err.Error()
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
+var humanBytes = regularfile.HumanBytes
