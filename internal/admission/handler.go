@@ -270,7 +270,7 @@ func (h *Handler) verdict(req *admissionv1.AdmissionRequest, rep *report.Report,
 		resp.Allowed = false
 		resp.Result = &metav1.Status{
 			Status: metav1.StatusFailure, Code: http.StatusForbidden, Reason: metav1.StatusReasonForbidden,
-			Message: denial(req, lines),
+			Message: denial(req, lines, len(blocking)),
 		}
 		decision = "deny"
 	case len(blocking) > 0 && mode == Warn:
@@ -370,9 +370,20 @@ func line(f *report.Finding, fix string) string {
 	return render.OneLine(s)
 }
 
-func denial(req *admissionv1.AdmissionRequest, lines []string) string {
+// denial is the message of a denied request: lines holds the blocking
+// findings first, then the images that could not be judged, which are
+// counted apart because they are not findings.
+func denial(req *admissionv1.AdmissionRequest, lines []string, findings int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "bulwark denied %s %s: %d blocking finding(s)", req.Kind.Kind, name(req), len(lines))
+	fmt.Fprintf(&b, "bulwark denied %s %s: ", req.Kind.Kind, name(req))
+	switch unjudged := len(lines) - findings; {
+	case unjudged == 0:
+		fmt.Fprintf(&b, "%d blocking finding(s)", findings)
+	case findings == 0:
+		fmt.Fprintf(&b, "%d image(s) not assessed", unjudged)
+	default:
+		fmt.Fprintf(&b, "%d blocking finding(s), %d image(s) not assessed", findings, unjudged)
+	}
 	for i, l := range lines {
 		if i == maxMessageLines {
 			fmt.Fprintf(&b, "\n... and %d more (bulwark scan manifests shows them all)", len(lines)-i)
