@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -231,6 +232,12 @@ func eventTime(ev *audit.Event) time.Time {
 // Event runs every detection on ev and returns the alerts to emit; where
 // says where it was read (file:line, webhook).
 func (d *Detector) Event(ev *audit.Event, where string) []report.Alert {
+	return d.event(ev, func() string { return where })
+}
+
+// event is Event with where computed only for an alert: naming the
+// position of every event read cost more than some detections.
+func (d *Detector) event(ev *audit.Event, where func() string) []report.Alert {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stats.Events++
@@ -287,7 +294,7 @@ func (d *Detector) learn(ev *audit.Event, t time.Time) {
 }
 
 // decide applies exceptions, dedup and the rate limit to one alert.
-func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time.Time, where string) (report.Alert, bool) {
+func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time.Time, where func() string) (report.Alert, bool) {
 	actor := ev.Actor()
 	var resource, ns, name string
 	if r := ev.ObjectRef; r != nil {
@@ -337,9 +344,11 @@ func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time
 	}
 	al := report.Alert{
 		Rule: c.ID, Title: c.Title, Severity: scan.ReportSeverity(d.severity(c)), Message: a.Message,
-		Actor: actor.Username, Groups: actor.Groups, Verb: ev.Verb, Object: ev.Object(), Namespace: ns,
-		SourceIPs: ev.SourceIPs, UserAgent: ev.UserAgent, AuditID: ev.AuditID,
-		Time: t.UTC().Format(time.RFC3339Nano), Source: where, Controls: report.Controls(c.Controls),
+		Actor: actor.Username, Groups: slices.Clone(actor.Groups), Verb: ev.Verb, Object: ev.Object(), Namespace: ns,
+		// The reader reuses the event's storage for the next one: the
+		// alert outlives it.
+		SourceIPs: slices.Clone(ev.SourceIPs), UserAgent: ev.UserAgent, AuditID: ev.AuditID,
+		Time: t.UTC().Format(time.RFC3339Nano), Source: where(), Controls: report.Controls(c.Controls),
 	}
 	if actor != &ev.User {
 		al.Impersonator = ev.User.Username

@@ -33,7 +33,7 @@ func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, e
 				return err
 			}
 			in.Events++
-			for _, a := range d.Event(ev, name+":"+pos.String()) {
+			for _, a := range d.event(ev, func() string { return name + ":" + pos.String() }) {
 				if err := emit(a); err != nil {
 					return err
 				}
