@@ -81,7 +81,7 @@ func BenchmarkFiles(b *testing.B) {
 	var events int
 	cpu0 := cpuTime(b)
 	for range b.N {
-		in, err := d.Files(context.Background(), []string{"-"}, bytes.NewReader(data), func(report.Alert) error { return nil }, func(e report.InputError) { b.Fatal(e) })
+		in, err := d.Files(context.Background(), []string{"-"}, bytes.NewReader(data), func(report.Alert, report.Location) error { return nil }, func(e report.InputError) { b.Fatal(e) })
 		if err != nil {
 			b.Fatal(err)
 		}

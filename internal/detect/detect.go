@@ -163,6 +163,24 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 // Checks are the detections the detector runs.
 func (d *Detector) Checks() []*check.Check { return d.checks }
 
+// FailOn names the gate: the lowest severity that fails the run, or none.
+func (d *Detector) FailOn() string {
+	if d.opt.Scan.Gate.Never {
+		return "none"
+	}
+	return scan.ReportSeverity(d.opt.Scan.Gate.FailOn).String()
+}
+
+// Rules describe the detections the detector runs, the user's rules
+// after the catalog's, as a report lists checks.
+func (d *Detector) Rules() []report.Check {
+	cs := slices.Clone(d.checks)
+	for i := range d.user {
+		cs = append(cs, d.user[i].check)
+	}
+	return scan.ReportChecks(cs)
+}
+
 // Stats returns the counts so far.
 func (d *Detector) Stats() Stats {
 	d.mu.Lock()

@@ -45,7 +45,7 @@ func peakHeap(t *testing.T, data []byte, n int) (uint64, int) {
 		t.Fatal(err)
 	}
 	r := &repeated{data: data, left: n}
-	in, err := d.Files(context.Background(), []string{"-"}, r, func(report.Alert) error { return nil },
+	in, err := d.Files(context.Background(), []string{"-"}, r, func(report.Alert, report.Location) error { return nil },
 		func(e report.InputError) { t.Fatal(e) })
 	if err != nil {
 		t.Fatal(err)
