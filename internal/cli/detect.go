@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
-	"sync"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
