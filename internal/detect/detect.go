@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -150,6 +151,9 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 		}
 		d.user = append(d.user, rules...)
 	}
+	if err := d.checkUserRuleRefs(); err != nil {
+		return nil, err
+	}
 	if len(opt.AKS) > 0 {
 		ranges, err := authorizedRanges(ctx, opt.AKS)
 		if err != nil {
@@ -158,6 +162,21 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 		d.ctx.AuthorizedIPRanges = ranges
 	}
 	return d, nil
+}
+
+// checkUserRuleRefs: an exception that names a user rule the --rules
+// files do not declare is a usage error, as an unknown catalog id is
+// when the policy loads.
+func (d *Detector) checkUserRuleRefs() error {
+	if d.policy == nil {
+		return nil
+	}
+	for _, ref := range d.policy.UserRuleRefs() {
+		if !slices.ContainsFunc(d.user, func(u userRule) bool { return strings.EqualFold(u.check.ID, ref.ID) }) {
+			return &scan.UsageError{Err: fmt.Errorf("%s:%d: %s: unknown user rule %q (not declared in the --rules files)", d.policy.Source, ref.Line, ref.Field, ref.ID)}
+		}
+	}
+	return nil
 }
 
 // Checks are the detections the detector runs.
