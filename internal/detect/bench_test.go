@@ -69,9 +69,31 @@ const benchEvents = 100_000
 // BenchmarkFiles: every detection over real-shaped JSON lines, on one
 // core (run with -cpu 1). The secret reader is declared by learning, so
 // the steady state alerts on the execs only.
-func BenchmarkFiles(b *testing.B) {
+func BenchmarkFiles(b *testing.B) { benchFiles(b, Options{Learn: time.Hour}) }
+
+// BenchmarkFilesUserRules: the same with three user rules in CEL beside
+// the catalog's.
+func BenchmarkFilesUserRules(b *testing.B) {
+	f := writeRules(b, `rules:
+- name: delete-namespace
+  title: Namespace deleted
+  severity: high
+  expression: event.verb == "delete" && event.objectRef.resource == "namespaces"
+- name: configmap-kube-system
+  title: ConfigMap changed in kube-system
+  severity: medium
+  expression: event.verb in ["update", "patch"] && event.objectRef.resource == "configmaps" && event.objectRef.namespace == "kube-system"
+- name: kubectl-from-outside
+  title: kubectl from outside the VNet
+  severity: low
+  expression: event.userAgent.startsWith("kubectl/") && !event.sourceIPs.exists(ip, ip.startsWith("10."))
+`)
+	benchFiles(b, Options{Learn: time.Hour, Rules: []string{f}})
+}
+
+func benchFiles(b *testing.B, opt Options) {
 	data := realShaped(benchEvents)
-	d, err := New(context.Background(), Options{Learn: time.Hour})
+	d, err := New(context.Background(), opt)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -88,6 +88,8 @@ type Detector struct {
 	judged  map[string][]finding.Finding
 	alerts  check.Alerts
 	user    []userRule
+	// userObjects: some user rule reads the request or response object.
+	userObjects bool
 }
 
 type bucket struct {
@@ -150,6 +152,9 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 			return nil, &scan.UsageError{Err: err}
 		}
 		d.user = append(d.user, rules...)
+	}
+	for _, u := range d.user {
+		d.userObjects = d.userObjects || u.objects
 	}
 	if err := d.checkUserRuleRefs(); err != nil {
 		return nil, err
@@ -294,13 +299,22 @@ func (d *Detector) event(ev *audit.Event, where func() string) []report.Alert {
 		}
 	}
 	if len(d.user) > 0 && ev.Final() {
-		vars, err := eventMap(ev)
-		if err != nil {
-			d.stats.RuleErrors++
-			return out
-		}
+		var vars map[string]any
 		for i := range d.user {
 			u := &d.user[i]
+			// An event the rule's verb or resource condition excludes is
+			// no match (false && anything is false in CEL): not built
+			// into a map, not evaluated.
+			if !u.pre.admits(ev) {
+				continue
+			}
+			if vars == nil {
+				var err error
+				if vars, err = eventMap(ev, d.userObjects); err != nil {
+					d.stats.RuleErrors++
+					return out
+				}
+			}
 			ok, err := u.matches(vars)
 			if err != nil {
 				d.stats.RuleErrors++

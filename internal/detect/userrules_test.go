@@ -2,14 +2,17 @@ package detect
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/policy"
 	"github.com/bulwark-sec/bulwark/internal/scan"
+	"github.com/bulwark-sec/bulwark/internal/source/audit"
 )
 
 func writeRules(t testing.TB, doc string) string {
@@ -134,5 +137,33 @@ exceptions:
   expires: 2026-12-31
 `)); err == nil || !strings.Contains(err.Error(), `unknown check id "user:Bad_Name"`) || !strings.Contains(err.Error(), `unknown check id "DET-999"`) {
 		t.Errorf("bad ids: %v", err)
+	}
+}
+
+// CEL sees the event as its JSON decoded into a map: eventMap builds
+// that map without the round trip, and must build the same one.
+func TestEventMapIsTheEventsJSON(t *testing.T) {
+	lines := strings.Split(strings.TrimSpace(string(realShaped(20))), "\n")
+	lines = append(lines, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"x","stage":"ResponseComplete","verb":"create",`+
+		`"user":{"username":"","uid":"u","groups":[],"extra":{"a":["b"],"c":null,"d":[]}},"impersonatedUser":{"username":"bob"},"sourceIPs":[],`+
+		`"objectRef":{"resource":"pods","subresource":"exec"},"responseStatus":{"code":0,"reason":"r"},"requestObject":{"a":[1,"b",null,{"c":true}]},"responseObject":null,`+
+		`"requestReceivedTimestamp":"2026-12-07T10:00:00.5+01:00","annotations":{"k":""}}`)
+	for i, l := range lines {
+		var ev audit.Event
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(&ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := eventMap(&ev, true)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("event %d (%v):\n got %#v\nwant %#v", i, err, got, want)
+		}
 	}
 }
