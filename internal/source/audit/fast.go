@@ -117,8 +117,15 @@ func (a *arena) newStatus() *Status {
 	return s
 }
 
+// maxInternedLen: longer strings are not kept, so the table holds at
+// most maxInterned × maxInternedLen bytes whatever the input.
+const maxInternedLen = 256
+
 // intern returns b as a string, shared with earlier equal ones.
 func (f *fast) intern(b []byte) string {
+	if len(b) > maxInternedLen {
+		return string(b)
+	}
 	if s, ok := f.interns[string(b)]; ok {
 		return s
 	}

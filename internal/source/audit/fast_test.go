@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -67,5 +68,28 @@ func TestDecodeRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(jsonError(err), want) {
 			t.Errorf("%s: error %v, want %q", line, err, want)
 		}
+	}
+}
+
+// The table of repeated strings stays bounded across lines: long values
+// and more distinct values than it holds are not all kept.
+func TestInternBounded(t *testing.T) {
+	d := newDecoder(DefaultLimits)
+	long := strings.Repeat("u", 10_000)
+	for i := range 3 * maxInterned {
+		line := fmt.Sprintf(`{"kind":"Event","verb":"v%d","user":{"username":"%s%d"}}`, i, long, i)
+		if err := d.read([]byte(line)); err != nil {
+			t.Fatal(err)
+		}
+		if d.ev.User.Username != fmt.Sprintf("%s%d", long, i) || d.ev.Verb != fmt.Sprintf("v%d", i) {
+			t.Fatalf("line %d read wrong", i)
+		}
+	}
+	size := 0
+	for k := range d.f.interns {
+		size += len(k)
+	}
+	if len(d.f.interns) > maxInterned || size > maxInterned*maxInternedLen {
+		t.Errorf("%d interned strings, %d bytes", len(d.f.interns), size)
 	}
 }
