@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -14,7 +15,9 @@ import (
 
 	"github.com/bulwark-sec/bulwark/internal/admission"
 	"github.com/bulwark-sec/bulwark/internal/detect"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/version"
 )
 
 // detectFlags are the flags of detect and detect serve.
@@ -25,7 +28,12 @@ type detectFlags struct {
 	learn     time.Duration
 	aks       []string
 	rules     []string
+	format    string
+	noColor   bool
 }
+
+// maxHeldAlerts bounds the alerts SARIF and the table hold until the end.
+const maxHeldAlerts = 100_000
 
 func (f *detectFlags) add(cmd *cobra.Command) {
 	f.scan.add(cmd)
@@ -70,7 +78,9 @@ log and webhook backends write them, and AKS diagnostic-settings exports of the
 kube-audit and kube-audit-admin categories (storage-account records and Event Hub
 bodies) — and print one JSON line per alert: the detection, the actor, the object,
 the source IPs and the event's auditID. "-" (the default) reads standard input,
-which may be an endless pipe.
+which may be an endless pipe. --format sarif writes a SARIF 2.1.0 log (each alert a
+result at the audit log's line, with the actor, verb, source IPs and auditID) and
+--format table a listing for people, both when the input ends.
 
 Alerts of the same detection, actor, verb and object are not repeated within
 --dedup-window, and at most --rate-limit alerts per detection and actor are printed
@@ -82,7 +92,8 @@ Exit codes: 0 no alert at or above --fail-on, 1 such alerts, 2 usage or input er
 (a line that is not an audit event, or no events at all).`,
 		Example: `  bulwark detect audit.log
   az storage blob download ... | bulwark detect -
-  bulwark detect --policy bulwark.yaml --aks cluster.json --learn 24h kube-audit/*.json`,
+  bulwark detect --policy bulwark.yaml --aks cluster.json --learn 24h kube-audit/*.json
+  bulwark detect -f sarif audit.log > detections.sarif`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"-"}
@@ -91,11 +102,28 @@ Exit codes: 0 no alert at or above --fail-on, 1 such alerts, 2 usage or input er
 			if err != nil {
 				return err
 			}
+			format, err := formatFlag(flags.format, render.AlertFormats, false)
+			if err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			enc := json.NewEncoder(s.out)
 			var problems []report.InputError
-			in, err := d.Files(ctx, args, s.in, func(a report.Alert) error { return enc.Encode(a) }, func(e report.InputError) {
+			var held []render.LocatedAlert
+			emit := func(a report.Alert, _ report.Location) error { return enc.Encode(a) }
+			if format != "jsonl" {
+				// SARIF and the table are written whole, at the end: the
+				// alerts are held, up to a bound.
+				emit = func(a report.Alert, at report.Location) error {
+					if len(held) >= maxHeldAlerts {
+						return fmt.Errorf("more than %d alerts: use --format jsonl, which streams them", maxHeldAlerts)
+					}
+					held = append(held, render.LocatedAlert{Alert: a, At: at})
+					return nil
+				}
+			}
+			in, err := d.Files(ctx, args, s.in, emit, func(e report.InputError) {
 				if len(problems) < 100 {
 					problems = append(problems, e)
 				}
@@ -104,22 +132,43 @@ Exit codes: 0 no alert at or above --fail-on, 1 such alerts, 2 usage or input er
 				fmt.Fprintf(s.err, "bulwark detect: %s:%d: %s\n", p.File, p.Line, printable(p.Message))
 			}
 			st := d.Stats()
-			fmt.Fprintf(s.err, "bulwark detect: %d events, %d alerts (%d deduplicated, %d rate-limited, %d waived by exceptions), %d input problems\n",
-				st.Events, st.Alerts, st.Deduplicated, st.RateLimited, st.Excepted, in.Problems)
+			suppressed := fmt.Sprintf("%d deduplicated, %d rate-limited, %d waived by exceptions", st.Deduplicated, st.RateLimited, st.Excepted)
+			fmt.Fprintf(s.err, "bulwark detect: %d events, %d alerts (%s), %d input problems\n", st.Events, st.Alerts, suppressed, in.Problems)
+			var exit error
 			switch {
 			case err != nil:
-				return inputError(err)
+				exit = inputError(err)
 			case in.Problems > 0:
-				return &exitError{code: report.ExitError}
+				exit = &exitError{code: report.ExitError}
 			case st.Events == 0:
-				return inputError(fmt.Errorf("no audit events read: nothing was assessed"))
+				exit = inputError(fmt.Errorf("no audit events read: nothing was assessed"))
 			case st.Blocking > 0:
-				return &exitError{code: report.ExitFail}
+				exit = &exitError{code: report.ExitFail}
 			}
-			return nil
+			if format == "jsonl" || err != nil {
+				return exit
+			}
+			code := report.ExitPass
+			if e, ok := exit.(*exitError); ok {
+				code = e.code
+			}
+			log := &render.AlertLog{Tool: report.Tool{Name: "bulwark", Version: version.Version, URI: version.URI}, Rules: d.Rules(),
+				Alerts: held, Problems: problems, Events: st.Events, Suppressed: suppressed, FailOn: d.FailOn(), ExitCode: code}
+			var werr error
+			if format == "sarif" {
+				werr = render.AlertsSARIF(s.out, log)
+			} else {
+				werr = render.AlertsTable(s.out, log, render.Options{Color: !flags.noColor && isTerminal(s.out)})
+			}
+			if werr != nil {
+				return werr
+			}
+			return exit
 		},
 	}
 	flags.add(cmd)
+	cmd.Flags().StringVarP(&flags.format, "format", "f", "jsonl", "output format: "+strings.Join(render.AlertFormats, ", ")+" (jsonl streams; sarif and table are written when the input ends)")
+	cmd.Flags().BoolVar(&flags.noColor, "no-color", false, "never colour the table output (also: NO_COLOR=1)")
 	cmd.AddCommand(newDetectServe(s))
 	return cmd
 }

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/testutil/sariftool"
 )
 
 // TestDetectionsDocCurrent keeps docs/detections.md equal to the
@@ -51,5 +54,78 @@ func TestDetectCLI(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "", "scan", "manifests", "--checks", "DET-001", "testdata/clean"); code != report.ExitError || !strings.Contains(stderr, "runs with bulwark detect") {
 		t.Errorf("DET check on scan: exit %d stderr %q", code, stderr)
+	}
+}
+
+// SARIF and table output of detect on a file: the alert is a result at
+// the event's line with who, what, from where and the auditID; the log
+// passes Microsoft's SARIF validator, quiet input too; the table shows
+// the same without the control characters of the event.
+func TestDetectFormats(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "audit.log")
+	quiet := strings.Replace(cliExec, `"subresource":"exec"`, `"subresource":"log"`, 1)
+	if err := os.WriteFile(file, []byte(quiet+"\n"+cliExec+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "", "detect", "-f", "sarif", file)
+	if code != report.ExitFail {
+		t.Fatalf("exit %d, want 1 (stderr %q)", code, stderr)
+	}
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Invocations []struct {
+				ExitCode int `json:"exitCode"`
+			} `json:"invocations"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Level     string `json:"level"`
+				Message   struct{ Text string }
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+					LogicalLocations []struct{ FullyQualifiedName string }
+				}
+				Properties map[string]any
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("not a SARIF log (%v): %s", err, out)
+	}
+	r := log.Runs[0]
+	if len(r.Tool.Driver.Rules) != 11 || len(r.Results) != 1 || len(r.Invocations) != 1 || r.Invocations[0].ExitCode != 1 {
+		t.Fatalf("rules %d results %d invocations %+v", len(r.Tool.Driver.Rules), len(r.Results), r.Invocations)
+	}
+	res := r.Results[0]
+	loc := res.Locations[0]
+	if res.RuleID != "DET-001" || res.Level != "error" || !strings.HasSuffix(loc.PhysicalLocation.ArtifactLocation.URI, "/audit.log") ||
+		loc.PhysicalLocation.Region.StartLine != 2 || loc.LogicalLocations[0].FullyQualifiedName != "pods/exec shop/web" ||
+		res.Properties["auditID"] != "4b0c" || res.Properties["verb"] != "create" || fmt.Sprint(res.Properties["sourceIPs"]) != "[10.0.0.9]" ||
+		strings.ContainsRune(res.Message.Text, 0x1b) {
+		t.Errorf("result %+v", res)
+	}
+	sariftool.Validate(t, "detect", []byte(out))
+
+	code, out, _ = run(t, quiet+"\n", "detect", "-f", "sarif", "-")
+	if code != report.ExitPass || !strings.Contains(out, `"results": []`) {
+		t.Errorf("quiet input: exit %d, SARIF %s", code, out)
+	}
+	sariftool.Validate(t, "detect-quiet", []byte(out))
+
+	code, out, _ = run(t, "", "detect", "--format", "table", file)
+	if code != report.ExitFail || !strings.Contains(out, "DET-001") || !strings.Contains(out, "pods/exec shop/web from 10.0.0.9") ||
+		!strings.Contains(out, "auditID 4b0c at "+file+":line 2") || !strings.Contains(out, "2 events, 1 alert") || strings.ContainsRune(out, 0x1b) {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, "", "detect", "-f", "html", file); code != report.ExitError || !strings.Contains(stderr, "jsonl, sarif, table") {
+		t.Errorf("-f html: exit %d stderr %q", code, stderr)
 	}
 }

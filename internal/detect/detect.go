@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,6 +88,8 @@ type Detector struct {
 	judged  map[string][]finding.Finding
 	alerts  check.Alerts
 	user    []userRule
+	// userObjects: some user rule reads the request or response object.
+	userObjects bool
 }
 
 type bucket struct {
@@ -149,6 +153,12 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 		}
 		d.user = append(d.user, rules...)
 	}
+	for _, u := range d.user {
+		d.userObjects = d.userObjects || u.objects
+	}
+	if err := d.checkUserRuleRefs(); err != nil {
+		return nil, err
+	}
 	if len(opt.AKS) > 0 {
 		ranges, err := authorizedRanges(ctx, opt.AKS)
 		if err != nil {
@@ -159,8 +169,41 @@ func New(ctx context.Context, opt Options) (*Detector, error) {
 	return d, nil
 }
 
+// checkUserRuleRefs: an exception that names a user rule the --rules
+// files do not declare is a usage error, as an unknown catalog id is
+// when the policy loads.
+func (d *Detector) checkUserRuleRefs() error {
+	if d.policy == nil {
+		return nil
+	}
+	for _, ref := range d.policy.UserRuleRefs() {
+		if !slices.ContainsFunc(d.user, func(u userRule) bool { return strings.EqualFold(u.check.ID, ref.ID) }) {
+			return &scan.UsageError{Err: fmt.Errorf("%s:%d: %s: unknown user rule %q (not declared in the --rules files)", d.policy.Source, ref.Line, ref.Field, ref.ID)}
+		}
+	}
+	return nil
+}
+
 // Checks are the detections the detector runs.
 func (d *Detector) Checks() []*check.Check { return d.checks }
+
+// FailOn names the gate: the lowest severity that fails the run, or none.
+func (d *Detector) FailOn() string {
+	if d.opt.Scan.Gate.Never {
+		return "none"
+	}
+	return scan.ReportSeverity(d.opt.Scan.Gate.FailOn).String()
+}
+
+// Rules describe the detections the detector runs, the user's rules
+// after the catalog's, as a report lists checks.
+func (d *Detector) Rules() []report.Check {
+	cs := slices.Clone(d.checks)
+	for i := range d.user {
+		cs = append(cs, d.user[i].check)
+	}
+	return scan.ReportChecks(cs)
+}
 
 // Stats returns the counts so far.
 func (d *Detector) Stats() Stats {
@@ -231,6 +274,12 @@ func eventTime(ev *audit.Event) time.Time {
 // Event runs every detection on ev and returns the alerts to emit; where
 // says where it was read (file:line, webhook).
 func (d *Detector) Event(ev *audit.Event, where string) []report.Alert {
+	return d.event(ev, func() string { return where })
+}
+
+// event is Event with where computed only for an alert: naming the
+// position of every event read cost more than some detections.
+func (d *Detector) event(ev *audit.Event, where func() string) []report.Alert {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stats.Events++
@@ -250,13 +299,22 @@ func (d *Detector) Event(ev *audit.Event, where string) []report.Alert {
 		}
 	}
 	if len(d.user) > 0 && ev.Final() {
-		vars, err := eventMap(ev)
-		if err != nil {
-			d.stats.RuleErrors++
-			return out
-		}
+		var vars map[string]any
 		for i := range d.user {
 			u := &d.user[i]
+			// An event the rule's verb or resource condition excludes is
+			// no match (false && anything is false in CEL): not built
+			// into a map, not evaluated.
+			if !u.pre.admits(ev) {
+				continue
+			}
+			if vars == nil {
+				var err error
+				if vars, err = eventMap(ev, d.userObjects); err != nil {
+					d.stats.RuleErrors++
+					return out
+				}
+			}
 			ok, err := u.matches(vars)
 			if err != nil {
 				d.stats.RuleErrors++
@@ -287,7 +345,7 @@ func (d *Detector) learn(ev *audit.Event, t time.Time) {
 }
 
 // decide applies exceptions, dedup and the rate limit to one alert.
-func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time.Time, where string) (report.Alert, bool) {
+func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time.Time, where func() string) (report.Alert, bool) {
 	actor := ev.Actor()
 	var resource, ns, name string
 	if r := ev.ObjectRef; r != nil {
@@ -337,9 +395,11 @@ func (d *Detector) decide(c *check.Check, a check.Alert, ev *audit.Event, t time
 	}
 	al := report.Alert{
 		Rule: c.ID, Title: c.Title, Severity: scan.ReportSeverity(d.severity(c)), Message: a.Message,
-		Actor: actor.Username, Groups: actor.Groups, Verb: ev.Verb, Object: ev.Object(), Namespace: ns,
-		SourceIPs: ev.SourceIPs, UserAgent: ev.UserAgent, AuditID: ev.AuditID,
-		Time: t.UTC().Format(time.RFC3339Nano), Source: where, Controls: report.Controls(c.Controls),
+		Actor: actor.Username, Groups: slices.Clone(actor.Groups), Verb: ev.Verb, Object: ev.Object(), Namespace: ns,
+		// The reader reuses the event's storage for the next one: the
+		// alert outlives it.
+		SourceIPs: slices.Clone(ev.SourceIPs), UserAgent: ev.UserAgent, AuditID: ev.AuditID,
+		Time: t.UTC().Format(time.RFC3339Nano), Source: where(), Controls: report.Controls(c.Controls),
 	}
 	if actor != &ev.User {
 		al.Impersonator = ev.User.Username

@@ -36,7 +36,7 @@ func run(t *testing.T, opt Options, lines ...string) ([]report.Alert, Stats, []r
 	var alerts []report.Alert
 	var bad []report.InputError
 	_, err = d.Files(context.Background(), []string{"-"}, strings.NewReader(strings.Join(lines, "\n")),
-		func(a report.Alert) error { alerts = append(alerts, a); return nil },
+		func(a report.Alert, _ report.Location) error { alerts = append(alerts, a); return nil },
 		func(e report.InputError) { bad = append(bad, e) })
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,10 @@ type Input struct {
 // with every input problem. Only regular files are opened: a FIFO or a
 // device named on the command line could block the run. ctx ends the
 // reading between lines.
-func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, emit func(report.Alert) error, bad func(report.InputError)) (Input, error) {
+//
+// emit is given the file and line each alert's event was read from; the
+// file is "<stdin>" for standard input.
+func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, emit func(report.Alert, report.Location) error, bad func(report.InputError)) (Input, error) {
 	var in Input
 	for _, p := range paths {
 		r, name, closeFn, err := open(p, stdin)
@@ -33,8 +36,12 @@ func (d *Detector) Files(ctx context.Context, paths []string, stdin io.Reader, e
 				return err
 			}
 			in.Events++
-			for _, a := range d.Event(ev, name+":"+pos.String()) {
-				if err := emit(a); err != nil {
+			for _, a := range d.event(ev, func() string { return name + ":" + pos.String() }) {
+				file := name
+				if p == "-" {
+					file = "<stdin>"
+				}
+				if err := emit(a, report.Location{File: file, Line: pos.Line}); err != nil {
 					return err
 				}
 			}

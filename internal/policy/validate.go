@@ -60,6 +60,9 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 			bad(e.Line, "%s: checks is required (the check ids it waives)", field)
 		}
 		for _, c := range e.Checks {
+			if IsUserRule(c.ID) {
+				continue // known once bulwark detect loads --rules (see UserRuleRefs)
+			}
 			checkID(c, field+".checks", bad)
 		}
 		if strings.TrimSpace(e.Reason) == "" {
@@ -138,6 +141,35 @@ func (p *Policy) validate(name string, root *yaml.Node) Errors {
 		bad(topLine(root, "images"), "images.trustStore is set without images.trustPolicy")
 	}
 	return errs
+}
+
+// userRuleRE is the id of a user's own detection: user:NAME, NAME as a
+// --rules file declares it.
+var userRuleRE = regexp.MustCompile(`^user:[a-z0-9][a-z0-9-]{0,62}$`)
+
+// IsUserRule reports whether id names a user's own detection
+// (user:NAME), which only bulwark detect knows, from its --rules files.
+func IsUserRule(id string) bool { return userRuleRE.MatchString(id) }
+
+// RuleRef is a reference to a check in the policy file.
+type RuleRef struct {
+	ID, Field string
+	Line      int
+}
+
+// UserRuleRefs are the policy's references to user rules (in
+// exceptions): the caller that loads the rules checks each names one, as
+// the policy checks catalog ids.
+func (p *Policy) UserRuleRefs() []RuleRef {
+	var out []RuleRef
+	for i, e := range p.Exceptions {
+		for _, c := range e.Checks {
+			if IsUserRule(c.ID) {
+				out = append(out, RuleRef{ID: c.ID, Field: fmt.Sprintf("exceptions[%d].checks", i), Line: c.Line})
+			}
+		}
+	}
+	return out
 }
 
 func checkID(c CheckRef, field string, bad func(int, string, ...any)) {

@@ -62,29 +62,7 @@ func sarifLevel(s report.Severity) string {
 // check errors become tool execution notifications and mark the invocation
 // as unsuccessful.
 func SARIF(w io.Writer, rep *report.Report) error {
-	log := sarif.NewReport()
-	log.Schema = sarifSchema
-
-	name := rep.Tool.Name
-	if name == "" {
-		name = "bulwark"
-	}
-	driver := sarif.NewToolComponent().WithName(name)
-	if rep.Tool.Version != "" {
-		v := rep.Tool.Version
-		if semverRE.MatchString(v) {
-			// SARIF wants versions that start with a number (SARIF2005).
-			v = strings.TrimPrefix(v, "v")
-			driver.WithSemanticVersion(v)
-		}
-		driver.WithVersion(v)
-	}
-	if rep.Tool.URI != "" {
-		driver.WithInformationURI(rep.Tool.URI)
-	}
-
-	run := sarif.NewRun().WithTool(sarif.NewTool().WithDriver(driver))
-	run.WithColumnKind("unicodeCodePoints")
+	log, run, driver := sarifRun(rep.Tool)
 
 	ix := indexChecks(rep)
 	for _, m := range ix.metas {
@@ -176,6 +154,32 @@ func SARIF(w io.Writer, rep *report.Report) error {
 
 	log.AddRun(run)
 	return writeCompactSARIF(w, log, len(primaries), result)
+}
+
+// sarifRun starts a log of one run by tool.
+func sarifRun(tool report.Tool) (*sarif.Report, *sarif.Run, *sarif.ToolComponent) {
+	log := sarif.NewReport()
+	log.Schema = sarifSchema
+	name := tool.Name
+	if name == "" {
+		name = "bulwark"
+	}
+	driver := sarif.NewToolComponent().WithName(name)
+	if tool.Version != "" {
+		v := tool.Version
+		if semverRE.MatchString(v) {
+			// SARIF wants versions that start with a number (SARIF2005).
+			v = strings.TrimPrefix(v, "v")
+			driver.WithSemanticVersion(v)
+		}
+		driver.WithVersion(v)
+	}
+	if tool.URI != "" {
+		driver.WithInformationURI(tool.URI)
+	}
+	run := sarif.NewRun().WithTool(sarif.NewTool().WithDriver(driver))
+	run.WithColumnKind("unicodeCodePoints")
+	return log, run, driver
 }
 
 // relativeFile reports whether a finding's file becomes a URI relative to

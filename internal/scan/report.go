@@ -109,6 +109,15 @@ func ReportCatalog() []report.Check {
 	return reportChecks(check.All(), nil)
 }
 
+// ReportChecks describes cs as a report lists checks.
+func ReportChecks(cs []*check.Check) []report.Check {
+	out := make([]report.Check, len(cs))
+	for i, c := range cs {
+		out[i] = reportCheck(c.Meta)
+	}
+	return out
+}
+
 // DescribeChecks describes the catalog's checks of ids as a report lists
 // them (for reports read back from elsewhere, such as the operator's);
 // ids the catalog does not know are left out.

@@ -3,11 +3,12 @@ package audit
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Limits bound what one input may cost.
@@ -48,8 +49,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// Handler receives each event read. The event is the reader's: it is
-// overwritten by the next one, so a handler that keeps it copies it.
+// Handler receives each event read. The event is the reader's: it and
+// what it points to (slices, maps, ObjectRef) are overwritten by the
+// events of the next line, so a handler that keeps any of it copies it.
 // An error from the handler stops the reading and is returned.
 type Handler func(ev *Event, pos Position) error
 
@@ -108,93 +110,200 @@ func Decode(body []byte, lim Limits, h Handler, bad ProblemHandler) error {
 	return newDecoder(lim).decode(body, 1, h, bad)
 }
 
-// document is every shape a line may have, decoded in one pass: an Event
-// (the embedded fields), an EventList (Items), an AKS storage-account
-// record (Category, Properties) or an Event Hub body (Records).
-type document struct {
-	Event
-	Items      []Event  `json:"items"`
-	Records    []record `json:"records"`
-	Category   string   `json:"category"`
-	Properties *props   `json:"properties"`
-}
-
-// record is an AKS diagnostic-settings record.
-type record struct {
-	Category   string `json:"category"`
-	Properties *props `json:"properties"`
-}
-
-type props struct {
-	Log *string `json:"log"`
-}
-
+// A line is an Event, an EventList (items), an AKS storage-account
+// record (category, properties.log) or an Event Hub body (records),
+// read in one pass: the members of all shapes are collected, and the
+// shape is decided once the object is read, as its members may come in
+// any order.
 type decoder struct {
-	lim Limits
-	doc document
-	ev  Event
+	lim   Limits
+	f     fast
+	ev    Event
+	items []Event
+	// nItems counts the items past MaxEvents too (skipped unread).
+	nItems   int
+	records  []record
+	nRecords int
+	// top is the top-level record's (category, properties.log).
+	top record
+	// sawItems and sawRecords: the member was an array, not null.
+	sawItems, sawRecords bool
+}
+
+// record is an AKS diagnostic-settings record; log is the JSON text of
+// properties.log (quoted), unread until the record is emitted.
+type record struct {
+	category      string
+	props, hasLog bool
+	log           []byte
 }
 
 func newDecoder(lim Limits) *decoder { return &decoder{lim: lim} }
 
 func (d *decoder) decode(line []byte, n int, h Handler, bad ProblemHandler) error {
-	d.doc = document{}
-	if err := json.Unmarshal(line, &d.doc); err != nil {
+	if err := d.read(line); err != nil {
 		bad(&Error{Position{n, -1}, "not an audit event, EventList or AKS diagnostic record: " + jsonError(err)})
 		return nil
 	}
-	doc := &d.doc
 	switch {
-	case doc.Kind == "EventList":
-		if doc.APIVersion != APIVersion {
-			bad(&Error{Position{n, -1}, fmt.Sprintf("EventList of apiVersion %q: only %s is read", doc.APIVersion, APIVersion)})
+	case d.ev.Kind == "EventList":
+		if d.ev.APIVersion != APIVersion {
+			bad(&Error{Position{n, -1}, fmt.Sprintf("EventList of apiVersion %q: only %s is read", printable(d.ev.APIVersion), APIVersion)})
 			return nil
 		}
-		if len(doc.Items) > d.lim.MaxEvents {
-			bad(&Error{Position{n, -1}, fmt.Sprintf("EventList of %d events: more than %d, skipped", len(doc.Items), d.lim.MaxEvents)})
+		if d.nItems > d.lim.MaxEvents {
+			bad(&Error{Position{n, -1}, fmt.Sprintf("EventList of %d events: more than %d, skipped", d.nItems, d.lim.MaxEvents)})
 			return nil
 		}
-		for i := range doc.Items {
+		for i := range d.items {
 			// The API server's webhook and log backends write a list's
 			// items without kind and apiVersion: the list names them.
-			if it := &doc.Items[i]; it.Kind == "" && it.APIVersion == "" {
+			if it := &d.items[i]; it.Kind == "" && it.APIVersion == "" {
 				it.Kind, it.APIVersion = "Event", APIVersion
 			}
-			if err := d.emit(&doc.Items[i], Position{n, i}, h, bad); err != nil {
+			if err := d.emit(&d.items[i], Position{n, i}, h, bad); err != nil {
 				return err
 			}
 		}
-	case doc.Records != nil:
-		if len(doc.Records) > d.lim.MaxEvents {
-			bad(&Error{Position{n, -1}, fmt.Sprintf("body of %d records: more than %d, skipped", len(doc.Records), d.lim.MaxEvents)})
+	case d.sawRecords:
+		if d.nRecords > d.lim.MaxEvents {
+			bad(&Error{Position{n, -1}, fmt.Sprintf("body of %d records: more than %d, skipped", d.nRecords, d.lim.MaxEvents)})
 			return nil
 		}
-		for i := range doc.Records {
-			r := &doc.Records[i]
-			if err := d.record(r.Category, r.Properties, Position{n, i}, h, bad); err != nil {
+		for i := range d.records {
+			if err := d.record(&d.records[i], Position{n, i}, h, bad); err != nil {
 				return err
 			}
 		}
-	case doc.Properties != nil || doc.Category != "":
-		return d.record(doc.Category, doc.Properties, Position{n, -1}, h, bad)
+	case d.top.props || d.top.category != "":
+		return d.record(&d.top, Position{n, -1}, h, bad)
 	default:
-		return d.emit(&doc.Event, Position{n, -1}, h, bad)
+		return d.emit(&d.ev, Position{n, -1}, h, bad)
 	}
 	return nil
 }
 
+// read decodes one line's members.
+func (d *decoder) read(line []byte) error {
+	d.items, d.nItems, d.records, d.nRecords = d.items[:0], 0, d.records[:0], 0
+	d.top, d.sawItems, d.sawRecords = record{}, false, false
+	d.ev = Event{}
+	f := &d.f
+	f.reset(line)
+	if k := f.peek(); k != '{' && k != 0 {
+		return &typeError{"", "object", k}
+	}
+	err := f.object("", func(name []byte) error {
+		switch string(name) {
+		case "items":
+			return d.list("items", &d.sawItems, func() error {
+				if d.nItems++; d.nItems > d.lim.MaxEvents {
+					return f.skip()
+				}
+				d.items = append(d.items, Event{})
+				return f.event(&d.items[len(d.items)-1])
+			})
+		case "records":
+			return d.list("records", &d.sawRecords, func() error {
+				if d.nRecords++; d.nRecords > d.lim.MaxEvents {
+					return f.skip()
+				}
+				d.records = append(d.records, record{})
+				return d.recordMembers("records", &d.records[len(d.records)-1])
+			})
+		case "category":
+			var err error
+			d.top.category, err = f.str("category")
+			return err
+		case "properties":
+			return d.properties("properties", &d.top)
+		}
+		return f.eventMember(&d.ev, name)
+	})
+	if err != nil {
+		return err
+	}
+	return f.end()
+}
+
+// list reads an array (null is none), calling item before each element.
+func (d *decoder) list(field string, saw *bool, item func() error) error {
+	f := &d.f
+	if ok, err := f.null(); ok || err != nil {
+		*saw = false
+		return err
+	}
+	if err := f.open('[', field, "array"); err != nil {
+		return err
+	}
+	*saw = true
+	for f.peek() != ']' {
+		if err := item(); err != nil {
+			return err
+		}
+	}
+	_, err := f.dec.ReadToken()
+	return err
+}
+
+func (d *decoder) recordMembers(field string, r *record) error {
+	f := &d.f
+	return f.object(field, func(name []byte) error {
+		switch string(name) {
+		case "category":
+			var err error
+			r.category, err = f.str(field + ".category")
+			return err
+		case "properties":
+			return d.properties(field+".properties", r)
+		}
+		return f.skip()
+	})
+}
+
+func (d *decoder) properties(field string, r *record) error {
+	f := &d.f
+	if ok, err := f.null(); ok || err != nil {
+		r.props = false
+		return err
+	}
+	r.props = true
+	return f.object(field, func(name []byte) error {
+		if string(name) != "log" {
+			return f.skip()
+		}
+		switch k := f.peek(); k {
+		case 'n':
+			r.hasLog, r.log = false, nil
+			return f.skip()
+		case '"', 0:
+			v, err := f.dec.ReadValue()
+			r.hasLog, r.log = true, append(r.log[:0], v...)
+			return err
+		default:
+			return &typeError{field + ".log", "string", k}
+		}
+	})
+}
+
 // record reads the event an AKS record carries as a JSON string.
-func (d *decoder) record(category string, p *props, pos Position, h Handler, bad ProblemHandler) error {
-	if category != "kube-audit" && category != "kube-audit-admin" {
-		bad(&Error{pos, fmt.Sprintf("AKS diagnostic record of category %q: only kube-audit and kube-audit-admin hold audit events", printable(category))})
+func (d *decoder) record(r *record, pos Position, h Handler, bad ProblemHandler) error {
+	if r.category != "kube-audit" && r.category != "kube-audit-admin" {
+		bad(&Error{pos, fmt.Sprintf("AKS diagnostic record of category %q: only kube-audit and kube-audit-admin hold audit events", printable(r.category))})
 		return nil
 	}
-	if p == nil || p.Log == nil {
+	if !r.props || !r.hasLog {
 		bad(&Error{pos, "AKS diagnostic record without properties.log"})
 		return nil
 	}
-	d.ev = Event{}
-	if err := json.Unmarshal([]byte(*p.Log), &d.ev); err != nil {
+	log, err := jsontext.AppendUnquote(nil, r.log)
+	if err == nil {
+		d.f.resetNested(log)
+		if err = d.f.event(&d.ev); err == nil {
+			err = d.f.end()
+		}
+	}
+	if err != nil {
 		bad(&Error{pos, "properties.log is not an audit event: " + jsonError(err)})
 		return nil
 	}
@@ -218,13 +327,16 @@ func (d *decoder) emit(ev *Event, pos Position, h Handler, bad ProblemHandler) e
 // jsonError keeps the decoder's message short and free of input bytes
 // beyond what it quotes.
 func jsonError(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of JSON"
 	}
-	var te *json.UnmarshalTypeError
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at byte %d", se.ByteOffset)
+	}
+	var te *typeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %s: want %s, got JSON %s", printable(strings.TrimPrefix(te.Field, "Event.")), te.Type, te.Value)
+		return printable(te.Error())
 	}
 	return printable(err.Error())
 }
