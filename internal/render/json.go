@@ -121,10 +121,15 @@ func (in *indenter) encode(v any) ([]byte, error) {
 func appendIndent(dst, src []byte, prefix, indent string) []byte {
 	depth := 0
 	open := false // an opening bracket waits for its first element
+	// Line breaks up to 16 levels deep are cut from one string.
+	breaks := "\n" + prefix + strings.Repeat(indent, 16)
 	newline := func() {
-		dst = append(dst, '\n')
-		dst = append(dst, prefix...)
-		for range depth {
+		if n := 1 + len(prefix) + depth*len(indent); depth <= 16 {
+			dst = append(dst, breaks[:n]...)
+			return
+		}
+		dst = append(dst, breaks...)
+		for range depth - 16 {
 			dst = append(dst, indent...)
 		}
 	}

@@ -156,6 +156,11 @@ func TestAppendIndent(t *testing.T) {
 			C *int           `json:"c"`
 		}{A: []int{1, 2, 3}},
 	}
+	var deep any = []any{1, map[string]any{"k": "v"}}
+	for range 20 {
+		deep = []any{2, map[string]any{"x": deep}}
+	}
+	values = append(values, deep)
 	for _, v := range values {
 		compact, err := json.Marshal(v)
 		if err != nil {
