@@ -65,6 +65,9 @@ type Parsed struct {
 	Errors      []*Error
 
 	bytes int64 // read from the file
+	// buf is the JSON of the object being decoded, reused from one object
+	// to the next of a piece: the decoded objects copy what they keep.
+	buf []byte
 }
 
 // parserProblems are go-yaml's parser error messages (parserc.go), whose
@@ -188,6 +191,7 @@ func documentStart(data []byte, from int) int {
 // YAML parser builds its node tree, which costs far more per node than a
 // node costs in input: see maxNodes.
 func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken bool) {
+	defer func() { p.buf = nil }() // not held with the results
 	line := pc.line
 	for start := pc.start; start < pc.end; {
 		end := documentStart(all, start+1)
@@ -334,7 +338,8 @@ func (p *Parsed) object(file string, n *yaml.Node, b *budget) {
 		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "no apiVersion and kind"})
 		return
 	}
-	c := converter{limits: b.lim, budget: b}
+	c := converter{limits: b.lim, budget: b, buf: p.buf[:0]}
+	defer func() { p.buf = c.buf }()
 	if err := c.value(n, 0); err != nil {
 		var ne *nodeError
 		if errors.As(err, &ne) {
