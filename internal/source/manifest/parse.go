@@ -192,6 +192,13 @@ func documentStart(data []byte, from int) int {
 // node costs in input: see maxNodes.
 func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken bool) {
 	defer func() { p.buf = nil }() // not held with the results
+	if !bytes.Contains(all[pc.start:pc.end], []byte("&")) && !denseDocument(all, pc) {
+		// The usual case: one parser for the whole piece, rather than one
+		// per document, each with its buffers and token queue. Only
+		// without anchors: go-yaml keeps a stream's anchors from one
+		// document to the next, where YAML scopes them to their document.
+		return p, p.decode(file, all, all[pc.start:pc.end], pc.line, b)
+	}
 	line := pc.line
 	for start := pc.start; start < pc.end; {
 		end := documentStart(all, start+1)
@@ -214,6 +221,23 @@ func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken 
 		start = end
 	}
 	return p, false
+}
+
+// denseDocument reports whether a document of the piece is too dense to
+// parse (see maxNodes).
+func denseDocument(all []byte, pc piece) bool {
+	for start := pc.start; start < pc.end; {
+		end := documentStart(all, start+1)
+		if end < 0 || end > pc.end {
+			end = pc.end
+		}
+		doc := all[start:end]
+		if estimateNodes(doc) > maxNodes(len(doc)) {
+			return true
+		}
+		start = end
+	}
+	return false
 }
 
 // The YAML parser's node tree takes about 150 bytes per node, 300 at the
