@@ -44,9 +44,13 @@ func indexPositions(root *yaml.Node) *positions {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	p := &positions{nodes: make([]posNode, 1, 64)}
+	// Sized exactly: the index is held for the whole evaluation, and a
+	// slice grown by appending keeps up to twice the room it needs.
+	size := countNodes(root)
+	p := &positions{nodes: make([]posNode, 1, size)}
 	p.nodes[0] = mkPos("", false, root.Line, root.Column)
-	queue := []*yaml.Node{root}
+	queue := make([]*yaml.Node, 1, size)
+	queue[0] = root
 	for i := 0; i < len(queue); i++ {
 		n := queue[i]
 		// Aliases are not followed: a field inside aliased content is
@@ -71,8 +75,24 @@ func indexPositions(root *yaml.Node) *positions {
 			p.nodes[i].count = int32(len(p.nodes)) - p.nodes[i].first
 		}
 	}
-	p.nodes = p.nodes[:len(p.nodes):len(p.nodes)]
 	return p
+}
+
+// countNodes counts the nodes indexPositions records: n and, below
+// mappings and lists, every value and item (aliases not followed).
+func countNodes(n *yaml.Node) int {
+	c := 1
+	switch n.Kind {
+	case yaml.MappingNode:
+		for j := 1; j < len(n.Content); j += 2 {
+			c += countNodes(n.Content[j])
+		}
+	case yaml.SequenceNode:
+		for _, item := range n.Content {
+			c += countNodes(item)
+		}
+	}
+	return c
 }
 
 // locate returns the position of the deepest existing node on path.

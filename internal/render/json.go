@@ -82,17 +82,21 @@ func writeIndented(bw *bufio.Writer, v reflect.Value) error {
 }
 
 // indenter encodes values as json.MarshalIndent would at one depth, without
-// HTML escaping, reusing its buffers.
+// HTML escaping, reusing its buffers. The encoder writes compact JSON and
+// appendIndent lays it out: encoding/json's own indentation runs its
+// validating scanner over every byte again, which took most of the time
+// spent writing a large report.
 type indenter struct {
-	buf jsonBuffer
-	enc *json.Encoder
+	prefix string
+	buf    jsonBuffer
+	out    []byte
+	enc    *json.Encoder
 }
 
 func newIndenter(prefix string) *indenter {
-	in := &indenter{}
+	in := &indenter{prefix: prefix}
 	in.enc = json.NewEncoder(&in.buf)
 	in.enc.SetEscapeHTML(false)
-	in.enc.SetIndent(prefix, "  ")
 	return in
 }
 
@@ -106,7 +110,71 @@ func (in *indenter) encode(v any) ([]byte, error) {
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
-	return b, nil
+	in.out = appendIndent(in.out[:0], b, in.prefix, "  ")
+	return in.out, nil
+}
+
+// appendIndent appends src, compact JSON as encoding/json writes it (no
+// space outside strings), indented byte for byte as json.Indent would:
+// a line break, prefix and one indent per level after every opening
+// bracket and comma, ": " after a key, and {} and [] kept whole.
+func appendIndent(dst, src []byte, prefix, indent string) []byte {
+	depth := 0
+	open := false // an opening bracket waits for its first element
+	// Line breaks up to 16 levels deep are cut from one string.
+	breaks := "\n" + prefix + strings.Repeat(indent, 16)
+	newline := func() {
+		if n := 1 + len(prefix) + depth*len(indent); depth <= 16 {
+			dst = append(dst, breaks[:n]...)
+			return
+		}
+		dst = append(dst, breaks...)
+		for range depth - 16 {
+			dst = append(dst, indent...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if open && c != '}' && c != ']' {
+			open = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"':
+			// Copy the string whole: its brackets and commas are text.
+			j := i + 1
+			for ; j < len(src); j++ {
+				if src[j] == '\\' {
+					j++
+				} else if src[j] == '"' {
+					break
+				}
+			}
+			j = min(j, len(src)-1)
+			dst = append(dst, src[i:j+1]...)
+			i = j
+		case '{', '[':
+			open = true
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline()
+		case ':':
+			dst = append(dst, ':', ' ')
+		case '}', ']':
+			if open {
+				open = false
+			} else {
+				depth--
+				newline()
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 type jsonBuffer struct{ b []byte }

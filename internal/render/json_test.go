@@ -140,3 +140,61 @@ func TestJSONRelated(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendIndent: appendIndent lays out compact JSON exactly as
+// json.Indent does, on what encoding/json writes for awkward values:
+// brackets, commas, colons and escaped quotes inside strings, empty
+// containers, nesting.
+func TestAppendIndent(t *testing.T) {
+	values := []any{
+		nil, 1.5, "x", []any{}, map[string]any{},
+		map[string]any{"a": []any{}, "b": map[string]any{}, "c": []any{1, "}", map[string]any{"d": `"[,:]\"`}}},
+		[]any{[]any{[]any{}}, map[string]any{"": ""}, "\\", "\\\"", "\u2028<&>", "\x01\n"},
+		struct {
+			A []int          `json:"a"`
+			B map[string]int `json:"b,omitempty"`
+			C *int           `json:"c"`
+		}{A: []int{1, 2, 3}},
+	}
+	var deep any = []any{1, map[string]any{"k": "v"}}
+	for range 20 {
+		deep = []any{2, map[string]any{"x": deep}}
+	}
+	values = append(values, deep)
+	for _, v := range values {
+		compact, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, prefix := range []string{"", "    "} {
+			var want bytes.Buffer
+			if err := json.Indent(&want, compact, prefix, "  "); err != nil {
+				t.Fatal(err)
+			}
+			if got := appendIndent(nil, compact, prefix, "  "); string(got) != want.String() {
+				t.Errorf("%s with prefix %q:\n got %s\nwant %s", compact, prefix, got, want.String())
+			}
+		}
+	}
+}
+
+func FuzzAppendIndent(f *testing.F) {
+	f.Add(`{"a":[1,{"b":"}],\""},[]],"c":{}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var v any
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return
+		}
+		compact, err := json.Marshal(v)
+		if err != nil {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "  ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendIndent(nil, compact, "  ", "  "); string(got) != want.String() {
+			t.Errorf("%s:\n got %s\nwant %s", compact, got, want.String())
+		}
+	})
+}

@@ -263,15 +263,11 @@ func compactValue(v any) (any, error) {
 	return doc, nil
 }
 
+// encodeIndented is json.Encoder's output with SetIndent(prefix, "  ")
+// and no HTML escaping, final line break included.
 func encodeIndented(v any, prefix string) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	b, err := newIndenter(prefix).encode(v)
+	return append(b, '\n'), err
 }
 
 // sentinelKeys are the SARIF properties whose value -1 means "not set".

@@ -120,6 +120,10 @@ type loaded struct {
 // the loader, so that nothing but the objects is held while they are
 // evaluated.
 func loadManifests(ctx context.Context, paths []string, opt Options) (*loaded, error) {
+	// The floor of the limit applies while loading too: the loader's live
+	// heap grows with every file read, and at GOGC=100 the heap would
+	// double past it before the input's size is known.
+	limitHeap(0)
 	l, err := manifest.Load(ctx, paths, opt.Manifest)
 	if err != nil {
 		return nil, err

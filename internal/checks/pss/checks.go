@@ -1,8 +1,6 @@
 package pss
 
 import (
-	"strings"
-
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/pod-security-admission/api"
@@ -215,18 +213,25 @@ func (s *spec) locate(fn policy.CheckPodFn, ps inventory.PodSpec) *field.Path {
 	if s.container == "" {
 		return ps.SpecPath
 	}
-	for i, c := range ps.Containers() {
+	// One container at a time, as a one-item slice of the pod's own list
+	// (the checks only read it): copying each container and printing its
+	// path to tell the lists apart cost more than the checks themselves.
+	init, regular := len(ps.Spec.InitContainers), len(ps.Spec.Containers)
+	for i := range init + regular + len(ps.Spec.EphemeralContainers) {
 		one := bare
+		list, at := "initContainers", i
 		switch {
-		case c.Init:
-			one.InitContainers = []corev1.Container{*c.Container}
-		case strings.Contains(c.Path.String(), "ephemeralContainers"):
-			one.EphemeralContainers = ps.Spec.EphemeralContainers[i-len(ps.Spec.InitContainers)-len(ps.Spec.Containers):][:1]
+		case i < init:
+			one.InitContainers = ps.Spec.InitContainers[i : i+1]
+		case i < init+regular:
+			list, at = "containers", i-init
+			one.Containers = ps.Spec.Containers[at : at+1]
 		default:
-			one.Containers = []corev1.Container{*c.Container}
+			list, at = "ephemeralContainers", i-init-regular
+			one.EphemeralContainers = ps.Spec.EphemeralContainers[at : at+1]
 		}
 		if !fn(ps.Meta, &one).Allowed {
-			return c.Path.Child(s.container)
+			return ps.SpecPath.Child(list).Index(at).Child(s.container)
 		}
 	}
 	return ps.SpecPath

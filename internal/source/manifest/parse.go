@@ -65,6 +65,9 @@ type Parsed struct {
 	Errors      []*Error
 
 	bytes int64 // read from the file
+	// buf is the JSON of the object being decoded, reused from one object
+	// to the next of a piece: the decoded objects copy what they keep.
+	buf []byte
 }
 
 // parserProblems are go-yaml's parser error messages (parserc.go), whose
@@ -188,6 +191,14 @@ func documentStart(data []byte, from int) int {
 // YAML parser builds its node tree, which costs far more per node than a
 // node costs in input: see maxNodes.
 func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken bool) {
+	defer func() { p.buf = nil }() // not held with the results
+	if !bytes.Contains(all[pc.start:pc.end], []byte("&")) && !denseDocument(all, pc) {
+		// The usual case: one parser for the whole piece, rather than one
+		// per document, each with its buffers and token queue. Only
+		// without anchors: go-yaml keeps a stream's anchors from one
+		// document to the next, where YAML scopes them to their document.
+		return p, p.decode(file, all, all[pc.start:pc.end], pc.line, b)
+	}
 	line := pc.line
 	for start := pc.start; start < pc.end; {
 		end := documentStart(all, start+1)
@@ -210,6 +221,23 @@ func parsePiece(file string, all []byte, pc piece, b *budget) (p Parsed, broken 
 		start = end
 	}
 	return p, false
+}
+
+// denseDocument reports whether a document of the piece is too dense to
+// parse (see maxNodes).
+func denseDocument(all []byte, pc piece) bool {
+	for start := pc.start; start < pc.end; {
+		end := documentStart(all, start+1)
+		if end < 0 || end > pc.end {
+			end = pc.end
+		}
+		doc := all[start:end]
+		if estimateNodes(doc) > maxNodes(len(doc)) {
+			return true
+		}
+		start = end
+	}
+	return false
 }
 
 // The YAML parser's node tree takes about 150 bytes per node, 300 at the
@@ -334,7 +362,8 @@ func (p *Parsed) object(file string, n *yaml.Node, b *budget) {
 		p.Skipped = append(p.Skipped, Skipped{file, n.Line, "no apiVersion and kind"})
 		return
 	}
-	c := converter{limits: b.lim, budget: b}
+	c := converter{limits: b.lim, budget: b, buf: p.buf[:0]}
+	defer func() { p.buf = c.buf }()
 	if err := c.value(n, 0); err != nil {
 		var ne *nodeError
 		if errors.As(err, &ne) {

@@ -240,3 +240,13 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 		t.Fatalf("self-referencing merge accepted")
 	}
 }
+
+// TestAnchorsScopedToDocument: an alias never reaches an anchor of an
+// earlier document of the file, however the file is parsed.
+func TestAnchorsScopedToDocument(t *testing.T) {
+	data := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: &d {k: v}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: *d\n")
+	p := Parse("x.yaml", data, DefaultLimits)
+	if len(p.Objects) != 1 || len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Msg, "unknown anchor") {
+		t.Errorf("want the first object and an unknown-anchor error; got %d objects, errors %v", len(p.Objects), p.Errors)
+	}
+}
