@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
 
 	"github.com/bulwark-sec/bulwark/internal/scan"
 )
@@ -14,14 +16,22 @@ func newAssess(s *streams) *cobra.Command {
 		flags scanFlags
 		img   imageFlags
 		aks   []string
+		live  liveFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "assess [MANIFEST-PATH...] --aks PATH",
+		Use:   "assess [MANIFEST-PATH... | --cluster] --aks PATH",
 		Short: "Assess every layer in one run: the AKS cluster, its Kubernetes objects and their images, with attack paths",
 		Long: `Assess an AKS cluster's Azure side (--aks: az aks show / az acr show output, ARM JSON,
 templates, Terraform plans), the Kubernetes objects deployed to it (manifest files and
-directories) and, with --images, the images they run, as one inventory: every check
-any of them feeds runs once, under one policy, baseline and gate, into one report.
+directories, or with --cluster the objects a running cluster holds) and, with --images,
+the images they run, as one inventory: every check any of them feeds runs once, under
+one policy, baseline and gate, into one report.
+
+--cluster reads the cluster of the current kubeconfig context (--kubeconfig and
+--context choose another and imply --cluster) as scan cluster does: list and get only,
+Secrets' metadata never their data; a kind the credentials may not list leaves the
+checks that needed it not assessed and the run exits 2. With --images-from-cache the
+digests the pods run are judged by the scan records of the pipeline, pulling nothing.
 
 Attack paths join the findings across the layers: from the internet (a public
 LoadBalancer, NodePort or externalIPs Service, an Ingress, a public API server, a
@@ -34,17 +44,36 @@ first: the one on most paths. Findings on a path are listed first. The table sho
 paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
 		Example: `  bulwark assess examples/insecure --aks examples/aks/default --as-of 2026-11-26
   bulwark assess ./deploy --aks aks.json --images --format json -o result.json
+  bulwark assess --context aks-prod --aks aks.json --images --images-from-cache
   bulwark report result.json -o report.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.validate(); err != nil {
 				return err
 			}
-			if len(args) == 0 && len(aks) == 0 {
-				return usageError("give manifests to assess and the AKS cluster with --aks")
+			live.enabled = live.enabled || live.kubeconfig != "" || live.context != ""
+			switch {
+			case len(args) == 0 && !live.enabled && len(aks) == 0:
+				return usageError("give manifests to assess (or --cluster) and the AKS cluster with --aks")
+			case len(args) > 0 && live.enabled:
+				return usageError("give manifests or --cluster, not both")
+			case !live.enabled && (len(live.namespaces) > 0 || len(live.excludeNS) > 0):
+				return usageError("--namespace and --exclude-namespace need --cluster")
+			case live.timeout <= 0:
+				return usageError("--timeout must be positive")
 			}
 			opt, _, err := flags.options(cmd, s, false)
 			if err != nil {
 				return err
+			}
+			var lc *scan.LiveCluster
+			if live.enabled {
+				if lc, err = scan.NewLiveCluster(live.config()); err != nil {
+					return inputError(err)
+				}
+				lc.Timeout = live.timeout
+				// client-go logs through klog to stderr; everything it
+				// reports that matters comes back as an error.
+				klog.SetLogger(logr.Discard())
 			}
 			aopt, err := scan.NewAKSOptions(opt, scan.AKSConfig{Paths: aks})
 			if err != nil {
@@ -53,8 +82,14 @@ paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
 			ctx := context.Background()
 			var prog *imageProgress
 			if img.enabled {
+				// Images are assessed after the cluster was read, which
+				// --timeout bounds on its own.
+				limit := img.timeout
+				if lc != nil {
+					limit += live.timeout
+				}
 				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, img.timeout)
+				ctx, cancel = context.WithTimeout(ctx, limit)
 				defer cancel()
 				if opt.Images, err = img.build(ctx, cmd, opt); err != nil {
 					return err
@@ -63,10 +98,13 @@ paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
 			} else if err := img.rejectWithoutImages(cmd); err != nil {
 				return err
 			}
-			rep, err := scan.Assess(ctx, scan.AssessOptions{Options: opt, Manifests: args, AKS: aopt})
+			rep, err := scan.Assess(ctx, scan.AssessOptions{Options: opt, Manifests: args, Live: lc, AKS: aopt})
 			prog.done()
 			img.note(rep)
 			if err != nil {
+				if lc != nil {
+					return live.error("assess", lc.Config.Host, err)
+				}
 				return usageError("%s", printable(err.Error()))
 			}
 			return finish(s, &out, rep)
@@ -75,6 +113,7 @@ paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
 	out.add(cmd)
 	flags.add(cmd)
 	cmd.Flags().StringArrayVar(&aks, "aks", nil, "the AKS cluster and its registries: az/ARM JSON, templates, Terraform plans (file or directory; repeatable)")
+	live.add(cmd, true)
 	img.add(cmd, true)
 	return cmd
 }

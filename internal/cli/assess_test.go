@@ -79,3 +79,19 @@ func TestAssessNeedsInput(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+func TestAssessClusterUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"assess", "../../examples/insecure", "--cluster", "--aks", "../../examples/aks/default"}, "give manifests or --cluster, not both"},
+		{[]string{"assess", "../../examples/insecure", "--context", "prod"}, "give manifests or --cluster, not both"},
+		{[]string{"assess", "../../examples/insecure", "-n", "pets"}, "--namespace and --exclude-namespace need --cluster"},
+		{[]string{"assess", "--cluster", "--timeout", "0s"}, "--timeout must be positive"},
+	} {
+		if code, _, stderr := run(t, "", tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+	}
+}

@@ -68,16 +68,22 @@ type ClusterConfig struct {
 // NewClusterOptions makes the options of a cluster scan. Every error is a
 // UsageError.
 func NewClusterOptions(opt Options, cfg ClusterConfig) (ClusterOptions, error) {
-	rc, err := KubeConfig(cfg.Kubeconfig, cfg.Context)
+	lc, err := NewLiveCluster(cfg)
 	if err != nil {
 		return ClusterOptions{}, err
 	}
-	return ClusterOptions{
-		Options: opt,
-		Config:  rc,
-		Source: cluster.Options{Namespaces: cfg.Namespaces, ExcludeNamespaces: cfg.ExcludeNamespaces,
-			PageSize: cfg.PageSize, Progress: cfg.Progress},
-	}, nil
+	return ClusterOptions{Options: opt, Config: lc.Config, Source: lc.Source}, nil
+}
+
+// NewLiveCluster is the cluster cfg names, to read with assess. Every
+// error is a UsageError.
+func NewLiveCluster(cfg ClusterConfig) (*LiveCluster, error) {
+	rc, err := KubeConfig(cfg.Kubeconfig, cfg.Context)
+	if err != nil {
+		return nil, err
+	}
+	return &LiveCluster{Config: rc, Source: cluster.Options{Namespaces: cfg.Namespaces, ExcludeNamespaces: cfg.ExcludeNamespaces,
+		PageSize: cfg.PageSize, Progress: cfg.Progress}}, nil
 }
 
 // KubeConfig reads the API server and credentials of a kubeconfig
