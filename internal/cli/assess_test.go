@@ -95,3 +95,24 @@ func TestAssessClusterUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestAssessAzureUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"assess", "--all-clusters"}, "--all-clusters needs --subscription"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "../../examples/insecure"}, "give no manifests, --cluster or --aks"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--name", "aks"}, "--all-clusters and --name"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--images"}, "leave out --images"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--concurrency", "0"}, "--concurrency must be at least 1"},
+		{[]string{"assess", "--cluster", "--subscription", "s"}, "--subscription needs --resource-group and --name"},
+		{[]string{"assess", "--cluster", "--subscription", "s", "--subscription", "t", "--resource-group", "rg", "--name", "aks"}, "several need --all-clusters"},
+		{[]string{"assess", "--cluster", "--aks", "a.json", "--subscription", "s", "--resource-group", "rg", "--name", "aks"}, "not both"},
+		{[]string{"assess", "--cluster", "--name", "aks"}, "need --subscription"},
+	} {
+		if code, _, stderr := run(t, "", tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+	}
+}

@@ -169,7 +169,7 @@ func (f *liveFlags) add(cmd *cobra.Command, withSwitch bool) {
 	fs.StringVar(&f.context, "context", "", "kubeconfig context to use (default: the current context)")
 	fs.StringSliceVarP(&f.namespaces, "namespace", "n", nil, "read only these namespaces (repeatable or comma-separated); cluster-scoped kinds are always read")
 	fs.StringSliceVar(&f.excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
-	fs.DurationVar(&f.timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
+	fs.DurationVar(&f.timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long (assess --all-clusters: each AKS cluster)")
 }
 
 func (f *liveFlags) config() scan.ClusterConfig {

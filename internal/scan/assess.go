@@ -63,17 +63,7 @@ func Assess(ctx context.Context, opt AssessOptions) (*report.Report, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	// A live cluster feeds the checks that judge what is running (pods
-	// against their namespace's level, nodes) instead of those that judge
-	// how files are written.
-	kube := check.Manifests
-	if opt.Live != nil {
-		kube = check.Cluster
-	}
-	sources := []check.Source{kube, check.Azure}
-	if opt.Images != nil {
-		sources = append(sources, check.Images)
-	}
+	sources := assessSources(len(opt.Manifests) > 0, opt.Live != nil, len(opt.AKS.Paths) > 0 || opt.AKS.Live != nil, opt.Images != nil)
 	p, err := planChecks(opt.Options, "assess", sources...)
 	if err != nil {
 		return nil, err
@@ -166,6 +156,24 @@ func Assess(ctx context.Context, opt AssessOptions) (*report.Report, error) {
 	addAttackPaths(rep, inv)
 	rep.Summarize()
 	return rep, nil
+}
+
+// assessSources are the sources an assessment reads: only those given, so
+// that no check is listed as run over an input that was not there. A live
+// cluster feeds the checks that judge what is running (pods against their
+// namespace's level, nodes) instead of those that judge how files are
+// written.
+func assessSources(manifests, live, azureSide, images bool) []check.Source {
+	var out []check.Source
+	for _, s := range []struct {
+		on  bool
+		src check.Source
+	}{{manifests, check.Manifests}, {live, check.Cluster}, {azureSide, check.Azure}, {images, check.Images}} {
+		if s.on {
+			out = append(out, s.src)
+		}
+	}
+	return out
 }
 
 // addAttackPaths finds the attack paths through rep's findings, counts

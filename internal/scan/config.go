@@ -2,6 +2,7 @@ package scan
 
 import (
 	"slices"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"k8s.io/client-go/rest"
@@ -50,6 +51,27 @@ func NewAKSOptions(opt Options, cfg AKSConfig) (AKSOptions, error) {
 		aopt.Live = &azure.LiveOptions{Subscription: cfg.Subscription, ResourceGroup: cfg.ResourceGroup, Name: cfg.Name, Credential: cred}
 	}
 	return aopt, nil
+}
+
+// FleetConfig is where `assess --all-clusters` looks for clusters and how
+// it reads them.
+type FleetConfig struct {
+	Subscriptions []string
+	ResourceGroup string
+	Concurrency   int
+	Timeout       time.Duration
+}
+
+// NewFleetOptions makes the options of a fleet assessment, authenticated
+// with DefaultAzureCredential as a live AKS scan is. Every error is a
+// UsageError.
+func NewFleetOptions(opt Options, cfg FleetConfig) (FleetOptions, error) {
+	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	if err != nil {
+		return FleetOptions{}, usageErr("azure credentials: %w", err)
+	}
+	return FleetOptions{Options: opt, Concurrency: cfg.Concurrency, Timeout: cfg.Timeout,
+		Find: azure.FindOptions{Subscriptions: cfg.Subscriptions, ResourceGroup: cfg.ResourceGroup, Credential: cred}}, nil
 }
 
 // ClusterConfig is what `scan cluster` reads: the API server of a
