@@ -2,10 +2,16 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"github.com/bulwark-sec/bulwark/internal/image/imagetest"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/test/e2e/apiserver"
 )
@@ -66,5 +72,65 @@ func TestAssessLiveCluster(t *testing.T) {
 	denied := bulwarkJSON(t, append([]string{"assess", "--kubeconfig", kubeconfig}, args...)...)
 	if denied.code != report.ExitError || len(denied.rep.Errors) == 0 {
 		t.Errorf("no permission: exit %d, errors %+v", denied.code, denied.rep.Errors)
+	}
+}
+
+// TestAssessLiveClusterImagesFromCache: the pipeline scanned the image the
+// application runs (bulwark scan image, recording it in the cache); assess
+// reads the application live and judges its images by that record,
+// downloading no layer: the path through the public store-front Service
+// then also rests on the image's fixable vulnerabilities.
+func TestAssessLiveClusterImagesFromCache(t *testing.T) {
+	host := imagetest.Registry(t)
+	idx, err := layout.ImageIndexFromPath("../../examples/images/app")
+	apiserver.Must(t, err)
+	m, err := idx.IndexManifest()
+	apiserver.Must(t, err)
+	img, err := idx.Image(m.Manifests[0].Digest)
+	apiserver.Must(t, err)
+	ref := host + "/pets/app:1.0"
+	imagetest.Push(t, ref, img)
+
+	// The application, every image pointing at the pushed one.
+	apps := t.TempDir()
+	files, err := filepath.Glob("../../examples/insecure/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("examples: %v", err)
+	}
+	imageLine := regexp.MustCompile(`(?m)^(\s*(?:- )?image:\s*).*$`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		apiserver.Must(t, err)
+		apiserver.Must(t, os.WriteFile(filepath.Join(apps, filepath.Base(f)), imageLine.ReplaceAll(b, []byte("${1}"+ref)), 0o644))
+	}
+	s := apiserver.Start(t)
+	_, _, err = s.Load(context.Background(), apps)
+	apiserver.Must(t, err)
+
+	db, cache := t.TempDir(), t.TempDir()
+	if r := bulwark(t, "db", "import", "--db-dir", db, "../../examples/images/osv"); r.code != 0 {
+		t.Fatalf("db import: %s", r.err)
+	}
+	if r := bulwark(t, "scan", "image", ref, "--db-dir", db, "--cache-dir", cache, "--no-base-check"); r.code == report.ExitError {
+		t.Fatalf("scan image: %s", r.err)
+	}
+	r := bulwarkJSON(t, "assess", "--kubeconfig", s.Kubeconfig, "--aks", "../../examples/aks/default", "--as-of", "2026-11-26",
+		"--images", "--images-from-cache", "--db-dir", db, "--cache-dir", cache, "--no-base-check")
+	if r.code != report.ExitFail {
+		t.Fatalf("exit %d: errors %+v; stderr %s", r.code, r.rep.Errors, r.err)
+	}
+	var exploit bool
+	for _, p := range r.rep.AttackPaths {
+		for _, h := range p.Hops {
+			if h.From == "Service pets/store-front" && h.To == "Deployment pets/store-front" && h.Description == "sends traffic to a workload with a fixable vulnerability" {
+				exploit = true
+			}
+		}
+	}
+	if !exploit {
+		t.Errorf("no hop into Deployment pets/store-front resting on its image's vulnerabilities in\n%s", strings.Join(pathNames(r.rep), "\n"))
+	}
+	if !slices.ContainsFunc(r.rep.Findings, func(f report.Finding) bool { return f.CheckID == "IMG-001" || f.CheckID == "IMG-002" }) {
+		t.Error("no vulnerability finding from the cached scan record")
 	}
 }
