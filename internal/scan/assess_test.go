@@ -112,7 +112,9 @@ func TestAssessLiveAKS(t *testing.T) {
 	}) {
 		t.Errorf("targets %v; no finding on the live cluster", rep.Targets)
 	}
-	if !slices.ContainsFunc(rep.AttackPaths, func(p report.AttackPath) bool { return strings.HasPrefix(routeOf(p), "Internet → Service pets/store-front") }) {
+	if !slices.ContainsFunc(rep.AttackPaths, func(p report.AttackPath) bool {
+		return strings.HasPrefix(routeOf(p), "Internet → Service pets/store-front")
+	}) {
 		t.Error("no path through the application")
 	}
 
