@@ -45,8 +45,8 @@ subscriptions (or of --resource-group) with Azure Resource Graph and assesses th
 side of each, --concurrency at a time, each read bounded by --timeout. The report joins
 their findings and attack paths under one gate and lists every cluster with its verdict;
 a cluster that cannot be read (403, gone since Resource Graph listed it, timed out) is
-listed as not assessed with the reason, and the run exits 2: never a pass. Reader on the
-subscriptions is enough.
+listed as not assessed with the reason, and the run exits 2: never a pass. --results-dir
+also writes each assessed cluster's own JSON result. Reader on the subscriptions is enough.
 
 Attack paths join the findings across the layers: from the internet (a public
 LoadBalancer, NodePort or externalIPs Service, an Ingress, a public API server, a
@@ -61,7 +61,7 @@ paths, JSON carries them (attackPaths), SARIF as codeFlows.`,
   bulwark assess ./deploy --aks aks.json --images --format json -o result.json
   bulwark assess --context aks-prod --aks aks.json --images --images-from-cache
   bulwark assess --cluster --subscription $SUB --resource-group rg-prod --name aks-prod
-  bulwark assess --subscription $SUB --all-clusters --concurrency 8 -f json -o fleet.json
+  bulwark assess --subscription $SUB --all-clusters --concurrency 8 -f json -o fleet.json --results-dir clusters/
   bulwark report result.json -o report.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.validate(); err != nil {
@@ -149,6 +149,7 @@ type azureFlags struct {
 	resourceGroup, name string
 	all                 bool
 	concurrency         int
+	resultsDir          string
 }
 
 func (f *azureFlags) add(cmd *cobra.Command) {
@@ -158,11 +159,14 @@ func (f *azureFlags) add(cmd *cobra.Command) {
 	fs.StringVar(&f.name, "name", "", "the cluster's name")
 	fs.BoolVar(&f.all, "all-clusters", false, "assess every AKS cluster of the subscriptions, found with Azure Resource Graph")
 	fs.IntVar(&f.concurrency, "concurrency", scan.DefaultFleetConcurrency, "with --all-clusters: clusters read at once")
+	fs.StringVar(&f.resultsDir, "results-dir", "", "with --all-clusters: also write each assessed cluster's own JSON result into this directory")
 }
 
 // validateOne checks the flags of an assessment of one AKS cluster.
 func (f *azureFlags) validateOne(files bool) error {
 	switch {
+	case f.resultsDir != "":
+		return usageError("--results-dir needs --all-clusters")
 	case len(f.subscriptions) == 0:
 		if f.resourceGroup != "" || f.name != "" {
 			return usageError("--resource-group and --name need --subscription")
@@ -215,6 +219,11 @@ func assessFleet(cmd *cobra.Command, s *streams, out *outputFlags, flags *scanFl
 	res, err := scan.Fleet(context.Background(), fopt)
 	if err != nil {
 		return &exitError{code: report.ExitError, err: fmt.Errorf("assess --all-clusters: %s", printable(err.Error()))}
+	}
+	if az.resultsDir != "" {
+		if _, err := res.WriteClusters(az.resultsDir); err != nil {
+			return &exitError{code: report.ExitError, err: fmt.Errorf("--results-dir: %s", printable(err.Error()))}
+		}
 	}
 	return finish(s, out, res.Report)
 }

@@ -110,6 +110,7 @@ func TestAssessAzureUsage(t *testing.T) {
 		{[]string{"assess", "--cluster", "--subscription", "s", "--subscription", "t", "--resource-group", "rg", "--name", "aks"}, "several need --all-clusters"},
 		{[]string{"assess", "--cluster", "--aks", "a.json", "--subscription", "s", "--resource-group", "rg", "--name", "aks"}, "not both"},
 		{[]string{"assess", "--cluster", "--name", "aks"}, "need --subscription"},
+		{[]string{"assess", "--cluster", "--results-dir", "out"}, "--results-dir needs --all-clusters"},
 	} {
 		if code, _, stderr := run(t, "", tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d: %s", tt.args, code, stderr)

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/aksmodel"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
 )
@@ -120,6 +124,52 @@ func Fleet(ctx context.Context, opt FleetOptions) (*FleetResult, error) {
 	rep.Fleet = fleet
 	rep.Summarize()
 	return &FleetResult{Report: rep, Clusters: reps}, nil
+}
+
+// WriteClusters writes each assessed cluster's own report as JSON into
+// dir (created if missing), one file per cluster named for its
+// subscription, resource group and name, and returns the files written.
+// Each file is complete or absent: it is written under a temporary name
+// and renamed.
+func (r *FleetResult) WriteClusters(dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, c := range r.Report.Fleet.Clusters {
+		rep := r.Clusters[i]
+		if rep == nil {
+			continue
+		}
+		name := filepath.Join(dir, fileSafe.ReplaceAllString(c.Subscription+"_"+c.ResourceGroup+"_"+c.Name, "_")+".json")
+		if err := writeJSON(name, rep); err != nil {
+			return out, err
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// fileSafe matches what may not be in a result's file name.
+var fileSafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func writeJSON(name string, rep *report.Report) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".bulwark-*.json")
+	if err != nil {
+		return err
+	}
+	err = render.JSON(f, rep)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
 }
 
 // assessCluster assesses one cluster, or says why it could not.

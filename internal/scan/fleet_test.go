@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/report/schematest"
 	"github.com/bulwark-sec/bulwark/internal/source/azure"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
 )
@@ -107,6 +110,27 @@ func TestFleet(t *testing.T) {
 	}
 	if s.PeakGets > opt.Concurrency {
 		t.Errorf("%d clusters read at once, bound %d", s.PeakGets, opt.Concurrency)
+	}
+
+	// One result file per assessed cluster, each a whole report of its own.
+	dir := filepath.Join(t.TempDir(), "results")
+	files, err := res.WriteClusters(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schematest.Validate(data); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if want := []string{fleetSub + "_rg-aks-a_aks-a.json", fleetSub + "_rg-aks-b_aks-b.json"}; !slices.Equal(names, want) {
+		t.Errorf("files %v, want %v", names, want)
 	}
 }
 
