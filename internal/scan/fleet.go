@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -119,6 +120,20 @@ func Fleet(ctx context.Context, opt FleetOptions) (*FleetResult, error) {
 	}
 	rep := report.Merge(parts...)
 	rep.Command, rep.Targets = "assess", scope
+	// Each cluster is read with the registries of its resource group:
+	// clusters that share one would report its findings and paths once
+	// each.
+	seen := map[string]bool{}
+	rep.Findings = slices.DeleteFunc(rep.Findings, func(f report.Finding) bool {
+		dup := seen[f.Fingerprint]
+		seen[f.Fingerprint] = true
+		return dup
+	})
+	rep.AttackPaths = slices.DeleteFunc(rep.AttackPaths, func(p report.AttackPath) bool {
+		dup := seen["path:"+p.ID]
+		seen["path:"+p.ID] = true
+		return dup
+	})
 	rep.Errors = append(rep.Errors, notRead...)
 	fleet.Summarize()
 	rep.Fleet = fleet

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -154,5 +155,39 @@ func TestFleetPasses(t *testing.T) {
 	}
 	if res.Report.Summary.Result != "pass" || res.Report.Fleet.Summary != (report.FleetSummary{Clusters: 3, Assessed: 3, Passed: 3}) {
 		t.Errorf("result %s, fleet %+v", res.Report.Summary.Result, res.Report.Fleet.Summary)
+	}
+}
+
+// TestFleetSharedRegistry: two clusters in one resource group are each
+// read with its registry; the fleet reports the registry's findings once.
+func TestFleetSharedRegistry(t *testing.T) {
+	s := fleet(t)
+	base := azuretest.Decode[armcontainerservice.ManagedCluster](t, "../source/azure/testdata/live/aks.json")
+	acr := azuretest.Decode[armcontainerregistry.Registry](t, "../source/azure/testdata/live/acr.json")
+	rg := "rg-billing-prod" // the registry's
+	s.Clusters = []*armcontainerservice.ManagedCluster{azuretest.Renamed(base, fleetSub, rg, "aks-1"), azuretest.Renamed(base, fleetSub, rg, "aks-2")}
+	s.Registries = []*armcontainerregistry.Registry{acr}
+	res, err := Fleet(t.Context(), fleetOptions(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(rep *report.Report) (n int) {
+		for _, f := range rep.Findings {
+			if strings.HasPrefix(f.CheckID, "ACR-") {
+				n++
+			}
+		}
+		return n
+	}
+	one := count(res.Clusters[0])
+	if one == 0 || count(res.Clusters[1]) != one || count(res.Report) != one {
+		t.Errorf("registry findings: %d and %d in the clusters' reports, %d in the fleet's, want the same", one, count(res.Clusters[1]), count(res.Report))
+	}
+	fps := map[string]bool{}
+	for _, f := range res.Report.Findings {
+		if fps[f.Fingerprint] {
+			t.Errorf("%s on %s twice", f.CheckID, f.Subject)
+		}
+		fps[f.Fingerprint] = true
 	}
 }

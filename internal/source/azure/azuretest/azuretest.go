@@ -101,6 +101,7 @@ type Authorization struct {
 // ClientOptions route every SDK client to the fakes.
 func (s *Subscription) ClientOptions() *arm.ClientOptions {
 	r := &router{
+		s:   s,
 		cs:  csfake.NewServerFactoryTransport(s.containerService()),
 		cr:  crfake.NewServerFactoryTransport(s.containerRegistry()),
 		mon: monfake.NewDiagnosticSettingsServerTransport(s.monitor()),
@@ -117,8 +118,13 @@ func (s *Subscription) ClientOptions() *arm.ClientOptions {
 // Credential is the SDK's fake token credential.
 func Credential() azcore.TokenCredential { return &azfake.TokenCredential{} }
 
-// router sends each request to the fake of the service it is for.
+// router sends each request to the fake of the service it is for, one at
+// a time: the SDK's fakes keep the state of a paged list by its URL, which
+// requests of concurrent reads of the same list (a fleet's clusters
+// listing the same role assignments) would share.
 type router struct {
+	s   *Subscription
+	mu  sync.Mutex
 	cs  *csfake.ServerFactoryTransport
 	cr  *crfake.ServerFactoryTransport
 	mon *monfake.DiagnosticSettingsServerTransport
@@ -128,8 +134,31 @@ type router struct {
 	graph *graphfake.ServerTransport
 }
 
+// clusterGet matches the path of a request for one cluster.
+var clusterGet = regexp.MustCompile(`^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.containerservice/managedclusters/([^/]+)$`)
+
 func (r *router) Do(req *http.Request) (*http.Response, error) {
 	p := strings.ToLower(req.URL.Path)
+	if m := clusterGet.FindStringSubmatch(p); m != nil && req.Method == http.MethodGet {
+		// Counted as they come, before they wait their turn.
+		r.s.mu.Lock()
+		r.s.gets++
+		r.s.PeakGets = max(r.s.PeakGets, r.s.gets)
+		r.s.mu.Unlock()
+		defer func() {
+			r.s.mu.Lock()
+			r.s.gets--
+			r.s.mu.Unlock()
+		}()
+		for name := range r.s.HangClusters {
+			if strings.EqualFold(name, m[1]) {
+				<-req.Context().Done()
+				return nil, req.Context().Err()
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
 	// Before the others: role assignments on a registry are below its id.
 	case strings.Contains(p, "/providers/microsoft.authorization/"):
@@ -159,21 +188,7 @@ func inGroup(id, rg string) bool {
 func (s *Subscription) containerService() *csfake.ServerFactory {
 	return &csfake.ServerFactory{
 		ManagedClustersServer: csfake.ManagedClustersServer{
-			Get: func(ctx context.Context, rg, name string, _ *armcontainerservice.ManagedClustersClientGetOptions) (resp azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], errResp azfake.ErrorResponder) {
-				s.mu.Lock()
-				s.gets++
-				s.PeakGets = max(s.PeakGets, s.gets)
-				s.mu.Unlock()
-				defer func() {
-					s.mu.Lock()
-					s.gets--
-					s.mu.Unlock()
-				}()
-				if s.HangClusters[name] {
-					<-ctx.Done()
-					errResp.SetError(ctx.Err())
-					return
-				}
+			Get: func(_ context.Context, rg, name string, _ *armcontainerservice.ManagedClustersClientGetOptions) (resp azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], errResp azfake.ErrorResponder) {
 				if s.DenyClusters[name] {
 					errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
 					return
