@@ -79,3 +79,41 @@ func TestAssessNeedsInput(t *testing.T) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
+
+func TestAssessClusterUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"assess", "../../examples/insecure", "--cluster", "--aks", "../../examples/aks/default"}, "give manifests or --cluster, not both"},
+		{[]string{"assess", "../../examples/insecure", "--context", "prod"}, "give manifests or --cluster, not both"},
+		{[]string{"assess", "../../examples/insecure", "-n", "pets"}, "--namespace and --exclude-namespace need --cluster"},
+		{[]string{"assess", "--cluster", "--timeout", "0s"}, "--timeout must be positive"},
+	} {
+		if code, _, stderr := run(t, "", tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+	}
+}
+
+func TestAssessAzureUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"assess", "--all-clusters"}, "--all-clusters needs --subscription"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "../../examples/insecure"}, "give no manifests, --cluster or --aks"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--name", "aks"}, "--all-clusters and --name"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--images"}, "leave out --images"},
+		{[]string{"assess", "--all-clusters", "--subscription", "s", "--concurrency", "0"}, "--concurrency must be at least 1"},
+		{[]string{"assess", "--cluster", "--subscription", "s"}, "--subscription needs --resource-group and --name"},
+		{[]string{"assess", "--cluster", "--subscription", "s", "--subscription", "t", "--resource-group", "rg", "--name", "aks"}, "several need --all-clusters"},
+		{[]string{"assess", "--cluster", "--aks", "a.json", "--subscription", "s", "--resource-group", "rg", "--name", "aks"}, "not both"},
+		{[]string{"assess", "--cluster", "--name", "aks"}, "need --subscription"},
+		{[]string{"assess", "--cluster", "--results-dir", "out"}, "--results-dir needs --all-clusters"},
+	} {
+		if code, _, stderr := run(t, "", tt.args...); code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d: %s", tt.args, code, stderr)
+		}
+	}
+}

@@ -23,11 +23,7 @@ func newScanCluster(s *streams) *cobra.Command {
 	var (
 		out        outputFlags
 		flags      scanFlags
-		kubeconfig string
-		kubeCtx    string
-		namespaces []string
-		excludeNS  []string
-		timeout    time.Duration
+		live       liveFlags
 		pageSize   int64
 		img        imageFlags
 		aksContext string
@@ -73,7 +69,7 @@ kind it could not read and the checks that missed it.`,
 					return usageError("--%s applies to files; for namespaces use --namespace and --exclude-namespace", f)
 				}
 			}
-			if timeout <= 0 {
+			if live.timeout <= 0 {
 				return usageError("--timeout must be positive")
 			}
 			if pageSize <= 0 {
@@ -83,7 +79,8 @@ kind it could not read and the checks that missed it.`,
 			if err != nil {
 				return err
 			}
-			ccfg := scan.ClusterConfig{Kubeconfig: kubeconfig, Context: kubeCtx, Namespaces: namespaces, ExcludeNamespaces: excludeNS, PageSize: pageSize}
+			ccfg := live.config()
+			ccfg.PageSize = pageSize
 			var prog *progress
 			if isTerminal(s.err) {
 				prog = newProgress(s.err)
@@ -115,7 +112,7 @@ kind it could not read and the checks that missed it.`,
 			if img.enabled {
 				// Images are assessed after the cluster was read, under
 				// their own time limit.
-				ictx, icancel := context.WithTimeout(context.Background(), img.timeout+timeout)
+				ictx, icancel := context.WithTimeout(context.Background(), img.timeout+live.timeout)
 				defer icancel()
 				if copt.Images, err = img.build(ictx, cmd, opt); err != nil {
 					return err
@@ -125,18 +122,14 @@ kind it could not read and the checks that missed it.`,
 			} else if err := img.rejectWithoutImages(cmd); err != nil {
 				return err
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			ctx, cancel := context.WithTimeout(context.Background(), live.timeout)
 			defer cancel()
 			rep, err := scan.Cluster(ctx, copt)
 			prog.done()
 			iprog.done()
 			img.note(rep)
 			if err != nil {
-				if errors.Is(err, context.DeadlineExceeded) {
-					return &exitError{code: report.ExitError, err: fmt.Errorf("scan cluster %s: timed out after %s while %v; raise --timeout or narrow the scan with --namespace",
-						cfg.Host, timeout, err)}
-				}
-				return &exitError{code: report.ExitError, err: fmt.Errorf("scan cluster %s: %w", cfg.Host, err)}
+				return live.error("scan cluster", cfg.Host, err)
 			}
 			return finish(s, &out, rep)
 		},
@@ -146,15 +139,49 @@ kind it could not read and the checks that missed it.`,
 	// The file-reading flags of scanFlags mean nothing here; RunE rejects them.
 	_ = cmd.Flags().MarkHidden("exclude")
 	_ = cmd.Flags().MarkHidden("max-file-size")
+	live.add(cmd, false)
 	fs := cmd.Flags()
-	fs.StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the in-cluster service account)")
-	fs.StringVar(&kubeCtx, "context", "", "kubeconfig context to use (default: the current context)")
-	fs.StringSliceVarP(&namespaces, "namespace", "n", nil, "scan only these namespaces (repeatable or comma-separated); cluster-scoped kinds are always read")
-	fs.StringSliceVar(&excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
-	fs.DurationVar(&timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long")
 	fs.Int64Var(&pageSize, "page-size", scan.DefaultPageSize, "objects requested per list call")
 	fs.StringVar(&aksContext, "aks", "", "the AKS cluster's configuration (az aks show output, ARM JSON): its network policy engine and IMDS setting decide what the NetworkPolicies achieve")
 	img.nodePlatforms = true
 	img.add(cmd, true)
 	return cmd
+}
+
+// liveFlags choose a running cluster and what of it to read.
+type liveFlags struct {
+	// enabled is --cluster, for commands where reading a cluster is a
+	// choice (assess); nil elsewhere.
+	enabled             bool
+	kubeconfig, context string
+	namespaces          []string
+	excludeNS           []string
+	timeout             time.Duration
+}
+
+// add adds the flags; withSwitch adds --cluster too.
+func (f *liveFlags) add(cmd *cobra.Command, withSwitch bool) {
+	fs := cmd.Flags()
+	if withSwitch {
+		fs.BoolVar(&f.enabled, "cluster", false, "read the Kubernetes objects from the running cluster of the kubeconfig (implied by --kubeconfig and --context)")
+	}
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig file (default: KUBECONFIG, else ~/.kube/config, else the in-cluster service account)")
+	fs.StringVar(&f.context, "context", "", "kubeconfig context to use (default: the current context)")
+	fs.StringSliceVarP(&f.namespaces, "namespace", "n", nil, "read only these namespaces (repeatable or comma-separated); cluster-scoped kinds are always read")
+	fs.StringSliceVar(&f.excludeNS, "exclude-namespace", nil, "skip these namespaces (repeatable or comma-separated); wins over --namespace")
+	fs.DurationVar(&f.timeout, "timeout", DefaultClusterTimeout, "give up reading the cluster after this long (assess --all-clusters: each AKS cluster)")
+}
+
+func (f *liveFlags) config() scan.ClusterConfig {
+	return scan.ClusterConfig{Kubeconfig: f.kubeconfig, Context: f.context, Namespaces: f.namespaces, ExcludeNamespaces: f.excludeNS}
+}
+
+// error is the exit error of a command that could not read the cluster
+// at host.
+func (f *liveFlags) error(command, host string, err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &exitError{code: report.ExitError, err: fmt.Errorf("%s %s: timed out after %s while %v; raise --timeout or narrow the scan with --namespace",
+			command, host, f.timeout, err)}
+	}
+	return &exitError{code: report.ExitError, err: fmt.Errorf("%s %s: %w", command, host, err)}
 }

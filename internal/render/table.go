@@ -58,6 +58,7 @@ func Table(w io.Writer, rep *report.Report, opt Options) error {
 		t.others(rep)
 	}
 	t.attackPaths(rep)
+	t.fleet(rep)
 	t.errors(rep)
 	t.objectNotes(rep)
 	t.coverage(rep)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // MaxResultSize bounds a result file Read accepts.
@@ -42,8 +43,12 @@ func Merge(reps ...*Report) *Report {
 	if len(reps) == 1 {
 		return reps[0]
 	}
-	out := &Report{SchemaVersion: SchemaVersion, Command: "report"}
+	// Lists are empty, never null, as in any run's JSON.
+	out := &Report{SchemaVersion: SchemaVersion, Command: "report", Findings: []Finding{}, Checks: []Check{}, Exceptions: []Exception{},
+		Warnings: []string{}, Coverage: []Coverage{}, Errors: []InputError{}, CheckErrors: []CheckError{},
+		Inventory: Inventory{Kinds: []KindCount{}, Skipped: []Skipped{}, NotAssessed: []ObjectNote{}, ViaTemplate: []ObjectNote{}}}
 	seen := map[string]bool{}
+	kinds := map[string]int{}
 	for _, r := range reps {
 		if out.Tool.Name == "" {
 			out.Tool, out.Settings = r.Tool, r.Settings
@@ -62,9 +67,24 @@ func Merge(reps ...*Report) *Report {
 		out.Errors = append(out.Errors, r.Errors...)
 		out.CheckErrors = append(out.CheckErrors, r.CheckErrors...)
 		out.AttackPaths = append(out.AttackPaths, r.AttackPaths...)
+		if r.Fleet != nil {
+			if out.Fleet == nil {
+				out.Fleet = &Fleet{}
+			}
+			out.Fleet.Clusters = append(out.Fleet.Clusters, r.Fleet.Clusters...)
+		}
 		out.Inventory.Files += r.Inventory.Files
 		out.Inventory.Documents += r.Inventory.Documents
 		out.Inventory.Objects += r.Inventory.Objects
+		out.Inventory.Skipped = append(out.Inventory.Skipped, r.Inventory.Skipped...)
+		out.Inventory.NotAssessed = append(out.Inventory.NotAssessed, r.Inventory.NotAssessed...)
+		out.Inventory.ViaTemplate = append(out.Inventory.ViaTemplate, r.Inventory.ViaTemplate...)
+		for _, k := range r.Inventory.Kinds {
+			if _, ok := kinds[k.Kind]; !ok {
+				out.Inventory.Kinds = append(out.Inventory.Kinds, KindCount{Kind: k.Kind})
+			}
+			kinds[k.Kind] += k.Count
+		}
 	}
 	slices.SortFunc(out.Checks, func(a, b Check) int {
 		if a.ID < b.ID {
@@ -75,7 +95,14 @@ func Merge(reps ...*Report) *Report {
 		}
 		return 0
 	})
+	for i := range out.Inventory.Kinds {
+		out.Inventory.Kinds[i].Count = kinds[out.Inventory.Kinds[i].Kind]
+	}
+	slices.SortFunc(out.Inventory.Kinds, func(a, b KindCount) int { return strings.Compare(a.Kind, b.Kind) })
 	slices.SortStableFunc(out.AttackPaths, func(a, b AttackPath) int { return b.Score - a.Score })
+	if out.Fleet != nil {
+		out.Fleet.Summarize()
+	}
 	out.Summarize()
 	return out
 }

@@ -46,6 +46,9 @@ type Report struct {
 	// AttackPaths join findings of every layer into paths from the
 	// internet to a crown jewel (bulwark assess), best scored first.
 	AttackPaths []AttackPath `json:"attackPaths,omitempty"`
+	// Fleet lists the clusters of an assessment of many (bulwark assess
+	// --all-clusters): those not assessed are also input errors.
+	Fleet *Fleet `json:"fleet,omitempty"`
 }
 
 // Check describes a check that ran, for readers of the report. It is the

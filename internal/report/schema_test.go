@@ -128,6 +128,7 @@ func TestSchemaEnums(t *testing.T) {
 		{"severity", enum(defs["severity"]), SeverityNames()},
 		{"finding status", enum(props(defs["finding"])["status"]), statuses},
 		{"coverage status", enum(props(defs["coverage"])["status"]), []string{CoverageRead, CoverageNotServed, CoverageNotRead, CoverageNotApplicable}},
+		{"fleet cluster status", enum(props(defs["fleetCluster"])["status"]), []string{ClusterAssessed, ClusterNotAssessed}},
 	} {
 		if !slices.Equal(tt.got, tt.want) {
 			t.Errorf("%s: schema allows %v, the report has %v", tt.name, tt.got, tt.want)

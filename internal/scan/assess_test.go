@@ -9,6 +9,8 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/decide"
 	"github.com/bulwark-sec/bulwark/internal/finding"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/source/azure"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/azuretest"
 )
 
 func routeOf(p report.AttackPath) string {
@@ -91,5 +93,38 @@ func TestAssessExamples(t *testing.T) {
 func TestAssessNeedsInput(t *testing.T) {
 	if _, err := Assess(context.Background(), AssessOptions{}); err == nil {
 		t.Fatal("assess of nothing passed")
+	}
+}
+
+// TestAssessLiveAKS reads the AKS side from Azure (the SDK's fakes) and
+// judges it with the application in files; only the sources given run:
+// without an AKS cluster no Azure check is listed as run.
+func TestAssessLiveAKS(t *testing.T) {
+	s := fleet(t, "aks-live")
+	opt := Options{Gate: decide.Gate{FailOn: finding.SeverityHigh}, Now: aksDay}
+	live := &azure.LiveOptions{Subscription: fleetSub, ResourceGroup: "rg-aks-live", Name: "aks-live", Credential: azuretest.Credential(), ClientOptions: s.ClientOptions()}
+	rep, err := Assess(t.Context(), AssessOptions{Options: opt, Manifests: []string{"../../examples/insecure"}, AKS: AKSOptions{Live: live}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep.Targets, live.Target()) || !slices.ContainsFunc(rep.Findings, func(f report.Finding) bool {
+		return f.Subject.Kind == "ManagedCluster" && strings.HasSuffix(f.Subject.Name, "/aks-live")
+	}) {
+		t.Errorf("targets %v; no finding on the live cluster", rep.Targets)
+	}
+	if !slices.ContainsFunc(rep.AttackPaths, func(p report.AttackPath) bool {
+		return strings.HasPrefix(routeOf(p), "Internet → Service pets/store-front")
+	}) {
+		t.Error("no path through the application")
+	}
+
+	files, err := Assess(t.Context(), AssessOptions{Options: opt, Manifests: []string{"../../examples/insecure"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range files.Checks {
+		if strings.HasPrefix(c.ID, "AKS-") || strings.HasPrefix(c.ID, "ACR-") {
+			t.Errorf("%s listed as run without an AKS cluster", c.ID)
+		}
 	}
 }

@@ -115,15 +115,7 @@ func Collected(res *cluster.Result, opt Options) (*report.Report, error) {
 // evaluateRead evaluates res with the selected checks (elsewhere: those that
 // judge its kinds but need another source) and decides on the findings.
 func evaluateRead(res *cluster.Result, selected, elsewhere []*check.Check, opt Options, command string) *report.Report {
-	var run []*check.Check
-	for _, c := range selected {
-		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
-			return k.Err != nil && slices.Contains(c.Reads, k.Kind.Kind)
-		})
-		if !unreadable {
-			run = append(run, c)
-		}
-	}
+	run := readable(res, selected)
 	coverage, inputErrors, warnings := coverageOf(res, selected, elsewhere)
 	targets := []string{res.Server}
 
@@ -135,6 +127,22 @@ func evaluateRead(res *cluster.Result, selected, elsewhere []*check.Check, opt O
 	rep.Warnings = append(rep.Warnings, warnings...)
 	rep.Summarize()
 	return rep
+}
+
+// readable are the selected checks whose kinds res could read: a check
+// that reads a kind the credentials could not list does not run (its
+// coverage row says it was not assessed).
+func readable(res *cluster.Result, selected []*check.Check) []*check.Check {
+	var run []*check.Check
+	for _, c := range selected {
+		unreadable := slices.ContainsFunc(res.Kinds, func(k cluster.KindResult) bool {
+			return k.Err != nil && slices.Contains(c.Reads, k.Kind.Kind)
+		})
+		if !unreadable {
+			run = append(run, c)
+		}
+	}
+	return run
 }
 
 // clusterSources are what a live scan feeds: the cluster's objects, and

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"slices"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"k8s.io/client-go/rest"
@@ -52,6 +53,27 @@ func NewAKSOptions(opt Options, cfg AKSConfig) (AKSOptions, error) {
 	return aopt, nil
 }
 
+// FleetConfig is where `assess --all-clusters` looks for clusters and how
+// it reads them.
+type FleetConfig struct {
+	Subscriptions []string
+	ResourceGroup string
+	Concurrency   int
+	Timeout       time.Duration
+}
+
+// NewFleetOptions makes the options of a fleet assessment, authenticated
+// with DefaultAzureCredential as a live AKS scan is. Every error is a
+// UsageError.
+func NewFleetOptions(opt Options, cfg FleetConfig) (FleetOptions, error) {
+	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	if err != nil {
+		return FleetOptions{}, usageErr("azure credentials: %w", err)
+	}
+	return FleetOptions{Options: opt, Concurrency: cfg.Concurrency, Timeout: cfg.Timeout,
+		Find: azure.FindOptions{Subscriptions: cfg.Subscriptions, ResourceGroup: cfg.ResourceGroup, Credential: cred}}, nil
+}
+
 // ClusterConfig is what `scan cluster` reads: the API server of a
 // kubeconfig context, and which namespaces.
 type ClusterConfig struct {
@@ -68,16 +90,22 @@ type ClusterConfig struct {
 // NewClusterOptions makes the options of a cluster scan. Every error is a
 // UsageError.
 func NewClusterOptions(opt Options, cfg ClusterConfig) (ClusterOptions, error) {
-	rc, err := KubeConfig(cfg.Kubeconfig, cfg.Context)
+	lc, err := NewLiveCluster(cfg)
 	if err != nil {
 		return ClusterOptions{}, err
 	}
-	return ClusterOptions{
-		Options: opt,
-		Config:  rc,
-		Source: cluster.Options{Namespaces: cfg.Namespaces, ExcludeNamespaces: cfg.ExcludeNamespaces,
-			PageSize: cfg.PageSize, Progress: cfg.Progress},
-	}, nil
+	return ClusterOptions{Options: opt, Config: lc.Config, Source: lc.Source}, nil
+}
+
+// NewLiveCluster is the cluster cfg names, to read with assess. Every
+// error is a UsageError.
+func NewLiveCluster(cfg ClusterConfig) (*LiveCluster, error) {
+	rc, err := KubeConfig(cfg.Kubeconfig, cfg.Context)
+	if err != nil {
+		return nil, err
+	}
+	return &LiveCluster{Config: rc, Source: cluster.Options{Namespaces: cfg.Namespaces, ExcludeNamespaces: cfg.ExcludeNamespaces,
+		PageSize: cfg.PageSize, Progress: cfg.Progress}}, nil
 }
 
 // KubeConfig reads the API server and credentials of a kubeconfig

@@ -96,6 +96,16 @@ func schemaReports(t *testing.T) map[string]*report.Report {
 		}
 		out["aks-"+dir] = rep
 	}
+	// A fleet: one cluster assessed, one that answers 403.
+	fs := fleet(t, "aks-a", "aks-denied")
+	fs.DenyClusters = map[string]bool{"aks-denied": true}
+	fo := fleetOptions(fs)
+	fo.Settings = options().Settings
+	res, err := Fleet(t.Context(), fo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["fleet"] = res.Report
 	return out
 }
 

@@ -21,6 +21,10 @@ type (
 	Limits = azmodel.Limits
 	// LiveOptions say which clusters to read from Azure and how.
 	LiveOptions = live.Options
+	// ClusterRef is an AKS cluster Azure Resource Graph lists.
+	ClusterRef = live.ClusterRef
+	// FindOptions say where FindClusters looks.
+	FindOptions = live.FindOptions
 )
 
 // DefaultLimits are the limits a zero Limits field takes.
@@ -29,3 +33,13 @@ var DefaultLimits = azmodel.DefaultLimits
 // Live reads clusters, and the container registries of the same scope,
 // from Azure through the SDK (see live.Read).
 func Live(ctx context.Context, opt LiveOptions) (*Result, error) { return live.Read(ctx, opt) }
+
+// FindClusters lists AKS clusters through Azure Resource Graph (see
+// live.FindClusters).
+func FindClusters(ctx context.Context, opt FindOptions) ([]ClusterRef, error) {
+	return live.FindClusters(ctx, opt)
+}
+
+// ShortError is an Azure SDK error as a person reads it: the HTTP status
+// and the error code.
+func ShortError(err error) string { return live.Short(err) }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +29,8 @@ import (
 	csfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	monfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
+	graphfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph/fake"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/report"
@@ -50,6 +54,17 @@ type Subscription struct {
 	CacheRules map[string][]*armcontainerregistry.CacheRule
 	// DenyDiagnostics makes diagnostic settings reads fail with 403.
 	DenyDiagnostics bool
+	// DenyClusters makes reading these clusters (by name) fail with 403
+	// AuthorizationFailed; HangClusters makes it wait until the request
+	// is given up.
+	DenyClusters, HangClusters map[string]bool
+	// Graph, when set, serves Azure Resource Graph queries.
+	Graph *Graph
+
+	mu sync.Mutex
+	// gets counts the cluster reads in flight; PeakGets is the most at
+	// once.
+	gets, PeakGets int
 	// Authorization serves role assignments and role definitions; nil
 	// leaves the authorization API unserved (404), so role assignment
 	// reads fail.
@@ -86,9 +101,13 @@ type Authorization struct {
 // ClientOptions route every SDK client to the fakes.
 func (s *Subscription) ClientOptions() *arm.ClientOptions {
 	r := &router{
+		s:   s,
 		cs:  csfake.NewServerFactoryTransport(s.containerService()),
 		cr:  crfake.NewServerFactoryTransport(s.containerRegistry()),
 		mon: monfake.NewDiagnosticSettingsServerTransport(s.monitor()),
+	}
+	if s.Graph != nil {
+		r.graph = graphfake.NewServerTransport(s.Graph.server(s))
 	}
 	if s.Authorization != nil {
 		r.auth = authfake.NewServerFactoryTransport(s.Authorization.server())
@@ -99,17 +118,47 @@ func (s *Subscription) ClientOptions() *arm.ClientOptions {
 // Credential is the SDK's fake token credential.
 func Credential() azcore.TokenCredential { return &azfake.TokenCredential{} }
 
-// router sends each request to the fake of the service it is for.
+// router sends each request to the fake of the service it is for, one at
+// a time: the SDK's fakes keep the state of a paged list by its URL, which
+// requests of concurrent reads of the same list (a fleet's clusters
+// listing the same role assignments) would share.
 type router struct {
+	s   *Subscription
+	mu  sync.Mutex
 	cs  *csfake.ServerFactoryTransport
 	cr  *crfake.ServerFactoryTransport
 	mon *monfake.DiagnosticSettingsServerTransport
 	// auth is nil when the subscription does not serve authorization.
 	auth *authfake.ServerFactoryTransport
+	// graph is nil when the subscription does not serve Resource Graph.
+	graph *graphfake.ServerTransport
 }
+
+// clusterGet matches the path of a request for one cluster.
+var clusterGet = regexp.MustCompile(`^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.containerservice/managedclusters/([^/]+)$`)
 
 func (r *router) Do(req *http.Request) (*http.Response, error) {
 	p := strings.ToLower(req.URL.Path)
+	if m := clusterGet.FindStringSubmatch(p); m != nil && req.Method == http.MethodGet {
+		// Counted as they come, before they wait their turn.
+		r.s.mu.Lock()
+		r.s.gets++
+		r.s.PeakGets = max(r.s.PeakGets, r.s.gets)
+		r.s.mu.Unlock()
+		defer func() {
+			r.s.mu.Lock()
+			r.s.gets--
+			r.s.mu.Unlock()
+		}()
+		for name := range r.s.HangClusters {
+			if strings.EqualFold(name, m[1]) {
+				<-req.Context().Done()
+				return nil, req.Context().Err()
+			}
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
 	// Before the others: role assignments on a registry are below its id.
 	case strings.Contains(p, "/providers/microsoft.authorization/"):
@@ -117,6 +166,11 @@ func (r *router) Do(req *http.Request) (*http.Response, error) {
 			break
 		}
 		return r.auth.Do(req)
+	case strings.HasPrefix(p, "/providers/microsoft.resourcegraph/"):
+		if r.graph == nil {
+			break
+		}
+		return r.graph.Do(req)
 	case strings.Contains(p, "/providers/microsoft.insights/diagnosticsettings"):
 		return r.mon.Do(req)
 	case strings.Contains(p, "/providers/microsoft.containerservice/"):
@@ -135,6 +189,10 @@ func (s *Subscription) containerService() *csfake.ServerFactory {
 	return &csfake.ServerFactory{
 		ManagedClustersServer: csfake.ManagedClustersServer{
 			Get: func(_ context.Context, rg, name string, _ *armcontainerservice.ManagedClustersClientGetOptions) (resp azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], errResp azfake.ErrorResponder) {
+				if s.DenyClusters[name] {
+					errResp.SetResponseError(http.StatusForbidden, "AuthorizationFailed")
+					return
+				}
 				for _, c := range s.Clusters {
 					if inGroup(*c.ID, rg) && strings.EqualFold(*c.Name, name) {
 						resp.SetResponse(http.StatusOK, armcontainerservice.ManagedClustersClientGetResponse{ManagedCluster: *c}, nil)
@@ -419,4 +477,96 @@ func States(rep *report.Report) map[string]string {
 		st[f.CheckID] = "fail"
 	}
 	return st
+}
+
+// Graph is what the Azure Resource Graph fake serves: a row per AKS
+// cluster of the subscription (Clusters) and of Unreadable, in pages.
+type Graph struct {
+	// Unreadable are clusters Resource Graph lists that the resource
+	// provider does not serve (deleted since: 404).
+	Unreadable []*armcontainerservice.ManagedCluster
+	// PageSize is the rows per page; 0 is one page.
+	PageSize int
+
+	mu sync.Mutex
+	// Queries are the queries asked, with their subscriptions and skip
+	// tokens ("<subscriptions> <skipToken> <query>").
+	Queries []string
+}
+
+// groupFilter reads the resource group condition of a cluster query.
+var groupFilter = regexp.MustCompile(`resourceGroup =~ '([^']*)'`)
+
+func (g *Graph) server(s *Subscription) *graphfake.Server {
+	return &graphfake.Server{
+		Resources: func(_ context.Context, q armresourcegraph.QueryRequest, _ *armresourcegraph.ClientResourcesOptions) (resp azfake.Responder[armresourcegraph.ClientResourcesResponse], errResp azfake.ErrorResponder) {
+			var subs []string
+			for _, sub := range q.Subscriptions {
+				subs = append(subs, *sub)
+			}
+			token := ""
+			if q.Options != nil && q.Options.SkipToken != nil {
+				token = *q.Options.SkipToken
+			}
+			g.mu.Lock()
+			g.Queries = append(g.Queries, strings.Join(subs, ",")+" "+token+" "+str(q.Query))
+			g.mu.Unlock()
+			if !strings.Contains(str(q.Query), "microsoft.containerservice/managedclusters") {
+				errResp.SetResponseError(http.StatusBadRequest, "BadRequest")
+				return
+			}
+			var rows []any
+			for _, c := range append(slices.Clone(s.Clusters), g.Unreadable...) {
+				id := *c.ID
+				rg := resourceGroupOf(id)
+				if m := groupFilter.FindStringSubmatch(*q.Query); m != nil && !strings.EqualFold(m[1], rg) {
+					continue
+				}
+				sub := strings.Split(id, "/")[2]
+				if !slices.ContainsFunc(subs, func(s string) bool { return strings.EqualFold(s, sub) }) {
+					continue
+				}
+				rows = append(rows, map[string]any{"id": id, "name": *c.Name, "resourceGroup": rg, "subscriptionId": sub, "location": str(c.Location)})
+			}
+			total := int64(len(rows))
+			start, _ := strconv.Atoi(token)
+			end := len(rows)
+			if g.PageSize > 0 {
+				end = min(start+g.PageSize, len(rows))
+			}
+			r := armresourcegraph.QueryResponse{Count: to.Ptr(int64(end - start)), TotalRecords: &total, Data: rows[start:end],
+				ResultTruncated: to.Ptr(armresourcegraph.ResultTruncatedFalse)}
+			if end < len(rows) {
+				r.SkipToken = to.Ptr(strconv.Itoa(end))
+			}
+			resp.SetResponse(http.StatusOK, armresourcegraph.ClientResourcesResponse{QueryResponse: r}, nil)
+			return
+		},
+	}
+}
+
+func resourceGroupOf(id string) string {
+	parts := strings.Split(id, "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], "resourceGroups") {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// Renamed is a copy of cluster c as name in resource group rg of
+// subscription sub, for fleets of clusters.
+func Renamed(c *armcontainerservice.ManagedCluster, sub, rg, name string) *armcontainerservice.ManagedCluster {
+	cp := *c
+	cp.ID = to.Ptr("/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/Microsoft.ContainerService/managedClusters/" + name)
+	cp.Name = to.Ptr(name)
+	return &cp
 }
