@@ -57,6 +57,12 @@ type Config struct {
 	// under bulwark.yaml. It is watched: an edit re-judges every
 	// namespace; an edit that does not load keeps the previous policy.
 	PolicyConfigMap string
+	// Images, when set, judges the images the workloads run from the
+	// scan records of the shared image cache, as scan cluster
+	// --images-from-cache does (ImageConfig.Operator is set). With
+	// Images.Reverify, every namespace is re-judged once per interval, so
+	// that signatures are verified and tags resolved again.
+	Images *scan.ImageConfig
 	// MaxResults bounds the results of one report (DefaultMaxResults).
 	MaxResults int
 	// Resync is how often every namespace is re-judged from the cache.
@@ -149,7 +155,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	r := &reconciler{cfg: cfg, errs: errs, scheme: scheme, server: rc.Host, info: *info,
+	if cfg.Images != nil {
+		ic := *cfg.Images
+		ic.Operator = true
+		cfg.Images = &ic
+	}
+	r := &reconciler{ctx: ctx, cfg: cfg, errs: errs, scheme: scheme, server: rc.Host, info: *info,
 		seen: map[string]map[string]string{}, written: map[string]string{}, counts: map[string]map[findingKey]int{}}
 	if cfg.PolicyConfigMap != "" {
 		cm, err := cs.CoreV1().ConfigMaps(cfg.Namespace).Get(ctx, cfg.PolicyConfigMap, metav1.GetOptions{})
@@ -236,6 +247,24 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		if err := c.Watch(source.TypedKind[client.Object, string](mgr.GetCache(), obj, r.handler(k))); err != nil {
+			return err
+		}
+	}
+	if cfg.Images != nil && cfg.Images.Reverify > 0 {
+		// Nothing in the cluster changes when a tag moves or a signature
+		// is revoked: the registry's answers are renewed on a timer.
+		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+			t := time.NewTicker(cfg.Images.Reverify)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-t.C:
+					r.kick()
+				}
+			}
+		})); err != nil {
 			return err
 		}
 	}

@@ -43,6 +43,9 @@ const (
 )
 
 type reconciler struct {
+	// ctx is the operator's: the registry credentials of the image
+	// options live as long as it.
+	ctx       context.Context
 	cfg       Config
 	errs      map[string]error
 	server    string
@@ -54,8 +57,9 @@ type reconciler struct {
 	apiReader client.Reader
 	m         *metrics
 
-	svc      atomic.Pointer[scan.Service]
-	policyRV atomic.Value // resourceVersion of the policy ConfigMap in force
+	svc      atomic.Pointer[scan.Service] // namespaces (with their images)
+	cluster  atomic.Pointer[scan.Service] // the cluster report: no images
+	policyRV atomic.Value                 // resourceVersion of the policy ConfigMap in force
 	queue    atomic.Pointer[workqueue.TypedRateLimitingInterface[string]]
 	loadOnce sync.Mutex
 	loaded   bool
@@ -83,11 +87,19 @@ func (r *reconciler) setPolicy(cm *corev1.ConfigMap) error {
 	if f.AsOf == "" {
 		opt.Now = time.Time{}
 	}
+	if r.cfg.Images != nil {
+		if opt.Images, err = scan.BuildImageOptions(r.ctx, *r.cfg.Images, opt.Policy, time.Now()); err != nil {
+			return err
+		}
+	}
 	svc, err := scan.NewClusterService(opt, "operator")
 	if err != nil {
 		return err
 	}
 	r.svc.Store(svc)
+	// Images are those of namespaced workloads: the namespaces' reports
+	// hold them, the cluster's does not judge them again.
+	r.cluster.Store(svc.WithoutImages())
 	if cm != nil {
 		r.policyRV.Store(cm.ResourceVersion)
 	}
@@ -297,8 +309,12 @@ func (r *reconciler) evaluate(ctx context.Context, ns string) error {
 		entries = append(entries, baseline.Entry{Fingerprint: fp, FirstSeen: first, LastSeen: first})
 	}
 	r.mu.Unlock()
-	rep := r.svc.Load().EvaluateRead(ctx, res, baseline.New(entries))
-	c := contentOf(rep, sc, r.cfg.MaxResults)
+	svc := r.svc.Load()
+	if ns == clusterKey {
+		svc = r.cluster.Load()
+	}
+	rep, notes := svc.EvaluateRead(ctx, res, baseline.New(entries))
+	c := contentOf(rep, sc, r.cfg.MaxResults, notes)
 	seen := map[string]string{}
 	for _, f := range rep.Findings {
 		if sc.owns(f.Subject) && f.FirstSeen != "" {
