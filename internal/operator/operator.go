@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -63,6 +65,9 @@ type Config struct {
 	// Images.Reverify, every namespace is re-judged once per interval, so
 	// that signatures are verified and tags resolved again.
 	Images *scan.ImageConfig
+	// ReportFormat is FormatOpenReports (the default) or
+	// FormatPolicyReport (wgpolicyk8s.io/v1alpha2).
+	ReportFormat string
 	// MaxResults bounds the results of one report (DefaultMaxResults).
 	MaxResults int
 	// Resync is how often every namespace is re-judged from the cache.
@@ -100,6 +105,9 @@ func (c *Config) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = DefaultWorkers
 	}
+	if c.ReportFormat == "" {
+		c.ReportFormat = FormatOpenReports
+	}
 	if c.MetricsAddr == "" {
 		c.MetricsAddr = "0"
 	}
@@ -114,6 +122,9 @@ func Scheme() (*runtime.Scheme, error) {
 	if err := openreports.Install(s); err != nil {
 		return nil, err
 	}
+	if err := addPolicyReports(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -122,6 +133,9 @@ func Scheme() (*runtime.Scheme, error) {
 // returned at once.
 func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
+	if !slices.Contains(ReportFormats, cfg.ReportFormat) {
+		return fmt.Errorf("report format %q: want one of %s", cfg.ReportFormat, strings.Join(ReportFormats, ", "))
+	}
 	if cfg.PolicyConfigMap != "" && cfg.Namespace == "" {
 		return errors.New("the policy ConfigMap needs the operator's namespace")
 	}
@@ -193,7 +207,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Client: client.Options{Cache: &client.CacheOptions{
 			// Reports are read only to write them: straight from the API
 			// server, so the operator needs no watch on them.
-			DisableFor: []client.Object{&openreports.Report{}, &openreports.ClusterReport{}},
+			DisableFor: []client.Object{&openreports.Report{}, &openreports.ClusterReport{}, &PolicyReport{}, &ClusterPolicyReport{}},
 		}},
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        "0",

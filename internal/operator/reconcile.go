@@ -250,7 +250,11 @@ func (r *reconciler) read(ctx context.Context, ns string) (*cluster.Result, erro
 		if err != nil {
 			return nil, err
 		}
-		var opts []client.ListOption
+		// The cache's objects, not copies of them: an evaluation reads
+		// its objects and writes none (the transform set their kind and
+		// cleaned them), and a copy of every object per evaluation was
+		// most of the operator's peak memory.
+		opts := []client.ListOption{client.UnsafeDisableDeepCopy}
 		if ns != clusterKey && k.Namespaced && k.Kind != "Role" && k.Kind != "RoleBinding" {
 			opts = append(opts, client.InNamespace(ns))
 		}
@@ -273,6 +277,8 @@ func (r *reconciler) read(ctx context.Context, ns string) (*cluster.Result, erro
 			return nil, err
 		}
 		for _, it := range items {
+			// List items are copies of the cache's structs: setting the
+			// kind on them changes nothing shared.
 			it.GetObjectKind().SetGroupVersionKind(schemaGVK(k, k.Kind))
 		}
 		objects[k.Kind] = items
@@ -286,7 +292,7 @@ func (r *reconciler) tokenUIDs(ctx context.Context, opts []client.ListOption) (m
 		return out, nil
 	}
 	l := secretMetadataList()
-	if err := r.tokens.List(ctx, l, opts...); err != nil {
+	if err := r.tokens.List(ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
 		return nil, fmt.Errorf("reading service account token Secrets from the cache: %w", err)
 	}
 	for _, m := range l.Items {
@@ -365,25 +371,7 @@ func (r *reconciler) write(ctx context.Context, ns string, c content) error {
 	if same {
 		return nil
 	}
-	var obj client.Object
-	var mutate controllerutil.MutateFn
-	if ns == clusterKey {
-		want := newClusterReport(c)
-		cr := &openreports.ClusterReport{ObjectMeta: metav1.ObjectMeta{Name: want.Name}}
-		obj, mutate = cr, func() error {
-			cr.Labels = mergeLabels(cr.Labels)
-			cr.Source, cr.Configuration, cr.Summary, cr.Results = want.Source, want.Configuration, want.Summary, want.Results
-			return nil
-		}
-	} else {
-		want := newReport(ns, c)
-		rp := &openreports.Report{ObjectMeta: metav1.ObjectMeta{Name: want.Name, Namespace: ns}}
-		obj, mutate = rp, func() error {
-			rp.Labels = mergeLabels(rp.Labels)
-			rp.Source, rp.Scope, rp.Configuration, rp.Summary, rp.Results = want.Source, want.Scope, want.Configuration, want.Summary, want.Results
-			return nil
-		}
-	}
+	obj, mutate := reportObject(r.cfg.ReportFormat, ns, c)
 	op, err := controllerutil.CreateOrUpdate(ctx, r.writer, obj, mutate)
 	if err != nil {
 		return fmt.Errorf("writing the report of %s: %w", scopeName(ns), err)
@@ -439,25 +427,14 @@ func (r *reconciler) load(ctx context.Context) error {
 			r.seen[scope][fp] = first
 		}
 	}
-	var rl openreports.ReportList
-	if err := r.apiReader.List(ctx, &rl, client.MatchingLabels(reportLabels)); err != nil {
+	written, err := listReports(ctx, r.apiReader, r.cfg.ReportFormat, "")
+	if err != nil {
 		return fmt.Errorf("reading the reports written before: %w", err)
-	}
-	var cl openreports.ClusterReportList
-	if err := r.apiReader.List(ctx, &cl, client.MatchingLabels(reportLabels)); err != nil {
-		return fmt.Errorf("reading the cluster reports written before: %w", err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, rp := range rl.Items {
-		if rp.Name == ReportName {
-			keep(rp.Namespace, rp.Results)
-		}
-	}
-	for _, cr := range cl.Items {
-		if cr.Name == ClusterReportName {
-			keep(clusterKey, cr.Results)
-		}
+	for _, w := range written {
+		keep(w.key(), w.results)
 	}
 	r.loaded = true
 	return nil
