@@ -16,22 +16,31 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// dir holds crds/ (read) and policyreport-crds/ (written).
 const dir = "deploy/helm/bulwark/files"
 
 func main() {
+	if err := generate(dir, filepath.Join(dir, "policyreport-crds")); err != nil {
+		fmt.Fprintln(os.Stderr, "policyreport-crds:", err)
+		os.Exit(1)
+	}
+}
+
+// generate writes the PolicyReport CRDs derived from in/crds into out.
+func generate(in, out string) error {
 	for _, c := range []struct{ from, kind, plural, short string }{
 		{"openreports.io_reports.yaml", "PolicyReport", "policyreports", "polr"},
 		{"openreports.io_clusterreports.yaml", "ClusterPolicyReport", "clusterpolicyreports", "cpolr"},
 	} {
-		if err := convert(c.from, c.kind, c.plural, c.short); err != nil {
-			fmt.Fprintln(os.Stderr, "policyreport-crds:", err)
-			os.Exit(1)
+		if err := convert(in, out, c.from, c.kind, c.plural, c.short); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
-func convert(from, kind, plural, short string) error {
-	data, err := os.ReadFile(filepath.Join(dir, "crds", from))
+func convert(in, outDir, from, kind, plural, short string) error {
+	data, err := os.ReadFile(filepath.Join(in, "crds", from))
 	if err != nil {
 		return err
 	}
@@ -60,5 +69,5 @@ func convert(from, kind, plural, short string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "policyreport-crds", group+"_"+plural+".yaml"), append([]byte("---\n"), out...), 0o644)
+	return os.WriteFile(filepath.Join(outDir, group+"_"+plural+".yaml"), append([]byte("---\n"), out...), 0o644)
 }
