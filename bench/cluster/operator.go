@@ -10,17 +10,22 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
 	openreports "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/bulwark-sec/bulwark/internal/operator"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 	"github.com/bulwark-sec/bulwark/test/e2e/apiserver"
 )
 
@@ -141,7 +146,65 @@ func operatorBench(bin string, srv *apiserver.Server, namespaces int, rest time.
 	fmt.Printf("one change to its report (5 changes, %s debounce included): %v\n", operator.DefaultDebounce, lat)
 	_, hwm, _ = memory(cmd.Process.Pid)
 	fmt.Printf("peak RSS over the run: %d MB\n", hwm>>20)
+	if memProfile != "" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return operatorHeap(srv, namespaces, memProfile)
+	}
 	return nil
+}
+
+// operatorHeap runs the operator again, in the benchmark's process, and
+// writes its heap profile once every namespace and the cluster have been
+// evaluated and it has rested: what the operator holds at rest.
+func operatorHeap(srv *apiserver.Server, namespaces int, path string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- operator.Run(ctx, operator.Config{Rest: srv.Config, MetricsAddr: "0", Log: logr.Discard(),
+			Flags: scan.Flags{FailOn: "high", PSSLevel: "restricted", PSSVersion: "latest", MaxFileSize: scan.DefaultMaxFileSize, NoPolicyFile: true}})
+	}()
+	start := time.Now()
+	for evaluations() < namespaces+1 {
+		select {
+		case err := <-done:
+			return fmt.Errorf("operator: %w", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Since(start) > 5*time.Minute {
+			return fmt.Errorf("in-process operator: %d evaluations after 5 minutes", evaluations())
+		}
+	}
+	time.Sleep(10 * time.Second)
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("in-process operator at rest: live heap %d MB; heap profile in %s\n", ms.HeapAlloc>>20, path)
+	return pprof.WriteHeapProfile(f)
+}
+
+// evaluations counts the in-process operator's evaluations so far.
+func evaluations() int {
+	mfs, err := ctrlmetrics.Registry.Gather()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, mf := range mfs {
+		if mf.GetName() != "bulwark_operator_evaluation_seconds" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			n += int(m.GetHistogram().GetSampleCount())
+		}
+	}
+	return n
 }
 
 // results counts rp's results about the object named name.

@@ -82,22 +82,27 @@ func (f *imageFlags) rejectWithoutImages(cmd *cobra.Command) error {
 // scan.BuildImageOptions). ctx must live as long as the scan (it carries
 // the registry credentials' lifetime).
 func (f *imageFlags) build(ctx context.Context, cmd *cobra.Command, opt scan.Options) (*scan.ImageOptions, error) {
+	io, err := scan.BuildImageOptions(ctx, f.config(cmd), opt.Policy, opt.Now)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	f.images = io
+	return io, nil
+}
+
+// config is the image configuration the flags give.
+func (f *imageFlags) config(cmd *cobra.Command) scan.ImageConfig {
 	// Without --platform, scan cluster leaves the list empty: the scan
 	// then assesses the platforms the cluster's nodes run.
 	platforms := f.platforms
 	if f.nodePlatforms && !cmd.Flags().Changed("platform") {
 		platforms = nil
 	}
-	io, err := scan.BuildImageOptions(ctx, scan.ImageConfig{
+	return scan.ImageConfig{
 		Platforms: platforms, FromCache: f.fromCache, DBDir: f.dbDir, CacheDir: f.cacheDir, NoCache: f.noCache,
 		IgnoreUnfixed: f.ignoreUnfixed, TrustDir: f.trustDir, MaxDBAge: f.maxDBAge, MaxDBAgeSet: cmd.Flags().Changed("max-db-age"),
 		NoBase: f.noBase, Dockerfile: f.dockerfile, BuildArgs: f.buildArgs,
-	}, opt.Policy, opt.Now)
-	if err != nil {
-		return nil, inputError(err)
 	}
-	f.images = io
-	return io, nil
 }
 
 // withProgress installs a progress bar when stderr is a terminal.

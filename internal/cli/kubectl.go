@@ -42,7 +42,8 @@ func newKubectlReport(s *streams) *cobra.Command {
 		Use:   "report",
 		Short: "Print the operator's reports as bulwark scan prints its findings",
 		Long: `Read the OpenReports reports Bulwark's operator keeps (Report "bulwark" per namespace,
-ClusterReport "bulwark-cluster") and print them with the renderers of bulwark scan:
+ClusterReport "bulwark-cluster"; or the wgpolicyk8s.io PolicyReports of the same names
+when the operator writes those) and print them with the renderers of bulwark scan:
 table, JSON, SARIF or JUnit. Checks the operator could not run are input errors, as in
 bulwark scan cluster. Exit codes: 0 nothing blocking, 1 a finding fails the gate the
 operator applied, 2 a check could not assess something or the reports could not be read.`,

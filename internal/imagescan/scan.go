@@ -3,6 +3,7 @@ package imagescan
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -75,6 +76,14 @@ type Options struct {
 	// RecordsOnly judges images by their scan records without pulling
 	// them: an image without a record is NeverScanned.
 	RecordsOnly bool
+	// Offline, when set, is why the registry is asked nothing about a
+	// reference: tags are not resolved, so drift is not assessed (with
+	// this reason) and a tag no pod runs yet is not assessed at all.
+	// Signatures are the caller's (Verify).
+	Offline string
+	// Memo, when set, keeps what tags resolve to and which indexes list a
+	// digest for its TTL.
+	Memo *Memo
 	// Workers bounds concurrent image scans (default 2: each scan is
 	// mostly decompression, one core each).
 	Workers int
@@ -172,7 +181,11 @@ func scanTarget(ctx context.Context, t Target, opt *Options) []*Result {
 	var current string
 	var currentErr error
 	if r.tag != "" && !(ArtifactTag(r.tag) && (r.digest != "" || len(t.Running()) > 0)) {
-		current, currentErr = head(ctx, r.repo.Tag(r.tag), opt)
+		if opt.Offline != "" {
+			currentErr = errors.New(opt.Offline)
+		} else {
+			current, currentErr = head(ctx, r.repo.Tag(r.tag), opt)
+		}
 	}
 	digests := t.Running()
 	if len(digests) == 0 && r.digest != "" {
@@ -269,6 +282,13 @@ func isLocal(ref string) bool {
 // listing the manifest digest. Any failure answers false: the drift is
 // then reported on the digests alone.
 func indexHolds(ctx context.Context, repo name.Repository, index, digest string, opt *Options) bool {
+	v, _ := opt.Memo.Do("index "+repo.Name()+"@"+index+" "+digest, func() (any, error) {
+		return listsDigest(ctx, repo, index, digest, opt), nil
+	})
+	return v.(bool)
+}
+
+func listsDigest(ctx context.Context, repo name.Repository, index, digest string, opt *Options) bool {
 	idx, err := remote.Index(repo.Digest(index), remoteOptions(ctx, opt)...)
 	if err != nil {
 		return false
@@ -291,11 +311,14 @@ func remoteOptions(ctx context.Context, opt *Options) []remote.Option {
 }
 
 func head(ctx context.Context, tag name.Tag, opt *Options) (string, error) {
-	d, err := remote.Head(tag, remoteOptions(ctx, opt)...)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", tag.Name(), err)
-	}
-	return d.Digest.String(), nil
+	v, err := opt.Memo.Do("tag "+tag.Name(), func() (any, error) {
+		d, err := remote.Head(tag, remoteOptions(ctx, opt)...)
+		if err != nil {
+			return "", fmt.Errorf("resolve %s: %w", tag.Name(), err)
+		}
+		return d.Digest.String(), nil
+	})
+	return v.(string), err
 }
 
 func scanLocal(ctx context.Context, t Target, opt *Options) *Result {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -57,6 +59,15 @@ type Config struct {
 	// under bulwark.yaml. It is watched: an edit re-judges every
 	// namespace; an edit that does not load keeps the previous policy.
 	PolicyConfigMap string
+	// Images, when set, judges the images the workloads run from the
+	// scan records of the shared image cache, as scan cluster
+	// --images-from-cache does (ImageConfig.Operator is set). With
+	// Images.Reverify, every namespace is re-judged once per interval, so
+	// that signatures are verified and tags resolved again.
+	Images *scan.ImageConfig
+	// ReportFormat is FormatOpenReports (the default) or
+	// FormatPolicyReport (wgpolicyk8s.io/v1alpha2).
+	ReportFormat string
 	// MaxResults bounds the results of one report (DefaultMaxResults).
 	MaxResults int
 	// Resync is how often every namespace is re-judged from the cache.
@@ -94,6 +105,9 @@ func (c *Config) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = DefaultWorkers
 	}
+	if c.ReportFormat == "" {
+		c.ReportFormat = FormatOpenReports
+	}
 	if c.MetricsAddr == "" {
 		c.MetricsAddr = "0"
 	}
@@ -108,6 +122,9 @@ func Scheme() (*runtime.Scheme, error) {
 	if err := openreports.Install(s); err != nil {
 		return nil, err
 	}
+	if err := addPolicyReports(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -116,6 +133,9 @@ func Scheme() (*runtime.Scheme, error) {
 // returned at once.
 func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
+	if !slices.Contains(ReportFormats, cfg.ReportFormat) {
+		return fmt.Errorf("report format %q: want one of %s", cfg.ReportFormat, strings.Join(ReportFormats, ", "))
+	}
 	if cfg.PolicyConfigMap != "" && cfg.Namespace == "" {
 		return errors.New("the policy ConfigMap needs the operator's namespace")
 	}
@@ -149,7 +169,12 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	r := &reconciler{cfg: cfg, errs: errs, scheme: scheme, server: rc.Host, info: *info,
+	if cfg.Images != nil {
+		ic := *cfg.Images
+		ic.Operator = true
+		cfg.Images = &ic
+	}
+	r := &reconciler{ctx: ctx, cfg: cfg, errs: errs, scheme: scheme, server: rc.Host, info: *info,
 		seen: map[string]map[string]string{}, written: map[string]string{}, counts: map[string]map[findingKey]int{}}
 	if cfg.PolicyConfigMap != "" {
 		cm, err := cs.CoreV1().ConfigMaps(cfg.Namespace).Get(ctx, cfg.PolicyConfigMap, metav1.GetOptions{})
@@ -182,7 +207,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Client: client.Options{Cache: &client.CacheOptions{
 			// Reports are read only to write them: straight from the API
 			// server, so the operator needs no watch on them.
-			DisableFor: []client.Object{&openreports.Report{}, &openreports.ClusterReport{}},
+			DisableFor: []client.Object{&openreports.Report{}, &openreports.ClusterReport{}, &PolicyReport{}, &ClusterPolicyReport{}},
 		}},
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        "0",
@@ -236,6 +261,24 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		if err := c.Watch(source.TypedKind[client.Object, string](mgr.GetCache(), obj, r.handler(k))); err != nil {
+			return err
+		}
+	}
+	if cfg.Images != nil && cfg.Images.Reverify > 0 {
+		// Nothing in the cluster changes when a tag moves or a signature
+		// is revoked: the registry's answers are renewed on a timer.
+		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+			t := time.NewTicker(cfg.Images.Reverify)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-t.C:
+					r.kick()
+				}
+			}
+		})); err != nil {
 			return err
 		}
 	}

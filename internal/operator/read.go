@@ -3,10 +3,13 @@ package operator
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	openreports "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -37,41 +40,9 @@ func Read(ctx context.Context, cfg *rest.Config, opt ReadOptions) (*report.Repor
 	if err != nil {
 		return nil, fmt.Errorf("client configuration: %w", err)
 	}
-	type named struct {
-		scope   string
-		results []openreports.ReportResult
-	}
-	var reports []named
-	if opt.Namespace != "" {
-		var rp openreports.Report
-		if err := c.Get(ctx, client.ObjectKey{Namespace: opt.Namespace, Name: ReportName}, &rp); err != nil {
-			if isNotFound(err) {
-				return nil, fmt.Errorf("namespace %s has no Bulwark report (is the operator running? kubectl get reports.openreports.io -n %s)", opt.Namespace, opt.Namespace)
-			}
-			return nil, fmt.Errorf("reading the report of namespace %s: %w", opt.Namespace, err)
-		}
-		reports = append(reports, named{"namespace " + opt.Namespace, rp.Results})
-	} else {
-		var l openreports.ReportList
-		if err := c.List(ctx, &l, client.MatchingLabels(reportLabels)); err != nil {
-			return nil, fmt.Errorf("listing the reports: %w", err)
-		}
-		for _, rp := range l.Items {
-			if rp.Name == ReportName {
-				reports = append(reports, named{"namespace " + rp.Namespace, rp.Results})
-			}
-		}
-	}
-	if opt.Cluster || opt.Namespace == "" {
-		var cr openreports.ClusterReport
-		switch err := c.Get(ctx, client.ObjectKey{Name: ClusterReportName}, &cr); {
-		case err == nil:
-			reports = append(reports, named{"the cluster", cr.Results})
-		case isNotFound(err):
-			return nil, fmt.Errorf("no Bulwark cluster report (is the operator running? kubectl get clusterreports.openreports.io)")
-		default:
-			return nil, fmt.Errorf("reading the cluster report: %w", err)
-		}
+	reports, err := readReports(ctx, c, opt)
+	if err != nil {
+		return nil, err
 	}
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -88,6 +59,7 @@ func Read(ctx context.Context, cfg *rest.Config, opt ReadOptions) (*report.Repor
 	}
 	var ids []string
 	for _, n := range reports {
+		n := named{scopeName(n.namespace), n.results}
 		for _, r := range n.results {
 			switch {
 			case r.Properties[PropStatus] == StatusNotAssessed:
@@ -116,6 +88,63 @@ func Read(ctx context.Context, cfg *rest.Config, opt ReadOptions) (*report.Repor
 	})
 	rep.Summarize()
 	return rep, nil
+}
+
+type named struct {
+	scope   string
+	results []openreports.ReportResult
+}
+
+// readReports reads the reports opt selects in the first format that has
+// them: OpenReports, else wgpolicyk8s.io PolicyReports (the operator's
+// --report-format), whichever CRDs the cluster serves.
+func readReports(ctx context.Context, c client.Reader, opt ReadOptions) ([]stored, error) {
+	var why []string
+	for _, f := range ReportFormats {
+		rs, err := readFormat(ctx, c, f, opt)
+		switch {
+		case err == nil:
+			return rs, nil
+		case meta.IsNoMatchError(err):
+			why = append(why, f+": the API server does not serve its CRDs")
+		case errors.Is(err, errNoReport):
+			why = append(why, f+": "+err.Error())
+		default:
+			return nil, fmt.Errorf("reading the %s reports: %w", f, err)
+		}
+	}
+	where := ""
+	if opt.Namespace != "" {
+		where = " -n " + opt.Namespace
+	}
+	return nil, fmt.Errorf("no Bulwark report (%s). Is the operator running? kubectl get reports.openreports.io,policyreports.wgpolicyk8s.io%s", strings.Join(why, "; "), where)
+}
+
+var errNoReport = errors.New("no report")
+
+func readFormat(ctx context.Context, c client.Reader, format string, opt ReadOptions) ([]stored, error) {
+	rs, err := listReports(ctx, c, format, opt.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Namespace != "" && len(rs) == 0 {
+		return nil, fmt.Errorf("%w for namespace %s", errNoReport, opt.Namespace)
+	}
+	if opt.Namespace != "" && opt.Cluster {
+		all, err := listReports(ctx, c, format, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range all {
+			if s.namespace == clusterKey {
+				rs = append(rs, s)
+			}
+		}
+	}
+	if (opt.Cluster || opt.Namespace == "") && !slices.ContainsFunc(rs, func(s stored) bool { return s.namespace == clusterKey }) {
+		return nil, fmt.Errorf("%w for the cluster", errNoReport)
+	}
+	return rs, nil
 }
 
 // findingOf is the finding a result was written from.

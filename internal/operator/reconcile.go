@@ -43,6 +43,9 @@ const (
 )
 
 type reconciler struct {
+	// ctx is the operator's: the registry credentials of the image
+	// options live as long as it.
+	ctx       context.Context
 	cfg       Config
 	errs      map[string]error
 	server    string
@@ -54,8 +57,9 @@ type reconciler struct {
 	apiReader client.Reader
 	m         *metrics
 
-	svc      atomic.Pointer[scan.Service]
-	policyRV atomic.Value // resourceVersion of the policy ConfigMap in force
+	svc      atomic.Pointer[scan.Service] // namespaces (with their images)
+	cluster  atomic.Pointer[scan.Service] // the cluster report: no images
+	policyRV atomic.Value                 // resourceVersion of the policy ConfigMap in force
 	queue    atomic.Pointer[workqueue.TypedRateLimitingInterface[string]]
 	loadOnce sync.Mutex
 	loaded   bool
@@ -83,11 +87,19 @@ func (r *reconciler) setPolicy(cm *corev1.ConfigMap) error {
 	if f.AsOf == "" {
 		opt.Now = time.Time{}
 	}
+	if r.cfg.Images != nil {
+		if opt.Images, err = scan.BuildImageOptions(r.ctx, *r.cfg.Images, opt.Policy, time.Now()); err != nil {
+			return err
+		}
+	}
 	svc, err := scan.NewClusterService(opt, "operator")
 	if err != nil {
 		return err
 	}
 	r.svc.Store(svc)
+	// Images are those of namespaced workloads: the namespaces' reports
+	// hold them, the cluster's does not judge them again.
+	r.cluster.Store(svc.WithoutImages())
 	if cm != nil {
 		r.policyRV.Store(cm.ResourceVersion)
 	}
@@ -238,7 +250,11 @@ func (r *reconciler) read(ctx context.Context, ns string) (*cluster.Result, erro
 		if err != nil {
 			return nil, err
 		}
-		var opts []client.ListOption
+		// The cache's objects, not copies of them: an evaluation reads
+		// its objects and writes none (the transform set their kind and
+		// cleaned them), and a copy of every object per evaluation was
+		// most of the operator's peak memory.
+		opts := []client.ListOption{client.UnsafeDisableDeepCopy}
 		if ns != clusterKey && k.Namespaced && k.Kind != "Role" && k.Kind != "RoleBinding" {
 			opts = append(opts, client.InNamespace(ns))
 		}
@@ -261,6 +277,8 @@ func (r *reconciler) read(ctx context.Context, ns string) (*cluster.Result, erro
 			return nil, err
 		}
 		for _, it := range items {
+			// List items are copies of the cache's structs: setting the
+			// kind on them changes nothing shared.
 			it.GetObjectKind().SetGroupVersionKind(schemaGVK(k, k.Kind))
 		}
 		objects[k.Kind] = items
@@ -274,7 +292,7 @@ func (r *reconciler) tokenUIDs(ctx context.Context, opts []client.ListOption) (m
 		return out, nil
 	}
 	l := secretMetadataList()
-	if err := r.tokens.List(ctx, l, opts...); err != nil {
+	if err := r.tokens.List(ctx, l, append(opts, client.UnsafeDisableDeepCopy)...); err != nil {
 		return nil, fmt.Errorf("reading service account token Secrets from the cache: %w", err)
 	}
 	for _, m := range l.Items {
@@ -297,8 +315,12 @@ func (r *reconciler) evaluate(ctx context.Context, ns string) error {
 		entries = append(entries, baseline.Entry{Fingerprint: fp, FirstSeen: first, LastSeen: first})
 	}
 	r.mu.Unlock()
-	rep := r.svc.Load().EvaluateRead(ctx, res, baseline.New(entries))
-	c := contentOf(rep, sc, r.cfg.MaxResults)
+	svc := r.svc.Load()
+	if ns == clusterKey {
+		svc = r.cluster.Load()
+	}
+	rep, notes := svc.EvaluateRead(ctx, res, baseline.New(entries))
+	c := contentOf(rep, sc, r.cfg.MaxResults, notes)
 	seen := map[string]string{}
 	for _, f := range rep.Findings {
 		if sc.owns(f.Subject) && f.FirstSeen != "" {
@@ -349,25 +371,7 @@ func (r *reconciler) write(ctx context.Context, ns string, c content) error {
 	if same {
 		return nil
 	}
-	var obj client.Object
-	var mutate controllerutil.MutateFn
-	if ns == clusterKey {
-		want := newClusterReport(c)
-		cr := &openreports.ClusterReport{ObjectMeta: metav1.ObjectMeta{Name: want.Name}}
-		obj, mutate = cr, func() error {
-			cr.Labels = mergeLabels(cr.Labels)
-			cr.Source, cr.Configuration, cr.Summary, cr.Results = want.Source, want.Configuration, want.Summary, want.Results
-			return nil
-		}
-	} else {
-		want := newReport(ns, c)
-		rp := &openreports.Report{ObjectMeta: metav1.ObjectMeta{Name: want.Name, Namespace: ns}}
-		obj, mutate = rp, func() error {
-			rp.Labels = mergeLabels(rp.Labels)
-			rp.Source, rp.Scope, rp.Configuration, rp.Summary, rp.Results = want.Source, want.Scope, want.Configuration, want.Summary, want.Results
-			return nil
-		}
-	}
+	obj, mutate := reportObject(r.cfg.ReportFormat, ns, c)
 	op, err := controllerutil.CreateOrUpdate(ctx, r.writer, obj, mutate)
 	if err != nil {
 		return fmt.Errorf("writing the report of %s: %w", scopeName(ns), err)
@@ -423,25 +427,14 @@ func (r *reconciler) load(ctx context.Context) error {
 			r.seen[scope][fp] = first
 		}
 	}
-	var rl openreports.ReportList
-	if err := r.apiReader.List(ctx, &rl, client.MatchingLabels(reportLabels)); err != nil {
+	written, err := listReports(ctx, r.apiReader, r.cfg.ReportFormat, "")
+	if err != nil {
 		return fmt.Errorf("reading the reports written before: %w", err)
-	}
-	var cl openreports.ClusterReportList
-	if err := r.apiReader.List(ctx, &cl, client.MatchingLabels(reportLabels)); err != nil {
-		return fmt.Errorf("reading the cluster reports written before: %w", err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, rp := range rl.Items {
-		if rp.Name == ReportName {
-			keep(rp.Namespace, rp.Results)
-		}
-	}
-	for _, cr := range cl.Items {
-		if cr.Name == ClusterReportName {
-			keep(clusterKey, cr.Results)
-		}
+	for _, w := range written {
+		keep(w.key(), w.results)
 	}
 	r.loaded = true
 	return nil

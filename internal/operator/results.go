@@ -11,7 +11,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
+	"github.com/bulwark-sec/bulwark/internal/render"
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 // Source is the source of every result Bulwark writes.
@@ -63,13 +66,15 @@ type content struct {
 type scope struct{ namespace string }
 
 // owns says whether a finding's subject belongs in the report of sc: a
-// namespace's report has the objects in it and the Namespace itself; the
-// cluster report has every other cluster-scoped subject.
+// namespace's report has the objects in it, the Namespace itself and the
+// images its workloads run (only a namespace's evaluation judges images);
+// the cluster report has every other cluster-scoped subject.
 func (sc scope) owns(s report.Subject) bool {
+	image := s.APIVersion == imagescan.APIVersion && s.Kind == imagescan.Kind
 	if sc.namespace == "" {
-		return s.Namespace == "" && s.Kind != "Namespace"
+		return s.Namespace == "" && s.Kind != "Namespace" && !image
 	}
-	return s.Namespace == sc.namespace || (s.Namespace == "" && s.Kind == "Namespace" && s.Name == sc.namespace)
+	return s.Namespace == sc.namespace || (s.Namespace == "" && s.Kind == "Namespace" && s.Name == sc.namespace) || image
 }
 
 // resultOf maps a finding's status to an OpenReports result: a finding
@@ -89,7 +94,7 @@ func resultOf(st report.Status) openreports.Result {
 // not assess and, for the cluster, the expired exceptions into results, at
 // most max of them: the rest are counted in the summary and described by
 // one overflow result, never dropped silently.
-func contentOf(rep *report.Report, sc scope, max int) content {
+func contentOf(rep *report.Report, sc scope, max int, notes []scan.ImageNote) content {
 	if max < 2 {
 		max = 2
 	}
@@ -124,6 +129,7 @@ func contentOf(rep *report.Report, sc scope, max int) content {
 		rs = append(rs, r)
 	}
 	rs = append(rs, notAssessed(rep)...)
+	rs = append(rs, imagesNotAssessed(notes)...)
 	if sc.namespace == "" {
 		for _, e := range rep.Exceptions {
 			if e.State != "expired" {
@@ -180,6 +186,24 @@ func notAssessed(rep *report.Report) []openreports.ReportResult {
 				Namespace: e.Subject.Namespace, Name: e.Subject.Name}},
 			Properties: map[string]string{PropStatus: StatusNotAssessed},
 		})
+	}
+	return out
+}
+
+// imagesNotAssessed are one error result per check and reason that kept
+// the check from judging images: an image without a scan record, a
+// signature or tag the operator did not ask the registry about. They are
+// never passes.
+func imagesNotAssessed(notes []scan.ImageNote) []openreports.ReportResult {
+	var out []openreports.ReportResult
+	for _, n := range notes {
+		for _, id := range n.Checks {
+			out = append(out, openreports.ReportResult{
+				Source: Source, Policy: id, Result: "error",
+				Description: bounded("not assessed: " + render.OneLine(n.String())),
+				Properties:  map[string]string{PropStatus: StatusNotAssessed},
+			})
+		}
 	}
 	return out
 }

@@ -2,10 +2,12 @@ package operator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bulwark-sec/bulwark/internal/report"
+	"github.com/bulwark-sec/bulwark/internal/scan"
 )
 
 func finding(check, kind, ns, name string, sev report.Severity, st report.Status) report.Finding {
@@ -26,7 +28,7 @@ func TestContentOfScopes(t *testing.T) {
 		Coverage: []report.Coverage{{Kind: "Secret", Status: report.CoverageNotRead, Reason: "forbidden", NotAssessed: []string{"K8S-050"}},
 			{Kind: "Pod", Status: report.CoverageNotApplicable, Reason: "elsewhere", NotAssessed: []string{"K8S-090"}}},
 	}
-	shop := contentOf(rep, scope{"shop"}, 100)
+	shop := contentOf(rep, scope{"shop"}, 100, nil)
 	var got []string
 	for _, r := range shop.Results {
 		got = append(got, fmt.Sprintf("%s:%s:%s", r.Policy, r.Result, subjectKey(r)))
@@ -44,7 +46,7 @@ func TestContentOfScopes(t *testing.T) {
 			t.Errorf("property %s = %q, want %q", k, r.Properties[k], v)
 		}
 	}
-	cl := contentOf(rep, scope{""}, 100)
+	cl := contentOf(rep, scope{""}, 100, nil)
 	got = nil
 	for _, r := range cl.Results {
 		got = append(got, fmt.Sprintf("%s:%s:%s", r.Policy, r.Result, subjectKey(r)))
@@ -66,7 +68,7 @@ func TestContentOfOverflow(t *testing.T) {
 		rep.Findings = append(rep.Findings, finding("K8S-015", "Deployment", "shop", fmt.Sprintf("d%d", i), report.SeverityMedium, report.StatusWarn))
 	}
 	rep.Findings = append(rep.Findings, finding("K8S-001", "Deployment", "shop", "priv", report.SeverityCritical, report.StatusFail))
-	c := contentOf(rep, scope{"shop"}, 4)
+	c := contentOf(rep, scope{"shop"}, 4, nil)
 	if len(c.Results) != 4 {
 		t.Fatalf("%d results, want 4", len(c.Results))
 	}
@@ -84,7 +86,7 @@ func TestContentOfOverflow(t *testing.T) {
 		t.Errorf("metrics count %d K8S-015 findings, want 10", n)
 	}
 	// Under the bound nothing is summarised.
-	if c := contentOf(rep, scope{"shop"}, 11); len(c.Results) != 11 || c.Results[10].Policy == PolicyOverflow {
+	if c := contentOf(rep, scope{"shop"}, 11, nil); len(c.Results) != 11 || c.Results[10].Policy == PolicyOverflow {
 		t.Errorf("11 results within a bound of 11: %d", len(c.Results))
 	}
 }
@@ -104,7 +106,7 @@ func TestBounded(t *testing.T) {
 func TestFindingRoundTrip(t *testing.T) {
 	f := finding("K8S-001", "Deployment", "shop", "web", report.SeverityCritical, report.StatusDue)
 	f.Due, f.Location = "2026-12-01", report.Location{Resource: "/apis/apps/v1/namespaces/shop/deployments/web"}
-	c := contentOf(&report.Report{Findings: []report.Finding{f}}, scope{"shop"}, 10)
+	c := contentOf(&report.Report{Findings: []report.Finding{f}}, scope{"shop"}, 10, nil)
 	got, err := findingOf(c.Results[0])
 	if err != nil {
 		t.Fatal(err)
@@ -121,5 +123,43 @@ func TestFindingRoundTrip(t *testing.T) {
 	bad.Properties = map[string]string{PropFingerprint: "x", PropStatus: "bogus"}
 	if _, err := findingOf(bad); err == nil {
 		t.Error("unknown status read back without error")
+	}
+}
+
+// TestImagesNotAssessed: what kept an IMG check from judging an image is
+// an error result of that check, never a pass; a plain warning is none.
+func TestImagesNotAssessed(t *testing.T) {
+	notes := []scan.ImageNote{
+		{Images: []string{"r.example/app:1"}, Checks: []string{"IMG-001", "IMG-002"}, Text: "IMG-001, IMG-002 not assessed: no scan record for sha256:aa"},
+		{Images: []string{"r.example/app:1"}, Text: "signature of what the tag points to now not assessed"},
+	}
+	c := contentOf(&report.Report{}, scope{"shop"}, 10, notes)
+	var ids []string
+	for _, r := range c.Results {
+		ids = append(ids, r.Policy)
+		if r.Result != "error" || r.Properties[PropStatus] != StatusNotAssessed || !strings.Contains(r.Description, "no scan record") || !strings.Contains(r.Description, "r.example/app:1") {
+			t.Errorf("result %+v", r)
+		}
+	}
+	if !slices.Equal(ids, []string{"IMG-001", "IMG-002"}) || c.Summary.Error != 2 {
+		t.Errorf("results %v, summary %+v", ids, c.Summary)
+	}
+	if c := contentOf(&report.Report{}, scope{"shop"}, 10, nil); len(c.Results) != 0 {
+		t.Errorf("no notes, results %v", c.Results)
+	}
+}
+
+// TestImageFindingsInTheNamespace: an image's finding (its subject has no
+// namespace) belongs to the namespace whose workloads run it, not to the
+// cluster report.
+func TestImageFindingsInTheNamespace(t *testing.T) {
+	f := finding("IMG-013", "Image", "", "r.example/app:1", report.SeverityHigh, report.StatusFail)
+	f.Subject.APIVersion = "bulwark.dev/v1"
+	rep := &report.Report{Findings: []report.Finding{f}}
+	if c := contentOf(rep, scope{"shop"}, 10, nil); len(c.Results) != 1 || c.Results[0].Policy != "IMG-013" {
+		t.Errorf("namespace report: %v", c.Results)
+	}
+	if c := contentOf(rep, scope{""}, 10, nil); len(c.Results) != 0 {
+		t.Errorf("cluster report: %v", c.Results)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
+	"github.com/bulwark-sec/bulwark/internal/imagescan"
 	"github.com/bulwark-sec/bulwark/internal/inventory"
 	"github.com/bulwark-sec/bulwark/internal/report"
 	"github.com/bulwark-sec/bulwark/internal/source/cluster"
@@ -49,22 +50,13 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 	if opt.Images == nil {
 		return Collected(res, opt.Options)
 	}
-	var pods []*inventory.Object
-	if res.Info != nil {
-		pods = res.Info.ControlledPods
-	}
 	ictx := context.WithoutCancel(ctx)
 	if opt.ImageTimeout > 0 {
 		var cancel context.CancelFunc
 		ictx, cancel = context.WithTimeout(ictx, opt.ImageTimeout)
 		defer cancel()
 	}
-	io := *opt.Images
-	if len(io.Platforms) == 0 {
-		io.Platforms = nodePlatforms(res.Objects)
-	}
-	objs, imgs := scanWorkloadImages(ictx, res.Objects, pods, &io)
-	res.Objects = append(res.Objects, objs...)
+	imgs := readImages(ictx, res, opt.Images)
 	rep, err := Collected(res, opt.Options)
 	if err != nil {
 		return nil, err
@@ -74,6 +66,23 @@ func Cluster(ctx context.Context, opt ClusterOptions) (*report.Report, error) {
 	addImageNotes(rep, imgs, selected, opt.Images)
 	rep.Summarize()
 	return rep, nil
+}
+
+// readImages assesses the images of what was read of a cluster (the
+// digests its pods run, the workloads' references) and adds them to
+// res.Objects for the IMG checks.
+func readImages(ctx context.Context, res *cluster.Result, opt *ImageOptions) []*imagescan.Result {
+	var pods []*inventory.Object
+	if res.Info != nil {
+		pods = res.Info.ControlledPods
+	}
+	io := *opt
+	if len(io.Platforms) == 0 {
+		io.Platforms = nodePlatforms(res.Objects)
+	}
+	objs, imgs := scanWorkloadImages(ctx, res.Objects, pods, &io)
+	res.Objects = append(res.Objects, objs...)
+	return imgs
 }
 
 // nodePlatforms are the os/arch pairs the cluster's nodes run, which is

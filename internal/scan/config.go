@@ -181,6 +181,25 @@ func allIn(xs, set []string) bool {
 
 // NewClusterService plans a service over what a live cluster feeds, for
 // processes that judge it continuously (the operator, with EvaluateRead).
+// With opt.Images, the images its workloads run are judged too, as scan
+// cluster --images judges them.
 func NewClusterService(opt Options, command string) (*Service, error) {
-	return NewService(opt, command, check.Cluster)
+	if opt.Images == nil {
+		return NewService(opt, command, check.Cluster)
+	}
+	p, err := planChecks(opt, command, clusterSources(opt)...)
+	if err != nil {
+		return nil, err
+	}
+	// imageChecks deletes in place.
+	run, warnings := imageChecks(slices.Clone(p.run), opt.Images)
+	svc := newService(opt, command, run, p.elsewhere)
+	svc.images = opt.Images
+	svc.warnings = append(slices.Clone(opt.Images.Warnings), warnings...)
+	for _, c := range p.run {
+		if !slices.Contains(run, c) {
+			svc.imagesNotRun = append(svc.imagesNotRun, c.ID)
+		}
+	}
+	return svc, nil
 }

@@ -51,7 +51,19 @@ type ImageConfig struct {
 	// Admission configures the image gate of admission serve; nil for
 	// scans.
 	Admission *GateConfig
+	// Operator: the images a cluster runs are judged again and again
+	// (bulwark operator), from scan records only (FromCache). The
+	// registry is asked nothing (signatures not verified, tags not
+	// resolved: their checks are not assessed) unless Reverify is set;
+	// then each answer is kept for Reverify, so a signature is verified
+	// again, and a tag looked up again, once per Reverify.
+	Operator bool
+	Reverify time.Duration
 }
+
+// reverifyNote says why the operator verifies no signature and resolves
+// no tag.
+const reverifyNote = "the operator asks registries nothing unless --reverify-interval is set"
 
 // GateConfig are the image gate's own settings (imagegate.Options).
 type GateConfig struct {
@@ -90,6 +102,19 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 		tr := remote.WithTransport(imagegate.LimitResponses(remote.DefaultTransport, cmp.Or(g.MaxResponse, imagegate.DefaultMaxResponse)))
 		o.Open.Remote = append(o.Open.Remote, tr)
 		signRemote = append(signRemote, tr)
+	}
+	var memo *imagescan.Memo
+	if cfg.Operator {
+		cfg.FromCache = true
+		iopt.Reverify = cfg.Reverify
+		if cfg.Reverify > 0 {
+			// Kept a little less than the interval, so the evaluations
+			// the interval starts ask again.
+			memo = imagescan.NewMemo(cfg.Reverify * 9 / 10)
+			o.Memo = memo
+		} else {
+			o.Offline = "tags are not resolved: " + reverifyNote
+		}
 	}
 	o.RecordsOnly = cfg.FromCache
 	o.IgnoreUnfixed = cfg.IgnoreUnfixed || (pol != nil && pol.Vulnerabilities.IgnoreUnfixed)
@@ -130,19 +155,25 @@ func BuildImageOptions(ctx context.Context, cfg ImageConfig, pol *policy.Policy,
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
-	if trust == nil {
+	switch {
+	case trust == nil:
 		o.VerifyMissing = "no trust policy (set images.trustPolicy in the policy file or --trust-policy)"
-	} else {
+	case cfg.Operator && cfg.Reverify <= 0:
+		o.VerifyMissing = reverifyNote
+	default:
 		v, err := sign.NewVerifier(trust, sign.Options{Keychain: kc, Remote: signRemote})
 		if err != nil {
 			return nil, &UsageError{Err: err}
 		}
 		o.Verify = func(ctx context.Context, repo string, d v1.Hash) (*imagescan.Signature, error) {
-			r, err := v.VerifyDigest(ctx, repo, d)
-			if err != nil {
-				return nil, err
-			}
-			return &imagescan.Signature{Verified: r.Verified, Reason: r.Reason, Signer: r.Signer, Policy: r.PolicyName}, nil
+			s, err := memo.Do("signature "+repo+"@"+d.String(), func() (any, error) {
+				r, err := v.VerifyDigest(ctx, repo, d)
+				if err != nil {
+					return (*imagescan.Signature)(nil), err
+				}
+				return &imagescan.Signature{Verified: r.Verified, Reason: r.Reason, Signer: r.Signer, Policy: r.PolicyName}, nil
+			})
+			return s.(*imagescan.Signature), err
 		}
 	}
 

@@ -52,3 +52,25 @@ func TestBuildImageOptionsErrorsAreUsage(t *testing.T) {
 	var none *ImageOptions
 	none.AddCredentialWarnings(nil) // images off: a no-op, no panic
 }
+
+// TestOperatorImageOptions: the operator judges from records only; it
+// asks registries nothing without Reverify (tags not resolved, signatures
+// not verified, both saying why), and keeps their answers with it.
+func TestOperatorImageOptions(t *testing.T) {
+	dir := t.TempDir()
+	cfg := ImageConfig{DBDir: filepath.Join(dir, "db"), CacheDir: filepath.Join(dir, "cache"), Operator: true}
+	io, err := BuildImageOptions(context.Background(), cfg, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !io.RecordsOnly || io.Offline == "" || io.Memo != nil || io.Verify != nil || io.Reverify != 0 {
+		t.Errorf("offline operator options: records only %v, offline %q, memo %v, verify %v", io.RecordsOnly, io.Offline, io.Memo != nil, io.Verify != nil)
+	}
+	cfg.Reverify = time.Hour
+	if io, err = BuildImageOptions(context.Background(), cfg, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if !io.RecordsOnly || io.Offline != "" || io.Memo == nil || io.Reverify != time.Hour {
+		t.Errorf("operator options with reverify: records only %v, offline %q, memo %v", io.RecordsOnly, io.Offline, io.Memo != nil)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bulwark-sec/bulwark/internal/check"
 	"github.com/bulwark-sec/bulwark/internal/imagescan"
@@ -24,6 +25,10 @@ type ImageOptions struct {
 	// Gate, set for admission serve, judges the images of admitted
 	// workloads (see NewAdmissionService).
 	Gate *GateConfig
+
+	// Reverify is how long the operator keeps registry answers (0: it
+	// asks registries nothing); see ImageConfig.
+	Reverify time.Duration
 
 	// chain are the registry credentials BuildImageOptions set up.
 	chain *registryauth.Chain
@@ -71,24 +76,67 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 	if _, notes := imageChecks(check.All(), io); len(results) > 0 {
 		rep.Warnings = append(rep.Warnings, notes...)
 	}
+	for _, n := range imageNotes(results, selected, io) {
+		switch {
+		case n.unread != "":
+			rep.Errors = append(rep.Errors, report.InputError{Resource: n.unread, Message: n.Text})
+		case n.Error:
+			rep.Errors = append(rep.Errors, report.InputError{Resource: "images", Message: n.String()})
+		default:
+			rep.Warnings = append(rep.Warnings, n.String())
+		}
+	}
+}
+
+// ImageNote is something the image assessment could not do: the checks
+// it kept from judging the images named (none for a plain warning), and
+// why. Error: the verdict is incomplete.
+type ImageNote struct {
+	Images []string
+	Checks []string
+	Text   string
+	Error  bool
+	// unread is where an image that could not be read at all is.
+	unread string
+}
+
+// String is the note as a report words it.
+func (n ImageNote) String() string {
+	if n.unread != "" {
+		return n.unread + ": " + n.Text
+	}
+	return imageList(n.Images) + ": " + n.Text
+}
+
+// imageNotes are what addImageNotes reports, in order.
+func imageNotes(results []*imagescan.Result, selected []*check.Check, io *ImageOptions) []ImageNote {
 	byAspect := map[string][]string{}
+	var all []string
 	for _, c := range selected {
+		if len(c.ImageAspects) > 0 || slices.Contains(c.Kinds, imagescan.Kind) {
+			all = append(all, c.ID)
+		}
 		for _, a := range c.ImageAspects {
 			byAspect[a] = append(byAspect[a], c.ID)
 		}
 	}
-	type note struct {
-		error bool
-		text  string
+	type key struct {
+		error  bool
+		text   string
+		checks string
 	}
-	var order []note
-	refs := map[note][]string{}
-	add := func(n note, ref string) {
-		if _, ok := refs[n]; !ok {
-			order = append(order, n)
+	var out, grouped []ImageNote
+	idx := map[key]int{}
+	add := func(error bool, text string, checks []string, ref string) {
+		k := key{error, text, strings.Join(checks, ",")}
+		i, ok := idx[k]
+		if !ok {
+			i = len(grouped)
+			idx[k] = i
+			grouped = append(grouped, ImageNote{Text: text, Checks: checks, Error: error})
 		}
-		if !slices.Contains(refs[n], ref) {
-			refs[n] = append(refs[n], ref)
+		if !slices.Contains(grouped[i].Images, ref) {
+			grouped[i].Images = append(grouped[i].Images, ref)
 		}
 	}
 	for _, r := range results {
@@ -97,7 +145,7 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 			if r.Digest != "" && !r.Local {
 				where = r.Repository + "@" + r.Digest
 			}
-			rep.Errors = append(rep.Errors, report.InputError{Resource: where, Message: "image not assessed: " + r.Err})
+			out = append(out, ImageNote{Images: []string{r.Ref}, Checks: all, Text: "image not assessed: " + r.Err, Error: true, unread: where})
 			continue
 		}
 		aspects := make([]string, 0, len(r.NotAssessed))
@@ -113,26 +161,21 @@ func addImageNotes(rep *report.Report, results []*imagescan.Result, selected []*
 			// Vulnerabilities and signatures are what an image gate is
 			// for: not knowing them makes the verdict incomplete.
 			isErr := (a == imagescan.AspectVulnerabilities && !r.NeverScanned) || (a == imagescan.AspectSignature && io.Verify != nil && !r.Local)
-			add(note{isErr, fmt.Sprintf("%s not assessed: %s", strings.Join(ids, ", "), r.NotAssessed[a])}, r.Ref)
+			add(isErr, fmt.Sprintf("%s not assessed: %s", strings.Join(ids, ", "), r.NotAssessed[a]), ids, r.Ref)
 		}
-		if len(r.Unread) > 0 && len(byAspect[imagescan.AspectVulnerabilities]) > 0 {
-			add(note{true, fmt.Sprintf("packages not checked for vulnerabilities: Bulwark does not read the rpm package database (%s) yet", strings.Join(r.Unread, ", "))}, r.Ref)
-		}
-		if len(r.Uncovered) > 0 && len(byAspect[imagescan.AspectVulnerabilities]) > 0 {
-			add(note{true, fmt.Sprintf("packages not checked for vulnerabilities: the database has no data for %s; run `bulwark db import`", strings.Join(r.Uncovered, ", "))}, r.Ref)
+		if vulns := byAspect[imagescan.AspectVulnerabilities]; len(vulns) > 0 {
+			if len(r.Unread) > 0 {
+				add(true, fmt.Sprintf("packages not checked for vulnerabilities: Bulwark does not read the rpm package database (%s) yet", strings.Join(r.Unread, ", ")), vulns, r.Ref)
+			}
+			if len(r.Uncovered) > 0 {
+				add(true, fmt.Sprintf("packages not checked for vulnerabilities: the database has no data for %s; run `bulwark db import`", strings.Join(r.Uncovered, ", ")), vulns, r.Ref)
+			}
 		}
 		for _, w := range r.Warnings {
-			add(note{false, w}, r.Ref)
+			add(false, w, nil, r.Ref)
 		}
 	}
-	for _, n := range order {
-		msg := fmt.Sprintf("%s: %s", imageList(refs[n]), n.text)
-		if n.error {
-			rep.Errors = append(rep.Errors, report.InputError{Resource: "images", Message: msg})
-		} else {
-			rep.Warnings = append(rep.Warnings, msg)
-		}
-	}
+	return append(out, grouped...)
 }
 
 func imageList(refs []string) string {

@@ -1,9 +1,12 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,8 +34,12 @@ type Service struct {
 	elsewhere []*check.Check
 	described []report.Check
 	// gate judges the images of workloads (admission serve with images).
-	gate     *imagegate.Gate
-	warnings []string
+	gate *imagegate.Gate
+	// images judges the images of a cluster's workloads (the operator);
+	// imagesNotRun are the IMG checks it cannot run (no verifier).
+	images       *ImageOptions
+	imagesNotRun []string
+	warnings     []string
 }
 
 // NewService plans a service over source from opt, as a scan of command
@@ -135,13 +142,29 @@ func (s *Service) EvaluateObjects(_ context.Context, objs []*inventory.Object, i
 	return rep
 }
 
+// WithoutImages is the service judging no images: for what holds no
+// workload (the operator's cluster report).
+func (s *Service) WithoutImages() *Service {
+	c := *s
+	c.images, c.imagesNotRun = nil, nil
+	c.checks = slices.DeleteFunc(slices.Clone(s.checks), func(c *check.Check) bool {
+		return len(c.ImageAspects) > 0 || slices.Contains(c.Kinds, imagescan.Kind)
+	})
+	return &c
+}
+
 // EvaluateRead judges what was read of a live cluster (cluster.Collect,
 // or cluster.Assemble over a watch cache) as `scan cluster` does: checks
 // that need a kind that could not be read are listed as not assessed in
 // the coverage, never run on what remains. base, when not nil, replaces
 // the service's baseline for this evaluation (the operator's first-seen
 // dates, which change between evaluations).
-func (s *Service) EvaluateRead(_ context.Context, res *cluster.Result, base *baseline.Baseline) *report.Report {
+//
+// With images (NewClusterService), the images the workloads run are
+// judged too; the notes are what that could not do (also in the
+// report's errors and warnings), with the checks each kept from judging,
+// including the IMG checks the service cannot run at all.
+func (s *Service) EvaluateRead(ctx context.Context, res *cluster.Result, base *baseline.Baseline) (*report.Report, []ImageNote) {
 	opt := s.opt
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -149,7 +172,29 @@ func (s *Service) EvaluateRead(_ context.Context, res *cluster.Result, base *bas
 	if base != nil {
 		opt.Baseline = base
 	}
-	return evaluateRead(res, s.checks, s.elsewhere, opt, s.command)
+	var imgs []*imagescan.Result
+	if s.images != nil {
+		imgs = readImages(ctx, res, s.images)
+	}
+	rep := evaluateRead(res, s.checks, s.elsewhere, opt, s.command)
+	if s.images == nil {
+		return rep, nil
+	}
+	addImageNotes(rep, imgs, s.checks, s.images)
+	rep.Summarize()
+	notes := imageNotes(imgs, s.checks, s.images)
+	if len(imgs) > 0 && len(s.imagesNotRun) > 0 {
+		var refs []string
+		for _, r := range imgs {
+			if !slices.Contains(refs, r.Ref) {
+				refs = append(refs, r.Ref)
+			}
+		}
+		why := cmp.Or(s.images.VerifyMissing, "no trust policy configured")
+		notes = append(notes, ImageNote{Images: refs, Checks: s.imagesNotRun,
+			Text: fmt.Sprintf("%s not run: %s", strings.Join(s.imagesNotRun, ", "), why)})
+	}
+	return rep, notes
 }
 
 // ObjectOf makes an inventory object of a typed API object, located by its

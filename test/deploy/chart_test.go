@@ -160,3 +160,35 @@ func TestChartOperatorPassesItsOwnCatalog(t *testing.T) {
 		t.Errorf("scan with readSecretMetadata: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestChartOperatorPolicyReportAndImages: operator.reportFormat
+// policyreport installs the wgpolicyk8s.io CRDs instead of the
+// OpenReports ones and grants writing those reports only; with
+// operator.images the shared scan cache is mounted read-only, and the
+// chart still has no finding.
+func TestChartOperatorPolicyReportAndImages(t *testing.T) {
+	bin := bulwarkBinary(t)
+	p := render(t, "operator.enabled=true", "operator.reportFormat=policyreport", "operator.images.enabled=true",
+		"operator.images.volume.persistentVolumeClaim.claimName=bulwark-cache", "operator.images.reverifyInterval=6h")
+	code, out, errOut := run(bin, "scan", "manifests", p, "--fail-on", "info", "--pss-enforce", "restricted")
+	if code != 0 || !strings.Contains(out, "Findings: 0") {
+		t.Fatalf("scan of the rendered chart: exit %d\n%s\n%s", code, out, errOut)
+	}
+	rendered, _ := os.ReadFile(p)
+	for _, want := range []string{"name: policyreports.wgpolicyk8s.io", "name: clusterpolicyreports.wgpolicyk8s.io",
+		"resources: [policyreports, clusterpolicyreports]", "--report-format=policyreport", "- --images\n",
+		"--cache-dir=/var/cache/bulwark/images", "--reverify-interval=6h", "claimName: bulwark-cache", "mountPath: /var/cache/bulwark\n          readOnly: true"} {
+		if !strings.Contains(string(rendered), want) {
+			t.Errorf("rendered chart lacks %q", want)
+		}
+	}
+	if strings.Contains(string(rendered), "openreports.io") && strings.Contains(string(rendered), "name: reports.openreports.io") {
+		t.Error("the OpenReports CRDs are installed with reportFormat policyreport")
+	}
+	if strings.Contains(string(rendered), "resources: [reports, clusterreports]") {
+		t.Error("the operator may write OpenReports with reportFormat policyreport")
+	}
+	if out, err := helm(t, "template", "bulwark", chart, "--set", "image.digest="+digest, "--set", "operator.enabled=true", "--set", "operator.images.enabled=true"); err == nil || !strings.Contains(out, "operator.images.volume") {
+		t.Errorf("images without a volume: %v\n%s", err, out)
+	}
+}

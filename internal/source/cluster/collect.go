@@ -274,9 +274,16 @@ func (c *collector) getNamespace(ctx context.Context, name string) ([]entry, err
 // managedFields (often as large as the object) and the kubectl
 // last-applied-configuration annotation (a copy of the object as applied,
 // which on a Secret holds its values).
+//
+// It writes nothing to an object already clean: the operator hands
+// Assemble objects its watch cache shares (shallow copies, maps shared).
 func clean(m *metav1.ObjectMeta) {
-	m.ManagedFields = nil
-	delete(m.Annotations, lastApplied)
+	if m.ManagedFields != nil {
+		m.ManagedFields = nil
+	}
+	if _, ok := m.Annotations[lastApplied]; ok {
+		delete(m.Annotations, lastApplied)
+	}
 }
 
 // list reads every page of one list. A continue token that expired (the
