@@ -289,7 +289,7 @@ func (c *conv) refTo(attr string) string {
 func (c *conv) put(arm string, v any, tf ...string) {
 	segs := strings.Split(arm, ".")
 	if u, ok := v.(tfUnknown); ok {
-		if kindAt(c.s, segs) != azmodel.SchemaString {
+		if kindAt(c.s, segs) != azmodel.SchemaString || !isReference(segs) {
 			c.gaps.Add(arm, u.reason(azmodel.Dotted(tfSegs(tf))))
 			c.record(segs, tf)
 			return
@@ -349,6 +349,16 @@ func tfSegs(tf []string) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// isReference reports whether an ARM field holds the id of another
+// resource (keyId, diskEncryptionSetID, workspaceId, a private DNS
+// zone): one set from a resource of the same plan is set, whatever the
+// id will be. Any other string known only after apply (an access mode,
+// a channel) cannot be judged.
+func isReference(segs []string) bool {
+	last := strings.ToLower(segs[len(segs)-1])
+	return strings.HasSuffix(last, "id") || strings.HasSuffix(last, "ids") || last == "privatednszone"
 }
 
 // kindAt is the schema kind of an ARM path.
@@ -587,7 +597,7 @@ func (p *plan) poolInto(c *conv, pool map[string]any, armPrefix, tfPrefix string
 				segs := strings.Split(armPrefix+arm, ".")
 				c.record(segs, path(tfPrefix+t))
 				if u, isU := v.(tfUnknown); isU {
-					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString {
+					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString || !isReference(segs) {
 						c.gaps.Add(azmodel.Dotted(segs), u.reason(azmodel.Dotted(tfSegs(path(tfPrefix+t)))))
 						return
 					}
