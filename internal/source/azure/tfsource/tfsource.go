@@ -62,7 +62,7 @@ type Limits struct {
 
 // DefaultLimits are far above what real configurations need: an estate
 // of hundreds of clusters has a few thousand instances.
-var DefaultLimits = Limits{Bytes: 32 << 20, Iterations: 1_000_000, Instances: 10_000, ModuleDepth: 16, Files: 2_000, Nesting: 256}
+var DefaultLimits = Limits{Bytes: 32 << 20, Iterations: 100_000, Instances: 10_000, ModuleDepth: 16, Files: 2_000, Nesting: 256}
 
 // DefaultMaxFileSize bounds one .tf file: configurations are small.
 const DefaultMaxFileSize = 8 << 20
