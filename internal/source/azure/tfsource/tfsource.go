@@ -292,19 +292,27 @@ type parsedDir struct {
 	resOrder  []string
 }
 
-// tfFiles lists a directory's .tf files, sorted.
-func tfFiles(dir string) ([]string, error) {
+// tfFiles lists a directory's .tf files, sorted, and the files Terraform
+// would read that Bulwark does not: JSON syntax (.tf.json) and override
+// files.
+func tfFiles(dir string) (files, unread []string, err error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []string
 	for _, d := range ents {
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") && !strings.HasPrefix(d.Name(), ".") {
-			out = append(out, filepath.Join(dir, d.Name()))
+		name := d.Name()
+		if d.IsDir() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, ".tf.json"), name == "override.tf", strings.HasSuffix(name, "_override.tf"):
+			unread = append(unread, filepath.Join(dir, name))
+		case strings.HasSuffix(name, ".tf"):
+			files = append(files, filepath.Join(dir, name))
 		}
 	}
-	return out, nil
+	return files, unread, nil
 }
 
 func (e *evaluator) readFile(name string) ([]byte, error) {
@@ -334,9 +342,13 @@ func (e *evaluator) parse(dir string) (*parsedDir, error) {
 	if pd, ok := e.parsed[dir]; ok {
 		return pd, nil
 	}
-	files, err := tfFiles(dir)
+	files, unread, err := tfFiles(dir)
 	if err != nil {
 		return nil, err
+	}
+	if len(unread) > 0 {
+		// Judging the module without them could pass what they change.
+		return nil, fmt.Errorf("%s: Bulwark reads .tf files and does not merge override files; scan a plan of this module (terraform show -json)", unread[0])
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s: no .tf files", dir)
@@ -475,7 +487,7 @@ func (pd *parsedDir) add(body *hclsyntax.Body) error {
 // modules they call when a directory tree is scanned. Files that do not
 // parse call nothing here; reading them reports the error.
 func CalledDirs(dir string) []string {
-	files, _ := tfFiles(dir)
+	files, _, _ := tfFiles(dir)
 	var out []string
 	for _, name := range files {
 		data, err := os.ReadFile(name)

@@ -250,10 +250,27 @@ func deepModules(n int) map[string]string {
 	return files
 }
 
-// A FIFO or a file over the size limit is refused, not read.
+// A file over the size limit is refused; override and JSON files, which
+// Bulwark does not read, make the module an error, not a partial pass.
 func TestFiles(t *testing.T) {
+	for _, name := range []string{"override.tf", "aks_override.tf", "extra.tf.json"} {
+		dir := write(t, map[string]string{"main.tf": `resource "azurerm_container_registry" "r" {}`, name: `{}`})
+		if m := Read(dir, Options{}); len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Msg, name) || len(m.Resources) != 0 {
+			t.Errorf("%s: %v", name, m.Errors)
+		}
+	}
 	dir := write(t, map[string]string{"main.tf": `resource "azurerm_container_registry" "r" { name = "` + strings.Repeat("x", 2000) + `" }`})
 	if m := Read(dir, Options{MaxFileSize: 1000}); len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Msg, "larger than 1000 bytes") {
 		t.Errorf("size: %v", m.Errors)
+	}
+}
+
+// BenchmarkReadExample evaluates the bundled example module (root,
+// variables, tfvars and the naming module).
+func BenchmarkReadExample(b *testing.B) {
+	for b.Loop() {
+		if m := Read("../../../../examples/aks/terraform", Options{}); len(m.Errors) > 0 || len(m.Resources) != 7 {
+			b.Fatalf("%v, %d resources", m.Errors, len(m.Resources))
+		}
 	}
 }
