@@ -124,6 +124,10 @@ func (m *module) eval(x hcl.Expression, sc *scope) (cty.Value, error) {
 		return cty.NilVal, m.e.spent
 	}
 	m.e.at = x.Range()
+	if m.e.depth++; m.e.depth > m.e.lim.Depth {
+		return cty.NilVal, m.e.fail(fmt.Sprintf("references nested more than %d deep (limit): locals, variables, outputs and resources referring to each other", m.e.lim.Depth))
+	}
+	defer func() { m.e.depth-- }()
 	ctx, err := m.context(x.Variables(), sc)
 	if err != nil {
 		return cty.NilVal, err

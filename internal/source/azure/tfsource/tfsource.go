@@ -58,14 +58,19 @@ type Limits struct {
 	Files int
 	// Nesting is how deeply brackets may nest in one file.
 	Nesting int
+	// Depth is how deeply evaluation may nest: a local referring to a
+	// local referring to a local...
+	Depth int
+	// SourceBytes is the size of all .tf files read.
+	SourceBytes int64
 }
 
 // DefaultLimits are far above what real configurations need: an estate
 // of hundreds of clusters has a few thousand instances.
-var DefaultLimits = Limits{Bytes: 32 << 20, Iterations: 100_000, Instances: 10_000, ModuleDepth: 16, Files: 2_000, Nesting: 256}
+var DefaultLimits = Limits{Bytes: 32 << 20, Iterations: 100_000, Instances: 10_000, ModuleDepth: 16, Files: 2_000, Nesting: 256, Depth: 1_000, SourceBytes: 32 << 20}
 
 // DefaultMaxFileSize bounds one .tf file: configurations are small.
-const DefaultMaxFileSize = 8 << 20
+const DefaultMaxFileSize = 4 << 20
 
 func (l Limits) orDefault() Limits {
 	d := DefaultLimits
@@ -86,6 +91,12 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.Nesting > 0 {
 		d.Nesting = l.Nesting
+	}
+	if l.Depth > 0 {
+		d.Depth = l.Depth
+	}
+	if l.SourceBytes > 0 {
+		d.SourceBytes = l.SourceBytes
 	}
 	return d
 }
@@ -156,7 +167,9 @@ type evaluator struct {
 	out    *Module
 	// Budget spent so far; spent is the limit reached, once one is.
 	bytes, iterations int64
+	source            int64
 	instances, files  int
+	depth             int
 	spent             error
 	// at is the range being evaluated, for limit errors.
 	at hcl.Range
@@ -364,6 +377,9 @@ func (e *evaluator) parse(dir string) (*parsedDir, error) {
 		if err != nil {
 			return nil, err
 		}
+		if e.source += int64(len(data)); e.source > e.lim.SourceBytes {
+			return nil, fmt.Errorf("%s: the .tf files of one configuration are larger than %d bytes together (limit)", name, e.lim.SourceBytes)
+		}
 		body, err := parseBody(data, name, e.lim.Nesting)
 		if err != nil {
 			return nil, err
@@ -376,23 +392,13 @@ func (e *evaluator) parse(dir string) (*parsedDir, error) {
 	return pd, nil
 }
 
-// parseBody parses one file, after refusing bracket nesting deeper than
-// limit (hcl's parser recurses once per level), and instruments it.
+// parseBody parses one file, after refusing what would make hcl's
+// parser, which recurses once per level, exhaust the stack: brackets
+// nested deeper than limit, long chains of unary operators, too many
+// conditionals (each nests the next).
 func parseBody(data []byte, name string, limit int) (*hclsyntax.Body, error) {
-	depth, line := 0, 1
-	for _, c := range data {
-		switch c {
-		case '\n':
-			line++
-		case '(', '[', '{':
-			if depth++; depth > limit {
-				return nil, &srcErr{file: name, line: line, msg: fmt.Sprintf("brackets nested more than %d levels deep (limit)", limit)}
-			}
-		case ')', ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		}
+	if err := checkNesting(data, name, limit); err != nil {
+		return nil, err
 	}
 	f, diags := hclsyntax.ParseConfig(data, name, hcl.Pos{Line: 1, Column: 1})
 	if err := diagErr(diags); err != nil {
@@ -401,6 +407,68 @@ func parseBody(data []byte, name string, limit int) (*hclsyntax.Body, error) {
 	body := f.Body.(*hclsyntax.Body)
 	instrument(body)
 	return body, nil
+}
+
+// Bounds of checkNesting beside the bracket limit: a real configuration
+// has a few hundred conditionals and no chain of unary operators.
+const (
+	maxUnaryChain   = 256
+	maxConditionals = 5_000
+)
+
+// checkNesting scans bytes, strings included (a bracket or operator in a
+// string counts too, which only makes it stricter), comments skipped.
+func checkNesting(data []byte, name string, limit int) error {
+	depth, line, chain, conds := 0, 1, 0, 0
+	var prev byte = '='
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		// Comments (separator lines of dashes) are skipped.
+		if c == '#' || c == '/' && i+1 < len(data) && data[i+1] == '/' {
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+			line++
+			continue
+		}
+		if c == '/' && i+1 < len(data) && data[i+1] == '*' {
+			for i += 2; i < len(data) && !(data[i] == '*' && i+1 < len(data) && data[i+1] == '/'); i++ {
+				if data[i] == '\n' {
+					line++
+				}
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '\n':
+			line++
+		case '(', '[', '{':
+			if depth++; depth > limit {
+				return &srcErr{file: name, line: line, msg: fmt.Sprintf("brackets nested more than %d levels deep (limit)", limit)}
+			}
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '?':
+			if conds++; conds > maxConditionals {
+				return &srcErr{file: name, line: line, msg: fmt.Sprintf("more than %d conditionals in one file (limit)", maxConditionals)}
+			}
+		}
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			continue
+		case (c == '!' || c == '-') && strings.IndexByte("=([{,?:!-+*/%<>&|", prev) >= 0:
+			if chain++; chain > maxUnaryChain {
+				return &srcErr{file: name, line: line, msg: fmt.Sprintf("more than %d unary operators in a row (limit)", maxUnaryChain)}
+			}
+		default:
+			chain = 0
+		}
+		prev = c
+	}
+	return nil
 }
 
 // instrument routes the collection of every for expression through

@@ -220,6 +220,10 @@ resource "azurerm_container_registry" "r" {
 		"doubling":       {map[string]string{"main.tf": doubling.String()}, "more than 33554432 bytes"},
 		"format padding": {map[string]string{"main.tf": `resource "azurerm_container_registry" "r" { name = format("%999999999d", 1) }`}, "width"},
 		"nesting":        {map[string]string{"main.tf": "locals { a = " + nested + " }"}, "nested more than 256"},
+		"not chain":      {map[string]string{"main.tf": "locals { a = " + strings.Repeat("!", 2_000_000) + "true }"}, "unary operators in a row"},
+		"minus chain":    {map[string]string{"main.tf": "locals { a = " + strings.Repeat("- ", 1_000_000) + "1 }"}, "unary operators in a row"},
+		"conditionals":   {map[string]string{"main.tf": "locals { a = " + strings.Repeat("true ? 1 : ", 400_000) + "1 }"}, "conditionals in one file"},
+		"local chain":    {map[string]string{"main.tf": localChain(5_000)}, "references nested more than 1000 deep"},
 		"module cycle": {map[string]string{
 			"main.tf":   `module "a" { source = "./a" }`,
 			"a/main.tf": `module "b" { source = "../b" }`,
@@ -273,4 +277,15 @@ func BenchmarkReadExample(b *testing.B) {
 			b.Fatalf("%v, %d resources", m.Errors, len(m.Resources))
 		}
 	}
+}
+
+// localChain is n locals, each referring to the next.
+func localChain(n int) string {
+	var b strings.Builder
+	b.WriteString("# ------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------\nlocals {\n")
+	for i := range n {
+		b.WriteString("  l" + strconv.Itoa(i) + " = local.l" + strconv.Itoa(i+1) + "\n")
+	}
+	b.WriteString("  l" + strconv.Itoa(n) + " = 1\n}\nresource \"azurerm_container_registry\" \"r\" {\n  name = local.l0\n}\n")
+	return b.String()
 }
