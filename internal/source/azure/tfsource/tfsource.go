@@ -346,7 +346,7 @@ func (e *evaluator) readFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > e.opt.MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes (see --max-file-size)", name, e.opt.MaxFileSize)
+		return nil, &srcErr{file: name, msg: fmt.Sprintf("larger than %d bytes (see --max-file-size)", e.opt.MaxFileSize)}
 	}
 	return data, nil
 }
@@ -378,7 +378,7 @@ func (e *evaluator) parse(dir string) (*parsedDir, error) {
 			return nil, err
 		}
 		if e.source += int64(len(data)); e.source > e.lim.SourceBytes {
-			return nil, fmt.Errorf("%s: the .tf files of one configuration are larger than %d bytes together (limit)", name, e.lim.SourceBytes)
+			return nil, &srcErr{file: name, msg: fmt.Sprintf("the .tf files of one configuration are larger than %d bytes together (limit)", e.lim.SourceBytes)}
 		}
 		body, err := parseBody(data, name, e.lim.Nesting)
 		if err != nil {
