@@ -86,7 +86,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 			res.Errors = append(res.Errors, &Error{File: name, Msg: err.Error()})
 			continue
 		}
-		if loadFile(name, data, params, b, bud, res) {
+		if loadFile(name, data, params, b, bud, res) && f != "-" {
 			plans[filepath.Dir(f)] = true
 		}
 	}
