@@ -31,12 +31,16 @@ detected from their content:
   az aks show / az acr show / az ... list output  (and ARM GET JSON, Resource Graph rows)
   ARM deployment templates, Bicep compiled with 'az bicep build'
   Terraform plans: terraform show -json plan.out (azurerm v3 and v4)
+  Terraform source: .tf files (a directory's root modules, or the module of a
+    named .tf file), with terraform.tfvars, *.auto.tfvars, --var-file and --var
 
 Related documents complete a cluster when given beside it: az monitor
 diagnostic-settings list, az aks nodepool list, az aks maintenanceconfiguration list,
 az role assignment list. Template parameters take their defaults, or the values in
---parameters files; what cannot be known before deployment is reported as not
-assessed, never as passed.
+--parameters files; what cannot be known before deployment (a Terraform value known
+only after apply, a data source, a module from a registry) is reported as not
+assessed, never as passed. A plan is the most exact Terraform input; the source
+needs no credentials. In a directory holding both, the plan is read.
 
 Live: --subscription (with --resource-group and --name to narrow it) reads clusters
 through the Azure SDK with DefaultAzureCredential (az login, environment, workload or
@@ -52,6 +56,7 @@ when the input has no id) and resources.labels (Azure tags).`,
 		Example: `  az aks show -g rg-prod -n aks-prod -o json > aks.json && bulwark scan aks aks.json
   bulwark scan aks infra/main.json --parameters infra/main.parameters.json
   terraform show -json tfplan > plan.json && bulwark scan aks plan.json --format sarif -o aks.sarif
+  bulwark scan aks ./infra --var-file prod.tfvars --var environment=prod
   bulwark scan aks --subscription 00000000-0000-0000-0000-000000000000 --resource-group rg-prod
   bulwark checks list --area aks`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -69,6 +74,8 @@ when the input has no id) and resources.labels (Azure tags).`,
 				return usageError("--name needs --resource-group")
 			case live.Subscription != "" && len(live.Parameters) > 0:
 				return usageError("--parameters applies to templates, not to live scans")
+			case live.Subscription != "" && len(live.Vars)+len(live.VarFiles) > 0:
+				return usageError("--var and --var-file apply to Terraform source, not to live scans")
 			}
 			opt, _, err := flags.options(cmd, s, false)
 			if err != nil {
@@ -86,7 +93,7 @@ when the input has no id) and resources.labels (Azure tags).`,
 			// Files that hold no cluster and no registry are a wrong path or a
 			// format we do not read: never a pass.
 			if aopt.Live == nil && rep.Inventory.Objects == 0 && len(rep.Errors) == 0 {
-				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON)", printable(strings.Join(args, ", ")))}
+				return &exitError{code: report.ExitError, err: fmt.Errorf("no AKS cluster or container registry found in %s (read: az/ARM JSON, ARM templates and compiled Bicep, Terraform plan or state JSON, Terraform .tf source)", printable(strings.Join(args, ", ")))}
 			}
 			return finish(s, &out, rep)
 		},
@@ -101,5 +108,7 @@ when the input has no id) and resources.labels (Azure tags).`,
 	f.StringVar(&live.ResourceGroup, "resource-group", "", "scan live: only this resource group")
 	f.StringVar(&live.Name, "name", "", "scan live: only this cluster (needs --resource-group)")
 	f.StringArrayVar(&live.Parameters, "parameters", nil, "ARM deployment parameters file for templates (repeatable; later files win)")
+	f.StringArrayVar(&live.Vars, "var", nil, "Terraform source: a root module variable, name=value (repeatable; wins over --var-file)")
+	f.StringArrayVar(&live.VarFiles, "var-file", nil, "Terraform source: a .tfvars file (repeatable; later files win)")
 	return cmd
 }

@@ -211,3 +211,25 @@ func TestScanAKSDeploymentTimeNamesDistinct(t *testing.T) {
 		t.Errorf("names %v lack the readable acr{uniqueString('acr2', resourceGroup().id)}", names)
 	}
 }
+
+// Terraform source: the example module scans (its findings located in
+// the .tf files); a syntax error is an input error naming file and line.
+func TestScanAKSTerraformSource(t *testing.T) {
+	code, out, errs := run(t, "", "scan", "aks", filepath.Join(aksExamples, "terraform", "main.tf"), "--as-of", "2026-11-26")
+	if code != report.ExitFail || !strings.Contains(out, "main.tf:") || !strings.Contains(out, "ACR-001") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "main.tf")
+	if err := os.WriteFile(bad, []byte("resource \"azurerm_kubernetes_cluster\" \"c\" {\n  name = \"x\"\n  dns_prefix = \n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "", "scan", "aks", dir)
+	if code != report.ExitError || !strings.Contains(out+errs, bad+":3") {
+		t.Errorf("syntax error: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, _, errs = run(t, "", "scan", "aks", "--subscription", "x", "--var", "a=b")
+	if code != report.ExitError || !strings.Contains(errs, "--var") {
+		t.Errorf("--var with --subscription: exit %d %s", code, errs)
+	}
+}

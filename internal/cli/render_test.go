@@ -8,9 +8,10 @@ import (
 )
 
 // TestRenderInputErrors: a chart that does not render, a kustomization
-// that does not build, and Bicep or Terraform source given to scan aks
-// each exit 2 with the tool's message; the example chart, overlay and
-// the rendered flags work end to end.
+// that does not build, Bicep given to scan aks and a .tf file with a
+// syntax error each exit 2 with the tool's message (the file and line
+// for .tf); the example chart, overlay and the rendered flags work end
+// to end.
 func TestRenderInputErrors(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, s string) string {
@@ -35,7 +36,7 @@ func TestRenderInputErrors(t *testing.T) {
 		{[]string{"scan", "manifests", filepath.Join(dir, "chart")}, "tag is required"},
 		{[]string{"scan", "manifests", filepath.Join(dir, "k")}, "kustomize build failed"},
 		{[]string{"scan", "aks", bicep}, "az bicep build --file " + bicep + " --stdout"},
-		{[]string{"scan", "aks", tf}, "terraform show -json"},
+		{[]string{"scan", "aks", tf}, tf + ":1: Unclosed configuration block"},
 	} {
 		code, out, errs := run(t, "", c.args...)
 		if code != 2 || !strings.Contains(out+errs, c.want) {

@@ -19,10 +19,13 @@ import (
 const DefaultPageSize = cluster.DefaultPageSize
 
 // AKSConfig is what `scan aks` reads: files (Paths, with template
-// Parameters) or, when Subscription is set, Azure itself.
+// Parameters and Terraform Vars and VarFiles) or, when Subscription is
+// set, Azure itself.
 type AKSConfig struct {
 	Paths         []string
 	Parameters    []string
+	Vars          []string
+	VarFiles      []string
 	Subscription  string
 	ResourceGroup string
 	Name          string
@@ -41,6 +44,8 @@ func NewAKSOptions(opt Options, cfg AKSConfig) (AKSOptions, error) {
 			Stdin:       opt.Manifest.Stdin,
 			Parameters:  cfg.Parameters,
 			Exclude:     opt.Manifest.Exclude,
+			Vars:        cfg.Vars,
+			VarFiles:    cfg.VarFiles,
 		},
 	}
 	if cfg.Subscription != "" {

@@ -306,7 +306,8 @@ type hook struct {
 // TestPreCommitHooks: the hooks are pre-commit definitions with the keys
 // it requires; run as pre-commit runs them (entry, then the staged file
 // names), the manifest hook fails on the insecure examples, passes on the
-// hardened ones and on a commit of YAML that holds no Kubernetes object.
+// hardened ones and on a commit of YAML that holds no Kubernetes object;
+// the Terraform hook fails on the example module.
 func TestPreCommitHooks(t *testing.T) {
 	var hooks []hook
 	decodeStrict(t, ".pre-commit-hooks.yaml", &hooks)
@@ -345,5 +346,12 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	if code, out := bash(t, c.Entry+" examples/helm/contoso-pets", nil); code != 1 {
 		t.Errorf("chart hook exit %d, want 1\n%s", code, out)
+	}
+	tf := byID["bulwark-terraform"]
+	if tf.PassFilenames == nil || *tf.PassFilenames || !regexp.MustCompile(tf.Files).MatchString("infra/main.tf") {
+		t.Errorf("bulwark-terraform must match .tf files and not pass them: it scans the module named in args")
+	}
+	if code, out := bash(t, tf.Entry+" examples/aks/terraform/main.tf --as-of 2026-11-26", nil); code != 1 || !strings.Contains(out, "main.tf:") {
+		t.Errorf("terraform hook exit %d, want 1\n%s", code, out)
 	}
 }

@@ -1,5 +1,8 @@
-# Orders platform on AKS (azurerm v4). `terraform plan -out tfplan &&
-# terraform show -json tfplan | jq . > plan.json` produced plan.json.
+# Orders platform on AKS (azurerm v4): this root module, its variables
+# (variables.tf, terraform.tfvars) and the local module ./modules/naming.
+# `terraform plan -out tfplan && terraform show -json tfplan | jq . >
+# plan.json` produced plan.json. `bulwark scan aks main.tf` reads this
+# source; `bulwark scan aks .` reads the plan beside it.
 
 terraform {
   required_providers {
@@ -14,23 +17,25 @@ provider "azurerm" {
   features {}
 }
 
-variable "admin_group_object_ids" {
-  type    = list(string)
-  default = ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"]
+module "naming" {
+  source      = "./modules/naming"
+  workload    = var.workload
+  environment = var.environment
 }
 
-variable "release_manager_object_id" {
-  type    = string
-  default = "6f5e4d3c-2b1a-4098-8776-655443322110"
+locals {
+  location      = "westeurope"
+  audit_logs    = ["kube-audit-admin", "guard"]
+  pool_defaults = { min_count = 1, max_count = 10, os_sku = "AzureLinux" }
 }
 
 resource "azurerm_resource_group" "orders" {
-  name     = "rg-orders-prod"
-  location = "westeurope"
+  name     = module.naming.resource_group
+  location = local.location
 }
 
 resource "azurerm_log_analytics_workspace" "law" {
-  name                = "law-orders-prod"
+  name                = module.naming.workspace
   location            = azurerm_resource_group.orders.location
   resource_group_name = azurerm_resource_group.orders.name
   sku                 = "PerGB2018"
@@ -46,11 +51,11 @@ resource "azurerm_key_vault_key" "etcd" {
 }
 
 resource "azurerm_kubernetes_cluster" "main" {
-  name                = "aks-orders-prod"
+  name                = module.naming.cluster
   location            = azurerm_resource_group.orders.location
   resource_group_name = azurerm_resource_group.orders.name
-  dns_prefix          = "aks-orders-prod"
-  kubernetes_version  = "1.35"
+  dns_prefix          = module.naming.cluster
+  kubernetes_version  = var.kubernetes_version
   sku_tier            = "Standard"
 
   local_account_disabled    = true
@@ -63,7 +68,7 @@ resource "azurerm_kubernetes_cluster" "main" {
   node_os_upgrade_channel   = "NodeImage"
 
   api_server_access_profile {
-    authorized_ip_ranges = ["198.51.100.0/24", "172.16.0.0/12"]
+    authorized_ip_ranges = var.authorized_ip_ranges
   }
 
   azure_active_directory_role_based_access_control {
@@ -123,20 +128,17 @@ resource "azurerm_kubernetes_cluster" "main" {
 }
 
 resource "azurerm_kubernetes_cluster_node_pool" "user" {
-  for_each = {
-    web  = { vm_size = "Standard_D8ds_v5", host_encryption = false, public_ip = false, os_disk = "Ephemeral" }
-    jobs = { vm_size = "Standard_E8ds_v5", host_encryption = true, public_ip = true, os_disk = "Managed" }
-  }
+  for_each = var.user_pools
 
   name                    = each.key
   kubernetes_cluster_id   = azurerm_kubernetes_cluster.main.id
   vm_size                 = each.value.vm_size
   mode                    = "User"
   auto_scaling_enabled    = true
-  min_count               = 1
-  max_count               = 10
+  min_count               = local.pool_defaults.min_count
+  max_count               = local.pool_defaults.max_count
   zones                   = ["1", "2", "3"]
-  os_sku                  = "AzureLinux"
+  os_sku                  = local.pool_defaults.os_sku
   os_disk_type            = each.value.os_disk
   host_encryption_enabled = each.value.host_encryption
   node_public_ip_enabled  = each.value.public_ip
@@ -147,17 +149,16 @@ resource "azurerm_monitor_diagnostic_setting" "aks" {
   target_resource_id         = azurerm_kubernetes_cluster.main.id
   log_analytics_workspace_id = azurerm_log_analytics_workspace.law.id
 
-  enabled_log {
-    category = "kube-audit-admin"
-  }
-
-  enabled_log {
-    category = "guard"
+  dynamic "enabled_log" {
+    for_each = toset(local.audit_logs)
+    content {
+      category = enabled_log.value
+    }
   }
 }
 
 resource "azurerm_container_registry" "acr" {
-  name                          = "acrordersprod"
+  name                          = module.naming.registry
   resource_group_name           = azurerm_resource_group.orders.name
   location                      = azurerm_resource_group.orders.location
   sku                           = "Standard"

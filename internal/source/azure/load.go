@@ -20,6 +20,7 @@ import (
 	"github.com/bulwark-sec/bulwark/internal/source/azure/arm"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
+	"github.com/bulwark-sec/bulwark/internal/source/azure/tfsource"
 )
 
 // Options control what Load reads.
@@ -36,6 +37,10 @@ type Options struct {
 	Exclude []string
 	// Limits bound the run's work; zero fields take DefaultLimits.
 	Limits Limits
+	// Vars and VarFiles give the variables of Terraform root modules
+	// (--var name=value, --var-file), after the module's own
+	// terraform.tfvars and *.auto.tfvars.
+	Vars, VarFiles []string
 }
 
 // DefaultMaxFileSize bounds one input file; plans of large estates run to
@@ -65,7 +70,9 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	}
 	b := azmodel.NewBuilder()
 	bud := azmodel.NewBudget(opt.Limits)
-	for _, f := range collect(paths, opt.Exclude, res) {
+	files, roots := collect(paths, opt.Exclude, res)
+	plans := map[string]bool{}
+	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -80,10 +87,38 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 			res.Errors = append(res.Errors, &Error{File: name, Msg: err.Error()})
 			continue
 		}
-		loadFile(name, data, params, b, bud, res)
+		if loadFile(name, data, params, b, bud, res) && f != "-" {
+			plans[filepath.Dir(f)] = true
+		}
+	}
+	for _, r := range roots {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !r.named && plans[r.dir] {
+			res.Skipped = append(res.Skipped, Skipped{File: r.dir, Reason: "Terraform source beside a plan of it: the plan, which is exact, is read (name a .tf file of the directory to read the source)"})
+			continue
+		}
+		loadSource(r.dir, opt, b, res)
 	}
 	b.Build(res)
 	return res, nil
+}
+
+// loadSource evaluates a Terraform root module and maps its resources as
+// a plan's. A module with an error is not judged at all: half of a
+// configuration must not pass as the whole.
+func loadSource(dir string, opt Options, b *azmodel.Builder, res *Result) {
+	mod := tfsource.Read(dir, tfsource.Options{Vars: opt.Vars, VarFiles: opt.VarFiles, MaxFileSize: min(opt.MaxFileSize, tfsource.DefaultMaxFileSize)})
+	res.Files += mod.Files
+	res.Warnings = append(res.Warnings, mod.Warnings...)
+	if len(mod.Errors) > 0 {
+		res.Errors = append(res.Errors, mod.Errors...)
+		return
+	}
+	if terraform.ReadSource(dir, mod.Resources, b, res) == 0 {
+		res.Skipped = append(res.Skipped, Skipped{File: dir, Reason: "Terraform module without AKS clusters, node pools or container registries"})
+	}
 }
 
 func displayPath(f string) string {
@@ -119,10 +154,25 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// collect expands directories into their JSON files, sorted, skipping
-// hidden directories. Bicep sources are reported: they must be compiled.
-func collect(paths, exclude []string, res *Result) []string {
-	var out []string
+// tfRoot is a Terraform root module to read; named when a .tf file of it
+// was named on the command line.
+type tfRoot struct {
+	dir   string
+	named bool
+}
+
+// collect expands directories into their JSON files, sorted, and the
+// Terraform root modules they hold (directories of .tf files that no
+// other directory found calls as a local module), skipping hidden
+// directories. Bicep sources are reported: they must be compiled.
+func collect(paths, exclude []string, res *Result) (out []string, roots []tfRoot) {
+	seenRoot := map[string]bool{}
+	addRoot := func(dir string, named bool) {
+		if dir = filepath.Clean(dir); !seenRoot[dir] {
+			seenRoot[dir] = true
+			roots = append(roots, tfRoot{dir, named})
+		}
+	}
 	for _, p := range paths {
 		if p == "-" {
 			out = append(out, p)
@@ -134,6 +184,10 @@ func collect(paths, exclude []string, res *Result) []string {
 			continue
 		}
 		if !st.IsDir() {
+			if strings.EqualFold(filepath.Ext(p), ".tf") {
+				addRoot(filepath.Dir(p), true)
+				continue
+			}
 			if msg := needsCompiler(p); msg != "" {
 				res.Errors = append(res.Errors, &Error{File: p, Msg: msg})
 				continue
@@ -141,7 +195,7 @@ func collect(paths, exclude []string, res *Result) []string {
 			out = append(out, p)
 			continue
 		}
-		var found, bicep []string
+		var found, bicep, tfDirs []string
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				res.Errors = append(res.Errors, &Error{File: path, Msg: errText(err)})
@@ -165,6 +219,10 @@ func collect(paths, exclude []string, res *Result) []string {
 				found = append(found, path)
 			case ".bicep":
 				bicep = append(bicep, path)
+			case ".tf":
+				if dir := filepath.Dir(path); len(tfDirs) == 0 || tfDirs[len(tfDirs)-1] != dir {
+					tfDirs = append(tfDirs, dir)
+				}
 			}
 			return nil
 		})
@@ -182,8 +240,21 @@ func collect(paths, exclude []string, res *Result) []string {
 				res.Skipped = append(res.Skipped, Skipped{File: b, Reason: "Bicep source: compile it to an ARM template (az bicep build --file " + filepath.Base(b) + ") and scan the JSON"})
 			}
 		}
+		// Modules called by another directory found are read through
+		// the call, with its inputs, not as roots.
+		called := map[string]bool{}
+		for _, d := range tfDirs {
+			for _, c := range tfsource.CalledDirs(d) {
+				called[c] = true
+			}
+		}
+		for _, d := range tfDirs {
+			if !called[filepath.Clean(d)] {
+				addRoot(d, false)
+			}
+		}
 	}
-	return out
+	return out, roots
 }
 
 // needsCompiler says how to turn a source file that only its own tool can
@@ -194,8 +265,6 @@ func needsCompiler(p string) string {
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".bicep":
 		return "a Bicep file needs Microsoft's compiler, which Bulwark does not embed: scan its ARM template with `az bicep build --file " + q + " --stdout | bulwark scan aks -`"
-	case ".tf":
-		return "Terraform source is not read: scan a plan with `terraform plan -out tfplan && terraform show -json tfplan > plan.json && bulwark scan aks plan.json`"
 	}
 	return ""
 }
@@ -273,7 +342,7 @@ func detect(v any) format {
 // of its format. A limit reached while reading the file is an error at
 // the line it was reached on, and what the file had added is withdrawn:
 // a half-evaluated template must not be judged as if it were whole.
-func loadFile(file string, data []byte, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+func loadFile(file string, data []byte, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) (plan bool) {
 	before, gapsBefore, docsBefore := len(b.All), len(b.Gaps), res.Documents
 	defer func() {
 		r := recover()
@@ -300,21 +369,25 @@ func loadFile(file string, data []byte, params map[string]any, b *azmodel.Builde
 		// Documents before the error are read: the error fails the run.
 	}
 	for _, doc := range docs {
-		loadDocument(file, doc, params, b, bud, res)
+		if loadDocument(file, doc, params, b, bud, res) == formatPlan {
+			plan = true
+		}
 	}
+	return plan
 }
 
 // loadDocument hands one JSON document to the reader of its format.
-func loadDocument(file string, doc azmodel.JSONDoc, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) {
+func loadDocument(file string, doc azmodel.JSONDoc, params map[string]any, b *azmodel.Builder, bud *azmodel.Budget, res *Result) format {
 	d := &azmodel.Document{File: file, Value: doc.Value, Pm: doc.Pm, At: doc.At, Budget: bud}
-	switch detect(doc.Value) {
+	f := detect(doc.Value)
+	switch f {
 	case formatResource:
 		azmodel.ReadResources(d, b, res)
 	case formatTemplate:
 		root, err := azmodel.ParseOne(doc.Data, doc.Line, doc.Col)
 		if err != nil {
 			res.Errors = append(res.Errors, azmodel.FileErr(file, err))
-			return
+			return f
 		}
 		d.Root = root
 		arm.ReadTemplate(d, params, b, res)
@@ -325,6 +398,7 @@ func loadDocument(file string, doc azmodel.JSONDoc, params map[string]any, b *az
 	default:
 		res.Skipped = append(res.Skipped, Skipped{File: file, Line: doc.At.Line, Reason: "not an Azure resource, ARM template or Terraform plan"})
 	}
+	return f
 }
 
 // loadParameters reads --parameters files: {"parameters": {"x": {"value": ...}}}.

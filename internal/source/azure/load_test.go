@@ -75,14 +75,13 @@ func TestExclude(t *testing.T) {
 	}
 }
 
-// A Bicep or Terraform source named on the command line is an input error
-// that gives the command producing what Bulwark reads, never "not JSON".
+// A Bicep source named on the command line is an input error that gives
+// the command producing what Bulwark reads, never "not JSON".
 func TestSourceNeedsCompiler(t *testing.T) {
 	dir := t.TempDir()
 	for name, want := range map[string]string{
 		"main.bicep":     "`az bicep build --file " + filepath.Join(dir, "main.bicep") + " --stdout | bulwark scan aks -`",
 		"my infra.bicep": "`az bicep build --file '" + filepath.Join(dir, "my infra.bicep") + "' --stdout",
-		"main.tf":        "terraform show -json",
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte("param x string\n"), 0o644); err != nil {

@@ -25,8 +25,9 @@ import (
 // knows only after apply (the id of a resource created in the same plan).
 const AfterApply = "(known after apply)"
 
-// tfUnknown marks a configured value known only after apply.
-type tfUnknown struct{}
+// tfUnknown marks a configured value known only after apply; why, when
+// set, says what it comes from.
+type tfUnknown struct{ why string }
 
 type tfResource struct {
 	address string // module.aks.azurerm_kubernetes_cluster.main[0]
@@ -36,7 +37,13 @@ type tfResource struct {
 	values  map[string]any
 	unknown any            // change.after_unknown
 	config  map[string]any // configuration expressions
-	path    []string       // document path of values
+	file    string
+	at      azmodel.Pos // where the resource starts
+	// pos is the position of a path below values (list items as #N).
+	pos func(rel []string) (azmodel.Pos, bool)
+	// why says, by dotted attribute path, what a value known only after
+	// apply comes from (source only; plans do not say).
+	why map[string]string
 }
 
 func ReadPlan(d *azmodel.Document, b *azmodel.Builder, r *azmodel.Result) {
@@ -61,22 +68,28 @@ func ReadPlan(d *azmodel.Document, b *azmodel.Builder, r *azmodel.Result) {
 		if !ok {
 			continue
 		}
-		collectResources(v["root_module"], []string{top, "root_module"}, changes, configs, &resources)
+		collectResources(d, v["root_module"], []string{top, "root_module"}, changes, configs, &resources)
 		break
 	}
-	p := &plan{d: d, b: b, r: r, group: d.File}
+	if readAll(resources, d.File, b, r) == 0 {
+		r.Skipped = append(r.Skipped, azmodel.Skipped{File: d.File, Line: d.At.Line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
+	}
+}
+
+// readAll maps the resources of one plan or one root module (group) and
+// returns how many were of a type the checks read.
+func readAll(resources []*tfResource, group string, b *azmodel.Builder, r *azmodel.Result) int {
+	p := &plan{b: b, r: r, group: group}
 	n := 0
 	for _, res := range resources {
 		if p.resource(res) {
 			n++
 		}
 	}
-	if n == 0 {
-		r.Skipped = append(r.Skipped, azmodel.Skipped{File: d.File, Line: d.At.Line, Reason: "Terraform plan without AKS clusters, node pools or container registries"})
-	}
+	return n
 }
 
-func collectResources(mod any, path []string, changes map[string]any, configs map[string]map[string]any, out *[]*tfResource) {
+func collectResources(d *azmodel.Document, mod any, path []string, changes map[string]any, configs map[string]map[string]any, out *[]*tfResource) {
 	m, ok := mod.(map[string]any)
 	if !ok {
 		return
@@ -98,16 +111,21 @@ func collectResources(mod any, path []string, changes map[string]any, configs ma
 			if i := strings.LastIndex(base, typ+"."); i > 0 {
 				module = base[:i]
 			}
+			at := append(path[:len(path):len(path)], "resources", "#"+strconv.Itoa(i))
+			valuesAt := append(at[:len(at):len(at)], "values")
 			*out = append(*out, &tfResource{
 				address: addr, base: base, module: module, typ: typ, values: vals,
 				unknown: changes[addr], config: configs[moduleKey(base)],
-				path: append(path[:len(path):len(path)], "resources", "#"+strconv.Itoa(i), "values"),
+				file: d.File, at: d.PosOf(at),
+				pos: func(rel []string) (azmodel.Pos, bool) {
+					return d.Pm.Get(append(valuesAt[:len(valuesAt):len(valuesAt)], rel...))
+				},
 			})
 		}
 	}
 	if cs, ok := m["child_modules"].([]any); ok {
 		for i, c := range cs {
-			collectResources(c, append(path[:len(path):len(path)], "child_modules", "#"+strconv.Itoa(i)), changes, configs, out)
+			collectResources(d, c, append(path[:len(path):len(path)], "child_modules", "#"+strconv.Itoa(i)), changes, configs, out)
 		}
 	}
 }
@@ -140,7 +158,6 @@ func collectConfig(mod any, prefix string, out map[string]map[string]any) {
 }
 
 type plan struct {
-	d     *azmodel.Document
 	b     *azmodel.Builder
 	r     *azmodel.Result
 	group string
@@ -157,7 +174,7 @@ type conv struct {
 }
 
 func (p *plan) newConv(t *tfResource, s *azmodel.Schema) *conv {
-	l := azmodel.NewLocator(p.d.File, p.d.PosOf(t.path[:len(t.path)-1]))
+	l := azmodel.NewLocator(t.file, t.at)
 	l.Resource = t.address
 	l.Attr = map[string]string{}
 	return &conv{p: p, t: t, out: map[string]any{}, loc: l, gaps: aksmodel.Gaps{}, s: s}
@@ -173,10 +190,20 @@ func (c *conv) get(path ...string) (any, bool) {
 	}
 	if u, _ := walk(c.t.unknown, path).(bool); u {
 		if configured(c.t.config, path) {
-			return tfUnknown{}, true
+			return tfUnknown{why: c.t.whyOf(path)}, true
 		}
 	}
 	return nil, false
+}
+
+// whyOf is the reason recorded for path or its nearest ancestor.
+func (t *tfResource) whyOf(path []string) string {
+	for i := len(path); i > 0 && t.why != nil; i-- {
+		if w, ok := t.why[strings.Join(path[:i], ".")]; ok {
+			return w
+		}
+	}
+	return ""
 }
 
 func walk(v any, path []string) any {
@@ -261,9 +288,9 @@ func (c *conv) refTo(attr string) string {
 // put sets an ARM path to v, read from the Terraform path tf.
 func (c *conv) put(arm string, v any, tf ...string) {
 	segs := strings.Split(arm, ".")
-	if _, ok := v.(tfUnknown); ok {
-		if kindAt(c.s, segs) != azmodel.SchemaString {
-			c.gaps.Add(arm, "set from a value Terraform knows only after apply ("+azmodel.Dotted(tfSegs(tf))+")")
+	if u, ok := v.(tfUnknown); ok {
+		if kindAt(c.s, segs) != azmodel.SchemaString || !isReference(segs) {
+			c.gaps.Add(arm, u.reason(azmodel.Dotted(tfSegs(tf))))
 			c.record(segs, tf)
 			return
 		}
@@ -273,28 +300,37 @@ func (c *conv) put(arm string, v any, tf ...string) {
 	c.record(segs, tf)
 }
 
+// reason is the gap of an ARM field set from a value known only after
+// apply, read from the Terraform attribute tf.
+func (u tfUnknown) reason(tf string) string {
+	if u.why != "" {
+		return "set from " + u.why + " (" + tf + ")"
+	}
+	return "set from a value Terraform knows only after apply (" + tf + ")"
+}
+
 func (c *conv) record(arm, tf []string) {
 	if len(tf) == 0 {
 		return
 	}
-	doc := append(c.t.path[:len(c.t.path):len(c.t.path)], tfSegs(tf)...)
+	doc := tfSegs(tf)
 	// The attribute itself, else its block: unset attributes are often
 	// absent from the values.
-	for i := len(doc); i > len(c.t.path); i-- {
-		if p, ok := c.p.d.Pm.Get(doc[:i]); ok {
+	for i := len(doc); i > 0; i-- {
+		if p, ok := c.t.pos(doc[:i]); ok {
 			c.loc.Set(arm, p)
-			c.loc.Attr[azmodel.SegKey(arm)] = azmodel.Dotted(doc[len(c.t.path):i])
+			c.loc.Attr[azmodel.SegKey(arm)] = azmodel.Dotted(doc[:i])
 			if i == len(doc) {
 				// List items (authorized_ip_ranges[1]) keep their own place.
 				for j := 0; ; j++ {
 					item := "#" + strconv.Itoa(j)
-					p, ok := c.p.d.Pm.Get(append(doc[:i:i], item))
+					p, ok := c.t.pos(append(doc[:i:i], item))
 					if !ok {
 						break
 					}
 					a := append(arm[:len(arm):len(arm)], item)
 					c.loc.Set(a, p)
-					c.loc.Attr[azmodel.SegKey(a)] = azmodel.Dotted(append(doc[len(c.t.path):i:i], item))
+					c.loc.Attr[azmodel.SegKey(a)] = azmodel.Dotted(append(doc[:i:i], item))
 				}
 			}
 			return
@@ -313,6 +349,16 @@ func tfSegs(tf []string) []string {
 		out[i] = s
 	}
 	return out
+}
+
+// isReference reports whether an ARM field holds the id of another
+// resource (keyId, diskEncryptionSetID, workspaceId, a private DNS
+// zone): one set from a resource of the same plan is set, whatever the
+// id will be. Any other string known only after apply (an access mode,
+// a channel) cannot be judged.
+func isReference(segs []string) bool {
+	last := strings.ToLower(segs[len(segs)-1])
+	return strings.HasSuffix(last, "id") || strings.HasSuffix(last, "ids") || last == "privatednszone"
 }
 
 // kindAt is the schema kind of an ARM path.
@@ -390,25 +436,25 @@ func (c *conv) present(attr string) bool {
 	return true
 }
 
+// readers map each resource type the checks read onto the model.
+var readers = map[string]func(*plan, *tfResource){
+	"azurerm_kubernetes_cluster":            (*plan).cluster,
+	"azurerm_kubernetes_cluster_node_pool":  (*plan).nodePool,
+	"azurerm_container_registry":            (*plan).registry,
+	"azurerm_monitor_diagnostic_setting":    (*plan).diagnostic,
+	"azurerm_role_assignment":               (*plan).roleAssignment,
+	"azurerm_private_endpoint":              (*plan).privateEndpoint,
+	"azurerm_container_registry_token":      (*plan).registryChild,
+	"azurerm_container_registry_webhook":    (*plan).registryChild,
+	"azurerm_container_registry_cache_rule": (*plan).registryChild,
+}
+
 func (p *plan) resource(t *tfResource) bool {
-	switch t.typ {
-	case "azurerm_kubernetes_cluster":
-		p.cluster(t)
-	case "azurerm_kubernetes_cluster_node_pool":
-		p.nodePool(t)
-	case "azurerm_container_registry":
-		p.registry(t)
-	case "azurerm_monitor_diagnostic_setting":
-		p.diagnostic(t)
-	case "azurerm_role_assignment":
-		p.roleAssignment(t)
-	case "azurerm_private_endpoint":
-		p.privateEndpoint(t)
-	case "azurerm_container_registry_token", "azurerm_container_registry_webhook", "azurerm_container_registry_cache_rule":
-		p.registryChild(t)
-	default:
+	read, ok := readers[t.typ]
+	if !ok {
 		return false
 	}
+	read(p, t)
 	p.r.Documents++
 	return true
 }
@@ -423,7 +469,7 @@ func (p *plan) add(c *conv, k azmodel.Kind, name string) *azmodel.Res {
 	}
 	for _, is := range issues {
 		loc := c.loc.Locate(azmodel.Dotted(is.Path))
-		p.r.Errors = append(p.r.Errors, &azmodel.Error{File: p.d.File, Line: loc.Line, Msg: c.t.address + ": " + is.Msg})
+		p.r.Errors = append(p.r.Errors, &azmodel.Error{File: c.t.file, Line: loc.Line, Msg: c.t.address + ": " + is.Msg})
 	}
 	x := &azmodel.Res{Kind: k, ID: "tf:" + c.t.address, Name: name, Value: value, Gaps: c.gaps, Loc: c.loc, Origin: azmodel.OriginIaC, Group: p.group, Label: c.t.address}
 	p.b.Add(x)
@@ -550,9 +596,9 @@ func (p *plan) poolInto(c *conv, pool map[string]any, armPrefix, tfPrefix string
 				}
 				segs := strings.Split(armPrefix+arm, ".")
 				c.record(segs, path(tfPrefix+t))
-				if _, u := v.(tfUnknown); u {
-					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString {
-						c.gaps.Add(azmodel.Dotted(segs), "set from a value Terraform knows only after apply")
+				if u, isU := v.(tfUnknown); isU {
+					if kindAt(azmodel.AgentPoolSchema(), append([]string{"properties"}, strings.Split(arm, ".")...)) != azmodel.SchemaString || !isReference(segs) {
+						c.gaps.Add(azmodel.Dotted(segs), u.reason(azmodel.Dotted(tfSegs(path(tfPrefix+t)))))
 						return
 					}
 					v = AfterApply
