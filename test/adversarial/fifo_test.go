@@ -44,7 +44,16 @@ func TestFIFOInEveryFileFlag(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(trust, "trustpolicy.json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	examples := filepath.Join("..", "..", "examples")
+	tf := filepath.Join(dir, "tf")
+	WriteFile(t, tf, "main.tf", []byte("resource \"azurerm_resource_group\" \"rg\" {\n  name = \"rg\"\n  location = \"westeurope\"\n}\n"))
+	if err := syscall.Mkfifo(filepath.Join(tf, "pipe.tf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Runs start in a temporary directory: the examples by absolute path.
+	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	aks := filepath.Join(examples, "aks", "default")
 	image := filepath.Join(examples, "images", "app")
 
@@ -61,6 +70,8 @@ func TestFIFOInEveryFileFlag(t *testing.T) {
 		"detect --rules":          {"detect", "--rules", fifo, "-"},
 		"report":                  {"report", fifo},
 		"assess --aks":            {"assess", okManifest, "--aks", fifo},
+		"terraform source":        {"scan", "aks", tf},
+		"terraform --var-file":    {"scan", "aks", filepath.Join(examples, "aks", "terraform", "main.tf"), "--var-file", fifo},
 		"helm template":           {"scan", "manifests", filepath.Join(dir, "fifochart")},
 		"scan image --dockerfile": {"scan", "image", image, "--dockerfile", fifo},
 		"verify --trust-policy":   {"verify", "image", image, "--trust-policy", trust},

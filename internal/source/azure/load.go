@@ -91,6 +91,7 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 			plans[filepath.Dir(f)] = true
 		}
 	}
+	sources := 0
 	for _, r := range roots {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -100,6 +101,12 @@ func Load(ctx context.Context, paths []string, opt Options) (*Result, error) {
 			continue
 		}
 		loadSource(r.dir, opt, b, res)
+		sources++
+	}
+	// Variables given for a source that is not read would be ignored
+	// without a word, and the user would believe them applied.
+	if sources == 0 && len(opt.Vars)+len(opt.VarFiles) > 0 {
+		return nil, errors.New("--var and --var-file apply to Terraform source, and none was read (a plan beside its source is read instead: name a .tf file of the directory to read the source)")
 	}
 	b.Build(res)
 	return res, nil

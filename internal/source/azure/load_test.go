@@ -96,3 +96,24 @@ func TestSourceNeedsCompiler(t *testing.T) {
 		}
 	}
 }
+
+// TestVarsWithoutSource: --var and --var-file that no Terraform source
+// takes are an error, not ignored; with a source they apply.
+func TestVarsWithoutSource(t *testing.T) {
+	example := filepath.Join("..", "..", "..", "examples", "aks", "terraform")
+	for name, paths := range map[string][]string{
+		"plan beside its source": {example},
+		"plan alone":             {filepath.Join(example, "plan.json")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := azure.Load(t.Context(), paths, azure.Options{Vars: []string{"environment=prod"}})
+			if err == nil || !strings.Contains(err.Error(), "--var and --var-file apply to Terraform source, and none was read") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+	res, err := azure.Load(t.Context(), []string{filepath.Join(example, "main.tf")}, azure.Options{Vars: []string{"environment=prod"}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatalf("source named: %v %+v", err, res)
+	}
+}

@@ -14,7 +14,6 @@ package tfsource
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -25,6 +24,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/internal/azmodel"
 	"github.com/bulwark-sec/bulwark/internal/source/azure/terraform"
 )
@@ -329,24 +329,13 @@ func tfFiles(dir string) (files, unread []string, err error) {
 }
 
 func (e *evaluator) readFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", name)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, e.opt.MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > e.opt.MaxFileSize {
-		return nil, &srcErr{file: name, msg: fmt.Sprintf("larger than %d bytes (see --max-file-size)", e.opt.MaxFileSize)}
+	data, err := regularfile.Read(name, e.opt.MaxFileSize)
+	var tl *regularfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, &srcErr{file: name, msg: err.Error() + " (see --max-file-size)"}
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return data, nil
 }
@@ -558,8 +547,8 @@ func CalledDirs(dir string) []string {
 	files, _, _ := tfFiles(dir)
 	var out []string
 	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil || len(data) > DefaultMaxFileSize {
+		data, err := regularfile.Read(name, DefaultMaxFileSize)
+		if err != nil {
 			continue
 		}
 		body, err := parseBody(data, name, DefaultLimits.Nesting)
