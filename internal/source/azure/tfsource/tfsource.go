@@ -74,29 +74,18 @@ const DefaultMaxFileSize = 4 << 20
 
 func (l Limits) orDefault() Limits {
 	d := DefaultLimits
-	if l.Bytes > 0 {
-		d.Bytes = l.Bytes
+	return Limits{
+		Bytes: positiveOr(l.Bytes, d.Bytes), Iterations: positiveOr(l.Iterations, d.Iterations),
+		Instances: positiveOr(l.Instances, d.Instances), ModuleDepth: positiveOr(l.ModuleDepth, d.ModuleDepth),
+		Files: positiveOr(l.Files, d.Files), Nesting: positiveOr(l.Nesting, d.Nesting),
+		Depth: positiveOr(l.Depth, d.Depth), SourceBytes: positiveOr(l.SourceBytes, d.SourceBytes),
 	}
-	if l.Iterations > 0 {
-		d.Iterations = l.Iterations
-	}
-	if l.Instances > 0 {
-		d.Instances = l.Instances
-	}
-	if l.ModuleDepth > 0 {
-		d.ModuleDepth = l.ModuleDepth
-	}
-	if l.Files > 0 {
-		d.Files = l.Files
-	}
-	if l.Nesting > 0 {
-		d.Nesting = l.Nesting
-	}
-	if l.Depth > 0 {
-		d.Depth = l.Depth
-	}
-	if l.SourceBytes > 0 {
-		d.SourceBytes = l.SourceBytes
+}
+
+// positiveOr is v when set (positive), else the default d.
+func positiveOr[T int | int64](v, d T) T {
+	if v > 0 {
+		return v
 	}
 	return d
 }

@@ -264,7 +264,7 @@ func TestFiles(t *testing.T) {
 		}
 	}
 	dir := write(t, map[string]string{"main.tf": `resource "azurerm_container_registry" "r" { name = "` + strings.Repeat("x", 2000) + `" }`})
-	if m := Read(dir, Options{MaxFileSize: 1000}); len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Msg, "larger than 1000 bytes") {
+	if m := Read(dir, Options{MaxFileSize: 1000}); len(m.Errors) != 1 || !strings.Contains(m.Errors[0].Msg, "larger than the 1000 B limit (see --max-file-size)") {
 		t.Errorf("size: %v", m.Errors)
 	}
 }
