@@ -162,123 +162,150 @@ type Outcome struct {
 
 // Apply decides every finding, keeping their order.
 func (d *Decider) Apply(fs []finding.Finding) Outcome {
-	today := day(d.Now)
-	var out Outcome
-	out.Findings = make([]Decided, len(fs))
-	var excs []policy.Exception
-	if d.Policy != nil {
-		excs = d.Policy.Exceptions
-	}
-	matched := make([]int, len(excs))
-	index := d.Policy.NewIndex()
-	var candidates []int
-	dates := dateCache{}
-	annWarned := map[string]bool{}
-
+	p := d.Begin()
+	findings := make([]Decided, len(fs))
 	for i := range fs {
-		f := &fs[i]
-		dd := Decided{Finding: f}
-		if sev := d.Policy.Severity(f.CheckID, f.Severity); sev != f.Severity {
-			dd.DefaultSeverity = f.Severity.String()
-			dd.Severity = sev
-		}
-		var obj policy.Object
-		if d.Objects != nil {
-			obj = d.Objects(f.Subject)
-		}
+		findings[i] = p.Decide(&fs[i])
+	}
+	out := p.Finish()
+	out.Findings = findings
+	return out
+}
 
-		// Exceptions: the first live one wins; an expired one that covers
-		// the finding is recorded so the run can say it no longer applies.
-		candidates = index.Candidates(dd.Finding, obj, candidates)
-		for _, j := range candidates {
-			e := &excs[j]
-			if !e.Covers(dd.Finding, obj) {
-				continue
-			}
-			matched[j]++
-			w := &Waiver{Source: e.Where(d.Policy.Source), Reason: e.Reason, Owner: e.Owner, Expires: e.Expires.String()}
-			if today.After(e.Expires.Time) {
-				w.Expired = true
-				if dd.Exception == nil {
-					dd.Exception = w
-				}
-				continue
-			}
-			dd.Exception = w
-			break
-		}
-		if (dd.Exception == nil || dd.Exception.Expired) && obj.Annotations[AnnotationKey] != "" {
-			if w, warn := d.annotation(*dd.Finding, obj.Annotations[AnnotationKey], today); w != nil {
-				dd.Exception = w
-			} else if warn != "" && !annWarned[f.Subject.String()+warn] {
-				annWarned[f.Subject.String()+warn] = true
-				out.Warnings = append(out.Warnings, fmt.Sprintf("%s: %s", f.Location, warn))
-			}
-		}
+// Pass decides a run's findings one at a time (Decider.Begin, Decide for
+// each in the report's order, Finish), for a caller that converts each
+// decision as it goes instead of holding all of them.
+type Pass struct {
+	d          *Decider
+	today      time.Time
+	excs       []policy.Exception
+	matched    []int
+	index      *policy.Index
+	candidates []int
+	dates      dateCache
+	annWarned  map[string]bool
+	out        Outcome
+}
 
-		// First seen: from the baseline, or today for a finding it lacks.
-		first := today
-		if d.Baseline != nil {
-			if t, ok := d.Baseline.FirstSeen(f.Fingerprint); ok {
-				first = t
-			} else {
-				dd.New = true
-			}
-		}
-		dd.FirstSeen = dates.format(first)
+// Begin starts a pass over a run's findings.
+func (d *Decider) Begin() *Pass {
+	p := &Pass{d: d, today: day(d.Now), dates: dateCache{}, annWarned: map[string]bool{}}
+	if d.Policy != nil {
+		p.excs = d.Policy.Exceptions
+	}
+	p.matched = make([]int, len(p.excs))
+	p.index = d.Policy.NewIndex()
+	return p
+}
 
-		switch {
-		case dd.Exception != nil && !dd.Exception.Expired:
-			dd.Status = StatusExcepted
-		case d.gate(f.CheckID).Never || dd.Severity < d.gate(f.CheckID).FailOn:
-			dd.Status = StatusWarn
-		case d.NewOnly && d.Baseline != nil && !dd.New:
-			dd.Status = StatusBaselined
-		default:
-			dd.Status = StatusFail
-			if days, ok := d.Policy.Grace(dd.Severity); ok {
-				due := first.AddDate(0, 0, days)
-				dd.Due = dates.format(due)
-				// The finding fails from its due date on: "critical: 0d"
-				// fails the day it is first seen.
-				if today.Before(due) {
-					dd.Status = StatusDue
-				}
-			}
-		}
-		dd.Blocking = dd.Status == StatusFail
-		out.Findings[i] = dd
+// Decide decides one finding. It may change f (a severity the policy
+// overrides), which the result points to.
+func (p *Pass) Decide(f *finding.Finding) Decided {
+	dd := Decided{Finding: f}
+	if sev := p.d.Policy.Severity(f.CheckID, f.Severity); sev != f.Severity {
+		dd.DefaultSeverity = f.Severity.String()
+		dd.Severity = sev
+	}
+	var obj policy.Object
+	if p.d.Objects != nil {
+		obj = p.d.Objects(f.Subject)
 	}
 
-	for j := range excs {
-		e := &excs[j]
-		st := ExceptionState{Source: e.Where(d.Policy.Source), Owner: e.Owner, Reason: e.Reason, Expires: e.Expires.String(), Matched: matched[j]}
+	// Exceptions: the first live one wins; an expired one that covers
+	// the finding is recorded so the run can say it no longer applies.
+	p.candidates = p.index.Candidates(dd.Finding, obj, p.candidates)
+	for _, j := range p.candidates {
+		e := &p.excs[j]
+		if !e.Covers(dd.Finding, obj) {
+			continue
+		}
+		p.matched[j]++
+		w := &Waiver{Source: e.Where(p.d.Policy.Source), Reason: e.Reason, Owner: e.Owner, Expires: e.Expires.String()}
+		if p.today.After(e.Expires.Time) {
+			w.Expired = true
+			if dd.Exception == nil {
+				dd.Exception = w
+			}
+			continue
+		}
+		dd.Exception = w
+		break
+	}
+	if (dd.Exception == nil || dd.Exception.Expired) && obj.Annotations[AnnotationKey] != "" {
+		if w, warn := p.d.annotation(*dd.Finding, obj.Annotations[AnnotationKey], p.today); w != nil {
+			dd.Exception = w
+		} else if warn != "" && !p.annWarned[f.Subject.String()+warn] {
+			p.annWarned[f.Subject.String()+warn] = true
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%s: %s", f.Location, warn))
+		}
+	}
+
+	// First seen: from the baseline, or today for a finding it lacks.
+	first := p.today
+	if p.d.Baseline != nil {
+		if t, ok := p.d.Baseline.FirstSeen(f.Fingerprint); ok {
+			first = t
+		} else {
+			dd.New = true
+		}
+	}
+	dd.FirstSeen = p.dates.format(first)
+
+	switch {
+	case dd.Exception != nil && !dd.Exception.Expired:
+		dd.Status = StatusExcepted
+	case p.d.gate(f.CheckID).Never || dd.Severity < p.d.gate(f.CheckID).FailOn:
+		dd.Status = StatusWarn
+	case p.d.NewOnly && p.d.Baseline != nil && !dd.New:
+		dd.Status = StatusBaselined
+	default:
+		dd.Status = StatusFail
+		if days, ok := p.d.Policy.Grace(dd.Severity); ok {
+			due := first.AddDate(0, 0, days)
+			dd.Due = p.dates.format(due)
+			// The finding fails from its due date on: "critical: 0d"
+			// fails the day it is first seen.
+			if p.today.Before(due) {
+				dd.Status = StatusDue
+			}
+		}
+	}
+	dd.Blocking = dd.Status == StatusFail
+	return dd
+}
+
+// Finish returns the exceptions' states and the run's warnings; Findings
+// is nil.
+func (p *Pass) Finish() Outcome {
+	for j := range p.excs {
+		e := &p.excs[j]
+		st := ExceptionState{Source: e.Where(p.d.Policy.Source), Owner: e.Owner, Reason: e.Reason, Expires: e.Expires.String(), Matched: p.matched[j]}
 		for _, c := range e.Checks {
 			st.Checks = append(st.Checks, c.ID)
 		}
 		switch {
-		case today.After(e.Expires.Time):
+		case p.today.After(e.Expires.Time):
 			st.State = "expired"
-			covered := fmt.Sprintf("the %d findings it covered count again", matched[j])
-			switch matched[j] {
+			covered := fmt.Sprintf("the %d findings it covered count again", p.matched[j])
+			switch p.matched[j] {
 			case 0:
 				covered = "it matched no finding; remove it"
 			case 1:
 				covered = "the finding it covered counts again"
 			}
-			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: exception (owner %s) expired on %s; %s", st.Source, e.Owner, st.Expires, covered))
-		case matched[j] == 0:
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%s: exception (owner %s) expired on %s; %s", st.Source, e.Owner, st.Expires, covered))
+		case p.matched[j] == 0:
 			st.State = "unused"
-			out.Warnings = append(out.Warnings, fmt.Sprintf("%s: exception (owner %s) matched no finding; remove it or fix its selector", st.Source, e.Owner))
+			p.out.Warnings = append(p.out.Warnings, fmt.Sprintf("%s: exception (owner %s) matched no finding; remove it or fix its selector", st.Source, e.Owner))
 		default:
 			st.State = "active"
 		}
-		out.Exceptions = append(out.Exceptions, st)
+		p.out.Exceptions = append(p.out.Exceptions, st)
 	}
-	if d.Policy.HasGrace() && d.Baseline == nil {
-		out.Warnings = append(out.Warnings, "grace periods count from today because no baseline was read: every run restarts the clock until one is committed (bulwark baseline update)")
+	if p.d.Policy.HasGrace() && p.d.Baseline == nil {
+		p.out.Warnings = append(p.out.Warnings, "grace periods count from today because no baseline was read: every run restarts the clock until one is committed (bulwark baseline update)")
 	}
-	return out
+	return p.out
 }
 
 // dateCache formats each day once: a large run would otherwise allocate

@@ -36,6 +36,38 @@ type Result struct {
 	Errors   []CheckError
 	// Evaluations counts (check, object) pairs evaluated.
 	Evaluations int
+
+	// With Options.Unmerged, the findings stay in the workers' blocks and
+	// order says in which order Each walks them; Findings is nil.
+	blocks [][]finding.Finding
+	order  []ref
+}
+
+// ref is a finding in Result.blocks.
+type ref struct{ block, i int32 }
+
+// Len is the number of findings.
+func (r *Result) Len() int {
+	if r.blocks != nil {
+		return len(r.order)
+	}
+	return len(r.Findings)
+}
+
+// Each calls fn on every finding in the order Sort gives them, then drops
+// the result's findings: a caller that converts them as it goes never
+// holds its copies beside a merged set of the engine's.
+func (r *Result) Each(fn func(*finding.Finding)) {
+	if r.blocks == nil {
+		for i := range r.Findings {
+			fn(&r.Findings[i])
+		}
+	} else {
+		for _, x := range r.order {
+			fn(&r.blocks[x.block][x.i])
+		}
+	}
+	r.Findings, r.blocks, r.order = nil, nil, nil
 }
 
 // Options tune the evaluation.
@@ -47,6 +79,11 @@ type Options struct {
 	// judge), instead of holding every layout until the last object is
 	// done: on a large scan they are a quarter of the live heap.
 	ReleasePositions bool
+	// Unmerged leaves the findings in the blocks the workers wrote them
+	// to, sorted by an index, for Result.Each: merging them into one slice
+	// held both copies at once at the scan's memory peak, while every
+	// object was still live.
+	Unmerged bool
 }
 
 // chunk is how many objects a worker takes at a time: large enough to make
@@ -118,6 +155,27 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	for _, r := range results {
 		n += r.n
 	}
+	if opt.Unmerged {
+		for i := range results {
+			out.blocks = append(out.blocks, results[i].blocks...)
+			out.Errors = append(out.Errors, results[i].Errors...)
+			out.Evaluations += results[i].Evaluations
+		}
+		// The same order as merging, then sorting stably.
+		for b, blk := range out.blocks {
+			for i := range blk {
+				out.order = append(out.order, ref{int32(b), int32(i)})
+			}
+		}
+		if out.blocks == nil {
+			out.blocks = [][]finding.Finding{}
+		}
+		slices.SortStableFunc(out.order, func(x, y ref) int {
+			return compareFindings(&out.blocks[x.block][x.i], &out.blocks[y.block][y.i])
+		})
+		sortErrors(out.Errors)
+		return out
+	}
 	// One exact allocation for all findings; each block is dropped as soon
 	// as it is copied, so the findings are never held twice for long.
 	merged := make([]finding.Finding, 0, n)
@@ -131,10 +189,14 @@ func Run(inv *inventory.Inventory, checks []*check.Check, settings *check.Settin
 	}
 	Sort(merged)
 	out.Findings = merged
-	slices.SortFunc(out.Errors, func(a, b CheckError) int {
+	sortErrors(out.Errors)
+	return out
+}
+
+func sortErrors(es []CheckError) {
+	slices.SortFunc(es, func(a, b CheckError) int {
 		return cmp.Or(compareLoc(a.Loc, b.Loc), cmp.Compare(a.CheckID, b.CheckID))
 	})
-	return out
 }
 
 // blockSize is how many findings a worker stores per block: growing one
@@ -185,28 +247,12 @@ func (w *worker) eval(ctx *check.Context, c *check.Check, o *inventory.Object) {
 // order a reader walks a file in, and stable across runs.
 func Sort(fs []finding.Finding) {
 	// Sort indices, not the findings themselves: a finding is a few hundred
-	// bytes and a large scan has a hundred thousand of them. Early returns,
-	// not cmp.Or, which evaluates every argument.
+	// bytes and a large scan has a hundred thousand of them.
 	idx := make([]int32, len(fs))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(idx, func(i, j int32) int {
-		a, b := &fs[i], &fs[j]
-		if c := compareLoc(a.Location, b.Location); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.CheckID, b.CheckID); c != 0 {
-			return c
-		}
-		if c := compareSubject(a.Subject, b.Subject); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Field, b.Field); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Message, b.Message)
-	})
+	slices.SortStableFunc(idx, func(i, j int32) int { return compareFindings(&fs[i], &fs[j]) })
 	// Apply the permutation in place, cycle by cycle: a sorted copy would
 	// hold a second set of findings at the scan's memory peak.
 	done := make([]bool, len(fs))
@@ -227,6 +273,24 @@ func Sort(fs []finding.Finding) {
 			j = k
 		}
 	}
+}
+
+// compareFindings orders by place, then check, then field. Early returns,
+// not cmp.Or, which evaluates every argument.
+func compareFindings(a, b *finding.Finding) int {
+	if c := compareLoc(a.Location, b.Location); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.CheckID, b.CheckID); c != 0 {
+		return c
+	}
+	if c := compareSubject(a.Subject, b.Subject); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Field, b.Field); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
 }
 
 func compareLoc(a, b finding.Location) int {

@@ -86,3 +86,45 @@ func TestSortMatchesSortedOrder(t *testing.T) {
 		t.Errorf("sort lost or duplicated findings: %d", total)
 	}
 }
+
+// Unmerged results walked with Each give the findings Run merges, in the
+// same order, on more findings than one worker block holds.
+func TestUnmergedEachMatchesMerged(t *testing.T) {
+	var b strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-%d}\n", i)
+	}
+	p := manifest.Parse("cms.yaml", []byte(b.String()), manifest.DefaultLimits)
+	inv := inventory.New(p.Objects)
+	checks := append(testChecks(), &check.Check{Meta: testChecks()[0].Meta, Eval: func(_ *check.Context, o *inventory.Object, r *check.Report) {
+		// Two findings at the same place, ordered by message only.
+		r.Fail(nil, "", "z second of %s", o.Meta.Name)
+		r.Fail(nil, "", "a first of %s", o.Meta.Name)
+	}})
+	checks[2].ID = "K8S-T03"
+	want := Run(inv, checks, &check.Settings{}, Options{Workers: 1})
+	if len(want.Findings) != 4500 {
+		t.Fatalf("findings = %d, want 4500", len(want.Findings))
+	}
+	for _, workers := range []int{1, 2, 7} {
+		got := Run(inv, checks, &check.Settings{}, Options{Workers: workers, Unmerged: true})
+		if got.Findings != nil {
+			t.Fatalf("%d workers: Unmerged filled Findings", workers)
+		}
+		if got.Len() != len(want.Findings) {
+			t.Fatalf("%d workers: Len = %d, want %d", workers, got.Len(), len(want.Findings))
+		}
+		var fs []finding.Finding
+		got.Each(func(f *finding.Finding) { fs = append(fs, *f) })
+		if fmt.Sprint(fs) != fmt.Sprint(want.Findings) {
+			t.Errorf("%d workers: Each walks other findings or another order than the merged result", workers)
+		}
+		// The crash's stack differs from run to run; where and what not.
+		if len(got.Errors) != 1 || got.Errors[0].Subject != want.Errors[0].Subject || got.Errors[0].CheckID != want.Errors[0].CheckID {
+			t.Errorf("%d workers: errors = %v, want %v", workers, got.Errors, want.Errors)
+		}
+		if got.Len() != 0 {
+			t.Errorf("%d workers: Each kept %d findings", workers, got.Len())
+		}
+	}
+}

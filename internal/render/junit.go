@@ -1,11 +1,13 @@
 package render
 
 import (
+	"bufio"
 	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -69,6 +71,12 @@ type junitProblem struct {
 // case for a check without findings, and a "bulwark input" suite whose error
 // cases are the inputs that could not be read. A check that crashed on an
 // object has an error case in its suite.
+//
+// The counts every suite and the document carry as attributes come from a
+// first pass over the findings; test cases are then encoded one at a time
+// into a buffered writer, so that a large scan's report (hundreds of
+// megabytes of XML) is never held whole in memory, as with JSON and SARIF.
+// The bytes are those of encoding the whole junitTestsuites document.
 func JUnit(w io.Writer, rep *report.Report) error {
 	ix := indexChecks(rep)
 	byCheck := map[string][]*report.Finding{}
@@ -80,17 +88,21 @@ func JUnit(w io.Writer, rep *report.Report) error {
 		errsByCheck[e.CheckID] = append(errsByCheck[e.CheckID], e)
 	}
 
-	doc := junitTestsuites{Name: "bulwark", Time: "0"}
+	// A suite, its counts filled in, and how to produce its cases.
+	type suite struct {
+		head  junitTestsuite
+		cases func(emit func(junitTestcase) error) error
+	}
+	var suites []suite
 	for _, m := range ix.metas {
 		name := m.ID
 		if m.Title != "" {
 			name += " " + m.Title
 		}
 		s := junitTestsuite{Name: xmlSafe(name), Time: "0", Properties: checkProps(m.Severity.String(), m.Area, m.Controls.Practice)}
-		for _, f := range byCheck[m.ID] {
-			c := findingCase(f, m.Remediation)
-			s.Cases = append(s.Cases, c)
-			if c.Failure != nil {
+		fs := byCheck[m.ID]
+		for _, f := range fs {
+			if f.Blocking {
 				s.Failures++
 			} else {
 				s.Skipped++
@@ -100,70 +112,145 @@ func JUnit(w io.Writer, rep *report.Report) error {
 		slices.SortStableFunc(errs, func(a, b report.CheckError) int {
 			return cmp.Or(cmp.Compare(a.Loc.File, b.Loc.File), cmp.Compare(a.Loc.Line, b.Loc.Line), compareSubjects(a.Subject, b.Subject))
 		})
-		for _, e := range errs {
-			s.Cases = append(s.Cases, checkErrorCase(e))
-			s.Errors++
+		s.Errors = len(errs)
+		s.Tests = len(fs) + len(errs)
+		if s.Tests == 0 {
+			s.Tests = 1
 		}
-		if len(s.Cases) == 0 {
-			s.Cases = append(s.Cases, junitTestcase{
-				Name:      xmlSafe(name + ": no findings"),
-				Classname: xmlSafe(m.ID),
-				Time:      "0",
-			})
-		}
-		s.Tests = len(s.Cases)
-		doc.Suites = append(doc.Suites, s)
+		remediation, id := m.Remediation, m.ID
+		suites = append(suites, suite{head: s, cases: func(emit func(junitTestcase) error) error {
+			for _, f := range fs {
+				if err := emit(findingCase(f, remediation)); err != nil {
+					return err
+				}
+			}
+			for _, e := range errs {
+				if err := emit(checkErrorCase(e)); err != nil {
+					return err
+				}
+			}
+			if len(fs)+len(errs) == 0 {
+				return emit(junitTestcase{
+					Name:      xmlSafe(name + ": no findings"),
+					Classname: xmlSafe(id),
+					Time:      "0",
+				})
+			}
+			return nil
+		}})
 	}
 
 	if len(rep.Errors) > 0 {
-		s := junitTestsuite{Name: "bulwark input", Time: "0"}
-		for _, e := range rep.Errors {
-			loc := report.Location{File: e.File, Line: e.Line}.String()
-			if loc == "" {
-				loc = "(no file)"
+		s := junitTestsuite{Name: "bulwark input", Time: "0", Tests: len(rep.Errors), Errors: len(rep.Errors)}
+		suites = append(suites, suite{head: s, cases: func(emit func(junitTestcase) error) error {
+			for _, e := range rep.Errors {
+				if err := emit(inputErrorCase(e)); err != nil {
+					return err
+				}
 			}
-			s.Cases = append(s.Cases, junitTestcase{
-				Name:      xmlSafe(loc),
-				Classname: "bulwark.input",
-				File:      junitFile(e.File),
-				Line:      max(e.Line, 0),
-				Time:      "0",
-				Error: &junitProblem{
-					Message: xmlSafe(e.Message),
-					Type:    "input",
-					Body:    xmlSafe(fmt.Sprintf("%s: %s\nThe input could not be read, so it was not checked; the verdict is incomplete.", loc, e.Message)),
-				},
-			})
-			s.Errors++
-		}
-		s.Tests = len(s.Cases)
-		doc.Suites = append(doc.Suites, s)
+			return nil
+		}})
 	}
 
+	// Few cases, built whole.
 	if s, ok := junitNotAssessed(rep); ok {
-		doc.Suites = append(doc.Suites, s)
+		cases := s.Cases
+		s.Cases = nil
+		suites = append(suites, suite{head: s, cases: func(emit func(junitTestcase) error) error {
+			for _, c := range cases {
+				if err := emit(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
 	}
 
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
+	doc := junitTestsuites{Name: "bulwark", Time: "0"}
+	for _, s := range suites {
+		doc.Tests += s.head.Tests
+		doc.Failures += s.head.Failures
+		doc.Errors += s.head.Errors
+		doc.Skipped += s.head.Skipped
 	}
 
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.WriteString(xml.Header); err != nil {
 		return err
 	}
-	enc := xml.NewEncoder(w)
+	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	docStart := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: doc.Name},
+		intAttr("tests", doc.Tests),
+		intAttr("failures", doc.Failures),
+		intAttr("errors", doc.Errors),
+		intAttr("skipped", doc.Skipped),
+		{Name: xml.Name{Local: "time"}, Value: doc.Time},
+	}}
+	if err := enc.EncodeToken(docStart); err != nil {
+		return err
+	}
+	caseStart := xml.StartElement{Name: xml.Name{Local: "testcase"}}
+	emit := func(c junitTestcase) error { return enc.EncodeElement(c, caseStart) }
+	for _, s := range suites {
+		h := s.head
+		start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: []xml.Attr{
+			{Name: xml.Name{Local: "name"}, Value: h.Name},
+			intAttr("tests", h.Tests),
+			intAttr("failures", h.Failures),
+			intAttr("errors", h.Errors),
+			intAttr("skipped", h.Skipped),
+			{Name: xml.Name{Local: "time"}, Value: h.Time},
+		}}
+		if err := enc.EncodeToken(start); err != nil {
+			return err
+		}
+		if h.Properties != nil {
+			if err := enc.EncodeElement(h.Properties, xml.StartElement{Name: xml.Name{Local: "properties"}}); err != nil {
+				return err
+			}
+		}
+		if err := s.cases(emit); err != nil {
+			return err
+		}
+		if err := enc.EncodeToken(start.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(docStart.End()); err != nil {
 		return err
 	}
 	if err := enc.Close(); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	if _, err := bw.WriteString("\n"); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func intAttr(name string, v int) xml.Attr {
+	return xml.Attr{Name: xml.Name{Local: name}, Value: strconv.Itoa(v)}
+}
+
+func inputErrorCase(e report.InputError) junitTestcase {
+	loc := report.Location{File: e.File, Line: e.Line}.String()
+	if loc == "" {
+		loc = "(no file)"
+	}
+	return junitTestcase{
+		Name:      xmlSafe(loc),
+		Classname: "bulwark.input",
+		File:      junitFile(e.File),
+		Line:      max(e.Line, 0),
+		Time:      "0",
+		Error: &junitProblem{
+			Message: xmlSafe(e.Message),
+			Type:    "input",
+			Body:    xmlSafe(fmt.Sprintf("%s: %s\nThe input could not be read, so it was not checked; the verdict is incomplete.", loc, e.Message)),
+		},
+	}
 }
 
 func checkProps(severity, area, practice string) *junitProps {

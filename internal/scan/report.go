@@ -21,22 +21,19 @@ import (
 // internal struct stops the build here, and whether it belongs in the
 // report is decided on purpose.
 
-func reportFindings(ds []decide.Decided) []report.Finding {
-	out := make([]report.Finding, len(ds))
-	for i := range ds {
-		d, f := &ds[i], ds[i].Finding
-		out[i] = report.Finding{
-			CheckID: f.CheckID, Title: f.Title, Severity: reportSeverity(f.Severity),
-			Subject: report.Subject(f.Subject), Location: report.Location(f.Location),
-			Field: f.Field, Message: f.Message, Evidence: f.Evidence, Fingerprint: f.Fingerprint,
-			Advisories: f.Advisories,
-			Status:     report.Status(d.Status), Blocking: d.Blocking, New: d.New,
-			FirstSeen: d.FirstSeen, Due: d.Due, DefaultSeverity: d.DefaultSeverity,
-		}
-		if d.Exception != nil {
-			w := report.Waiver(*d.Exception)
-			out[i].Exception = &w
-		}
+func reportFinding(d *decide.Decided) report.Finding {
+	f := d.Finding
+	out := report.Finding{
+		CheckID: f.CheckID, Title: f.Title, Severity: reportSeverity(f.Severity),
+		Subject: report.Subject(f.Subject), Location: report.Location(f.Location),
+		Field: f.Field, Message: f.Message, Evidence: f.Evidence, Fingerprint: f.Fingerprint,
+		Advisories: f.Advisories,
+		Status:     report.Status(d.Status), Blocking: d.Blocking, New: d.New,
+		FirstSeen: d.FirstSeen, Due: d.Due, DefaultSeverity: d.DefaultSeverity,
+	}
+	if d.Exception != nil {
+		w := report.Waiver(*d.Exception)
+		out.Exception = &w
 	}
 	return out
 }

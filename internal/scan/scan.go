@@ -189,7 +189,7 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 	if opt.Policy != nil {
 		opt.Settings.AllowedRegistries = opt.Policy.Images.AllowedRegistries
 	}
-	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers, ReleasePositions: !opt.keepPositions})
+	res := engine.Run(inv, checks, &opt.Settings, engine.Options{Workers: opt.Workers, ReleasePositions: !opt.keepPositions, Unmerged: true})
 	if !opt.keepPositions {
 		inv.ReleasePositions()
 	}
@@ -201,10 +201,16 @@ func evaluateWith(inv *inventory.Inventory, checks []*check.Check, described []r
 		opt.Now = time.Now()
 	}
 	decider := &decide.Decider{Gate: opt.Gate, VulnGate: opt.VulnGate, Policy: opt.Policy, Baseline: opt.Baseline, NewOnly: opt.NewOnly, Now: opt.Now, Objects: lookup}
-	outcome := decider.Apply(res.Findings)
-	res.Findings = nil
-	findings := reportFindings(outcome.Findings)
-	outcome.Findings = nil
+	// Each finding is decided and converted in one step, and the engine's
+	// findings are dropped after: the report's copies are the only ones
+	// allocated beside them (no decided copy, no merged one).
+	pass := decider.Begin()
+	findings := make([]report.Finding, 0, res.Len())
+	res.Each(func(f *finding.Finding) {
+		d := pass.Decide(f)
+		findings = append(findings, reportFinding(&d))
+	})
+	outcome := pass.Finish()
 
 	rep := &report.Report{
 		SchemaVersion: report.SchemaVersion,
