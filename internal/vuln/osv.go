@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // Entry is the subset of an OSV record the matcher uses.
@@ -220,9 +222,9 @@ func (db *DB) LoadDir(dir string) error {
 		if d.IsDir() || !strings.HasSuffix(p, ".json") || !d.Type().IsRegular() {
 			return nil
 		}
-		f, err := os.Open(p)
+		f, _, err := regularfile.Open(p)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", p, err)
 		}
 		data, err := io.ReadAll(io.LimitReader(f, MaxEntrySize+1))
 		f.Close()

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 	"github.com/bulwark-sec/bulwark/internal/vuln"
 )
 
@@ -322,9 +323,11 @@ func (c *collector) walk(root string) error {
 		if err := c.reserve(info.Size()); err != nil {
 			return fmt.Errorf("%s: %w", root, err)
 		}
-		f, err := os.Open(p)
+		// The entry's type was read from the directory; the opened file is
+		// checked again, as it may have been swapped for a FIFO since.
+		f, _, err := regularfile.Open(p)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", p, err)
 		}
 		data, err := io.ReadAll(io.LimitReader(f, c.lim.MaxEntrySize+1))
 		f.Close()

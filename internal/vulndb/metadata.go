@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"sort"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/regularfile"
 )
 
 // MetadataFile is the name of the store's table of contents. Renaming a new
@@ -145,12 +147,12 @@ var ErrNotFound = errors.New("no vulnerability database")
 
 func readMetadata(dir string) (Metadata, error) {
 	p := filepath.Join(dir, MetadataFile)
-	f, err := os.Open(p)
+	f, _, err := regularfile.Open(p)
 	if errors.Is(err, os.ErrNotExist) {
 		return Metadata{}, fmt.Errorf("%w at %s; import data first: %s", ErrNotFound, dir, importHelp)
 	}
 	if err != nil {
-		return Metadata{}, err
+		return Metadata{}, fmt.Errorf("%s: %w", p, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxMetadataSize+1))

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bulwark-sec/bulwark/internal/vulndb"
 )
 
 // TestFIFOInEveryFileFlag: opening a FIFO for reading waits for a writer,
@@ -49,6 +51,13 @@ func TestFIFOInEveryFileFlag(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(tf, "pipe.tf"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	db := filepath.Join(dir, "db")
+	if err := os.Mkdir(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(db, vulndb.MetadataFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// Runs start in a temporary directory: the examples by absolute path.
 	examples, err := filepath.Abs(filepath.Join("..", "..", "examples"))
 	if err != nil {
@@ -72,6 +81,7 @@ func TestFIFOInEveryFileFlag(t *testing.T) {
 		"assess --aks":            {"assess", okManifest, "--aks", fifo},
 		"terraform source":        {"scan", "aks", tf},
 		"terraform --var-file":    {"scan", "aks", filepath.Join(examples, "aks", "terraform", "main.tf"), "--var-file", fifo},
+		"vulnerability database":  {"scan", "image", image, "--db-dir", db},
 		"helm template":           {"scan", "manifests", filepath.Join(dir, "fifochart")},
 		"scan image --dockerfile": {"scan", "image", image, "--dockerfile", fifo},
 		"verify --trust-policy":   {"verify", "image", image, "--trust-policy", trust},
