@@ -93,9 +93,11 @@ func Fleet(ctx context.Context, opt FleetOptions) (*FleetResult, error) {
 	reasons := make([]string, len(refs))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
+	// The slot is taken before the goroutine starts: thousands of
+	// clusters wait in this loop, not as parked goroutines.
 	for i, ref := range refs {
+		sem <- struct{}{}
 		wg.Go(func() {
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			reps[i], reasons[i] = assessCluster(ctx, ref, opt)
 		})
